@@ -1,0 +1,73 @@
+"""atribut-rules: check reported campaign attributes against placement rules and map zones.
+
+::
+
+    import atribut_rules as ar
+
+    rules = ar.load_rules()                         # bundled national rule set
+    zones = ar.load_zones("trees.geojson", ("masjid.geojson", "place_of_worship"))
+    reports = ar.read_reports("laporan.csv")
+    run = ar.check(reports, zones, rules)
+    for verdict in run.verdicts:
+        print(verdict.report, verdict.status)
+
+Nothing here prints, reads the network, or keeps global state.
+"""
+
+from .engine import Run, VerdictList, check
+from .errors import AtributRulesError, InputError, MissingExtraError, RuleSetError, ZoneError
+from .model import (
+    Finding,
+    Problem,
+    ProjectionArea,
+    Provenance,
+    Report,
+    Severity,
+    Source,
+    Status,
+    Summary,
+    Verdict,
+    ZoneRef,
+)
+from .readers import read_reports
+from .reports import HEADER_ALIASES, Reports
+from .ruleset import CATEGORIES, Limits, Period, Rule, RuleSet, load_rules
+from .zones import Zones, load_zones
+
+__all__ = [
+    "CATEGORIES",
+    "HEADER_ALIASES",
+    "AtributRulesError",
+    "Finding",
+    "InputError",
+    "Limits",
+    "MissingExtraError",
+    "Period",
+    "Problem",
+    "ProjectionArea",
+    "Provenance",
+    "Report",
+    "Reports",
+    "Rule",
+    "RuleSet",
+    "RuleSetError",
+    "Run",
+    "Severity",
+    "Source",
+    "Status",
+    "Summary",
+    "Verdict",
+    "VerdictList",
+    "ZoneError",
+    "ZoneRef",
+    "Zones",
+    "__version__",
+    "check",
+    "load_rules",
+    "load_zones",
+    "read_reports",
+]
+
+from .engine import engine_version as _engine_version
+
+__version__ = _engine_version()

@@ -1,0 +1,599 @@
+"""The engine: evaluate a rule set against zones for a whole list of reports at once.
+
+Data flow: reports (columns) -> projection areas -> one STRtree per area over
+zone envelopes grown by the largest distance any rule asks of their category
+-> one bulk query -> ``shapely.distance`` on candidate pairs -> per report and
+category the signed distance to the nearest zone -> rules evaluated on whole
+columns in three-valued logic -> findings for the few reports a rule touches.
+Verdicts are built lazily when read, so a million ``ok`` reports cost no objects.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+import numpy as np
+import shapely
+
+from . import i18n
+from .conditions import All, AnyOf, Condition, During, FieldTest, Near, Not, walk
+from .geo import Area, plan_areas, project
+from .model import Finding, Problem, Provenance, ProjectionArea, Severity, Source, Status, Summary, Verdict, ZoneRef
+from .reports import Reports, parse_number
+from .ruleset import RuleSet, render_message
+from .zones import Zones
+
+ENGINE = "atribut-rules"
+TOLERANCE_M = 0.001
+"""Distances within 1 mm of a threshold count as equal to it (thresholds are inclusive)."""
+
+FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
+STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.OK, Status.INVALID)
+_CODE = {s: i for i, s in enumerate(STATUS_CODES)}
+
+
+def engine_version() -> str:
+    """The installed version of atribut-rules."""
+    try:
+        from importlib.metadata import version
+
+        return version("atribut-rules")
+    except Exception:  # pragma: no cover - running from a bare source tree
+        return "0+unknown"
+
+
+@dataclass
+class _Spatial:
+    """Per category: signed distance from each report to the nearest zone, and that zone."""
+
+    categories: list[str]
+    signed: np.ndarray  # (n_categories, n_reports), +inf where no zone is in reach
+    zone: np.ndarray  # (n_categories, n_reports), -1 where none
+
+
+@dataclass
+class _RuleResult:
+    index: np.ndarray  # report indices with a finding
+    value: np.ndarray  # 1 (review) or 2 (violation) per finding
+    leaf: np.ndarray  # index into the rule's evidence leaves, -1 when none
+
+
+@dataclass(frozen=True)
+class Run:
+    """The result of :func:`check`: verdicts in input order, a summary, and provenance.
+
+    ``verdicts`` is a sequence: ``run.verdicts[i]`` is the verdict of input row ``i``.
+    ``status_codes`` gives all statuses as one array (index into ``STATUS_CODES``).
+    """
+
+    verdicts: VerdictList
+    summary: Summary
+    provenance: Provenance
+    reports: Reports = field(repr=False)
+    ruleset: RuleSet = field(repr=False)
+    zones: Zones = field(repr=False)
+
+    @property
+    def status_codes(self) -> np.ndarray:
+        return self.verdicts._status
+
+    def exit_code(self, fail_on: Severity | None = Severity.ERROR) -> int:
+        """1 when some violation finding is at least as severe as ``fail_on``, else 0."""
+        if fail_on is None:
+            return 0
+        return 1 if self.verdicts.worst_rank() >= fail_on.rank else 0
+
+
+class VerdictList(Sequence[Verdict]):
+    """Verdicts in input order, built on access from the engine's arrays."""
+
+    def __init__(self, engine: _Evaluation, status: np.ndarray, by_report: dict[int, list[tuple[int, int]]]):
+        self._engine = engine
+        self._status = status
+        self._by_report = by_report
+
+    def __len__(self) -> int:
+        return len(self._status)
+
+    @overload
+    def __getitem__(self, i: int) -> Verdict: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Verdict]: ...
+
+    def __getitem__(self, i: int | slice) -> Verdict | list[Verdict]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._engine.verdict(i, STATUS_CODES[self._status[i]], self._by_report.get(i, ()))
+
+    def __iter__(self) -> Iterator[Verdict]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def worst_rank(self) -> int:
+        """The highest severity rank among violation findings (-1 when none)."""
+        return self._engine.worst_rank()
+
+
+def check(reports: Reports, zones: Zones, rules: RuleSet) -> Run:
+    """Check every report against every enabled rule; one verdict per report, in order."""
+    evaluation = _Evaluation(reports, zones, rules)
+    return evaluation.run()
+
+
+class _Evaluation:
+    def __init__(self, reports: Reports, zones: Zones, rules: RuleSet):
+        self.reports = reports
+        self.zones = zones
+        self.rules = rules
+        self.n = len(reports)
+        self.active = rules.active_rules
+        self.problems: dict[int, list[Problem]] = {k: list(v) for k, v in reports.problems.items()}
+        self._columns: dict[str, Any] = {}
+        self._leaf_values: dict[int, np.ndarray] = {}
+        self.results: dict[str, _RuleResult] = {}
+        self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
+
+    # -- spatial -----------------------------------------------------------------
+    def _thresholds(self) -> dict[str, float]:
+        needs: dict[str, float] = {}
+        for rule in self.active:
+            for cond in (rule.applies_to, rule.when):
+                if cond is None:
+                    continue
+                for node in walk(cond):
+                    if isinstance(node, Near):
+                        needs[node.zone] = max(needs.get(node.zone, 0.0), node.within_m)
+        return needs
+
+    def accuracy(self) -> tuple[np.ndarray, np.ndarray]:
+        acc = self.reports.accuracy_m
+        reported = np.isfinite(acc)
+        return np.where(reported, acc, self.rules.default_accuracy_m), reported
+
+    def _spatial(self, valid: np.ndarray) -> tuple[_Spatial, list[Area], np.ndarray]:
+        needs = self._thresholds()
+        categories = sorted(needs)
+        signed = np.full((len(categories), self.n), np.inf)
+        nearest = np.full((len(categories), self.n), -1, dtype=np.int64)
+        lon = np.where(valid, self.reports.lon, np.nan)
+        lat = np.where(valid, self.reports.lat, np.nan)
+        bounds = self.zones.bounds
+        areas, assignment = plan_areas(
+            bounds[0] if bounds else None, bounds[1] if bounds else None, lon, lat, self.rules.crs
+        )
+        if not categories or not len(self.zones):
+            return _Spatial(categories, signed, nearest), areas, assignment
+        cat_code = {c: i for i, c in enumerate(categories)}
+        zone_cat = np.array([cat_code.get(c, -1) for c in self.zones.categories], dtype=np.int64)
+        default_r = np.array([self.rules.zone_radius_m.get(c, 0.0) for c in self.zones.categories], dtype=float)
+        radius = np.where(np.isnan(self.zones.radius_m), default_r, self.zones.radius_m)
+        reach = np.array([needs.get(c, 0.0) for c in self.zones.categories]) + radius
+        acc, _ = self.accuracy()
+        max_acc = float(np.nanmax(acc[valid])) if valid.any() else 0.0
+        margin = float(reach.max(initial=0.0)) + max_acc + 1.0
+        for a, area in enumerate(areas):
+            members = np.nonzero(assignment == a)[0]
+            if not len(members):
+                continue
+            key = ("spatial", tuple(sorted(needs.items())), tuple(sorted(self.rules.zone_radius_m.items())), margin)
+            prepared = self.zones.prepared(area, key, lambda: self._prepare(area, zone_cat, radius, reach, margin))
+            if prepared is None:
+                continue
+            zidx, geoms, boundaries, zradius, areal, tree = prepared
+            x, y = project(area, self.reports.lon[members], self.reports.lat[members])
+            points = shapely.points(x, y)
+            r_acc = acc[members]
+            has_acc = r_acc > 0
+            pairs = [tree.query(points[~has_acc])]
+            pairs[0][0] = np.nonzero(~has_acc)[0][pairs[0][0]]
+            if has_acc.any():
+                sel = np.nonzero(has_acc)[0]
+                boxes = shapely.box(x[sel] - r_acc[sel], y[sel] - r_acc[sel], x[sel] + r_acc[sel], y[sel] + r_acc[sel])
+                q = tree.query(boxes)
+                q[0] = sel[q[0]]
+                pairs.append(q)
+            pr = np.concatenate([p[0] for p in pairs])
+            pz = np.concatenate([p[1] for p in pairs])
+            if not len(pr):
+                continue
+            d = shapely.distance(points[pr], geoms[pz])
+            s = d - zradius[pz]
+            inside = (d == 0) & areal[pz]
+            if inside.any():
+                bd = shapely.distance(points[pr[inside]], boundaries[pz[inside]])
+                s[inside] = -(zradius[pz[inside]] + bd)
+            zone_global = zidx[pz]
+            cat = zone_cat[zone_global]
+            report_global = members[pr]
+            # nearest per (category, report): sort by key, then signed distance, then zone order
+            order = np.lexsort((zone_global, s, report_global, cat))
+            cat_o, rep_o = cat[order], report_global[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = (cat_o[1:] != cat_o[:-1]) | (rep_o[1:] != rep_o[:-1])
+            pick = order[first]
+            signed[cat[pick], report_global[pick]] = s[pick]
+            nearest[cat[pick], report_global[pick]] = zone_global[pick]
+        return _Spatial(categories, signed, nearest), areas, assignment
+
+    def _prepare(self, area: Area, zone_cat: np.ndarray, radius: np.ndarray, reach: np.ndarray, margin: float):
+        used = np.nonzero(zone_cat >= 0)[0]
+        near = self.zones.select_near(area, margin)
+        zidx = np.intersect1d(used, near)
+        if not len(zidx):
+            return None
+        geoms = self.zones.project(area, zidx)
+        areal = (self.zones.kinds[zidx] == "polygon").astype(bool)
+        boundaries = np.empty(len(zidx), dtype=object)
+        boundaries[areal] = shapely.boundary(geoms[areal])
+        xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
+        g = reach[zidx]
+        tree = shapely.STRtree(shapely.box(xmin - g, ymin - g, xmax + g, ymax + g))
+        return zidx, geoms, boundaries, radius[zidx], areal, tree
+
+    # -- conditions -------------------------------------------------------------
+    def column(self, name: str) -> Any:
+        if name not in self._columns:
+            values = self.reports.field_values(name)
+            if values.dtype == object:
+                codes = np.empty(len(values), dtype=np.int64)
+                uniques: dict[Any, int] = {}
+                for i, v in enumerate(values):
+                    codes[i] = uniques.setdefault(v, len(uniques))
+                self._columns[name] = ("text", codes, list(uniques))
+            else:
+                self._columns[name] = ("number", values, None)
+        return self._columns[name]
+
+    def leaf(self, cond: Condition) -> np.ndarray:
+        key = id(cond)
+        if key not in self._leaf_values:
+            self._leaf_values[key] = self._evaluate(cond)
+        return self._leaf_values[key]
+
+    def _evaluate(self, cond: Condition) -> np.ndarray:
+        if isinstance(cond, All):
+            return np.minimum.reduce([self.leaf(c) for c in cond.items])
+        if isinstance(cond, AnyOf):
+            return np.maximum.reduce([self.leaf(c) for c in cond.items])
+        if isinstance(cond, Not):
+            return (TRUE - self.leaf(cond.item)).astype(np.int8)
+        if isinstance(cond, Near):
+            c = self.spatial.categories.index(cond.zone)
+            depth = cond.within_m - self.spatial.signed[c] + TOLERANCE_M
+            acc = self.acc
+            return np.where(depth >= acc, TRUE, np.where(depth >= -acc, UNKNOWN, FALSE)).astype(np.int8)
+        if isinstance(cond, During):
+            period = self.rules.periods[cond.period]
+            day = self.reports.observed_day
+            inside = np.ones(self.n, dtype=bool)
+            if period.start:
+                inside &= day >= np.datetime64(period.start, "D")
+            if period.end:
+                inside &= day <= np.datetime64(period.end, "D")
+            return np.where(np.isnat(day), UNKNOWN, np.where(inside, TRUE, FALSE)).astype(np.int8)
+        if isinstance(cond, FieldTest):
+            return np.where(self._field(cond), TRUE, FALSE).astype(np.int8)
+        raise TypeError(cond)  # pragma: no cover
+
+    def _field(self, test: FieldTest) -> np.ndarray:
+        if test.field == "observed_at" and test.op in ("gt", "gte", "lt", "lte", "between"):
+            return _compare_dates(self.reports.observed_day, test)
+        kind, data, uniques = self.column(test.field)
+        if kind == "number":
+            return _number_test(data, test)
+        ok = np.array([_text_test(u, test) for u in uniques], dtype=bool)
+        return ok[data] if len(data) else np.zeros(0, dtype=bool)
+
+    # -- run ----------------------------------------------------------------------
+    def run(self) -> Run:
+        valid = self.reports.valid & np.isfinite(self.reports.lon) & np.isfinite(self.reports.lat)
+        self._flag_far_swaps(valid)
+        valid = self.reports.valid & np.isfinite(self.reports.lon) & np.isfinite(self.reports.lat)
+        for i in self.problems:
+            valid[i] = False
+        self.acc, self.acc_reported = self.accuracy()
+        self.spatial, areas, assignment = self._spatial(valid)
+        best = np.zeros(self.n, dtype=np.int8)
+        for rule in self.active:
+            value = self.leaf(rule.when) if rule.when is not None else np.full(self.n, TRUE, dtype=np.int8)
+            if rule.applies_to is not None:
+                value = np.minimum(value, self.leaf(rule.applies_to))
+            value = np.where(valid, value, FALSE)
+            idx = np.nonzero(value)[0]
+            leaves = [(c, pos) for c, pos in _leaves(rule.when)] + [(c, pos) for c, pos in _leaves(rule.applies_to)]
+            self.evidence_leaves[rule.id] = leaves
+            chosen = np.full(len(idx), -1, dtype=np.int64)
+            if len(idx) and leaves:
+                v = value[idx]
+                hits = np.stack(
+                    [
+                        ((self.leaf(c)[idx] if pos else TRUE - self.leaf(c)[idx]) >= v)
+                        & (isinstance(c, (Near, During)))
+                        for c, pos in leaves
+                    ]
+                )
+                any_hit = hits.any(axis=0)
+                chosen = np.where(any_hit, hits.argmax(axis=0), -1)
+            self.results[rule.id] = _RuleResult(idx, value[idx], chosen)
+            np.maximum(best, value, out=best)
+        status = np.where(best == TRUE, 0, np.where(best == UNKNOWN, 1, 2)).astype(np.int8)
+        status[~valid] = _CODE[Status.INVALID]
+        by_report: dict[int, list[tuple[int, int]]] = {}
+        for r, rule in enumerate(self.active):
+            for k, i in enumerate(self.results[rule.id].index.tolist()):
+                by_report.setdefault(i, []).append((r, k))
+        self.status = status
+        verdicts = VerdictList(self, status, by_report)
+        counts = np.bincount(assignment[assignment >= 0], minlength=len(areas)) if len(areas) else []
+        provenance = Provenance(
+            engine=ENGINE,
+            engine_version=engine_version(),
+            ruleset_id=self.rules.id,
+            ruleset_version=self.rules.version,
+            ruleset_sha256=self.rules.sha256,
+            crs=tuple(
+                ProjectionArea(a.name, a.crs, a.lon_min, a.lon_max, int(counts[i])) for i, a in enumerate(areas) if counts[i]
+            ),
+            inputs={
+                **({self.reports.file: self.reports.sha256} if self.reports.sha256 else {}),
+                **self.zones.files,
+            },
+        )
+        return Run(verdicts, self._summary(status), provenance, self.reports, self.rules, self.zones)
+
+    def _flag_far_swaps(self, valid: np.ndarray) -> None:
+        bounds = self.zones.bounds
+        if bounds is None or not valid.any():
+            return
+        (x0, x1), (y0, y1) = bounds
+        pad = 1.0
+        lon, lat = self.reports.lon, self.reports.lat
+        within = (lon >= x0 - pad) & (lon <= x1 + pad) & (lat >= y0 - pad) & (lat <= y1 + pad)
+        swapped_within = (lat >= x0 - pad) & (lat <= x1 + pad) & (lon >= y0 - pad) & (lon <= y1 + pad)
+        for i in np.nonzero(valid & ~within & swapped_within)[0].tolist():
+            message = i18n.render("far_swapped", lat=float(lat[i]), lon=float(lon[i]))
+            self.problems.setdefault(i, []).append(Problem("swapped", "lat", str(float(lat[i])), message))
+
+    def _summary(self, status: np.ndarray) -> Summary:
+        counts = np.bincount(status, minlength=4)
+        by_status = {s.value: int(counts[i]) for i, s in enumerate(STATUS_CODES)}
+        by_rule = {}
+        for rule in self.active:
+            res = self.results[rule.id]
+            by_rule[rule.id] = {
+                "violation": int((res.value == TRUE).sum()),
+                "review": int((res.value == UNKNOWN).sum()),
+            }
+        kind, codes, uniques = self.column("party")
+        by_party: dict[str, dict[str, int]] = {}
+        if self.n:
+            table = np.zeros((len(uniques), 4), dtype=np.int64)
+            np.add.at(table, (codes, status), 1)
+            for u, label in enumerate(uniques):
+                row = {s.value: int(table[u, i]) for i, s in enumerate(STATUS_CODES)}
+                by_party[label if label is not None else ""] = {"reports": int(table[u].sum()), **row}
+        by_party = dict(sorted(by_party.items()))
+        return Summary(self.n, by_status, by_rule, by_party)
+
+    # -- verdicts -----------------------------------------------------------------
+    def worst_rank(self) -> int:
+        worst = -1
+        for rule in self.active:
+            if (self.results[rule.id].value == TRUE).any():
+                worst = max(worst, rule.severity.rank)
+        return worst
+
+    def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
+        source = Source(self.reports.file, int(self.reports.rows[i]))
+        rid = self.reports.ids[i]
+        if status is Status.INVALID:
+            return Verdict(rid, status, (), source, tuple(self.problems.get(i, ())))
+        findings = tuple(self._finding(i, self.active[r], k) for r, k in entries)
+        return Verdict(rid, status, findings, source)
+
+    def _finding(self, i: int, rule, k: int) -> Finding:
+        res = self.results[rule.id]
+        value = int(res.value[k])
+        status = Status.VIOLATION if value == TRUE else Status.REVIEW
+        leaf_index = int(res.leaf[k])
+        zone = None
+        distance = threshold = margin = None
+        reason = None
+        acc = float(self.acc[i])
+        acc_source = "reported" if self.acc_reported[i] else "assumed"
+        values = _report_values(self.reports, i)
+        period = None
+        if leaf_index >= 0:
+            cond, _ = self.evidence_leaves[rule.id][leaf_index]
+            if isinstance(cond, Near):
+                c = self.spatial.categories.index(cond.zone)
+                z = int(self.spatial.zone[c, i])
+                s = float(self.spatial.signed[c, i])
+                if z >= 0:
+                    zone = self._zone_ref(z)
+                    distance = round(max(s, 0.0), 3) + 0.0
+                    threshold = cond.within_m
+                    margin = round(cond.within_m - s, 3) + 0.0
+                if status is Status.REVIEW:
+                    reason = "gps_straddles"
+            elif isinstance(cond, During):
+                period = cond.period
+                if status is Status.REVIEW and np.isnat(self.reports.observed_day[i]):
+                    reason = "date_missing"
+        values.update(
+            rule=rule.id,
+            period=period,
+            zone_id=zone.id if zone else None,
+            zone_name=(zone.name or zone.id) if zone else None,
+            category=zone.category if zone else None,
+        )
+        message = {}
+        for lang in i18n.LANGUAGES:
+            local = dict(values)
+            for key, num in (("distance_m", distance), ("threshold_m", threshold), ("margin_m", margin)):
+                local[key] = _fmt(num, lang)
+            for key in ("width_m", "height_m", "area_m2", "accuracy_m"):
+                local[key] = _fmt(values.get(key), lang)
+            template = rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
+            text = render_message(template, local)
+            if reason:
+                text += " — " + i18n.render(
+                    reason, accuracy_m=_fmt(acc, lang), accuracy_source=i18n.ACCURACY_SOURCE[acc_source][lang]
+                )[lang]
+            message[lang] = text
+        return Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            status=status,
+            message=message,
+            legal_basis=rule.legal_basis,
+            title=dict(rule.title),
+            zone=zone,
+            distance_m=distance,
+            threshold_m=threshold,
+            margin_m=margin,
+            accuracy_m=acc if zone is not None or reason else None,
+            accuracy_source=acc_source if zone is not None or reason else None,
+            reason=reason,
+        )
+
+    def _zone_ref(self, z: int) -> ZoneRef:
+        zones = self.zones
+        cat = zones.categories[z]
+        r = zones.radius_m[z]
+        radius = float(self.rules.zone_radius_m.get(cat, 0.0) if math.isnan(r) else r)
+        kind = zones.kinds[z]
+        return ZoneRef(
+            id=zones.ids[z],
+            category=cat,
+            name=zones.names[z],
+            geometry_kind=kind,
+            approximated=kind != "polygon" and radius > 0,
+            radius_m=radius,
+            source_file=zones.source_files[z],
+        )
+
+
+def _leaves(cond: Condition | None, positive: bool = True) -> Iterator[tuple[Condition, bool]]:
+    if cond is None:
+        return
+    if isinstance(cond, (All, AnyOf)):
+        for item in cond.items:
+            yield from _leaves(item, positive)
+    elif isinstance(cond, Not):
+        yield from _leaves(cond.item, not positive)
+    else:
+        yield cond, positive
+
+
+def _fmt(value: Any, lang: str) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def _report_values(reports: Reports, i: int) -> dict[str, Any]:
+    values: dict[str, Any] = {k: v[i] for k, v in reports.extra.items()}
+    width, height = float(reports.width_m[i]), float(reports.height_m[i])
+    values.update(
+        id=reports.ids[i],
+        type=reports.type[i],
+        party=reports.party[i],
+        candidate=reports.candidate[i],
+        mounted_on=reports.mounted_on[i],
+        observed_at=reports.observed_at[i],
+        width_m=width,
+        height_m=height,
+        area_m2=width * height,
+        accuracy_m=float(reports.accuracy_m[i]),
+    )
+    return values
+
+
+def _number_test(data: np.ndarray, test: FieldTest) -> np.ndarray:
+    op, v = test.op, test.value
+    with np.errstate(invalid="ignore"):
+        if op == "exists":
+            return ~np.isnan(data) if v else np.isnan(data)
+        if op == "equals":
+            return data == _as_float(v)
+        if op == "in":
+            return np.isin(data, [_as_float(x) for x in v])
+        if op == "not_in":
+            return ~np.isin(data, [_as_float(x) for x in v]) & ~np.isnan(data)
+        if op == "gt":
+            return data > v
+        if op == "gte":
+            return data >= v
+        if op == "lt":
+            return data < v
+        if op == "lte":
+            return data <= v
+        if op == "between":
+            return (data >= v[0]) & (data <= v[1])
+        if op == "matches":
+            return np.array([not math.isnan(x) and bool(v.search(_fmt(float(x), "en") or "")) for x in data])
+    raise ValueError(op)  # pragma: no cover
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _fold(value: Any) -> str:
+    return str(value).strip().casefold()
+
+
+def _text_test(value: Any, test: FieldTest) -> bool:
+    op, v = test.op, test.value
+    if op == "exists":
+        return (value is not None and str(value).strip() != "") == v
+    if value is None:
+        return False
+    if op == "equals":
+        return _fold(value) == _fold(v)
+    if op == "in":
+        return _fold(value) in {_fold(x) for x in v}
+    if op == "not_in":
+        return _fold(value) not in {_fold(x) for x in v}
+    if op == "matches":
+        return bool(v.search(str(value)))
+    try:
+        number = value if isinstance(value, (int, float)) else parse_number(str(value))
+    except ValueError:
+        return False
+    if op == "gt":
+        return number > v
+    if op == "gte":
+        return number >= v
+    if op == "lt":
+        return number < v
+    if op == "lte":
+        return number <= v
+    if op == "between":
+        return v[0] <= number <= v[1]
+    raise ValueError(op)  # pragma: no cover
+
+
+def _compare_dates(day: np.ndarray, test: FieldTest) -> np.ndarray:
+    def d(x: Any) -> np.datetime64:
+        return np.datetime64(_dt.date.fromisoformat(str(x)), "D")
+
+    op, v = test.op, test.value
+    if op == "between":
+        return (day >= d(v[0])) & (day <= d(v[1]))
+    target = d(v)
+    return {"gt": day > target, "gte": day >= target, "lt": day < target, "lte": day <= target}[op]

@@ -1,0 +1,197 @@
+"""The vocabulary of atribut-rules: reports, zones, findings, verdicts and runs.
+
+Every type here is a frozen dataclass or an enum, so a value handed to an
+application can be shared, hashed and compared without surprises.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    """The outcome of a rule for one report, or of all rules for one report.
+
+    ``violation``: the data show a rule is broken. ``review``: the data cannot
+    decide (for example the GPS error straddles a threshold). ``ok``: no rule is
+    broken. ``invalid``: the input row itself is unusable, and the message says why.
+    """
+
+    VIOLATION = "violation"
+    REVIEW = "review"
+    OK = "ok"
+    INVALID = "invalid"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Severity(str, enum.Enum):
+    """How much a broken rule matters; ``error`` findings fail a CI run by default."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        """2 for error, 1 for warning, 0 for info: larger is more severe."""
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a report came from: the file name and the 1-based row or line in it.
+
+    For a CSV file ``row`` is the physical line of the record (the header is line 1);
+    for JSON Lines it is the line; for GeoJSON it is the 1-based feature number.
+    """
+
+    file: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """One reported campaign attribute, as read and normalised.
+
+    ``lon``/``lat`` are WGS84 degrees (None when the row had no usable
+    coordinates); sizes are metres; ``extra`` keeps every other input column.
+    """
+
+    id: str
+    lon: float | None
+    lat: float | None
+    accuracy_m: float | None = None
+    type: str | None = None
+    width_m: float | None = None
+    height_m: float | None = None
+    party: str | None = None
+    candidate: str | None = None
+    observed_at: str | None = None
+    mounted_on: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class ZoneRef:
+    """The zone feature a finding is about, with where the zone came from.
+
+    ``geometry_kind`` is ``polygon``, ``line`` or ``point``; ``approximated`` is
+    True when a point or line stood for an area through a radius.
+    """
+
+    id: str
+    category: str
+    name: str | None
+    geometry_kind: str
+    approximated: bool
+    radius_m: float
+    source_file: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule broken (``violation``) or in doubt (``review``) by one report.
+
+    Distances are metres on the ground. For ``near`` evidence ``distance_m`` is
+    the distance to the zone (its radius subtracted), ``threshold_m`` the rule's
+    ``within_m`` and ``margin_m`` = threshold - distance; for ``inside`` evidence
+    ``distance_m`` is 0 inside and the distance to the zone outside, and
+    ``margin_m`` is the depth inside the zone (negative outside). ``accuracy_m`` is
+    the GPS error used and ``accuracy_source`` says whether the report gave it
+    (``reported``) or the rule set assumed it (``assumed``).
+    """
+
+    rule: str
+    severity: Severity
+    status: Status
+    message: Mapping[str, str]
+    legal_basis: str
+    title: Mapping[str, str] = field(default_factory=dict)
+    zone: ZoneRef | None = None
+    distance_m: float | None = None
+    threshold_m: float | None = None
+    margin_m: float | None = None
+    accuracy_m: float | None = None
+    accuracy_source: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one input row could not be checked: the field, its value and a message per language."""
+
+    code: str
+    field: str | None
+    value: str | None
+    message: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The status of one report and the findings behind it.
+
+    ``problems`` lists why an ``invalid`` report could not be checked.
+    """
+
+    report: str
+    status: Status
+    findings: tuple[Finding, ...]
+    source: Source | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def max_severity(self) -> Severity | None:
+        """The most severe severity among violation findings, or None."""
+        ranks = [f.severity for f in self.findings if f.status is Status.VIOLATION]
+        return max(ranks, key=lambda s: s.rank) if ranks else None
+
+
+@dataclass(frozen=True)
+class ProjectionArea:
+    """One area of data and the local metric CRS its distances were measured in."""
+
+    name: str
+    crs: str
+    lon_min: float
+    lon_max: float
+    reports: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a run: engine, rule set (id, version, SHA-256) and the CRS used.
+
+    ``inputs`` maps each input file name to its SHA-256 where files were read.
+    """
+
+    engine: str
+    engine_version: str
+    ruleset_id: str
+    ruleset_version: str
+    ruleset_sha256: str
+    crs: tuple[ProjectionArea, ...]
+    inputs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts over a run.
+
+    ``by_status`` counts verdicts per status; ``by_rule`` maps a rule id to its
+    ``violation`` and ``review`` finding counts; ``by_party`` maps a party label
+    to its report count per status, with ``reports`` as the denominator.
+    """
+
+    reports: int
+    by_status: Mapping[str, int]
+    by_rule: Mapping[str, Mapping[str, int]]
+    by_party: Mapping[str, Mapping[str, int]]

@@ -1,0 +1,81 @@
+"""Readers turn report files into a :class:`~atribut_rules.reports.Reports` table.
+
+One module per format; :func:`read_reports` picks one by file extension. A file
+that cannot be read at all raises :class:`~atribut_rules.errors.InputError`; a
+row that can be read but not used becomes an invalid row in the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..errors import InputError
+from ..reports import Reports
+from .csv_reader import read_csv
+from .geojson_reader import read_geojson_reports
+from .jsonl_reader import read_jsonl
+
+READERS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
+
+
+def read_reports(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> Reports:
+    """Read reports from a CSV, GeoJSON or JSON Lines file.
+
+    ``format`` is ``csv``, ``geojson`` or ``jsonl`` (default: from the extension).
+    ``encoding`` overrides the detected text encoding (UTF-8, with or without a
+    BOM, or UTF-16 with a BOM).
+    """
+    p = Path(path)
+    fmt = format or READERS.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"cannot tell the format of {p.name!r} from its extension",
+            file=str(path),
+            hint="use .csv, .geojson, .json or .jsonl, or name the format (--reports-format)",
+        )
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot open reports file: {exc.strerror}", file=str(path)) from None
+    if size > max_file_bytes:
+        raise InputError(
+            f"reports file is {size} bytes, more than the limit of {max_file_bytes}",
+            file=str(path),
+            hint="split the file or raise the limit",
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read reports file: {exc.strerror}", file=str(path)) from None
+    name = str(path)
+    if fmt == "csv":
+        reports = read_csv(data, file=name, encoding=encoding)
+    elif fmt == "geojson":
+        reports = read_geojson_reports(data, file=name, encoding=encoding)
+    elif fmt == "jsonl":
+        reports = read_jsonl(data, file=name, encoding=encoding)
+    else:
+        raise InputError(f"unknown reports format {fmt!r}", file=name, hint="use csv, geojson or jsonl")
+    reports.sha256 = hashlib.sha256(data).hexdigest()
+    return reports
+
+
+__all__ = ["read_reports", "read_csv", "read_geojson_reports", "read_jsonl"]

@@ -1,0 +1,36 @@
+"""Decoding input bytes to text with a clear error when the encoding is unknown."""
+
+from __future__ import annotations
+
+import codecs
+
+from ..errors import InputError
+
+
+def decode(data: bytes, *, file: str, encoding: str | None = None) -> str:
+    """Decode ``data``: the given encoding, else a BOM's (UTF-8/UTF-16), else UTF-8."""
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", file=file) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not valid {encoding} at byte {exc.start}", file=file, hint="check --encoding"
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid {encoding.upper()} text at byte {exc.start}",
+            file=file,
+            line=line,
+            hint="save the file as UTF-8, or name its encoding with --encoding (e.g. latin-1 or cp1252)",
+        ) from None

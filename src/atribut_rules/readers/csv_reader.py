@@ -1,0 +1,126 @@
+"""CSV reports: Indonesian or English headers, ``,`` ``;`` or tab separators, decimal commas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .. import i18n
+from ..errors import InputError
+from ..model import Problem
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports, canonical_field
+from ._text import decode
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: 0 for d in (",", ";", "\t")}
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_csv(
+    data: bytes | str,
+    *,
+    file: str = "<csv>",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+) -> Reports:
+    """Read CSV bytes or text into a :class:`Reports` table.
+
+    The first non-empty line is the header. Each later record is one report; its
+    ``row`` is the line the record starts on (the header being line 1 when the
+    file starts with it). Blank lines are skipped; a record with more or fewer
+    fields than the header becomes an invalid row.
+    """
+    text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(
+            "file contains NUL bytes, so it is not a text CSV file",
+            file=file,
+            line=line,
+            hint="export the sheet again as CSV (UTF-8)",
+        )
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError("reports file is empty", file=file, hint="the first line must be a header")
+    first_line = next(line for line in text.splitlines() if line.strip())
+    delim = delimiter or _sniff_delimiter(first_line)
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=delim, strict=False)
+    limit = max(max_field_chars + 1, 1024)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(limit)
+    try:
+        header: list[str] | None = None
+        header_line = 0
+        rows: list[tuple[int, dict[str, str]]] = []
+        raw: list[list[str]] = []
+        row_problems: dict[int, list[Problem]] = {}
+        start = 1
+        for record in reader:
+            if not record or all(not cell.strip() for cell in record):
+                start = reader.line_num + 1
+                continue
+            if header is None:
+                header = [cell.strip() for cell in record]
+                header_line = start
+                start = reader.line_num + 1
+                continue
+            if len(record) != len(header):
+                msg = i18n.render("ragged", found=len(record), expected=len(header))
+                row_problems[len(rows)] = [Problem("ragged", None, None, msg)]
+            rows.append((start, dict(zip(header, record))))
+            raw.append(record)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(
+            f"broken CSV: {exc}",
+            file=file,
+            line=reader.line_num,
+            hint=f"check quotes and field sizes (at most {max_field_chars} characters a field)",
+        ) from None
+    finally:
+        csv.field_size_limit(old_limit)
+    assert header is not None
+    _check_header(header, file, header_line)
+    return build_reports(
+        rows,
+        file=file,
+        columns=header,
+        raw=raw,
+        row_problems=row_problems,
+        max_field_chars=max_field_chars,
+    )
+
+
+def _check_header(header: list[str], file: str, line: int) -> None:
+    seen: dict[str, str] = {}
+    for column in header:
+        name = canonical_field(column)
+        if name is None:
+            continue
+        if name in seen:
+            raise InputError(
+                f"columns {seen[name]!r} and {column!r} both name the field {name!r}",
+                file=file,
+                line=line,
+                field=column,
+                hint="keep one of them or rename the other",
+            )
+        seen[name] = column
+    for name, examples in (("lat", "lat, latitude, lintang"), ("lon", "lon, lng, longitude, bujur")):
+        if name not in seen:
+            raise InputError(
+                f"no {name} column in the header",
+                file=file,
+                line=line,
+                hint=f"name the column one of: {examples} (see the header alias table in the README)",
+            )

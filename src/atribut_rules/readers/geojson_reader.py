@@ -1,0 +1,81 @@
+"""GeoJSON reports: a FeatureCollection of Point features, fields in ``properties``."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from .. import i18n
+from ..errors import InputError
+from ..model import Problem
+from ..reports import Reports, build_reports
+from ._text import decode
+from .jsonl_reader import _scalar
+
+
+def load_json(data: bytes | str, *, file: str, encoding: str | None = None) -> object:
+    """Parse JSON text with an error that names the line and column."""
+    text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
+    try:
+        return json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise InputError("JSON is nested too deeply", file=file) from None
+
+
+def read_geojson_reports(
+    data: bytes | str, *, file: str = "<geojson>", encoding: str | None = None
+) -> Reports:
+    """Read a FeatureCollection of Points; each feature is one report, numbered from 1.
+
+    The feature's ``id`` (or ``properties.id``) is the report id. A feature with a
+    null, empty or non-Point geometry becomes an invalid row.
+    """
+    doc = load_json(data, file=file, encoding=encoding)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        raise InputError(
+            f"expected a GeoJSON FeatureCollection, found {kind!r}",
+            file=file,
+            hint="wrap the features in {\"type\": \"FeatureCollection\", \"features\": [...]}",
+        )
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise InputError("'features' is not a list", file=file, field="features")
+    rows: list[tuple[int, dict]] = []
+    problems: dict[int, list[Problem]] = {}
+    for number, feature in enumerate(features, start=1):
+        record: dict = {}
+        probs: list[Problem] = []
+        if not isinstance(feature, dict):
+            probs.append(Problem("bad_row", None, None, i18n.render("bad_row", detail="feature is not an object")))
+            feature = {}
+        props = feature.get("properties")
+        if isinstance(props, dict):
+            record.update({k: _scalar(v) for k, v in props.items()})
+        if feature.get("id") is not None and "id" not in record:
+            record["id"] = str(feature["id"])
+        geom = feature.get("geometry")
+        coords = geom.get("coordinates") if isinstance(geom, dict) else None
+        if isinstance(geom, dict) and geom.get("type") == "Point" and _is_position(coords):
+            record["lon"], record["lat"] = coords[0], coords[1]
+        else:
+            record.pop("lon", None)
+            record.pop("lat", None)
+            kind = geom.get("type") if isinstance(geom, dict) else None
+            if kind not in (None, "Point"):
+                probs.append(Problem("not_point", "geometry", str(kind), i18n.render("not_point", value=kind)))
+        if probs:
+            problems[len(rows)] = probs
+        rows.append((number, record))
+    return build_reports(rows, file=file, row_problems=problems)
+
+
+def _is_position(coords: object) -> bool:
+    return (
+        isinstance(coords, list)
+        and len(coords) >= 2
+        and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2])
+        and all(math.isfinite(c) for c in coords[:2])
+    )

@@ -1,0 +1,122 @@
+"""Safe YAML loading with limits and a map from each value's path to its line and column.
+
+Only ``yaml.SafeLoader`` constructors run (no Python tags, no eval). Aliases,
+nesting depth and file size are bounded (see :class:`YamlLimits`) so a
+"billion laughs" file or a deeply nested one fails fast with a clear error.
+Dates stay strings: the rule schema says what a date looks like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import RuleSetError
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class YamlLimits:
+    """Bounds on a rule file: bytes, alias uses, nesting depth, and values once aliases are expanded."""
+
+    max_bytes: int = 1_048_576
+    max_aliases: int = 100
+    max_depth: int = 64
+    max_nodes: int = 200_000
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Keep dates as text: remove the implicit timestamp resolver.
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str, *, file: str, limits: YamlLimits | None = None) -> tuple[Any, dict[Path_, tuple[int, int]]]:
+    """Parse one YAML document; return the data and ``{path: (line, column)}`` (1-based)."""
+    limits = limits or YamlLimits()
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise RuleSetError(
+            f"rule file is larger than {limits.max_bytes} bytes", file=file, hint="raise the limit or split the file"
+        )
+    loader = _Loader(text)
+    try:
+        aliases = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > limits.max_aliases:
+                    mark = event.start_mark
+                    raise RuleSetError(
+                        f"more than {limits.max_aliases} YAML aliases",
+                        file=file,
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                        hint="write the values out, or raise the alias limit",
+                    )
+        loader.dispose()
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        if node is None:
+            raise RuleSetError("rule file is empty", file=file, hint="start with 'schema: atribut-rules/1'")
+        marks: dict[Path_, tuple[int, int]] = {}
+        _walk(node, (), marks, 0, limits, file, set(), [0])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise RuleSetError(
+            f"not valid YAML: {exc.problem or exc.context}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RuleSetError(f"not valid YAML: {exc}", file=file) from None
+    except RecursionError:
+        raise RuleSetError("YAML is nested too deeply", file=file) from None
+    finally:
+        loader.dispose()
+    return data, marks
+
+
+def _walk(
+    node: yaml.Node, path: Path_, marks: dict, depth: int, limits: YamlLimits, file: str, stack: set, count: list[int]
+) -> None:
+    count[0] += 1
+    if count[0] > limits.max_nodes:
+        raise RuleSetError(
+            f"expands to more than {limits.max_nodes} values (aliases repeated inside aliases?)",
+            file=file,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+        )
+    if depth > limits.max_depth:
+        raise RuleSetError(
+            f"nested deeper than {limits.max_depth} levels",
+            file=file,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+        )
+    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if id(node) in stack:
+        raise RuleSetError(
+            "a YAML alias refers to itself", file=file, line=node.start_mark.line + 1, column=node.start_mark.column + 1
+        )
+    if isinstance(node, yaml.MappingNode):
+        stack = stack | {id(node)}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            marks.setdefault(path + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+            _walk(value_node, path + (key,), marks, depth + 1, limits, file, stack, count)
+    elif isinstance(node, yaml.SequenceNode):
+        stack = stack | {id(node)}
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), marks, depth + 1, limits, file, stack, count)

@@ -1,0 +1,284 @@
+"""Zone layers: GeoJSON features with a category, projected and indexed once per area.
+
+A zone is a polygon (its area counts, grounds and fence included when the
+polygon draws them), or a point or line that stands for an area through a
+radius (a ``radius_m`` property, else the rule set's default for the category).
+Invalid features are refused with their feature id; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geojson
+import numpy as np
+import shapely
+
+from .errors import ZoneError
+from .geo import Area, degrees_for, project
+from .readers.geojson_reader import load_json
+
+_KINDS = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+
+ZoneSource = "str | os.PathLike[str] | Mapping[str, Any] | tuple[str | os.PathLike[str] | Mapping[str, Any], str]"
+
+
+@dataclass
+class Zones:
+    """All zone features of a run, as columns. ``len(zones)`` is the feature count.
+
+    ``radius_m`` is NaN where the feature gives none (the rule set's default for
+    the category applies). ``files`` maps each source file to its SHA-256.
+    """
+
+    ids: list[str]
+    categories: np.ndarray
+    names: list[str | None]
+    geoms: np.ndarray
+    radius_m: np.ndarray
+    kinds: np.ndarray
+    source_files: list[str | None]
+    files: dict[str, str] = field(default_factory=dict)
+    _prepared: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def bounds(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """((lon_min, lon_max), (lat_min, lat_max)) of all zones, or None when empty."""
+        if not len(self):
+            return None
+        b = shapely.total_bounds(self.geoms)
+        return (float(b[0]), float(b[2])), (float(b[1]), float(b[3]))
+
+    def category_counts(self) -> dict[str, int]:
+        """Number of zones per category, sorted by category."""
+        cats, counts = np.unique(self.categories.astype(str), return_counts=True)
+        return {str(c): int(n) for c, n in zip(cats, counts)}
+
+    def prepared(self, area: Area, key: Any, build: Any) -> Any:
+        """Cache of per-area projected geometry and index (built once per area and rule needs)."""
+        k = (area, key)
+        if k not in self._prepared:
+            self._prepared[k] = build()
+        return self._prepared[k]
+
+    def select_near(self, area: Area, margin_m: float) -> np.ndarray:
+        """Indices of zones whose longitude span reaches ``area`` grown by ``margin_m``."""
+        if not len(self):
+            return np.zeros(0, dtype=np.int64)
+        b = shapely.bounds(self.geoms)
+        lat = float(np.nanmax(np.abs(b[:, [1, 3]]))) if len(b) else 0.0
+        pad = degrees_for(margin_m, lat)
+        keep = (b[:, 2] >= area.lon_min - pad) & (b[:, 0] <= area.lon_max + pad)
+        return np.nonzero(keep)[0]
+
+    def project(self, area: Area, index: np.ndarray) -> np.ndarray:
+        """The geometries at ``index`` projected into ``area``'s metres."""
+        geoms = self.geoms[index]
+        transformer = area.transformer()
+        return shapely.transform(geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _concat(parts: list[Zones]) -> Zones:
+    if len(parts) == 1:
+        return parts[0]
+    files: dict[str, str] = {}
+    for p in parts:
+        files.update(p.files)
+    return Zones(
+        ids=[i for p in parts for i in p.ids],
+        categories=np.concatenate([p.categories for p in parts]) if parts else np.array([], dtype=object),
+        names=[n for p in parts for n in p.names],
+        geoms=np.concatenate([p.geoms for p in parts]) if parts else np.array([], dtype=object),
+        radius_m=np.concatenate([p.radius_m for p in parts]) if parts else np.array([]),
+        kinds=np.concatenate([p.kinds for p in parts]) if parts else np.array([], dtype=object),
+        source_files=[s for p in parts for s in p.source_files],
+        files=files,
+    )
+
+
+def load_zones(
+    *sources: Any,
+    category: str | None = None,
+    category_property: str = "category",
+    name_property: str = "name",
+    categories: frozenset[str] | None = None,
+    repair: bool = False,
+) -> Zones:
+    """Load zone layers from GeoJSON files or mappings (FeatureCollections).
+
+    Each source may be a path, a mapping, or a ``(source, category)`` pair that
+    gives every feature of that source one category. Otherwise the category
+    comes from each feature's ``category_property`` (``category``), or from
+    ``category``. Feature ids come from the feature's ``id`` (or ``properties.id``),
+    else ``<file stem>:<n>``. ``categories`` limits the allowed categories (the
+    built-in vocabulary by default). ``repair`` makes invalid polygons valid with
+    ``shapely.make_valid`` instead of refusing them.
+    """
+    from .ruleset import CATEGORIES
+
+    allowed = categories or frozenset(CATEGORIES)
+    parts: list[Zones] = []
+    for src in sources:
+        cat = category
+        if isinstance(src, tuple):
+            src, cat = src
+        parts.append(_load_one(src, cat, category_property, name_property, allowed, repair))
+    if not parts:
+        return _concat([_empty()])
+    zones = _concat(parts)
+    seen: dict[str, str | None] = {}
+    for zid, f in zip(zones.ids, zones.source_files):
+        if zid in seen:
+            raise ZoneError(
+                f"duplicate zone id {zid!r} (also in {seen[zid] or 'an earlier layer'})",
+                file=f,
+                field="id",
+                hint="give every zone feature its own id",
+            )
+        seen[zid] = f
+    return zones
+
+
+def _empty() -> Zones:
+    return Zones([], np.array([], dtype=object), [], np.array([], dtype=object), np.array([]), np.array([], dtype=object), [])
+
+
+def _load_one(src: Any, category: str | None, cat_prop: str, name_prop: str, allowed: frozenset[str], repair: bool) -> Zones:
+    files: dict[str, str] = {}
+    if isinstance(src, Mapping):
+        doc: Any = src
+        file = None
+        stem = "zone"
+        label = "<mapping>"
+    else:
+        path = Path(src)
+        label = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ZoneError(f"cannot read zone file: {exc.strerror}", file=label) from None
+        files[label] = hashlib.sha256(data).hexdigest()
+        doc = load_json(data, file=label)
+        file = label
+        stem = path.stem
+    if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
+        kind = doc.get("type") if isinstance(doc, Mapping) else type(doc).__name__
+        raise ZoneError(f"expected a GeoJSON FeatureCollection, found {kind!r}", file=label)
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise ZoneError("'features' is not a list", file=label, field="features")
+    if not features:
+        raise ZoneError("zone layer has no features", file=label, hint="check the export or drop the layer")
+    ids: list[str] = []
+    cats: list[str] = []
+    names: list[str | None] = []
+    geoms: list[Any] = []
+    radius: list[float] = []
+    kinds: list[str] = []
+    for n, feature in enumerate(features, start=1):
+        if not isinstance(feature, Mapping):
+            raise ZoneError(f"feature #{n} is not an object", file=label)
+        props = feature.get("properties") or {}
+        if not isinstance(props, Mapping):
+            raise ZoneError(f"feature #{n}: properties is not an object", file=label)
+        raw_id = feature.get("id", props.get("id"))
+        zid = str(raw_id) if raw_id is not None and str(raw_id) != "" else f"{stem}:{n}"
+        where = f"zone {zid!r} (feature #{n})"
+        cat = props.get(cat_prop, category) if category is None else category
+        if not isinstance(cat, str) or not cat:
+            raise ZoneError(
+                f"{where} has no {cat_prop!r} property", file=label, field=cat_prop,
+                hint="add the property, or give the layer a category (--zones CATEGORY=FILE)",
+            )
+        if cat not in allowed:
+            raise ZoneError(
+                f"{where} has unknown category {cat!r}", file=label, field=cat_prop,
+                hint=f"use one of: {', '.join(sorted(allowed))}",
+            )
+        geom = feature.get("geometry")
+        if not isinstance(geom, Mapping) or geom.get("type") not in _KINDS:
+            kind = geom.get("type") if isinstance(geom, Mapping) else None
+            raise ZoneError(
+                f"{where} has {'no' if kind is None else 'an unsupported'} geometry{'' if kind is None else ' ' + repr(kind)}",
+                file=label, field="geometry", hint="zones need a Point, LineString or Polygon (or Multi*) geometry",
+            )
+        shape = _shape(geom, where, label)
+        r = props.get("radius_m")
+        if r is None:
+            rv = math.nan
+        elif isinstance(r, (int, float)) and not isinstance(r, bool) and math.isfinite(r) and r >= 0:
+            rv = float(r)
+        else:
+            raise ZoneError(f"{where}: radius_m {r!r} is not a number of metres >= 0", file=label, field="radius_m")
+        name = props.get(name_prop)
+        ids.append(zid)
+        cats.append(cat)
+        names.append(None if name is None else str(name))
+        geoms.append(shape)
+        radius.append(rv)
+        kinds.append(_KINDS[geom["type"]])
+    arr = np.array(geoms, dtype=object)
+    arr = _check_geometries(arr, ids, label, repair)
+    obj = np.empty(len(cats), dtype=object)
+    obj[:] = cats
+    kind_arr = np.empty(len(kinds), dtype=object)
+    kind_arr[:] = kinds
+    return Zones(ids, obj, names, arr, np.array(radius, dtype=float), kind_arr, [file] * len(ids), files)
+
+
+def _shape(geom: Mapping[str, Any], where: str, label: str) -> Any:
+    kind = geom["type"]
+    coords = geom.get("coordinates")
+    if kind in ("Polygon", "MultiPolygon"):
+        obj = geojson.GeoJSON.to_instance(dict(geom), strict=False)
+        problems = obj.errors() if hasattr(obj, "errors") else None
+        if problems:
+            raise ZoneError(f"{where}: {problems}", file=label, field="geometry", hint="close every ring (first position = last)")
+    try:
+        shape = shapely.from_geojson(json.dumps({"type": kind, "coordinates": coords}))
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        raise ZoneError(f"{where}: unreadable geometry ({exc})", file=label, field="geometry") from None
+    if shape is None or shape.is_empty:
+        raise ZoneError(f"{where} has an empty geometry", file=label, field="geometry")
+    b = shape.bounds
+    if not all(math.isfinite(v) for v in b):
+        raise ZoneError(f"{where} has coordinates that are not finite numbers", file=label, field="geometry")
+    if b[0] < -180 or b[2] > 180 or b[1] < -90 or b[3] > 90:
+        raise ZoneError(
+            f"{where} has coordinates ({b[0]:.6g}, {b[1]:.6g}) outside longitude/latitude range: they look projected",
+            file=label, field="geometry", hint="reproject the layer to WGS84 (EPSG:4326) lon/lat",
+        )
+    return shape
+
+
+def _check_geometries(arr: np.ndarray, ids: list[str], label: str, repair: bool) -> np.ndarray:
+    valid = shapely.is_valid(arr)
+    if valid.all():
+        return arr
+    if repair:
+        fixed = arr.copy()
+        fixed[~valid] = shapely.make_valid(arr[~valid])
+        return fixed
+    i = int(np.nonzero(~valid)[0][0])
+    reason = shapely.is_valid_reason(arr[i])
+    raise ZoneError(
+        f"zone {ids[i]!r} (feature #{i + 1}) has an invalid geometry: {reason}",
+        file=label, field="geometry", hint="fix it in a GIS, or let atribut-rules repair it (--repair-zones)",
+    )
