@@ -174,8 +174,7 @@ class _Evaluation:
             return _Spatial(categories, signed, nearest), areas, assignment
         cat_code = {c: i for i, c in enumerate(categories)}
         zone_cat = np.array([cat_code.get(c, -1) for c in self.zones.categories], dtype=np.int64)
-        default_r = np.array([self.rules.zone_radius_m.get(c, 0.0) for c in self.zones.categories], dtype=float)
-        radius = np.where(np.isnan(self.zones.radius_m), default_r, self.zones.radius_m)
+        radius = self.zone_radius()
         reach = np.array([needs.get(c, 0.0) for c in self.zones.categories]) + radius
         acc, _ = self.accuracy()
         max_acc = float(np.nanmax(acc[valid])) if valid.any() else 0.0
@@ -223,6 +222,13 @@ class _Evaluation:
             signed[cat[pick], report_global[pick]] = s[pick]
             nearest[cat[pick], report_global[pick]] = zone_global[pick]
         return _Spatial(categories, signed, nearest), areas, assignment
+
+    def zone_radius(self) -> np.ndarray:
+        """Each zone's radius: its own ``radius_m``, else the rule set's default for a point or
+        line of its category; polygons without ``radius_m`` have none."""
+        default_r = np.array([self.rules.zone_radius_m.get(c, 0.0) for c in self.zones.categories], dtype=float)
+        default_r[self.zones.kinds == "polygon"] = 0.0
+        return np.where(np.isnan(self.zones.radius_m), default_r, self.zones.radius_m)
 
     def _prepare(self, area: Area, zone_cat: np.ndarray, radius: np.ndarray, reach: np.ndarray, margin: float):
         used = np.nonzero(zone_cat >= 0)[0]
@@ -439,6 +445,8 @@ class _Evaluation:
         message = {}
         for lang in i18n.LANGUAGES:
             local = dict(values)
+            if zone is not None:
+                local["category"] = i18n.category_label(zone.category, lang)
             for key, num in (("distance_m", distance), ("threshold_m", threshold), ("margin_m", margin)):
                 local[key] = _fmt(num, lang)
             for key in ("width_m", "height_m", "area_m2", "accuracy_m"):
@@ -469,9 +477,9 @@ class _Evaluation:
     def _zone_ref(self, z: int) -> ZoneRef:
         zones = self.zones
         cat = zones.categories[z]
-        r = zones.radius_m[z]
-        radius = float(self.rules.zone_radius_m.get(cat, 0.0) if math.isnan(r) else r)
         kind = zones.kinds[z]
+        r = zones.radius_m[z]
+        radius = float((0.0 if kind == "polygon" else self.rules.zone_radius_m.get(cat, 0.0)) if math.isnan(r) else r)
         return ZoneRef(
             id=zones.ids[z],
             category=cat,

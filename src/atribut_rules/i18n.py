@@ -85,7 +85,35 @@ ACCURACY_SOURCE = {
 }
 
 
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "admin_area": {"id": "wilayah administrasi", "en": "administrative area"},
+    "bridge": {"id": "jembatan", "en": "bridge"},
+    "designated_site": {"id": "lokasi yang ditetapkan", "en": "designated site"},
+    "government": {"id": "gedung/fasilitas pemerintah", "en": "government building or facility"},
+    "health": {"id": "fasilitas kesehatan", "en": "health facility"},
+    "park": {"id": "taman", "en": "park"},
+    "place_of_worship": {"id": "tempat ibadah", "en": "place of worship"},
+    "pole": {"id": "tiang", "en": "pole"},
+    "public_facility": {"id": "sarana/prasarana publik", "en": "public facility"},
+    "road": {"id": "jalan", "en": "road"},
+    "school": {"id": "tempat pendidikan", "en": "education site"},
+    "tree": {"id": "pohon", "en": "tree"},
+}
+
+
+def category_label(category: str, lang: str) -> str:
+    """A zone category in words; unknown categories are shown as written."""
+    return CATEGORY_LABELS.get(category, {}).get(lang, category)
+
+
 def render(code: str, **params: object) -> dict[str, str]:
-    """Render catalogue entry ``code`` in every language, as ``{lang: text}``."""
+    """Render catalogue entry ``code`` in every language, as ``{lang: text}``.
+
+    A parameter given as ``{lang: text}`` is taken in each language.
+    """
     entry = CATALOGUE[code]
-    return {lang: entry[lang].format(**params) for lang in LANGUAGES}
+    out = {}
+    for lang in LANGUAGES:
+        local = {k: (v[lang] if isinstance(v, dict) and lang in v else v) for k, v in params.items()}
+        out[lang] = entry[lang].format(**local)
+    return out

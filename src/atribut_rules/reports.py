@@ -67,11 +67,11 @@ _FIELD_LABELS = {
     "observed_at": "observed_at (tanggal)",
 }
 _EXPECTED = {
-    "lat": "decimal degrees such as -2.1291",
-    "lon": "decimal degrees such as 106.1133",
-    "accuracy_m": "a number of metres such as 5 or 2,5",
-    "width_m": "a number of metres such as 4 or 1,5",
-    "height_m": "a number of metres such as 7 or 0,6",
+    "lat": {"id": "derajat desimal, misalnya -2,1291", "en": "decimal degrees such as -2.1291"},
+    "lon": {"id": "derajat desimal, misalnya 106,1133", "en": "decimal degrees such as 106.1133"},
+    "accuracy_m": {"id": "angka meter, misalnya 5 atau 2,5", "en": "a number of metres such as 5 or 2.5"},
+    "width_m": {"id": "angka meter, misalnya 4 atau 1,5", "en": "a number of metres such as 4 or 1.5"},
+    "height_m": {"id": "angka meter, misalnya 7 atau 0,6", "en": "a number of metres such as 7 or 0.6"},
 }
 
 
@@ -323,9 +323,9 @@ def build_reports(
         y = _number(y_value, "lat", coord_probs)
         x = _number(x_value, "lon", coord_probs)
         if _is_blank(y_value):
-            coord_probs.append(_problem("missing", "lat", None, expected="latitude in decimal degrees"))
+            coord_probs.append(_problem("missing", "lat", None, expected={"id": "lintang dalam derajat desimal", "en": "latitude in decimal degrees"}))
         if _is_blank(x_value):
-            coord_probs.append(_problem("missing", "lon", None, expected="longitude in decimal degrees"))
+            coord_probs.append(_problem("missing", "lon", None, expected={"id": "bujur dalam derajat desimal", "en": "longitude in decimal degrees"}))
         if not coord_probs:
             lat_bad, lon_bad = not -90 <= y <= 90, not -180 <= x <= 180
             if (lat_bad or lon_bad) and -90 <= x <= 90 and -180 <= y <= 180:
