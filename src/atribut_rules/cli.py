@@ -31,6 +31,26 @@ EXIT_INTERNAL = 3
 
 EXAMPLE_REPORTS = "laporan.csv"
 
+# Further subcommands live in their own modules, each with NAME, register(subparsers)
+# and run(args, stdout, stderr) -> int; a module that is not there is skipped.
+COMMAND_MODULES = (
+    "atribut_rules.zonebuild.command",
+    "atribut_rules.ruletools.command",
+)
+
+
+def _command_modules() -> list:
+    import importlib
+
+    found = []
+    for name in COMMAND_MODULES:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name and not name.startswith(exc.name):
+                raise
+    return found
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -50,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--rules", help="rule file or builtin:NAME (default: builtin:id-pemilu-2024)")
     c.add_argument("--example", action="store_true", help="check the bundled Pangkalpinang example")
-    c.add_argument("--format", default=None, choices=["table", "json"], help="output on stdout (default: table)")
+    c.add_argument(
+        "--format", default=None, choices=["table", "json"], help="output on stdout (default: table)"
+    )
     c.add_argument("--lang", default="id", choices=["id", "en"], help="language of messages (default: id)")
     c.add_argument(
         "--fail-on",
@@ -58,8 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=["error", "warning", "info", "never"],
         help="exit 1 when a violation of this severity or worse is found (default: error)",
     )
-    c.add_argument("--encoding", help="text encoding of the reports file (default: detect UTF-8/UTF-16 BOM, else UTF-8)")
-    c.add_argument("--repair-zones", action="store_true", help="repair invalid zone polygons instead of stopping")
+    c.add_argument(
+        "--encoding", help="text encoding of the reports file (default: detect UTF-8/UTF-16 BOM, else UTF-8)"
+    )
+    c.add_argument(
+        "--repair-zones", action="store_true", help="repair invalid zone polygons instead of stopping"
+    )
     c.add_argument(
         "--allow-path", action="append", default=[], metavar="DIR", help="a folder rule files may extend from"
     )
@@ -68,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     rsub.add_parser("list", help="list the bundled rule sets")
     show = rsub.add_parser("show", help="print a rule set with its parents resolved, as JSON")
     show.add_argument("rules", help="rule file or builtin:NAME")
+    for module in _command_modules():
+        module.register(sub)
     return parser
 
 
@@ -92,7 +120,9 @@ def _check(args: argparse.Namespace, stdout: IO[str]) -> int:
     if args.example:
         _example_args(args)
     if not args.reports:
-        raise AtributRulesError("no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example")
+        raise AtributRulesError(
+            "no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example"
+        )
     rules = load_rules(args.rules, allow_paths=tuple(args.allow_path))
     zones = load_zones(*_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones)
     reports = read_reports(args.reports, encoding=args.encoding)
@@ -121,7 +151,9 @@ def _rules(args: argparse.Namespace, stdout: IO[str]) -> int:
     raise AtributRulesError("rules needs an action: list or show")
 
 
-def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
+) -> int:
     """Run the command line with ``argv``; return the exit code (never raises for bad input)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -141,6 +173,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
             return code
         if args.command == "rules":
             return _rules(args, stdout)
+        for module in _command_modules():
+            if args.command == module.NAME:
+                return module.run(args, stdout, stderr)
     except AtributRulesError as exc:
         stderr.write(f"atribut-rules: error: {exc}\n")
         return EXIT_UNUSABLE

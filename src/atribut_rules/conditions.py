@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 try:  # Python 3.11+
     import re._parser as _sre_parse  # type: ignore[import-not-found]
@@ -56,6 +56,13 @@ class Near:
 
 
 @dataclass(frozen=True)
+class InZone:
+    """The report lies inside the one zone with id ``zone_id`` (used by a rule's ``area``)."""
+
+    zone_id: str
+
+
+@dataclass(frozen=True)
 class During:
     """The report's observed_at date falls in the named period (first and last day included)."""
 
@@ -71,7 +78,7 @@ class FieldTest:
     value: Any
 
 
-Condition = Union[All, AnyOf, Not, Near, During, FieldTest]
+Condition = All | AnyOf | Not | Near | InZone | During | FieldTest
 
 
 class ConditionError(ValueError):
@@ -82,14 +89,26 @@ class ConditionError(ValueError):
         self.path = path
 
 
-def compile_condition(data: dict[str, Any], path: tuple[Any, ...], max_depth: int, depth: int = 0) -> Condition:
+def compile_condition(
+    data: dict[str, Any], path: tuple[Any, ...], max_depth: int, depth: int = 0
+) -> Condition:
     """Turn one schema-valid condition mapping into a :data:`Condition`."""
     if depth > max_depth:
         raise ConditionError(f"conditions are nested deeper than {max_depth} levels", path)
     if "all" in data:
-        return All(tuple(compile_condition(c, path + ("all", i), max_depth, depth + 1) for i, c in enumerate(data["all"])))
+        return All(
+            tuple(
+                compile_condition(c, path + ("all", i), max_depth, depth + 1)
+                for i, c in enumerate(data["all"])
+            )
+        )
     if "any" in data:
-        return AnyOf(tuple(compile_condition(c, path + ("any", i), max_depth, depth + 1) for i, c in enumerate(data["any"])))
+        return AnyOf(
+            tuple(
+                compile_condition(c, path + ("any", i), max_depth, depth + 1)
+                for i, c in enumerate(data["any"])
+            )
+        )
     if "not" in data:
         return Not(compile_condition(data["not"], path + ("not",), max_depth, depth + 1))
     if "inside" in data:
@@ -142,7 +161,12 @@ def check_pattern(pattern: str, path: tuple[Any, ...]) -> None:
 
 
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
-_FORBIDDEN = {"GROUPREF": "back-references", "GROUPREF_EXISTS": "conditional groups", "ASSERT": "look-arounds", "ASSERT_NOT": "look-arounds"}
+_FORBIDDEN = {
+    "GROUPREF": "back-references",
+    "GROUPREF_EXISTS": "conditional groups",
+    "ASSERT": "look-arounds",
+    "ASSERT_NOT": "look-arounds",
+}
 
 
 def _unsafe(items: Any, inside_repeat: bool) -> str | None:

@@ -20,9 +20,20 @@ import numpy as np
 import shapely
 
 from . import i18n
-from .conditions import All, AnyOf, Condition, During, FieldTest, Near, Not, walk
+from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, walk
 from .geo import Area, plan_areas, project
-from .model import Finding, Problem, Provenance, ProjectionArea, Severity, Source, Status, Summary, Verdict, ZoneRef
+from .model import (
+    Finding,
+    Problem,
+    ProjectionArea,
+    Provenance,
+    Severity,
+    Source,
+    Status,
+    Summary,
+    Verdict,
+    ZoneRef,
+)
 from .reports import Reports, parse_number
 from .ruleset import RuleSet, render_message
 from .zones import Zones
@@ -146,7 +157,7 @@ class _Evaluation:
     def _thresholds(self) -> dict[str, float]:
         needs: dict[str, float] = {}
         for rule in self.active:
-            for cond in (rule.applies_to, rule.when):
+            for cond in (rule.applies_to, rule.when, rule.area):
                 if cond is None:
                     continue
                 for node in walk(cond):
@@ -183,8 +194,15 @@ class _Evaluation:
             members = np.nonzero(assignment == a)[0]
             if not len(members):
                 continue
-            key = ("spatial", tuple(sorted(needs.items())), tuple(sorted(self.rules.zone_radius_m.items())), margin)
-            prepared = self.zones.prepared(area, key, lambda: self._prepare(area, zone_cat, radius, reach, margin))
+            key = (
+                "spatial",
+                tuple(sorted(needs.items())),
+                tuple(sorted(self.rules.zone_radius_m.items())),
+                margin,
+            )
+            prepared = self.zones.prepared(
+                area, key, lambda area=area: self._prepare(area, zone_cat, radius, reach, margin)
+            )
             if prepared is None:
                 continue
             zidx, geoms, boundaries, zradius, areal, tree = prepared
@@ -196,7 +214,9 @@ class _Evaluation:
             pairs[0][0] = np.nonzero(~has_acc)[0][pairs[0][0]]
             if has_acc.any():
                 sel = np.nonzero(has_acc)[0]
-                boxes = shapely.box(x[sel] - r_acc[sel], y[sel] - r_acc[sel], x[sel] + r_acc[sel], y[sel] + r_acc[sel])
+                boxes = shapely.box(
+                    x[sel] - r_acc[sel], y[sel] - r_acc[sel], x[sel] + r_acc[sel], y[sel] + r_acc[sel]
+                )
                 q = tree.query(boxes)
                 q[0] = sel[q[0]]
                 pairs.append(q)
@@ -226,11 +246,15 @@ class _Evaluation:
     def zone_radius(self) -> np.ndarray:
         """Each zone's radius: its own ``radius_m``, else the rule set's default for a point or
         line of its category; polygons without ``radius_m`` have none."""
-        default_r = np.array([self.rules.zone_radius_m.get(c, 0.0) for c in self.zones.categories], dtype=float)
+        default_r = np.array(
+            [self.rules.zone_radius_m.get(c, 0.0) for c in self.zones.categories], dtype=float
+        )
         default_r[self.zones.kinds == "polygon"] = 0.0
         return np.where(np.isnan(self.zones.radius_m), default_r, self.zones.radius_m)
 
-    def _prepare(self, area: Area, zone_cat: np.ndarray, radius: np.ndarray, reach: np.ndarray, margin: float):
+    def _prepare(
+        self, area: Area, zone_cat: np.ndarray, radius: np.ndarray, reach: np.ndarray, margin: float
+    ):
         used = np.nonzero(zone_cat >= 0)[0]
         near = self.zones.select_near(area, margin)
         zidx = np.intersect1d(used, near)
@@ -278,17 +302,49 @@ class _Evaluation:
             acc = self.acc
             return np.where(depth >= acc, TRUE, np.where(depth >= -acc, UNKNOWN, FALSE)).astype(np.int8)
         if isinstance(cond, During):
-            period = self.rules.periods[cond.period]
             day = self.reports.observed_day
-            inside = np.ones(self.n, dtype=bool)
-            if period.start:
-                inside &= day >= np.datetime64(period.start, "D")
-            if period.end:
-                inside &= day <= np.datetime64(period.end, "D")
+            inside = self._in_period(self.rules.periods[cond.period], undated=False)
             return np.where(np.isnat(day), UNKNOWN, np.where(inside, TRUE, FALSE)).astype(np.int8)
+        if isinstance(cond, InZone):
+            return self._in_zone(cond.zone_id)
         if isinstance(cond, FieldTest):
             return np.where(self._field(cond), TRUE, FALSE).astype(np.int8)
         raise TypeError(cond)  # pragma: no cover
+
+    def _in_period(self, period, undated: bool) -> np.ndarray:
+        day = self.reports.observed_day
+        inside = np.ones(self.n, dtype=bool)
+        if period.start:
+            inside &= day >= np.datetime64(period.start, "D")
+        if period.end:
+            inside &= day <= np.datetime64(period.end, "D")
+        return inside | (np.isnat(day) & undated)
+
+    def _in_zone(self, zone_id: str) -> np.ndarray:
+        """Three-valued: the report is inside zone ``zone_id`` (GPS accuracy considered)."""
+        out = np.zeros(self.n, dtype=np.int8)
+        try:
+            z = self.zones.ids.index(zone_id)
+        except ValueError:
+            return out
+        radius = self.zone_radius()[z]
+        areal = self.zones.kinds[z] == "polygon"
+        for a, area in enumerate(self._areas):
+            members = np.nonzero(self._assignment == a)[0]
+            if not len(members):
+                continue
+            geom = self.zones.project(area, np.array([z]))[0]
+            x, y = project(area, self.reports.lon[members], self.reports.lat[members])
+            pts = shapely.points(x, y)
+            d = shapely.distance(pts, geom)
+            s = d - radius
+            if areal:
+                ins = d == 0
+                s[ins] = -(radius + shapely.distance(pts[ins], shapely.boundary(geom)))
+            depth = -s + TOLERANCE_M
+            acc = self.acc[members]
+            out[members] = np.where(depth >= acc, TRUE, np.where(depth >= -acc, UNKNOWN, FALSE))
+        return out
 
     def _field(self, test: FieldTest) -> np.ndarray:
         if test.field == "observed_at" and test.op in ("gt", "gte", "lt", "lte", "between"):
@@ -308,14 +364,21 @@ class _Evaluation:
             valid[i] = False
         self.acc, self.acc_reported = self.accuracy()
         self.spatial, areas, assignment = self._spatial(valid)
+        self._areas, self._assignment = areas, assignment
         best = np.zeros(self.n, dtype=np.int8)
         for rule in self.active:
             value = self.leaf(rule.when) if rule.when is not None else np.full(self.n, TRUE, dtype=np.int8)
             if rule.applies_to is not None:
                 value = np.minimum(value, self.leaf(rule.applies_to))
+            if rule.area is not None:
+                value = np.minimum(value, self.leaf(rule.area))
+            if rule.effective is not None:
+                value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
             value = np.where(valid, value, FALSE)
             idx = np.nonzero(value)[0]
-            leaves = [(c, pos) for c, pos in _leaves(rule.when)] + [(c, pos) for c, pos in _leaves(rule.applies_to)]
+            leaves = [(c, pos) for c, pos in _leaves(rule.when)] + [
+                (c, pos) for c, pos in _leaves(rule.applies_to)
+            ]
             self.evidence_leaves[rule.id] = leaves
             chosen = np.full(len(idx), -1, dtype=np.int64)
             if len(idx) and leaves:
@@ -347,7 +410,9 @@ class _Evaluation:
             ruleset_version=self.rules.version,
             ruleset_sha256=self.rules.sha256,
             crs=tuple(
-                ProjectionArea(a.name, a.crs, a.lon_min, a.lon_max, int(counts[i])) for i, a in enumerate(areas) if counts[i]
+                ProjectionArea(a.name, a.crs, a.lon_min, a.lon_max, int(counts[i]))
+                for i, a in enumerate(areas)
+                if counts[i]
             ),
             inputs={
                 **({self.reports.file: self.reports.sha256} if self.reports.sha256 else {}),
@@ -454,9 +519,14 @@ class _Evaluation:
             template = rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
             text = render_message(template, local)
             if reason:
-                text += " — " + i18n.render(
-                    reason, accuracy_m=_fmt(acc, lang), accuracy_source=i18n.ACCURACY_SOURCE[acc_source][lang]
-                )[lang]
+                text += (
+                    " — "
+                    + i18n.render(
+                        reason,
+                        accuracy_m=_fmt(acc, lang),
+                        accuracy_source=i18n.ACCURACY_SOURCE[acc_source][lang],
+                    )[lang]
+                )
             message[lang] = text
         return Finding(
             rule=rule.id,
@@ -479,7 +549,9 @@ class _Evaluation:
         cat = zones.categories[z]
         kind = zones.kinds[z]
         r = zones.radius_m[z]
-        radius = float((0.0 if kind == "polygon" else self.rules.zone_radius_m.get(cat, 0.0)) if math.isnan(r) else r)
+        radius = float(
+            (0.0 if kind == "polygon" else self.rules.zone_radius_m.get(cat, 0.0)) if math.isnan(r) else r
+        )
         return ZoneRef(
             id=zones.ids[z],
             category=cat,

@@ -85,9 +85,13 @@ def plan_areas(
         idx_rest = np.nonzero(rest)[0]
         for b in band_ids:
             members = idx_rest[band == b]
-            lat0 = lat_mid if zone_lat is not None or not len(members) else float(np.median(report_lat[members]))
+            lat0 = (
+                lat_mid if zone_lat is not None or not len(members) else float(np.median(report_lat[members]))
+            )
             lon_min = b * BAND_DEG
-            areas.append(Area(f"band{b:+d}", local_tm(lon_min + BAND_DEG / 2, lat0), lon_min, lon_min + BAND_DEG))
+            areas.append(
+                Area(f"band{b:+d}", local_tm(lon_min + BAND_DEG / 2, lat0), lon_min, lon_min + BAND_DEG)
+            )
             assignment[members] = len(areas) - 1
     return areas, assignment
 

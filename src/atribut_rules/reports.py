@@ -298,7 +298,9 @@ def build_reports(
         for key, value in record.items():
             name = canonical_field(key) if isinstance(key, str) else None
             if isinstance(value, str) and len(value) > max_field_chars:
-                probs.append(_problem("too_long", name or key, None, found=len(value), expected=max_field_chars))
+                probs.append(
+                    _problem("too_long", name or key, None, found=len(value), expected=max_field_chars)
+                )
                 value = value[:0]
             if name is None:
                 if key not in extra:
@@ -323,9 +325,23 @@ def build_reports(
         y = _number(y_value, "lat", coord_probs)
         x = _number(x_value, "lon", coord_probs)
         if _is_blank(y_value):
-            coord_probs.append(_problem("missing", "lat", None, expected={"id": "lintang dalam derajat desimal", "en": "latitude in decimal degrees"}))
+            coord_probs.append(
+                _problem(
+                    "missing",
+                    "lat",
+                    None,
+                    expected={"id": "lintang dalam derajat desimal", "en": "latitude in decimal degrees"},
+                )
+            )
         if _is_blank(x_value):
-            coord_probs.append(_problem("missing", "lon", None, expected={"id": "bujur dalam derajat desimal", "en": "longitude in decimal degrees"}))
+            coord_probs.append(
+                _problem(
+                    "missing",
+                    "lon",
+                    None,
+                    expected={"id": "bujur dalam derajat desimal", "en": "longitude in decimal degrees"},
+                )
+            )
         if not coord_probs:
             lat_bad, lon_bad = not -90 <= y <= 90, not -180 <= x <= 180
             if (lat_bad or lon_bad) and -90 <= x <= 90 and -180 <= y <= 180:

@@ -21,7 +21,16 @@ from typing import Any
 import jsonschema
 
 from . import resources
-from .conditions import Condition, ConditionError, During, FieldTest, Near, compile_condition, walk
+from .conditions import (
+    Condition,
+    ConditionError,
+    During,
+    FieldTest,
+    InZone,
+    Near,
+    compile_condition,
+    walk,
+)
 from .errors import RuleSetError
 from .model import Severity
 from .yamlsafe import YamlLimits, load_yaml
@@ -46,9 +55,24 @@ CATEGORIES = (
 """The zone category vocabulary; a rule set may add its own under ``categories``."""
 
 PLACEHOLDERS = (
-    "id", "type", "party", "candidate", "mounted_on", "observed_at", "width_m", "height_m",
-    "area_m2", "accuracy_m", "distance_m", "threshold_m", "margin_m", "zone_id", "zone_name",
-    "category", "rule", "period",
+    "id",
+    "type",
+    "party",
+    "candidate",
+    "mounted_on",
+    "observed_at",
+    "width_m",
+    "height_m",
+    "area_m2",
+    "accuracy_m",
+    "distance_m",
+    "threshold_m",
+    "margin_m",
+    "zone_id",
+    "zone_name",
+    "category",
+    "rule",
+    "period",
 )
 """Names a message may use as ``{name}``; any other name is looked up in the report's extra fields."""
 
@@ -86,6 +110,8 @@ class Rule:
     message: Mapping[str, str]
     enabled: bool = True
     line: int | None = None
+    effective: Period | None = None
+    area: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +220,10 @@ def _read(path: Path, limits: Limits) -> tuple[dict, dict, str]:
             indent = line[: len(line) - len(line.lstrip())]
             if "\t" in indent:
                 raise RuleSetError(
-                    "a tab in the indentation", file=name, line=n, column=indent.index("\t") + 1,
+                    "a tab in the indentation",
+                    file=name,
+                    line=n,
+                    column=indent.index("\t") + 1,
                     hint="YAML indents with spaces only",
                 )
     data, marks = load_yaml(text, file=name, limits=limits.yaml)
@@ -204,7 +233,13 @@ def _read(path: Path, limits: Limits) -> tuple[dict, dict, str]:
 
 
 def _resolve(
-    doc: dict, marks: dict, name: str, base: Path | None, limits: Limits, allowed: tuple[Path, ...], chain: tuple[str, ...]
+    doc: dict,
+    marks: dict,
+    name: str,
+    base: Path | None,
+    limits: Limits,
+    allowed: tuple[Path, ...],
+    chain: tuple[str, ...],
 ) -> tuple[dict, dict]:
     """Merge the parents named in ``ruleset.extends`` under ``doc`` (child wins)."""
     meta = doc.get("ruleset")
@@ -223,7 +258,9 @@ def _resolve(
         if base is None and not ref.startswith("builtin:"):
             raise RuleSetError(
                 f"extends {ref!r}: a rule set given as a mapping can only extend builtin:NAME",
-                file=name, line=line, column=col,
+                file=name,
+                line=line,
+                column=col,
             )
         path = _locate(ref, base, allowed, name)
         key = str(path.resolve())
@@ -286,7 +323,9 @@ def _rule_id(doc: dict, path: tuple) -> str | None:
 
 def _validate_schema(doc: dict, marks: dict, name: str) -> None:
     validator = jsonschema.Draft202012Validator(resources.schema(SCHEMA_NAME))
-    errors = sorted(validator.iter_errors(doc), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = sorted(
+        validator.iter_errors(doc), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
+    )
     if not errors:
         return
     error = jsonschema.exceptions.best_match(errors)
@@ -298,9 +337,7 @@ def _validate_schema(doc: dict, marks: dict, name: str) -> None:
         message = f"{message}; check the spelling against the rule format in the README"
     if error.validator == "oneOf" and path and "rules" in path:
         message = "a condition needs exactly one of all, any, not, inside, near, during, field"
-    raise RuleSetError(
-        f"{dotted}: {message}", file=name, line=line, column=col, rule=_rule_id(doc, path)
-    )
+    raise RuleSetError(f"{dotted}: {message}", file=name, line=line, column=col, rule=_rule_id(doc, path))
 
 
 def _text(value: Any) -> dict[str, str]:
@@ -349,7 +386,10 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         if cat not in categories:
             line, col = _where(marks, ("defaults", "zone_radius_m", cat))
             raise RuleSetError(
-                f"unknown zone category {cat!r} in defaults.zone_radius_m", file=name, line=line, column=col,
+                f"unknown zone category {cat!r} in defaults.zone_radius_m",
+                file=name,
+                line=line,
+                column=col,
                 hint=f"known categories: {', '.join(sorted(categories))}",
             )
 
@@ -360,7 +400,11 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         line, col = _where(marks, ("rules", i))
         if rid in seen:
             raise RuleSetError(
-                f"duplicate rule id {rid!r} (first at rule #{seen[rid] + 1})", file=name, line=line, column=col, rule=rid
+                f"duplicate rule id {rid!r} (first at rule #{seen[rid] + 1})",
+                file=name,
+                line=line,
+                column=col,
+                rule=rid,
             )
         seen[rid] = i
         enabled = r.get("enabled", True)
@@ -380,13 +424,21 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                 if isinstance(node, Near) and node.zone not in categories:
                     cl, cc = _where(marks, ("rules", i, key))
                     raise RuleSetError(
-                        f"unknown zone category {node.zone!r}", file=name, line=cl, column=cc, rule=rid,
+                        f"unknown zone category {node.zone!r}",
+                        file=name,
+                        line=cl,
+                        column=cc,
+                        rule=rid,
                         hint=f"known categories: {', '.join(sorted(categories))}; add new ones under 'categories'",
                     )
                 if isinstance(node, During) and node.period not in periods:
                     cl, cc = _where(marks, ("rules", i, key))
                     raise RuleSetError(
-                        f"unknown period {node.period!r}", file=name, line=cl, column=cc, rule=rid,
+                        f"unknown period {node.period!r}",
+                        file=name,
+                        line=cl,
+                        column=cc,
+                        rule=rid,
                         hint=f"periods defined: {', '.join(periods) or 'none'}",
                     )
                 if isinstance(node, FieldTest) and node.op in ("gt", "gte", "lt", "lte", "between"):
@@ -394,9 +446,35 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                     if any(isinstance(v, str) for v in values) and node.field != "observed_at":
                         cl, cc = _where(marks, ("rules", i, key))
                         raise RuleSetError(
-                            f"{node.op} on {node.field!r} needs a number", file=name, line=cl, column=cc, rule=rid
+                            f"{node.op} on {node.field!r} needs a number",
+                            file=name,
+                            line=cl,
+                            column=cc,
+                            rule=rid,
                         )
             compiled[key] = cond
+        area = None
+        if "area" in r:
+            if "zone" in r["area"]:
+                if r["area"]["zone"] not in categories:
+                    al, ac = _where(marks, ("rules", i, "area"))
+                    raise RuleSetError(
+                        f"unknown zone category {r['area']['zone']!r} in area",
+                        file=name,
+                        line=al,
+                        column=ac,
+                        rule=rid,
+                    )
+                area = Near(zone=r["area"]["zone"], within_m=0.0, inside=True)
+            else:
+                area = InZone(zone_id=r["area"]["zone_id"])
+        rule_effective = None
+        if "effective" in r:
+            rule_effective = Period(
+                "effective",
+                _date(r["effective"].get("from"), ("rules", i, "effective", "from"), marks, name),
+                _date(r["effective"].get("to"), ("rules", i, "effective", "to"), marks, name),
+            )
         message = _text(r.get("message")) or _text(r.get("title"))
         for lang, text in message.items():
             for placeholder in _PLACEHOLDER.findall(text):
@@ -404,7 +482,10 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                     ml, mc = _where(marks, ("rules", i, "message"))
                     raise RuleSetError(
                         f"message ({lang}) placeholder {{{placeholder}}} is not a plain name",
-                        file=name, line=ml, column=mc, rule=rid,
+                        file=name,
+                        line=ml,
+                        column=mc,
+                        rule=rid,
                         hint=f"use names such as {', '.join(PLACEHOLDERS[:8])}",
                     )
         rules.append(
@@ -418,6 +499,8 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                 message=message,
                 enabled=enabled,
                 line=line,
+                effective=rule_effective,
+                area=area,
             )
         )
 

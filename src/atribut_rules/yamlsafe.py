@@ -39,12 +39,16 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(text: str, *, file: str, limits: YamlLimits | None = None) -> tuple[Any, dict[Path_, tuple[int, int]]]:
+def load_yaml(
+    text: str, *, file: str, limits: YamlLimits | None = None
+) -> tuple[Any, dict[Path_, tuple[int, int]]]:
     """Parse one YAML document; return the data and ``{path: (line, column)}`` (1-based)."""
     limits = limits or YamlLimits()
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise RuleSetError(
-            f"rule file is larger than {limits.max_bytes} bytes", file=file, hint="raise the limit or split the file"
+            f"rule file is larger than {limits.max_bytes} bytes",
+            file=file,
+            hint="raise the limit or split the file",
         )
     loader = _Loader(text)
     try:
@@ -88,7 +92,14 @@ def load_yaml(text: str, *, file: str, limits: YamlLimits | None = None) -> tupl
 
 
 def _walk(
-    node: yaml.Node, path: Path_, marks: dict, depth: int, limits: YamlLimits, file: str, stack: set, count: list[int]
+    node: yaml.Node,
+    path: Path_,
+    marks: dict,
+    depth: int,
+    limits: YamlLimits,
+    file: str,
+    stack: set,
+    count: list[int],
 ) -> None:
     count[0] += 1
     if count[0] > limits.max_nodes:
@@ -108,7 +119,10 @@ def _walk(
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if id(node) in stack:
         raise RuleSetError(
-            "a YAML alias refers to itself", file=file, line=node.start_mark.line + 1, column=node.start_mark.column + 1
+            "a YAML alias refers to itself",
+            file=file,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
         )
     if isinstance(node, yaml.MappingNode):
         stack = stack | {id(node)}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import numpy as np
 import shapely
 
 from .errors import ZoneError
-from .geo import Area, degrees_for, project
+from .geo import Area, degrees_for
 from .readers.geojson_reader import load_json
 
 _KINDS = {
@@ -34,7 +33,9 @@ _KINDS = {
     "MultiPolygon": "polygon",
 }
 
-ZoneSource = "str | os.PathLike[str] | Mapping[str, Any] | tuple[str | os.PathLike[str] | Mapping[str, Any], str]"
+ZoneSource = (
+    "str | os.PathLike[str] | Mapping[str, Any] | tuple[str | os.PathLike[str] | Mapping[str, Any], str]"
+)
 
 
 @dataclass
@@ -157,10 +158,20 @@ def load_zones(
 
 
 def _empty() -> Zones:
-    return Zones([], np.array([], dtype=object), [], np.array([], dtype=object), np.array([]), np.array([], dtype=object), [])
+    return Zones(
+        [],
+        np.array([], dtype=object),
+        [],
+        np.array([], dtype=object),
+        np.array([]),
+        np.array([], dtype=object),
+        [],
+    )
 
 
-def _load_one(src: Any, category: str | None, cat_prop: str, name_prop: str, allowed: frozenset[str], repair: bool) -> Zones:
+def _load_one(
+    src: Any, category: str | None, cat_prop: str, name_prop: str, allowed: frozenset[str], repair: bool
+) -> Zones:
     files: dict[str, str] = {}
     if isinstance(src, Mapping):
         doc: Any = src
@@ -204,12 +215,16 @@ def _load_one(src: Any, category: str | None, cat_prop: str, name_prop: str, all
         cat = props.get(cat_prop, category) if category is None else category
         if not isinstance(cat, str) or not cat:
             raise ZoneError(
-                f"{where} has no {cat_prop!r} property", file=label, field=cat_prop,
+                f"{where} has no {cat_prop!r} property",
+                file=label,
+                field=cat_prop,
                 hint="add the property, or give the layer a category (--zones CATEGORY=FILE)",
             )
         if cat not in allowed:
             raise ZoneError(
-                f"{where} has unknown category {cat!r}", file=label, field=cat_prop,
+                f"{where} has unknown category {cat!r}",
+                file=label,
+                field=cat_prop,
                 hint=f"use one of: {', '.join(sorted(allowed))}",
             )
         geom = feature.get("geometry")
@@ -217,7 +232,9 @@ def _load_one(src: Any, category: str | None, cat_prop: str, name_prop: str, all
             kind = geom.get("type") if isinstance(geom, Mapping) else None
             raise ZoneError(
                 f"{where} has {'no' if kind is None else 'an unsupported'} geometry{'' if kind is None else ' ' + repr(kind)}",
-                file=label, field="geometry", hint="zones need a Point, LineString or Polygon (or Multi*) geometry",
+                file=label,
+                field="geometry",
+                hint="zones need a Point, LineString or Polygon (or Multi*) geometry",
             )
         shape = _shape(geom, where, label)
         r = props.get("radius_m")
@@ -226,7 +243,9 @@ def _load_one(src: Any, category: str | None, cat_prop: str, name_prop: str, all
         elif isinstance(r, (int, float)) and not isinstance(r, bool) and math.isfinite(r) and r >= 0:
             rv = float(r)
         else:
-            raise ZoneError(f"{where}: radius_m {r!r} is not a number of metres >= 0", file=label, field="radius_m")
+            raise ZoneError(
+                f"{where}: radius_m {r!r} is not a number of metres >= 0", file=label, field="radius_m"
+            )
         name = props.get(name_prop)
         ids.append(zid)
         cats.append(cat)
@@ -250,7 +269,12 @@ def _shape(geom: Mapping[str, Any], where: str, label: str) -> Any:
         obj = geojson.GeoJSON.to_instance(dict(geom), strict=False)
         problems = obj.errors() if hasattr(obj, "errors") else None
         if problems:
-            raise ZoneError(f"{where}: {problems}", file=label, field="geometry", hint="close every ring (first position = last)")
+            raise ZoneError(
+                f"{where}: {problems}",
+                file=label,
+                field="geometry",
+                hint="close every ring (first position = last)",
+            )
     try:
         shape = shapely.from_geojson(json.dumps({"type": kind, "coordinates": coords}))
     except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
@@ -263,7 +287,9 @@ def _shape(geom: Mapping[str, Any], where: str, label: str) -> Any:
     if b[0] < -180 or b[2] > 180 or b[1] < -90 or b[3] > 90:
         raise ZoneError(
             f"{where} has coordinates ({b[0]:.6g}, {b[1]:.6g}) outside longitude/latitude range: they look projected",
-            file=label, field="geometry", hint="reproject the layer to WGS84 (EPSG:4326) lon/lat",
+            file=label,
+            field="geometry",
+            hint="reproject the layer to WGS84 (EPSG:4326) lon/lat",
         )
     return shape
 
@@ -280,5 +306,7 @@ def _check_geometries(arr: np.ndarray, ids: list[str], label: str, repair: bool)
     reason = shapely.is_valid_reason(arr[i])
     raise ZoneError(
         f"zone {ids[i]!r} (feature #{i + 1}) has an invalid geometry: {reason}",
-        file=label, field="geometry", hint="fix it in a GIS, or let atribut-rules repair it (--repair-zones)",
+        file=label,
+        field="geometry",
+        hint="fix it in a GIS, or let atribut-rules repair it (--repair-zones)",
     )

@@ -38,7 +38,7 @@ def read_geojson_reports(
         raise InputError(
             f"expected a GeoJSON FeatureCollection, found {kind!r}",
             file=file,
-            hint="wrap the features in {\"type\": \"FeatureCollection\", \"features\": [...]}",
+            hint='wrap the features in {"type": "FeatureCollection", "features": [...]}',
         )
     features = doc.get("features")
     if not isinstance(features, list):
@@ -49,7 +49,9 @@ def read_geojson_reports(
         record: dict = {}
         probs: list[Problem] = []
         if not isinstance(feature, dict):
-            probs.append(Problem("bad_row", None, None, i18n.render("bad_row", detail="feature is not an object")))
+            probs.append(
+                Problem("bad_row", None, None, i18n.render("bad_row", detail="feature is not an object"))
+            )
             feature = {}
         props = feature.get("properties")
         if isinstance(props, dict):
@@ -65,7 +67,9 @@ def read_geojson_reports(
             record.pop("lat", None)
             kind = geom.get("type") if isinstance(geom, dict) else None
             if kind not in (None, "Point"):
-                probs.append(Problem("not_point", "geometry", str(kind), i18n.render("not_point", value=kind)))
+                probs.append(
+                    Problem("not_point", "geometry", str(kind), i18n.render("not_point", value=kind))
+                )
         if probs:
             problems[len(rows)] = probs
         rows.append((number, record))

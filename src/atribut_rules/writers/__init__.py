@@ -9,4 +9,11 @@ from .json_writer import write_json
 from .records import finding_record, provenance_record, summary_record, verdict_record
 from .table import write_table
 
-__all__ = ["finding_record", "provenance_record", "summary_record", "verdict_record", "write_json", "write_table"]
+__all__ = [
+    "finding_record",
+    "provenance_record",
+    "summary_record",
+    "verdict_record",
+    "write_json",
+    "write_table",
+]

@@ -44,11 +44,14 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
     """A verdict as plain JSON-ready data: report id, source, status, findings, problems."""
     return {
         "report": verdict.report,
-        "source": None if verdict.source is None else {"file": verdict.source.file, "row": verdict.source.row},
+        "source": None
+        if verdict.source is None
+        else {"file": verdict.source.file, "row": verdict.source.row},
         "status": verdict.status.value,
         "findings": [finding_record(f) for f in verdict.findings],
         "problems": [
-            {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)} for p in verdict.problems
+            {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)}
+            for p in verdict.problems
         ],
     }
 
@@ -74,7 +77,13 @@ def provenance_record(provenance: Provenance) -> dict[str, Any]:
             "sha256": provenance.ruleset_sha256,
         },
         "crs": [
-            {"area": a.name, "crs": a.crs, "lon_min": round(a.lon_min, 6), "lon_max": round(a.lon_max, 6), "reports": a.reports}
+            {
+                "area": a.name,
+                "crs": a.crs,
+                "lon_min": round(a.lon_min, 6),
+                "lon_max": round(a.lon_max, 6),
+                "reports": a.reports,
+            }
             for a in provenance.crs
         ],
         "inputs": dict(sorted(provenance.inputs.items())),

@@ -35,7 +35,9 @@ def write_table(run, out: IO[str], lang: str = "id") -> None:
     """Write one line per verdict and a summary below, in ``lang`` (``id`` or ``en``)."""
     labels = LABELS[lang]
     widths = (12, 12, 28, 8, 26)
-    out.write("  ".join(h.ljust(w) for h, w in zip(labels["header"], widths)) + "  " + labels["header"][5] + "\n")
+    out.write(
+        "  ".join(h.ljust(w) for h, w in zip(labels["header"], widths)) + "  " + labels["header"][5] + "\n"
+    )
     for v in run.verdicts:
         status = labels["status"][v.status.value]
         if v.findings:
@@ -50,7 +52,9 @@ def write_table(run, out: IO[str], lang: str = "id") -> None:
         else:
             rules = dist = zone = message = ""
         cells = (_clip(v.report, 12), status, _clip(rules, 28), dist, _clip(zone, 26))
-        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + " ".join(message.split()) + "\n")
+        out.write(
+            "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + " ".join(message.split()) + "\n"
+        )
     s = run.summary
     out.write(f"\n{labels['summary']}: {s.reports} {labels['reports']}; ")
     out.write(", ".join(f"{labels['status'][k]} {n}" for k, n in s.by_status.items()) + "\n")
@@ -58,9 +62,13 @@ def write_table(run, out: IO[str], lang: str = "id") -> None:
     if hits:
         out.write(f"{labels['rule']}:\n")
         for rule, counts in hits.items():
-            out.write(f"  {rule:<30} {labels['status']['violation']} {counts['violation']}, {labels['status']['review']} {counts['review']}\n")
+            out.write(
+                f"  {rule:<30} {labels['status']['violation']} {counts['violation']}, {labels['status']['review']} {counts['review']}\n"
+            )
     if s.by_party:
-        out.write(f"{labels['party']} ({labels['reports']} = {' + '.join(labels['status'][k] for k in s.by_status)}):\n")
+        out.write(
+            f"{labels['party']} ({labels['reports']} = {' + '.join(labels['status'][k] for k in s.by_status)}):\n"
+        )
         for party, counts in s.by_party.items():
             label = party or labels["none"]
             parts = ", ".join(f"{labels['status'][k]} {counts[k]}" for k in s.by_status)
