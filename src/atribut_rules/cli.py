@@ -123,9 +123,12 @@ def _check(args: argparse.Namespace, stdout: IO[str]) -> int:
         raise AtributRulesError(
             "no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example"
         )
+    base = resources.example_dir() if args.example else None
     rules = load_rules(args.rules, allow_paths=tuple(args.allow_path))
-    zones = load_zones(*_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones)
-    reports = read_reports(args.reports, encoding=args.encoding)
+    zones = load_zones(
+        *_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones, relative_to=base
+    )
+    reports = read_reports(args.reports, encoding=args.encoding, relative_to=base)
     run = check(reports, zones, rules)
     fmt = args.format or "table"
     if fmt == "json":

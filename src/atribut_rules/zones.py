@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +122,7 @@ def load_zones(
     name_property: str = "name",
     categories: frozenset[str] | None = None,
     repair: bool = False,
+    relative_to: str | os.PathLike[str] | None = None,
 ) -> Zones:
     """Load zone layers from GeoJSON files or mappings (FeatureCollections).
 
@@ -130,7 +132,8 @@ def load_zones(
     ``category``. Feature ids come from the feature's ``id`` (or ``properties.id``),
     else ``<file stem>:<n>``. ``categories`` limits the allowed categories (the
     built-in vocabulary by default). ``repair`` makes invalid polygons valid with
-    ``shapely.make_valid`` instead of refusing them.
+    ``shapely.make_valid`` instead of refusing them. Files are named as given, or
+    relative to ``relative_to`` when they lie under it.
     """
     from .ruleset import CATEGORIES
 
@@ -140,7 +143,7 @@ def load_zones(
         cat = category
         if isinstance(src, tuple):
             src, cat = src
-        parts.append(_load_one(src, cat, category_property, name_property, allowed, repair))
+        parts.append(_load_one(src, cat, category_property, name_property, allowed, repair, relative_to))
     if not parts:
         return _concat([_empty()])
     zones = _concat(parts)
@@ -170,7 +173,13 @@ def _empty() -> Zones:
 
 
 def _load_one(
-    src: Any, category: str | None, cat_prop: str, name_prop: str, allowed: frozenset[str], repair: bool
+    src: Any,
+    category: str | None,
+    cat_prop: str,
+    name_prop: str,
+    allowed: frozenset[str],
+    repair: bool,
+    relative_to: Any = None,
 ) -> Zones:
     files: dict[str, str] = {}
     if isinstance(src, Mapping):
@@ -179,8 +188,10 @@ def _load_one(
         stem = "zone"
         label = "<mapping>"
     else:
+        from .readers import display_name
+
         path = Path(src)
-        label = str(path)
+        label = display_name(path, relative_to)
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -30,18 +30,30 @@ READERS = {
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
 
 
+def display_name(path: str | os.PathLike[str], relative_to: str | os.PathLike[str] | None) -> str:
+    """``path`` as given, or relative to ``relative_to`` when it lies under it (POSIX slashes)."""
+    if relative_to is not None:
+        try:
+            return Path(path).resolve().relative_to(Path(relative_to).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
 def read_reports(
     path: str | os.PathLike[str],
     *,
     format: str | None = None,
     encoding: str | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    relative_to: str | os.PathLike[str] | None = None,
 ) -> Reports:
     """Read reports from a CSV, GeoJSON or JSON Lines file.
 
     ``format`` is ``csv``, ``geojson`` or ``jsonl`` (default: from the extension).
     ``encoding`` overrides the detected text encoding (UTF-8, with or without a
-    BOM, or UTF-16 with a BOM).
+    BOM, or UTF-16 with a BOM). Verdicts name the file as given, or relative to
+    ``relative_to`` when that is one of its folders.
     """
     p = Path(path)
     fmt = format or READERS.get(p.suffix.lower())
@@ -65,7 +77,7 @@ def read_reports(
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read reports file: {exc.strerror}", file=str(path)) from None
-    name = str(path)
+    name = display_name(path, relative_to)
     if fmt == "csv":
         reports = read_csv(data, file=name, encoding=encoding)
     elif fmt == "geojson":
@@ -78,4 +90,4 @@ def read_reports(
     return reports
 
 
-__all__ = ["read_reports", "read_csv", "read_geojson_reports", "read_jsonl"]
+__all__ = ["display_name", "read_csv", "read_geojson_reports", "read_jsonl", "read_reports"]
