@@ -211,9 +211,10 @@ def _load_one(
     ids: list[str] = []
     cats: list[str] = []
     names: list[str | None] = []
-    geoms: list[Any] = []
     radius: list[float] = []
     kinds: list[str] = []
+    geometries: list[Mapping[str, Any]] = []
+    wheres: list[str] = []
     for n, feature in enumerate(features, start=1):
         if not isinstance(feature, Mapping):
             raise ZoneError(f"feature #{n} is not an object", file=label)
@@ -247,7 +248,8 @@ def _load_one(
                 field="geometry",
                 hint="zones need a Point, LineString or Polygon (or Multi*) geometry",
             )
-        shape = _shape(geom, where, label)
+        geometries.append(geom)
+        wheres.append(where)
         r = props.get("radius_m")
         if r is None:
             rv = math.nan
@@ -261,10 +263,9 @@ def _load_one(
         ids.append(zid)
         cats.append(cat)
         names.append(None if name is None else str(name))
-        geoms.append(shape)
         radius.append(rv)
         kinds.append(_KINDS[geom["type"]])
-    arr = np.array(geoms, dtype=object)
+    arr = _parse_geometries(geometries, wheres, label)
     arr = _check_geometries(arr, ids, label, repair)
     obj = np.empty(len(cats), dtype=object)
     obj[:] = cats
@@ -273,36 +274,62 @@ def _load_one(
     return Zones(ids, obj, names, arr, np.array(radius, dtype=float), kind_arr, [file] * len(ids), files)
 
 
-def _shape(geom: Mapping[str, Any], where: str, label: str) -> Any:
-    kind = geom["type"]
-    coords = geom.get("coordinates")
-    if kind in ("Polygon", "MultiPolygon"):
-        obj = geojson.GeoJSON.to_instance(dict(geom), strict=False)
-        problems = obj.errors() if hasattr(obj, "errors") else None
-        if problems:
-            raise ZoneError(
-                f"{where}: {problems}",
-                file=label,
-                field="geometry",
-                hint="close every ring (first position = last)",
+def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], label: str) -> np.ndarray:
+    """Parse all geometries in one GEOS call; explain the first bad one with its zone id."""
+    texts = []
+    for geom, where in zip(geometries, wheres):
+        try:
+            texts.append(
+                json.dumps({"type": geom["type"], "coordinates": geom.get("coordinates")}, allow_nan=True)
             )
-    try:
-        shape = shapely.from_geojson(json.dumps({"type": kind, "coordinates": coords}))
-    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-        raise ZoneError(f"{where}: unreadable geometry ({exc})", file=label, field="geometry") from None
-    if shape is None or shape.is_empty:
-        raise ZoneError(f"{where} has an empty geometry", file=label, field="geometry")
-    b = shape.bounds
-    if not all(math.isfinite(v) for v in b):
-        raise ZoneError(f"{where} has coordinates that are not finite numbers", file=label, field="geometry")
-    if b[0] < -180 or b[2] > 180 or b[1] < -90 or b[3] > 90:
+        except (TypeError, ValueError) as exc:
+            raise ZoneError(f"{where}: unreadable geometry ({exc})", file=label, field="geometry") from None
+    arr = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
+    failed = np.nonzero(shapely.is_missing(arr))[0]
+    if len(failed):
+        i = int(failed[0])
         raise ZoneError(
-            f"{where} has coordinates ({b[0]:.6g}, {b[1]:.6g}) outside longitude/latitude range: they look projected",
+            f"{wheres[i]}: {_explain(geometries[i])}",
+            file=label,
+            field="geometry",
+            hint="fix the coordinates; every ring must have 4 or more positions and end where it starts",
+        )
+    empty = np.nonzero(shapely.is_empty(arr))[0]
+    if len(empty):
+        raise ZoneError(f"{wheres[int(empty[0])]} has an empty geometry", file=label, field="geometry")
+    b = shapely.bounds(arr)
+    bad = np.nonzero(~np.isfinite(b).all(axis=1))[0]
+    if len(bad):
+        raise ZoneError(
+            f"{wheres[int(bad[0])]} has coordinates that are not finite numbers", file=label, field="geometry"
+        )
+    out = np.nonzero((b[:, 0] < -180) | (b[:, 2] > 180) | (b[:, 1] < -90) | (b[:, 3] > 90))[0]
+    if len(out):
+        i = int(out[0])
+        raise ZoneError(
+            f"{wheres[i]} has coordinates ({b[i, 0]:.6g}, {b[i, 1]:.6g}) outside longitude/latitude range: "
+            "they look projected",
             file=label,
             field="geometry",
             hint="reproject the layer to WGS84 (EPSG:4326) lon/lat",
         )
-    return shape
+    return arr
+
+
+def _explain(geom: Mapping[str, Any]) -> str:
+    """Why a geometry could not be read, in the geojson package's words where it has them."""
+    try:
+        obj = geojson.GeoJSON.to_instance(dict(geom), strict=False)
+        problems = obj.errors() if hasattr(obj, "errors") else None
+    except Exception as exc:  # geojson raises assorted errors on malformed input
+        problems = str(exc)
+    if problems:
+        return f"invalid {geom.get('type')}: {problems}"
+    try:
+        shapely.from_geojson(json.dumps({"type": geom["type"], "coordinates": geom.get("coordinates")}))
+    except Exception as exc:
+        return f"unreadable geometry ({exc})"
+    return "unreadable geometry"
 
 
 def _check_geometries(arr: np.ndarray, ids: list[str], label: str, repair: bool) -> np.ndarray:
