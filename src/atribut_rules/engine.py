@@ -274,11 +274,7 @@ class _Evaluation:
         if name not in self._columns:
             values = self.reports.field_values(name)
             if values.dtype == object:
-                codes = np.empty(len(values), dtype=np.int64)
-                uniques: dict[Any, int] = {}
-                for i, v in enumerate(values):
-                    codes[i] = uniques.setdefault(v, len(uniques))
-                self._columns[name] = ("text", codes, list(uniques))
+                self._columns[name] = ("text", *_factorise(values))
             else:
                 self._columns[name] = ("number", values, None)
         return self._columns[name]
@@ -561,6 +557,18 @@ class _Evaluation:
             radius_m=radius,
             source_file=zones.source_files[z],
         )
+
+
+def _factorise(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes and the distinct values of an object column (None kept apart), in C loops."""
+    missing = np.equal(values, None)
+    text = np.where(missing, "", values).astype(str)
+    uniques, codes = np.unique(text, return_inverse=True)
+    labels: list[Any] = uniques.tolist()
+    if missing.any():
+        codes = np.where(missing, len(labels), codes)
+        labels.append(None)
+    return codes.astype(np.int64), labels
 
 
 def _leaves(cond: Condition | None, positive: bool = True) -> Iterator[tuple[Condition, bool]]:
