@@ -3,7 +3,10 @@
 Only ``yaml.SafeLoader`` constructors run (no Python tags, no eval). Aliases,
 nesting depth and file size are bounded (see :class:`YamlLimits`) so a
 "billion laughs" file or a deeply nested one fails fast with a clear error.
-Dates stay strings: the rule schema says what a date looks like.
+Nesting is measured on the event stream, before PyYAML's recursive composer
+runs, so depth never turns into a RecursionError. A key repeated in one
+mapping is an error (PyYAML would silently keep the last value). Dates stay
+strings: the rule schema says what a date looks like.
 """
 
 from __future__ import annotations
@@ -50,12 +53,36 @@ def load_yaml(
             file=file,
             hint="raise the limit or split the file",
         )
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        raise RuleSetError(
+            f"not valid YAML: character U+{exc.character:04X} is not allowed",
+            file=file,
+            line=before.count("\n") + 1,
+            column=len(before) - (before.rfind("\n") + 1) + 1,
+            hint="remove control characters from the file",
+        ) from None
     try:
         aliases = 0
+        depth = 0
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_depth:
+                    mark = event.start_mark
+                    raise RuleSetError(
+                        f"nested deeper than {limits.max_depth} levels",
+                        file=file,
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                        hint="flatten the document, or raise the depth limit",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > limits.max_aliases:
                     mark = event.start_mark
@@ -126,8 +153,19 @@ def _walk(
         )
     if isinstance(node, yaml.MappingNode):
         stack = stack | {id(node)}
+        keys: set[tuple[str, str]] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None:
+                if (key_node.tag, key) in keys:
+                    raise RuleSetError(
+                        f"duplicate key {key!r} in one mapping",
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                        hint="YAML would keep only the last value; remove or rename one of them",
+                    )
+                keys.add((key_node.tag, key))
             marks.setdefault(path + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
             _walk(value_node, path + (key,), marks, depth + 1, limits, file, stack, count)
     elif isinstance(node, yaml.SequenceNode):

@@ -37,7 +37,10 @@ def read_csv(
     The first non-empty line is the header. Each later record is one report; its
     ``row`` is the line the record starts on (the header being line 1 when the
     file starts with it). Blank lines are skipped; a record with more or fewer
-    fields than the header becomes an invalid row.
+    fields than the header becomes an invalid row, and so does a record with a
+    field longer than ``max_field_chars``. A header with no record after it is
+    a table of zero reports. An empty file, and a quote left open at the end
+    of the file (which would swallow every later row), raise InputError.
     """
     text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
     if "\x00" in text:
@@ -53,19 +56,22 @@ def read_csv(
         raise InputError("reports file is empty", file=file, hint="the first line must be a header")
     first_line = next(line for line in text.splitlines() if line.strip())
     delim = delimiter or _sniff_delimiter(first_line)
-    buffer = io.StringIO(text, newline="")
-    reader = csv.reader(buffer, delimiter=delim, strict=False)
-    limit = max(max_field_chars + 1, 1024)
+    lines = _Lines(io.StringIO(text, newline=""))
+    reader = csv.reader(lines, delimiter=delim, strict=False)
+    # The whole text is in memory already, so a field may be as long as the file:
+    # an over-long field makes its row invalid (build_reports) instead of the file.
     old_limit = csv.field_size_limit()
-    csv.field_size_limit(limit)
+    csv.field_size_limit(max(len(text) + 1, old_limit))
     try:
         header: list[str] | None = None
         header_line = 0
         rows: list[tuple[int, dict[str, str]]] = []
         raw: list[list[str]] = []
         row_problems: dict[int, list[Problem]] = {}
-        start = 1
+        start = start_of_last = 1
+        last_lines: list[str] = []
         for record in reader:
+            last_lines, lines.current, start_of_last = lines.current, [], start
             if not record or all(not cell.strip() for cell in record):
                 start = reader.line_num + 1
                 continue
@@ -85,11 +91,19 @@ def read_csv(
             f"broken CSV: {exc}",
             file=file,
             line=reader.line_num,
-            hint=f"check quotes and field sizes (at most {max_field_chars} characters a field)",
+            hint="check the quotes in this line",
         ) from None
     finally:
         csv.field_size_limit(old_limit)
-    assert header is not None
+    if header is None:
+        raise InputError("reports file has no header line", file=file, hint="the first line must be a header")
+    if last_lines and _unclosed_quote(last_lines, delim):
+        raise InputError(
+            "a quote opened in this record is never closed, so every later line would be read as one field",
+            file=file,
+            line=start_of_last,
+            hint='close the quote, or double a quote inside a quoted field ("")',
+        )
     _check_header(header, file, header_line)
     return build_reports(
         rows,
@@ -99,6 +113,32 @@ def read_csv(
         row_problems=row_problems,
         max_field_chars=max_field_chars,
     )
+
+
+class _Lines:
+    """Iterator over the lines of a text that remembers the lines of the current record."""
+
+    def __init__(self, lines: io.StringIO) -> None:
+        self.lines = lines
+        self.current: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.current.append(line)
+        return line
+
+
+def _unclosed_quote(record_lines: list[str], delimiter: str) -> bool:
+    """True when the record's text ends inside a quoted field (the lenient parser accepts it)."""
+    try:
+        for _ in csv.reader(record_lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _check_header(header: list[str], file: str, line: int) -> None:

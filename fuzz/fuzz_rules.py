@@ -1,0 +1,47 @@
+"""Atheris harness for the rule loader (YAML -> schema -> compiled rules).
+
+Each input is written to a rule file and loaded with :func:`atribut_rules.load_rules`
+under small limits. The only exception allowed out is
+:class:`~atribut_rules.errors.RuleSetError`.
+
+Run (see fuzz/README.md)::
+
+    python fuzz/fuzz_rules.py fuzz/corpus/rules -max_total_time=300
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import atheris
+
+with atheris.instrument_imports(include=["atribut_rules"]):
+    from atribut_rules.errors import RuleSetError
+    from atribut_rules.ruleset import Limits, load_rules
+    from atribut_rules.yamlsafe import YamlLimits
+
+LIMITS = Limits(yaml=YamlLimits(max_bytes=64_000, max_aliases=20, max_depth=32, max_nodes=20_000))
+_FOLDER = tempfile.mkdtemp(prefix="atribut-fuzz-")
+_PATH = os.path.join(_FOLDER, "rules.yaml")
+
+
+def test_one_input(data: bytes) -> None:
+    with open(_PATH, "wb") as fh:
+        fh.write(data)
+    try:
+        ruleset = load_rules(_PATH, limits=LIMITS)
+    except RuleSetError as exc:
+        str(exc)  # the message must render
+        return
+    assert ruleset.id and ruleset.sha256
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, test_one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
