@@ -1,0 +1,440 @@
+"""Zone layers from real map data: OSM exports and gazetteers, honestly labelled.
+
+:func:`build_zones` reads map sources (GeoJSON, CSV, OSM ``.pbf`` through the
+optional extra ``osm``), classifies each feature with a mapping file, and returns
+a GeoJSON FeatureCollection that :func:`atribut_rules.load_zones` reads, plus
+the problems it met, each with the file and feature id.
+
+Every output feature carries ``category``, ``name``, ``geometry_kind``
+(``polygon``, ``buffered_point`` or ``buffered_line``), ``radius_m`` for points
+and lines (the distance around the geometry that counts as the zone), and its
+provenance: ``source_file``, ``source_sha256``, ``source_id``, ``mapped_by``.
+Points and lines are kept as they are: the engine measures the distance to the
+geometry and subtracts ``radius_m``, which is exact where a buffer polygon is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import shapely
+import shapely.geometry
+
+from ..errors import InputError
+from .mapping import ClassRule, MappingError, ZoneMapping, bundled_mappings, load_mapping
+from .sources import Record, read_records, source_kind
+
+__all__ = [
+    "BuildProblem",
+    "BuildResult",
+    "MappingError",
+    "ZoneMapping",
+    "build_zones",
+    "bundled_mappings",
+    "load_mapping",
+    "write_zones",
+]
+
+FORMAT = "atribut-rules/zones"
+
+_KIND = {
+    "Point": "buffered_point",
+    "MultiPoint": "buffered_point",
+    "LineString": "buffered_line",
+    "MultiLineString": "buffered_line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+_WIDTH = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(m|meter|metre|meters|metres)?\s*$", re.IGNORECASE)
+_FEET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ft|feet|')\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BuildProblem:
+    """Something a build met: ``level`` is ``error`` (the feature was left out),
+    ``warning`` (kept, but look at it) or ``info``; ``feature`` is the feature id."""
+
+    level: str
+    code: str
+    message: str
+    file: str | None = None
+    feature: str | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(p for p in (self.file, self.feature) if p)
+        return (
+            f"{where}: {self.level}: {self.message} [{self.code}]"
+            if where
+            else f"{self.level}: {self.message}"
+        )
+
+
+@dataclass
+class BuildResult:
+    """The zones built (a GeoJSON FeatureCollection dict) and what happened on the way."""
+
+    collection: dict[str, Any]
+    problems: list[BuildProblem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    records: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    unmatched: int = 0
+    unmatched_classes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[BuildProblem]:
+        """The error-level problems (features left out)."""
+        return [p for p in self.problems if p.level == "error"]
+
+
+def _width_from(text: str | None) -> float | None:
+    if text is None:
+        return None
+    m = _WIDTH.match(text)
+    if m:
+        return float(m.group(1).replace(",", "."))
+    m = _FEET.match(text)
+    if m:
+        return float(m.group(1)) * 0.3048
+    return None
+
+
+def _lanes_from(text: str | None) -> int | None:
+    if text is None or not text.strip().isdigit():
+        return None
+    n = int(text.strip())
+    return n if n > 0 else None
+
+
+class _Builder:
+    def __init__(self, mapping: ZoneMapping, repair: bool) -> None:
+        self.mapping = mapping
+        self.repair = repair
+        self.features: list[dict[str, Any]] = []
+        self.problems: list[BuildProblem] = []
+        self.records = 0
+        self.excluded: Counter[str] = Counter()
+        self.unmatched = 0
+        self.unmatched_classes: Counter[str] = Counter()
+        self.seen: dict[str, tuple[int, Any, str, str, str | None]] = {}
+        self.renamed: Counter[str] = Counter()
+
+    def problem(self, level: str, code: str, message: str, file: str | None, feature: str | None) -> None:
+        self.problems.append(BuildProblem(level, code, message, file, feature))
+
+    def add_source(self, records: Iterable[Record], label: str, sha: str, stem: str) -> None:
+        m = self.mapping
+        for rec in records:
+            self.records += 1
+            reason = next((e.reason for e in m.exclude if e.match.matches(rec.props)), None)
+            if reason is not None:
+                self.excluded[reason] += 1
+                continue
+            rules: dict[str, ClassRule] = {}
+            for rule in m.classes:
+                if rule.category not in rules and rule.match.matches(rec.props):
+                    rules[rule.category] = rule
+            if not rules:
+                self.unmatched += 1
+                if m.class_field:
+                    self.unmatched_classes[rec.props.get(m.class_field, "(none)")] += 1
+                continue
+            fid = rec.raw_id or f"{stem}:{rec.number}"
+            geom = self.geometry(rec, fid, label)
+            if geom is None:
+                continue
+            for k, (cat, rule) in enumerate(rules.items()):
+                zid = fid if k == 0 else f"{fid}#{cat}"
+                self.add_zone(zid, fid, cat, rule, rec, geom, label, sha)
+
+    def geometry(self, rec: Record, fid: str, label: str) -> Any:
+        where = f"feature #{rec.number}"
+        try:
+            geom = rec.geometry()
+        except ValueError as exc:
+            self.problem("error", "no_geometry", f"{where}: {exc}", label, fid)
+            return None
+        if geom is None or geom.is_empty:
+            self.problem("error", "no_geometry", f"{where} has an empty geometry", label, fid)
+            return None
+        if geom.geom_type not in _KIND:
+            self.problem(
+                "error",
+                "unsupported_geometry",
+                f"{where} is a {geom.geom_type}; zones need a Point, LineString or Polygon (or Multi*)",
+                label,
+                fid,
+            )
+            return None
+        b = geom.bounds
+        if not all(math.isfinite(v) for v in b):
+            self.problem(
+                "error", "bad_coordinates", f"{where} has coordinates that are not numbers", label, fid
+            )
+            return None
+        if b[0] < -180 or b[2] > 180 or b[1] < -90 or b[3] > 90:
+            self.problem(
+                "error",
+                "projected_coordinates",
+                f"{where} has coordinates ({b[0]:.6g}, {b[1]:.6g}) outside longitude/latitude range: "
+                "they look projected (metres), not WGS84; reproject the source to EPSG:4326",
+                label,
+                fid,
+            )
+            return None
+        if not geom.is_valid:
+            reason = shapely.is_valid_reason(geom)
+            if not self.repair:
+                self.problem(
+                    "error",
+                    "invalid_geometry",
+                    f"{where} has an invalid geometry: {reason} (left out; --repair makes it valid)",
+                    label,
+                    fid,
+                )
+                return None
+            fixed = _repaired(geom)
+            if fixed is None:
+                self.problem("error", "invalid_geometry", f"{where}: cannot repair ({reason})", label, fid)
+                return None
+            self.problem(
+                "warning",
+                "repaired_geometry",
+                f"{where}: repaired an invalid geometry ({reason})",
+                label,
+                fid,
+            )
+            geom = fixed
+        return geom
+
+    def name(self, props: Mapping[str, str]) -> str | None:
+        names = [props[n] for n in self.mapping.name_fields if props.get(n)]
+        if not names:
+            return None
+        return self.mapping.name_join.join(names) if self.mapping.name_join is not None else names[0]
+
+    def radius(self, rule: ClassRule, kind: str, rec: Record, fid: str, label: str) -> tuple[float, str]:
+        m = self.mapping
+        cat = rule.category
+        if kind == "buffered_point":
+            if rule.radius_m is not None:
+                return rule.radius_m, "class"
+            if cat in m.point_radius_m:
+                return m.point_radius_m[cat], "default"
+        else:
+            if m.width_field and m.width_field in rec.props:
+                w = _width_from(rec.props[m.width_field])
+                if w is not None and w > 0:
+                    return w / 2, f"tag {m.width_field}"
+                self.problem(
+                    "warning",
+                    "bad_width",
+                    f"{m.width_field}={rec.props[m.width_field]!r} is not a width in metres; used the default",
+                    label,
+                    fid,
+                )
+            if m.lanes_field and m.lanes_field in rec.props:
+                lanes = _lanes_from(rec.props[m.lanes_field])
+                if lanes is not None:
+                    return lanes * m.lane_width_m / 2, f"tag {m.lanes_field} x {m.lane_width_m:g} m"
+            if rule.width_m is not None:
+                return rule.width_m / 2, "class"
+            if cat in m.line_width_m:
+                return m.line_width_m[cat] / 2, "default"
+        self.problem(
+            "warning",
+            "no_radius",
+            f"the mapping gives no {'radius' if kind == 'buffered_point' else 'width'} for {cat} "
+            f"{'points' if kind == 'buffered_point' else 'lines'}: radius_m 0, the zone is the bare geometry",
+            label,
+            fid,
+        )
+        return 0.0, "none"
+
+    def add_zone(
+        self, zid: str, fid: str, cat: str, rule: ClassRule, rec: Record, geom: Any, label: str, sha: str
+    ) -> None:
+        kind = _KIND[geom.geom_type]
+        props: dict[str, Any] = {
+            "category": cat,
+            "name": self.name(rec.props),
+            "geometry_kind": kind,
+        }
+        if kind != "polygon":
+            r, how = self.radius(rule, kind, rec, fid, label)
+            props["radius_m"] = round(r, 3)
+            props["radius_source"] = how
+        props.update(
+            {
+                "source_file": label,
+                "source_sha256": sha,
+                "source_id": fid,
+                "mapped_by": rule.match.describe(rec.props),
+            }
+        )
+        if self.mapping.class_field and self.mapping.class_field in rec.props:
+            props["source_class"] = rec.props[self.mapping.class_field]
+        earlier = self.seen.get(zid)
+        if earlier is not None:
+            number, egeom, ecat, efile, ename = earlier
+            same = (
+                ecat == cat
+                and efile == label
+                and ename == props["name"]
+                and shapely.equals_exact(egeom, geom, 0.0)
+            )
+            if same:
+                self.problem(
+                    "warning",
+                    "duplicate_id",
+                    f"feature #{rec.number} repeats feature #{number} of {efile} exactly (same id, "
+                    "category, name and geometry): left out",
+                    label,
+                    zid,
+                )
+                return
+            self.renamed[zid] += 1
+            new = f"{zid}~{self.renamed[zid] + 1}"
+            while new in self.seen:
+                self.renamed[zid] += 1
+                new = f"{zid}~{self.renamed[zid] + 1}"
+            self.problem(
+                "warning",
+                "duplicate_id",
+                f"feature #{rec.number} has the id of feature #{number} of {efile} but differs: kept as {new!r}",
+                label,
+                zid,
+            )
+            zid = new
+        self.seen[zid] = (rec.number, geom, cat, label, props["name"])
+        self.features.append(
+            {"type": "Feature", "id": zid, "properties": props, "geometry": shapely.geometry.mapping(geom)}
+        )
+
+
+def _repaired(geom: Any) -> Any:
+    fixed = shapely.make_valid(geom)
+    if fixed.geom_type in _KIND and not fixed.is_empty:
+        return fixed
+    parts = [g for g in shapely.get_parts(fixed) if g.geom_type in ("Polygon", "MultiPolygon")]
+    if parts:
+        return shapely.union_all(parts)
+    return None
+
+
+def build_zones(
+    sources: Iterable[str | os.PathLike[str]],
+    mapping: ZoneMapping | str | os.PathLike[str],
+    *,
+    repair: bool = False,
+    categories: frozenset[str] | None = None,
+    relative_to: str | os.PathLike[str] | None = None,
+) -> BuildResult:
+    """Build zone features from map ``sources`` with ``mapping`` (a loaded mapping, a path or ``builtin:NAME``).
+
+    Features the mapping excludes or does not match are counted, not kept. Features
+    with unusable geometry are left out with an ``error`` problem naming their id;
+    ``repair`` makes invalid polygons valid instead. Duplicate ids are reported:
+    an exact repeat is dropped, a differing one is kept as ``ID~2``. Files are named
+    as given, or relative to ``relative_to`` when under it.
+    """
+    from ..readers import display_name
+    from ..ruleset import CATEGORIES
+
+    if not isinstance(mapping, ZoneMapping):
+        mapping = load_mapping(mapping, categories=categories)
+    builder = _Builder(mapping, repair)
+    files = []
+    for src in sources:
+        path = Path(src)
+        label = display_name(path, relative_to)
+        kind = source_kind(path)
+        try:
+            if kind == "osm":
+                sha = _sha256_file(path)
+                data = None
+            else:
+                data = path.read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+        except OSError as exc:
+            raise InputError(f"cannot read zone source: {exc.strerror}", file=label) from None
+        files.append({"file": label, "sha256": sha})
+        before = len(builder.features)
+        builder.add_source(read_records(path, label, data, mapping), label, sha, path.name.split(".")[0])
+        if len(builder.features) == before:
+            builder.problem(
+                "warning",
+                "empty_source",
+                f"no zone came out of this source with mapping {mapping.name}",
+                label,
+                None,
+            )
+    counts = Counter(f["properties"]["category"] for f in builder.features)
+    for cat in mapping.categories:
+        if not counts.get(cat):
+            builder.problem(
+                "warning",
+                "empty_layer",
+                f"the mapping has classes for {cat!r} but no feature of the sources matched them",
+                None,
+                None,
+            )
+    vocabulary = sorted((categories or frozenset(CATEGORIES)) - set(mapping.categories))
+    if vocabulary:
+        builder.problem(
+            "info",
+            "unmapped_categories",
+            f"mapping {mapping.name} produces no zones of: {', '.join(vocabulary)} (take them from another source)",
+            None,
+            None,
+        )
+    if not builder.features:
+        builder.problem("error", "empty_output", "no zone features were produced", None, None)
+    collection = {
+        "type": "FeatureCollection",
+        "format": FORMAT,
+        "mapping": {"name": mapping.name, "id": mapping.id, "sha256": mapping.sha256},
+        "sources": files,
+        "features": builder.features,
+    }
+    return BuildResult(
+        collection=collection,
+        problems=builder.problems,
+        counts=dict(sorted(counts.items())),
+        records=builder.records,
+        excluded=dict(sorted(builder.excluded.items())),
+        unmatched=builder.unmatched,
+        unmatched_classes=dict(sorted(builder.unmatched_classes.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_zones(collection: Mapping[str, Any], fp: IO[str]) -> None:
+    """Write a FeatureCollection as UTF-8 JSON text, one feature per line, byte-stable."""
+    import json
+
+    head = {k: v for k, v in collection.items() if k != "features"}
+    fp.write("{\n")
+    for key, value in head.items():
+        fp.write(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)},\n")
+    fp.write('"features": [\n')
+    features = collection.get("features") or []
+    for i, feature in enumerate(features):
+        sep = ",\n" if i + 1 < len(features) else "\n"
+        fp.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")) + sep)
+    fp.write("]\n}\n")
