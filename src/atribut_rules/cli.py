@@ -8,12 +8,14 @@ Exit codes: 0 no finding at or above ``--fail-on`` severity; 1 there is one;
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import resources
 from .engine import check, engine_version
@@ -21,7 +23,7 @@ from .errors import AtributRulesError
 from .model import Severity
 from .readers import read_reports
 from .ruleset import CATEGORIES, load_rules
-from .writers import write_json, write_table
+from .writers import FORMATS, write, write_file
 from .zones import load_zones
 
 EXIT_OK = 0
@@ -71,9 +73,37 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--rules", help="rule file or builtin:NAME (default: builtin:id-pemilu-2024)")
     c.add_argument("--example", action="store_true", help="check the bundled Pangkalpinang example")
     c.add_argument(
-        "--format", default=None, choices=["table", "json"], help="output on stdout (default: table)"
+        "--format",
+        default=None,
+        choices=[f for f in FORMATS if not FORMATS[f].binary],
+        help="output on stdout (default: table)",
     )
-    c.add_argument("--lang", default="id", choices=["id", "en"], help="language of messages (default: id)")
+    c.add_argument(
+        "--output",
+        "-o",
+        action="append",
+        default=[],
+        metavar="FORMAT:PATH",
+        help=f"also write FORMAT to PATH (atomically); repeatable. Formats: {', '.join(FORMATS)}",
+    )
+    c.add_argument(
+        "--lang", default="id", choices=["id", "en"], help="language of every text (default: id, Indonesian)"
+    )
+    c.add_argument("--bom", action="store_true", help="start text output files with a UTF-8 BOM (for Excel)")
+    c.add_argument(
+        "--csv-delimiter",
+        default=",",
+        choices=[",", ";", "tab"],
+        help="separator of csv output (default: ','; ';' suits spreadsheets set to Indonesian)",
+    )
+    c.add_argument(
+        "--area-by",
+        default="auto",
+        metavar="FIELD|zone:CATEGORY|auto|none",
+        help="group the summary by a report field (e.g. kelurahan) or the zones of a category "
+        "(default auto: admin_area zones, else a kelurahan/desa/kecamatan field)",
+    )
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar on stderr")
     c.add_argument(
         "--fail-on",
         default="error",
@@ -94,6 +124,15 @@ def _parser() -> argparse.ArgumentParser:
     rsub.add_parser("list", help="list the bundled rule sets")
     show = rsub.add_parser("show", help="print a rule set with its parents resolved, as JSON")
     show.add_argument("rules", help="rule file or builtin:NAME")
+    v = sub.add_parser(
+        "validate",
+        help="check rule files (schema, categories, ids, translations, periods)",
+        description="Check rule files; print file:line:col for every problem and exit 1 when there is one.",
+    )
+    v.add_argument("rule_files", nargs="+", metavar="RULES", help="rule files (.yaml)")
+    v.add_argument(
+        "--allow-path", action="append", default=[], metavar="DIR", help="a folder rule files may extend from"
+    )
     for module in _command_modules():
         module.register(sub)
     return parser
@@ -116,13 +155,84 @@ def _example_args(args: argparse.Namespace) -> None:
     args.zones = [str(p) for p in sorted(folder.glob("*.geojson"))]
 
 
-def _check(args: argparse.Namespace, stdout: IO[str]) -> int:
+def _outputs(specs: Sequence[str]) -> list[tuple[str, str]]:
+    outputs = []
+    for spec in specs:
+        fmt, sep, path = spec.partition(":")
+        if not sep or not path or fmt not in FORMATS:
+            raise AtributRulesError(
+                f"--output {spec!r} is not FORMAT:PATH",
+                hint=f"for example --output html:laporan.html; formats: {', '.join(FORMATS)}",
+            )
+        outputs.append((fmt, path))
+    return outputs
+
+
+class _Progress:
+    """A progress bar on stderr for long runs: shown after ``delay`` seconds, with rows per second."""
+
+    def __init__(self, stream: IO[str], total: int, delay: float = 2.0, width: int = 30) -> None:
+        self.stream, self.total, self.delay, self.width = stream, max(total, 1), delay, width
+        self.start = time.monotonic()
+        self.done = 0
+        self.last = 0.0
+        self.shown = False
+
+    def tick(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.start < self.delay or now - self.last < 0.2:
+            return
+        self.last = now
+        self.shown = True
+        part = min(self.done / self.total, 1.0)
+        bar = "#" * int(part * self.width)
+        rate = self.done / max(now - self.start, 1e-9)
+        self.stream.write(f"\r[{bar:<{self.width}}] {self.done}/{self.total} rows, {rate:,.0f} rows/s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _CountedVerdicts(Sequence):
+    """The run's verdicts, ticking a progress bar as writers read them."""
+
+    def __init__(self, verdicts: Any, progress: _Progress) -> None:
+        self._verdicts, self._progress = verdicts, progress
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._verdicts[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        for v in self._verdicts:
+            self._progress.tick()
+            yield v
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._verdicts, name)
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = None) -> int:
     if args.example:
         _example_args(args)
     if not args.reports:
         raise AtributRulesError(
             "no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example"
         )
+    outputs = _outputs(args.output)
     base = resources.example_dir() if args.example else None
     rules = load_rules(args.rules, allow_paths=tuple(args.allow_path))
     zones = load_zones(
@@ -130,13 +240,151 @@ def _check(args: argparse.Namespace, stdout: IO[str]) -> int:
     )
     reports = read_reports(args.reports, encoding=args.encoding, relative_to=base)
     run = check(reports, zones, rules)
-    fmt = args.format or "table"
-    if fmt == "json":
-        write_json(run, stdout)
-    else:
-        write_table(run, stdout, lang=args.lang)
+    progress = None
+    if stderr is not None and not args.quiet and _is_tty(stderr):
+        progress = _Progress(stderr, len(run.verdicts) * (1 + len(outputs)))
+        run = dataclasses.replace(run, verdicts=_CountedVerdicts(run.verdicts, progress))
+    options = {
+        "lang": args.lang,
+        "area_by": args.area_by,
+        "delimiter": "\t" if args.csv_delimiter == "tab" else args.csv_delimiter,
+    }
+    try:
+        for fmt, path in outputs:
+            write_file(run, fmt, path, bom=args.bom, **options)
+        write(run, args.format or "table", stdout, **options)
+    finally:
+        if progress is not None:
+            progress.close()
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
     return EXIT_FINDINGS if run.exit_code(fail_on) else EXIT_OK
+
+
+def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int | None, int | None, str]]:
+    """Every problem found in one rule file, as (file, line, column, message), in file order."""
+    import jsonschema
+
+    from .ruleset import SCHEMA_NAME
+    from .yamlsafe import load_yaml
+
+    problems: list[tuple[str, int | None, int | None, str]] = []
+
+    def where(marks: dict, p: tuple) -> tuple[int | None, int | None]:
+        p = tuple(p)
+        while p not in marks and p:
+            p = p[:-1]
+        return marks.get(p, (None, None))
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+        doc, marks = load_yaml(text, file=path)
+    except AtributRulesError as exc:
+        return [(exc.file or path, exc.line, exc.column, exc.message)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [(path, None, None, f"cannot read rule file: {exc}")]
+    if not isinstance(doc, dict):
+        return [(path, 1, 1, "a rule file must be a mapping at the top")]
+
+    def add(p: tuple, message: str) -> None:
+        line, col = where(marks, p)
+        problems.append((path, line, col, message))
+
+    meta = doc.get("ruleset") if isinstance(doc.get("ruleset"), dict) else {}
+    if not meta.get("extends"):
+        validator = jsonschema.Draft202012Validator(resources.schema(SCHEMA_NAME))
+        for error in validator.iter_errors(doc):
+            dotted = ".".join(str(p) for p in error.absolute_path) or "(top)"
+            add(tuple(error.absolute_path), f"{dotted}: {error.message}")
+    loaded = None
+    try:
+        loaded = load_rules(path, allow_paths=allow_paths)
+    except AtributRulesError as exc:
+        problems.append((exc.file or path, exc.line, exc.column, str(exc.message)))
+    categories = set(CATEGORIES) | set(doc.get("categories") or [])
+    periods = set(doc.get("periods") or {}) if isinstance(doc.get("periods"), dict) else set()
+    if loaded is not None:
+        categories |= set(loaded.categories)
+        periods |= set(loaded.periods)
+
+    def texts(p: tuple, value: Any, what: str) -> None:
+        if isinstance(value, str):
+            add(p, f"{what} is one text; give it in both languages as {{id: ..., en: ...}}")
+        elif isinstance(value, dict):
+            missing = [lang for lang in ("id", "en") if not value.get(lang)]
+            if missing:
+                add(p, f"{what} has no translation for {', '.join(missing)}")
+
+    def conditions(p: tuple, node: Any, rid: str) -> None:
+        if isinstance(node, list):
+            for k, item in enumerate(node):
+                conditions(p + (k,), item, rid)
+            return
+        if not isinstance(node, dict):
+            return
+        for key in ("near", "inside"):
+            spec = node.get(key)
+            if (
+                isinstance(spec, dict)
+                and isinstance(spec.get("zone"), str)
+                and spec["zone"] not in categories
+            ):
+                add(p + (key, "zone"), f"rule {rid}: unknown zone category {spec['zone']!r}")
+        if isinstance(node.get("during"), str) and node["during"] not in periods:
+            add(p + ("during",), f"rule {rid}: period {node['during']!r} does not exist")
+        for key in ("all", "any", "not"):
+            if key in node:
+                conditions(p + (key,), node[key], rid)
+
+    texts(("ruleset", "title"), meta.get("title"), "ruleset title")
+    radius = (
+        (doc.get("defaults") or {}).get("zone_radius_m") if isinstance(doc.get("defaults"), dict) else None
+    )
+    for cat in radius or {}:
+        if cat not in categories:
+            add(
+                ("defaults", "zone_radius_m", cat), f"unknown zone category {cat!r} in defaults.zone_radius_m"
+            )
+    seen: dict[str, int | None] = {}
+    for i, rule in enumerate(doc.get("rules") or []):
+        if not isinstance(rule, dict):
+            continue
+        rid = str(rule.get("id", f"#{i + 1}"))
+        if rid in seen:
+            add(("rules", i, "id"), f"duplicate rule id {rid!r} (first at line {seen[rid]})")
+        else:
+            seen[rid] = where(marks, ("rules", i, "id"))[0]
+        texts(("rules", i, "title"), rule.get("title"), f"rule {rid}: title")
+        if "message" in rule:
+            texts(("rules", i, "message"), rule.get("message"), f"rule {rid}: message")
+        for key in ("applies_to", "when"):
+            conditions(("rules", i, key), rule.get(key), rid)
+        area = rule.get("area")
+        if isinstance(area, dict) and isinstance(area.get("zone"), str) and area["zone"] not in categories:
+            add(("rules", i, "area", "zone"), f"rule {rid}: unknown zone category {area['zone']!r} in area")
+    unique: dict[tuple, tuple[str, int | None, int | None, str]] = {}
+    for prob in problems:
+        unique.setdefault((prob[0], prob[1], prob[2], prob[3]), prob)
+    found = list(unique.values())
+    # the loader's first error often repeats a problem found above at the same place: keep one
+    located = {(f, ln, c) for f, ln, c, _ in found[:-1]} if loaded is None and found else set()
+    if loaded is None and len(found) > 1 and (found[-1][0], found[-1][1], found[-1][2]) in located:
+        found = found[:-1]
+    return sorted(found, key=lambda p: (p[0], p[1] or 0, p[2] or 0))
+
+
+def _validate(args: argparse.Namespace, stdout: IO[str]) -> int:
+    total = 0
+    for path in args.rule_files:
+        problems = _lint_rules(path, tuple(args.allow_path))
+        for file, line, col, message in problems:
+            where = ":".join(str(x) for x in (file, line, col) if x is not None)
+            stdout.write(f"{where}: {message}\n")
+        total += len(problems)
+    if total:
+        stdout.write(f"{total} problem{'s' if total != 1 else ''} in {len(args.rule_files)} file(s)\n")
+        return EXIT_FINDINGS
+    stdout.write(f"{len(args.rule_files)} rule file(s) OK\n")
+    return EXIT_OK
 
 
 def _rules(args: argparse.Namespace, stdout: IO[str]) -> int:
@@ -171,9 +419,11 @@ def main(
     try:
         if args.command == "check":
             buffer = io.StringIO()
-            code = _check(args, buffer)
+            code = _check(args, buffer, stderr)
             stdout.write(buffer.getvalue())
             return code
+        if args.command == "validate":
+            return _validate(args, stdout)
         if args.command == "rules":
             return _rules(args, stdout)
         for module in _command_modules():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
+
+from .records import run_summary_record, verdict_cells
 
 LABELS = {
     "id": {
@@ -13,6 +15,9 @@ LABELS = {
         "rule": "Aturan",
         "party": "Partai",
         "none": "(tanpa partai)",
+        "area": "Wilayah",
+        "none_area": "(di luar wilayah)",
+        "checked": "diperiksa",
     },
     "en": {
         "header": ("ID", "STATUS", "RULES", "DIST_M", "ZONE", "MESSAGE"),
@@ -22,6 +27,9 @@ LABELS = {
         "rule": "Rule",
         "party": "Party",
         "none": "(no party)",
+        "area": "Area",
+        "none_area": "(outside every area)",
+        "checked": "checked",
     },
 }
 
@@ -31,45 +39,39 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def write_table(run, out: IO[str], lang: str = "id") -> None:
-    """Write one line per verdict and a summary below, in ``lang`` (``id`` or ``en``)."""
+def write_table(run: Any, out: IO[str], lang: str = "id", *, area_by: str = "auto", **_: Any) -> None:
+    """Write one line per verdict and the summaries below, in ``lang`` (``id`` or ``en``)."""
     labels = LABELS[lang]
     widths = (12, 12, 28, 8, 26)
     out.write(
         "  ".join(h.ljust(w) for h, w in zip(labels["header"], widths)) + "  " + labels["header"][5] + "\n"
     )
     for v in run.verdicts:
-        status = labels["status"][v.status.value]
-        if v.findings:
-            rules = ",".join(f.rule for f in v.findings)
-            first = next((f for f in v.findings if f.zone is not None), v.findings[0])
-            dist = "" if first.distance_m is None else f"{first.distance_m:.2f}"
-            zone = "" if first.zone is None else (first.zone.name or first.zone.id)
-            message = "; ".join(f.message[lang] for f in v.findings)
-        elif v.problems:
-            rules, dist, zone = "", "", ""
-            message = "; ".join(p.message[lang] for p in v.problems)
-        else:
-            rules = dist = zone = message = ""
+        status, rules, distance, zone, message = verdict_cells(v, lang)
+        dist = "" if distance is None else f"{distance:.2f}"
         cells = (_clip(v.report, 12), status, _clip(rules, 28), dist, _clip(zone, 26))
-        out.write(
-            "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + " ".join(message.split()) + "\n"
-        )
-    s = run.summary
-    out.write(f"\n{labels['summary']}: {s.reports} {labels['reports']}; ")
-    out.write(", ".join(f"{labels['status'][k]} {n}" for k, n in s.by_status.items()) + "\n")
-    hits = {k: v for k, v in s.by_rule.items() if v["violation"] or v["review"]}
+        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + message + "\n")
+    s = run_summary_record(run, area_by)
+    out.write(f"\n{labels['summary']}: {s['reports']} {labels['reports']}; ")
+    out.write(", ".join(f"{labels['status'][k]} {n}" for k, n in s["by_status"].items()) + "\n")
+    hits = {k: v for k, v in s["by_rule"].items() if v["violation"] or v["review"]}
     if hits:
         out.write(f"{labels['rule']}:\n")
         for rule, counts in hits.items():
             out.write(
-                f"  {rule:<30} {labels['status']['violation']} {counts['violation']}, {labels['status']['review']} {counts['review']}\n"
+                f"  {rule:<30} {labels['checked']} {counts['checked']}: "
+                f"{labels['status']['violation']} {counts['violation']}, "
+                f"{labels['status']['review']} {counts['review']}\n"
             )
-    if s.by_party:
+    groups = [(labels["party"], s["by_party"], labels["none"])]
+    if s["by_area"]:
+        groups.append((f"{labels['area']} ({s['area']['source']})", s["by_area"], labels["none_area"]))
+    for title, rows, empty in groups:
+        if not rows:
+            continue
         out.write(
-            f"{labels['party']} ({labels['reports']} = {' + '.join(labels['status'][k] for k in s.by_status)}):\n"
+            f"{title} ({labels['reports']} = {' + '.join(labels['status'][k] for k in s['by_status'])}):\n"
         )
-        for party, counts in s.by_party.items():
-            label = party or labels["none"]
-            parts = ", ".join(f"{labels['status'][k]} {counts[k]}" for k in s.by_status)
-            out.write(f"  {_clip(label, 30):<30} {labels['reports']} {counts['reports']}: {parts}\n")
+        for name, counts in rows.items():
+            parts = ", ".join(f"{labels['status'][k]} {counts[k]}" for k in s["by_status"])
+            out.write(f"  {_clip(name or empty, 30):<30} {labels['reports']} {counts['reports']}: {parts}\n")

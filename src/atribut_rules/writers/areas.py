@@ -1,0 +1,87 @@
+"""Which area each report lies in: a report field (``kelurahan``) or an ``admin_area`` zone.
+
+Used by the summaries. ``by`` is ``auto`` (the ``admin_area`` zones when the run
+has some, else the first of :data:`AREA_FIELDS` the reports carry), ``none``,
+``zone:CATEGORY`` or the name of a report field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+AREA_FIELDS = ("kelurahan", "desa", "kecamatan", "area", "wilayah")
+"""Report fields tried, in order, when ``by`` is ``auto`` and there is no admin_area zone."""
+
+
+@dataclass(frozen=True)
+class AreaAssignment:
+    """One area label per report (``""`` outside every area) and what the labels are.
+
+    ``kind`` is ``zone`` or ``field``; ``source`` the zone category or field name.
+    """
+
+    kind: str
+    source: str
+    labels: list[str]
+
+
+def assign_areas(run: Any, by: str = "auto") -> AreaAssignment | None:
+    """Label every report of ``run`` with its area, or None when there is no area to use."""
+    if by == "none":
+        return None
+    if by == "auto":
+        if (np.asarray(run.zones.categories) == "admin_area").any():
+            return _by_zone(run, "admin_area")
+        for name in AREA_FIELDS:
+            if name in run.reports.extra:
+                return _by_field(run, name)
+        return None
+    if by.startswith("zone:") or by == "zone":
+        return _by_zone(run, by.partition(":")[2] or "admin_area")
+    return _by_field(run, by)
+
+
+def _by_field(run: Any, name: str) -> AreaAssignment:
+    values = run.reports.field_values(name)
+    labels = ["" if v is None else " ".join(str(v).split()) for v in values]
+    return AreaAssignment("field", name, labels)
+
+
+def _by_zone(run: Any, category: str) -> AreaAssignment:
+    zones, reports = run.zones, run.reports
+    n = len(reports)
+    labels = [""] * n
+    index = np.nonzero(np.asarray(zones.categories) == category)[0]
+    ok = ~(np.isnan(reports.lon) | np.isnan(reports.lat))
+    if len(index) and ok.any():
+        geoms = np.asarray(zones.geoms)[index]
+        rows = np.nonzero(ok)[0]
+        points = shapely.points(reports.lon[rows], reports.lat[rows])
+        tree = shapely.STRtree(geoms)
+        pairs = tree.query(points, predicate="intersects")
+        best: dict[int, int] = {}
+        for p, g in zip(pairs[0].tolist(), pairs[1].tolist()):
+            if p not in best or g < best[p]:  # the first zone in file order wins on a shared border
+                best[p] = g
+        for p, g in best.items():
+            z = int(index[g])
+            labels[int(rows[p])] = zones.names[z] or zones.ids[z]
+    return AreaAssignment("zone", category, labels)
+
+
+def area_summary(run: Any, assignment: AreaAssignment) -> dict[str, dict[str, int]]:
+    """Per area label: ``reports`` (the denominator) and the count of each status, sorted."""
+    codes = np.asarray(run.status_codes)
+    statuses = ("violation", "review", "ok", "invalid")
+    out: dict[str, dict[str, int]] = {}
+    for label, code in zip(assignment.labels, codes.tolist()):
+        row = out.get(label)
+        if row is None:
+            row = out[label] = {"reports": 0, **{s: 0 for s in statuses}}
+        row["reports"] += 1
+        row[statuses[code]] += 1
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] == "", kv[0].casefold(), kv[0])))
