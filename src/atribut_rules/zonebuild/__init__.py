@@ -378,15 +378,15 @@ def build_zones(
                 None,
             )
     counts = Counter(f["properties"]["category"] for f in builder.features)
-    for cat in mapping.categories:
-        if not counts.get(cat):
-            builder.problem(
-                "warning",
-                "empty_layer",
-                f"the mapping has classes for {cat!r} but no feature of the sources matched them",
-                None,
-                None,
-            )
+    empty = [cat for cat in mapping.categories if not counts.get(cat)]
+    if empty:
+        builder.problem(
+            "warning",
+            "empty_layer",
+            f"no feature matched the mapping's classes for: {', '.join(empty)} (these layers are empty)",
+            None,
+            None,
+        )
     vocabulary = sorted((categories or frozenset(CATEGORIES)) - set(mapping.categories))
     if vocabulary:
         builder.problem(
