@@ -316,8 +316,21 @@ class _Builder:
             zid = new
         self.seen[zid] = (rec.number, geom, cat, label, props["name"])
         self.features.append(
-            {"type": "Feature", "id": zid, "properties": props, "geometry": shapely.geometry.mapping(geom)}
+            {
+                "type": "Feature",
+                "id": zid,
+                "properties": props,
+                "geometry": _lists(shapely.geometry.mapping(geom)),
+            }
         )
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_lists(v) for v in value]
+    return value
 
 
 def _repaired(geom: Any) -> Any:
