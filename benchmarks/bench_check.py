@@ -86,6 +86,8 @@ class City:
     r_day: np.ndarray  # datetime64[D]
     r_width: np.ndarray
     r_height: np.ndarray
+    r_ids: list[str]
+    r_observed: list[str | None]
 
     @property
     def n_reports(self) -> int:
@@ -188,6 +190,8 @@ def make_city(n_reports: int, n_zones: int, seed: int = SEED) -> City:
         r_day=day,
         r_width=width,
         r_height=height,
+        r_ids=[f"R{i}" for i in range(n_reports)],
+        r_observed=[str(d) for d in day.tolist()],
     )
 
 
@@ -210,7 +214,7 @@ def reports_of(city: City) -> ar.Reports:
     n = city.n_reports
     none = np.full(n, None, dtype=object)
     return ar.Reports(
-        ids=[f"R{i}" for i in range(n)],
+        ids=city.r_ids,
         lon=city.r_lon,
         lat=city.r_lat,
         accuracy_m=np.full(n, np.nan),
@@ -220,7 +224,7 @@ def reports_of(city: City) -> ar.Reports:
         party=city.r_party,
         candidate=none,
         mounted_on=city.r_mount,
-        observed_at=[str(d) for d in city.r_day.tolist()],
+        observed_at=city.r_observed,
         observed_day=city.r_day,
         extra={},
         rows=np.arange(2, n + 2, dtype=np.int64),
