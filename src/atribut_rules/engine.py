@@ -556,6 +556,7 @@ class _Evaluation:
             approximated=kind != "polygon" and radius > 0,
             radius_m=radius,
             source_file=zones.source_files[z],
+            origin=zones.origins[z] if zones.origins else None,
         )
 
 

@@ -85,7 +85,9 @@ class ZoneRef:
     """The zone feature a finding is about, with where the zone came from.
 
     ``geometry_kind`` is ``polygon``, ``line`` or ``point``; ``approximated`` is
-    True when a point or line stood for an area through a radius.
+    True when a point or line stood for an area through a radius. ``origin`` is
+    where a built zone came from (``source_file``, ``source_sha256``, ``source_id``,
+    ``geometry_kind`` as written by ``atribut-rules zones build``), when known.
     """
 
     id: str
@@ -95,6 +97,7 @@ class ZoneRef:
     approximated: bool
     radius_m: float
     source_file: str | None = None
+    origin: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

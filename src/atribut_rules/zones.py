@@ -34,6 +34,9 @@ _KINDS = {
     "MultiPolygon": "polygon",
 }
 
+ORIGIN_KEYS = ("source_file", "source_sha256", "source_id", "geometry_kind")
+"""Feature properties written by ``zones build`` that say where a zone came from."""
+
 ZoneSource = (
     "str | os.PathLike[str] | Mapping[str, Any] | tuple[str | os.PathLike[str] | Mapping[str, Any], str]"
 )
@@ -55,6 +58,7 @@ class Zones:
     kinds: np.ndarray
     source_files: list[str | None]
     files: dict[str, str] = field(default_factory=dict)
+    origins: list[dict[str, str] | None] = field(default_factory=list)
     _prepared: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -112,6 +116,7 @@ def _concat(parts: list[Zones]) -> Zones:
         kinds=np.concatenate([p.kinds for p in parts]) if parts else np.array([], dtype=object),
         source_files=[s for p in parts for s in p.source_files],
         files=files,
+        origins=[o for p in parts for o in (p.origins or [None] * len(p))],
     )
 
 
@@ -215,6 +220,7 @@ def _load_one(
     kinds: list[str] = []
     geometries: list[Mapping[str, Any]] = []
     wheres: list[str] = []
+    origins: list[dict[str, str] | None] = []
     for n, feature in enumerate(features, start=1):
         if not isinstance(feature, Mapping):
             raise ZoneError(f"feature #{n} is not an object", file=label)
@@ -260,6 +266,11 @@ def _load_one(
                 f"{where}: radius_m {r!r} is not a number of metres >= 0", file=label, field="radius_m"
             )
         name = props.get(name_prop)
+        origins.append(
+            {k: str(props[k]) for k in ORIGIN_KEYS if props.get(k) is not None}
+            if props.get("source_sha256")
+            else None
+        )
         ids.append(zid)
         cats.append(cat)
         names.append(None if name is None else str(name))
@@ -271,7 +282,9 @@ def _load_one(
     obj[:] = cats
     kind_arr = np.empty(len(kinds), dtype=object)
     kind_arr[:] = kinds
-    return Zones(ids, obj, names, arr, np.array(radius, dtype=float), kind_arr, [file] * len(ids), files)
+    return Zones(
+        ids, obj, names, arr, np.array(radius, dtype=float), kind_arr, [file] * len(ids), files, origins
+    )
 
 
 def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], label: str) -> np.ndarray:
