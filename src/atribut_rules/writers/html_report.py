@@ -289,8 +289,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
     )
     # map
     legend = "".join(
-        f'<span><i class="st-{s}"></i>{_e(texts.status_label(lang, s))}</span>'
-        for s in ("violation", "review", "ok")
+        f'<span><i class="st-{s}"></i>{_e(texts.status_label(lang, s))}</span>' for s in STATUSES
     )
     no_coords = sum(
         1 for x, y in zip(run.reports.lon, run.reports.lat) if not (np.isfinite(x) and np.isfinite(y))

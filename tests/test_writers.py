@@ -1,0 +1,396 @@
+"""Output formats: golden files, schemas, the officer's sheet round trip, safety, atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from atribut_rules import check, load_rules, load_zones, read_reports, resources
+from atribut_rules.cli import main
+from atribut_rules.errors import MissingExtraError
+from atribut_rules.writers import FORMATS, neutralise, write, write_file
+from atribut_rules.writers.areas import assign_areas
+from atribut_rules.writers.ci import artifact_uri
+from atribut_rules.writers.sheets import _NUMBER, FORMULA_START
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden" / "formats"
+TEXT_FORMATS = [f for f in FORMATS if not FORMATS[f].binary]
+
+
+@pytest.fixture(scope="module")
+def run():
+    folder = resources.example_dir()
+    rules = load_rules()
+    zones = load_zones(*sorted(folder.glob("*.geojson")), categories=rules.categories, relative_to=folder)
+    reports = read_reports(folder / "laporan.csv", relative_to=folder)
+    return check(reports, zones, rules)
+
+
+def _render(run, fmt: str, lang: str = "id") -> str:
+    buf = io.StringIO()
+    write(run, fmt, buf, lang=lang)
+    return buf.getvalue()
+
+
+def _compare(path: Path, text: str, update: bool) -> None:
+    if update:
+        path.write_bytes(text.encode("utf-8"))
+        return
+    assert path.exists(), f"no golden file {path.name}; run pytest --update-golden"
+    expected = path.read_bytes().decode("utf-8")
+    assert text == expected, (
+        f"{path.name} differs from the golden file; if intended, run pytest --update-golden"
+    )
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+def test_golden_text_formats(run, fmt, update_golden):
+    text = _render(run, fmt)
+    assert text == _render(run, fmt), "output is not deterministic"
+    _compare(GOLDEN / f"example-{fmt}{FORMATS[fmt].suffix}", text, update_golden)
+
+
+def test_golden_english_table(run, update_golden):
+    _compare(GOLDEN / "example-table-en.txt", _render(run, "table", "en"), update_golden)
+
+
+def _xlsx_cells(data: bytes) -> list[list]:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.worksheets[0]
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def test_golden_xlsx_cells(run, update_golden):
+    buf = io.BytesIO()
+    write(run, "xlsx", buf, lang="id")
+    cells = _xlsx_cells(buf.getvalue())
+    _compare(
+        GOLDEN / "example-xlsx-cells.json",
+        json.dumps(cells, ensure_ascii=False, indent=0) + "\n",
+        update_golden,
+    )
+
+
+def test_json_output_matches_its_schema(run):
+    doc = json.loads(_render(run, "json"))
+    schema = resources.schema("verdicts-1.json")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    assert len(doc["verdicts"]) == len(run.verdicts)
+    assert doc["summary"]["area"] == {"kind": "zone", "source": "admin_area"}
+    assert sum(r["reports"] for r in doc["summary"]["by_area"].values()) == len(run.verdicts)
+
+
+def test_schema_rejects_a_broken_document(run):
+    doc = json.loads(_render(run, "json"))
+    doc["verdicts"][0]["status"] = "maybe"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, resources.schema("verdicts-1.json"))
+
+
+def test_sarif_is_valid_against_the_official_schema(run):
+    schema = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    doc = json.loads(_render(run, "sarif"))
+    jsonschema.Draft4Validator(schema).validate(doc)
+    sarif_run = doc["runs"][0]
+    rules = {r["id"]: r for r in sarif_run["tool"]["driver"]["rules"]}
+    assert "APK-POHON" in rules and "PKPU" in rules["APK-POHON"]["help"]["text"]
+    violations = sum(1 for v in run.verdicts for f in v.findings if f.status.value == "violation")
+    assert (
+        sum(1 for r in sarif_run["results"] if r["kind"] == "fail" and r["level"] != "warning") <= violations
+    )
+    first = next(v for v in run.verdicts if v.findings)
+    result = next(r for r in sarif_run["results"] if r["properties"]["report"] == first.report)
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == first.source.row
+    text = json.dumps(doc)
+    assert "TimeUtc" not in text and "timeUtc" not in text  # deterministic: no timestamps
+
+
+def test_geojson_has_one_feature_per_report_and_null_geometry_without_coordinates(run):
+    doc = json.loads(_render(run, "geojson"))
+    assert doc["type"] == "FeatureCollection"
+    assert [f["id"] for f in doc["features"]] == [v.report for v in run.verdicts]
+    for feature, verdict in zip(doc["features"], run.verdicts):
+        assert feature["properties"]["status"] == verdict.status.value
+        if feature["geometry"] is not None:
+            assert feature["geometry"]["type"] == "Point"
+    assert any(f["geometry"] is None for f in doc["features"])
+
+
+def test_jsonl_is_one_verdict_per_line(run):
+    lines = _render(run, "jsonl").splitlines()
+    assert [json.loads(line)["report"] for line in lines] == [v.report for v in run.verdicts]
+
+
+def test_junit_counts(run):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(_render(run, "junit"))
+    cases = root.findall(".//testcase")
+    assert len(cases) == len(run.verdicts)
+    failed = {c.get("name") for c in cases if c.find("failure") is not None}
+    assert failed == {v.report for v in run.verdicts if v.status.value == "violation"}
+    assert int(root.get("errors")) == run.summary.by_status["invalid"]
+
+
+def test_github_annotations(run):
+    lines = _render(run, "github").splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert any("file=laporan.csv,line=" in line for line in lines)
+    assert all("\n" not in line and "\r" not in line for line in lines)
+
+
+def test_csv_round_trip_keeps_indonesian_headers_ids_and_order(run, tmp_path):
+    path = tmp_path / "hasil.csv"
+    write_file(run, "csv", path, lang="id", bom=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][: len(run.reports.columns)] == list(run.reports.columns)
+    assert rows[0][len(run.reports.columns) :] == ["status", "aturan", "jarak_m", "zona", "pesan"]
+    back = read_reports(path)
+    assert back.ids == run.reports.ids
+    assert back.columns[: len(run.reports.columns)] == list(run.reports.columns)
+    # the coordinates read back the same as the first time
+    assert back.lat.tolist()[:5] == run.reports.lat.tolist()[:5]
+
+
+def test_csv_in_english_and_semicolons(run):
+    buf = io.StringIO()
+    write(run, "csv", buf, lang="en", delimiter=";")
+    header = next(csv.reader(io.StringIO(buf.getvalue()), delimiter=";"))
+    assert header[-5:] == ["status", "rules", "distance_m", "zone", "message"]
+
+
+def _reports_with(tmp_path: Path, cells: dict[str, str]) -> Path:
+    path = tmp_path / "laporan.csv"
+    header = ["no", "lintang", "bujur", "jenis", "catatan", "kelurahan"]
+    row = [cells.get(h, "") for h in header]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerow(["R-1", "-2,1291", "106,1133", "baliho", "biasa", "Bintang"])
+        w.writerow(row)
+    return path
+
+
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "=1"]
+
+
+def test_formulas_are_neutralised_in_csv_and_xlsx(tmp_path):
+    path = _reports_with(
+        tmp_path,
+        {"no": "=1+1", "lintang": "-2,13", "bujur": "106,11", "catatan": DANGEROUS[0], "kelurahan": "@x"},
+    )
+    rules = load_rules()
+    folder = resources.example_dir()
+    zones = load_zones(folder / "worship.geojson", categories=rules.categories)
+    run = check(read_reports(path), zones, rules)
+    buf = io.StringIO()
+    write(run, "csv", buf)
+    rows = list(csv.reader(io.StringIO(buf.getvalue())))
+    assert rows[2][0] == "'=1+1"
+    assert rows[2][1] == "-2,13"  # a number stays a number
+    assert rows[2][4] == "'" + DANGEROUS[0]
+    assert rows[2][5] == "'@x"
+    out = io.BytesIO()
+    write(run, "xlsx", out)
+    cells = _xlsx_cells(out.getvalue())
+    assert cells[2][0] == "'=1+1" and cells[2][4] == "'" + DANGEROUS[0]
+    assert cells[1][0] == "R-1"
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_neutralise_dangerous(value):
+    assert neutralise(value) == "'" + value
+
+
+@given(st.text())
+def test_neutralised_text_never_starts_a_formula(text):
+    out = neutralise(text)
+    if out.startswith(FORMULA_START):
+        assert _NUMBER.fullmatch(out.strip()), out
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers())
+def test_numbers_stay_numbers(number):
+    assert neutralise(number) == number
+    assert neutralise(str(number)) == str(number)
+    assert neutralise(str(number).replace(".", ",")) == str(number).replace(".", ",")
+
+
+def test_xlsx_round_trip(run, tmp_path):
+    path = tmp_path / "hasil.xlsx"
+    write_file(run, "xlsx", path, lang="en")
+    cells = _xlsx_cells(path.read_bytes())
+    assert cells[0][: len(run.reports.columns)] == list(run.reports.columns)
+    assert [row[0] for row in cells[1:]] == run.reports.ids
+    statuses = [row[len(cells[0]) - 5] for row in cells[1:]]
+    assert statuses == [v.status.value for v in run.verdicts]
+    distance_col = len(cells[0]) - 3
+    assert any(isinstance(row[distance_col], float) for row in cells[1:])
+
+
+def test_xlsx_without_openpyxl_says_how_to_install(run, monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *args, **kwargs):
+        if name == "openpyxl" or name.startswith("openpyxl."):
+            raise ImportError("no openpyxl")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    with pytest.raises(MissingExtraError, match=r"atribut-rules\[xlsx\]"):
+        write(run, "xlsx", io.BytesIO())
+
+
+def test_atomic_write_keeps_the_old_file_when_a_writer_fails(run, tmp_path, monkeypatch):
+    path = tmp_path / "hasil.json"
+    path.write_text("old report\n", encoding="utf-8")
+
+    class Boom(Exception):
+        pass
+
+    def broken(run, out, **_):
+        out.write('{"half": ')
+        raise Boom
+
+    from atribut_rules.writers import FORMATS as formats
+    from atribut_rules.writers import Format
+
+    monkeypatch.setitem(formats, "json", Format("json", broken, False, ".json", "broken"))
+    with pytest.raises(Boom):
+        write_file(run, "json", path)
+    assert path.read_text(encoding="utf-8") == "old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hasil.json"]
+
+
+def test_areas_by_field_and_by_zone_agree_mostly(run):
+    by_zone = assign_areas(run, "auto")
+    by_field = assign_areas(run, "kelurahan")
+    assert by_zone.kind == "zone" and by_field.kind == "field"
+    same = sum(a == b for a, b in zip(by_zone.labels, by_field.labels) if a)
+    placed = sum(1 for a in by_zone.labels if a)
+    assert placed and same / placed > 0.8
+    assert assign_areas(run, "none") is None
+
+
+def test_artifact_uri():
+    assert artifact_uri("data/laporan saya.csv") == "data/laporan%20saya.csv"
+    assert artifact_uri("/tmp/a.csv") == "file:///tmp/a.csv"
+
+
+# -- command line ------------------------------------------------------------------------
+def test_cli_writes_several_outputs(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    targets = {fmt: tmp_path / f"hasil{FORMATS[fmt].suffix}" for fmt in ("html", "sarif", "csv")}
+    argv = ["check", "--example", "--format", "jsonl", "--quiet", "--fail-on", "never"]
+    for fmt, path in targets.items():
+        argv += ["--output", f"{fmt}:{path}"]
+    assert main(argv, out, err) == 0, err.getvalue()
+    assert len(out.getvalue().splitlines()) == 260 or out.getvalue().count("\n") > 10
+    for path in targets.values():
+        assert path.stat().st_size > 1000
+    assert err.getvalue() == ""  # no progress bar when stderr is not a terminal
+
+
+def test_cli_bad_output_spec_is_a_usage_error():
+    err = io.StringIO()
+    assert main(["check", "--example", "--output", "pdf:x.pdf"], io.StringIO(), err) == 2
+    assert "FORMAT:PATH" in err.getvalue()
+
+
+def test_cli_fail_on(tmp_path):
+    assert main(["check", "--example", "--format", "json"], io.StringIO(), io.StringIO()) == 1
+    assert main(["check", "--example", "--fail-on", "never"], io.StringIO(), io.StringIO()) == 0
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from atribut_rules import cli
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli._Progress, "__init__", _fast_progress_init(cli._Progress.__init__))
+    err = Tty()
+    assert main(["check", "--example", "--fail-on", "never"], io.StringIO(), err) == 0
+    assert "rows/s" in err.getvalue()
+    quiet = Tty()
+    assert main(["check", "--example", "--fail-on", "never", "--quiet"], io.StringIO(), quiet) == 0
+    assert quiet.getvalue() == ""
+
+
+def _fast_progress_init(original):
+    def init(self, stream, total, delay=2.0, width=30):
+        original(self, stream, total, delay=0.0, width=width)
+        self.last = -1e9
+
+    return init
+
+
+BAD_RULES = """\
+schema: atribut-rules/1
+ruleset:
+  id: buruk
+  version: "1"
+  title: {id: "Aturan buruk"}
+periods:
+  kampanye: {from: "2023-11-28", to: "2024-02-10"}
+rules:
+  - id: A
+    title: "satu bahasa"
+    when: {near: {zone: pohon, within_m: 1}}
+  - id: A
+    title: {id: "x", en: "y"}
+    when: {during: kampanye_x}
+  - id: C
+    title: {id: "x", en: "y"}
+    severity: fatal
+    when: {inside: {zone: school}}
+"""
+
+
+def test_validate_reports_every_problem_with_its_place(tmp_path):
+    path = tmp_path / "buruk.yaml"
+    path.write_text(BAD_RULES, encoding="utf-8")
+    out = io.StringIO()
+    assert main(["validate", str(path)], out, io.StringIO()) == 1
+    lines = out.getvalue().splitlines()
+    expected = [
+        (5, "ruleset title has no translation for en"),
+        (10, "title is one text"),
+        (11, "unknown zone category 'pohon'"),
+        (12, "duplicate rule id 'A'"),
+        (14, "period 'kampanye_x' does not exist"),
+        (17, "'fatal' is not one of"),
+    ]
+    for (line, text), got in zip(expected, lines):
+        assert got.startswith(f"{path}:{line}:"), got
+        assert text in got
+    assert lines[-1].startswith("6 problems")
+
+
+def test_validate_accepts_the_bundled_rule_set():
+    out = io.StringIO()
+    path = resources.rules_dir() / "id-pemilu-2024.yaml"
+    assert main(["validate", str(path)], out, io.StringIO()) == 0, out.getvalue()
+
+
+def test_validate_broken_yaml(tmp_path):
+    path = tmp_path / "rusak.yaml"
+    path.write_text("schema: atribut-rules/1\nruleset: [\n", encoding="utf-8")
+    out = io.StringIO()
+    assert main(["validate", str(path)], out, io.StringIO()) == 1
+    assert out.getvalue().startswith(f"{path}:")
