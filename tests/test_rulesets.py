@@ -1,0 +1,72 @@
+"""The bundled rule sets: every shipped rule test case is one pytest item, and each set passes the meta-lint."""
+
+from __future__ import annotations
+
+import pytest
+
+from atribut_rules import resources
+from atribut_rules.ruletools import cases as rule_cases
+from atribut_rules.ruletools import lint
+from atribut_rules.ruletools.docs import docs_pages
+
+BUNDLED = resources.bundled_rulesets()
+
+
+def _cases():
+    for name in BUNDLED:
+        tests = rule_cases.load_tests(rule_cases.tests_path_for(f"builtin:{name}"), rules=f"builtin:{name}")
+        for case in tests.cases:
+            yield pytest.param(tests, case, id=f"{name}::{case.name}")
+
+
+@pytest.mark.parametrize(("tests", "case"), list(_cases()))
+def test_rule_case(tests, case):
+    result = rule_cases.run_case(tests, case)
+    assert result.passed, "\n" + result.describe()
+
+
+def test_the_four_sets_are_bundled():
+    assert {"id-pemilu-2019", "id-pemilu-2024", "id-pilkada-template", "pangkalpinang-2024"} <= set(BUNDLED)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_bundled_set_passes_meta_lint(name):
+    problems = lint(f"builtin:{name}")
+    assert not problems, "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_case_file_has_boundaries(name):
+    """Each set's tests include a review (GPS straddling a threshold or a missing date) and period edges."""
+    tests = rule_cases.load_tests(rule_cases.tests_path_for(f"builtin:{name}"))
+    statuses = {s for c in tests.cases for per in c.expect.values() for s in per.values()}
+    assert {"violation", "ok", "review"} <= statuses
+
+
+def test_docs_pages_are_up_to_date():
+    folder = resources._REPO / "docs" / "rulesets"
+    stale = []
+    for file_name, text in docs_pages().items():
+        path = folder / file_name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(file_name)
+    assert not stale, (
+        f"docs/rulesets/ is out of date ({', '.join(stale)}); "
+        "run: atribut-rules explain --write-docs docs/rulesets"
+    )
+
+
+def test_unconfirmed_facts_are_marked():
+    rs = rule_cases.load_tests(rule_cases.tests_path_for("builtin:id-pemilu-2019")).ruleset
+    assert "[UNCONFIRMED" in rs.rule("APK-MASA-TENANG").legal_basis
+    local = rule_cases.load_tests(rule_cases.tests_path_for("builtin:pangkalpinang-2024")).ruleset
+    for rule_id in ("APK-PEMERINTAH", "APK-LOKASI-DITETAPKAN", "APK-JALAN-PROTOKOL"):
+        assert "[SYNTHETIC]" in local.rule(rule_id).legal_basis
+
+
+def test_pangkalpinang_overrides_only_changed_keys():
+    local = rule_cases.load_tests(rule_cases.tests_path_for("builtin:pangkalpinang-2024")).ruleset
+    national = rule_cases.load_tests(rule_cases.tests_path_for("builtin:id-pemilu-2024")).ruleset
+    assert local.rule("APK-PEMERINTAH").applies_to == national.rule("APK-PEMERINTAH").applies_to
+    assert local.rule("APK-PEMERINTAH").when != national.rule("APK-PEMERINTAH").when
+    assert local.extends == ("builtin:id-pemilu-2024",)

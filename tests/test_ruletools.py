@@ -1,0 +1,256 @@
+"""The rule-test runner, the meta-lint and the rule explanations (atribut_rules.ruletools)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import textwrap
+
+import pytest
+
+from atribut_rules import cli
+from atribut_rules.conditions import compile_condition
+from atribut_rules.errors import RuleSetError
+from atribut_rules.ruleset import load_rules
+from atribut_rules.ruletools import cases as rule_cases
+from atribut_rules.ruletools import explain_command
+from atribut_rules.ruletools.docs import describe, explain
+from atribut_rules.ruletools.lint import lint
+
+RULES = """\
+schema: atribut-rules/1
+ruleset:
+  id: kota-uji
+  version: "1"
+  title: {id: "Kota uji", en: "Test city"}
+  jurisdiction: "Kota Uji"
+  effective: {from: "2024-01-01", to: "2024-12-31"}
+rules:
+  - id: JAUH-KANTOR
+    title: {id: "Jauh dari kantor", en: "Away from offices"}
+    legal_basis: "Keputusan uji 1/2024"
+    applies_to: {field: type, equals: baliho}
+    when: {near: {zone: government, within_m: 50}}
+    message: {id: "{type} dekat kantor", en: "{type} near an office"}
+"""
+
+TESTS = """\
+schema: atribut-rules-tests/1
+rules: ../kota.yaml
+frame: {origin: [106.11, -2.13]}
+defaults: {type: baliho, observed_at: "2024-03-01"}
+zones:
+  type: FeatureCollection
+  features:
+    - {type: Feature, id: k, properties: {category: government, name: Kantor}, geometry: {type: Point, coordinates: [0, 0]}, }
+cases:
+  - name: batas-50m
+    reports:
+      - {id: tepat, at: [0, 50]}
+      - {id: lewat, at: [0, 50.5]}
+      - {id: ragu, at: [0, 47], accuracy_m: 5}
+    expect:
+      tepat: {JAUH-KANTOR: violation}
+      lewat: {JAUH-KANTOR: ok}
+      ragu: {JAUH-KANTOR: review}
+"""
+
+
+def _write(tmp_path, rules=RULES, tests=TESTS):
+    (tmp_path / "tests").mkdir(exist_ok=True)
+    (tmp_path / "kota.yaml").write_text(rules, encoding="utf-8")
+    (tmp_path / "tests" / "kota.yaml").write_text(tests, encoding="utf-8")
+    return str(tmp_path / "kota.yaml")
+
+
+def _cli(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_passing_file_exits_0_with_zero_lint_problems(tmp_path):
+    code, out, err = _cli("test", _write(tmp_path))
+    assert (code, err) == (0, "")
+    assert "1 passed, 0 failed, 0 lint problems" in out
+
+
+def test_wrong_expectation_exits_1_with_a_readable_diff(tmp_path):
+    ref = _write(tmp_path, tests=TESTS.replace("lewat: {JAUH-KANTOR: ok}", "lewat: {JAUH-KANTOR: violation}"))
+    code, out, _ = _cli("test", ref)
+    assert code == 1
+    assert "FAIL batas-50m" in out
+    assert "report lewat, rule JAUH-KANTOR: expected violation, got ok" in out
+    assert "0 passed, 1 failed" in out
+
+
+def test_unlisted_rules_are_expected_ok(tmp_path):
+    extra = RULES + textwrap.indent(
+        textwrap.dedent("""\
+        - id: SEMUA-BALIHO
+          title: {id: "Semua", en: "All"}
+          legal_basis: "uji"
+          when: {field: type, equals: baliho}
+          message: {id: "x", en: "x"}
+        """),
+        "  ",
+    )
+    code, out, _ = _cli("test", _write(tmp_path, rules=extra), "--no-lint")
+    assert code == 1
+    assert "rule SEMUA-BALIHO: expected ok, got violation" in out
+    tests = TESTS.replace("ragu: {JAUH-KANTOR: review}", 'ragu: {JAUH-KANTOR: review, "*": any}')
+    tests = tests.replace(
+        "tepat: {JAUH-KANTOR: violation}", "tepat: {JAUH-KANTOR: violation, SEMUA-BALIHO: violation}"
+    )
+    tests = tests.replace("lewat: {JAUH-KANTOR: ok}", 'lewat: {JAUH-KANTOR: ok, "*": any}')
+    code, out, _ = _cli("test", _write(tmp_path, rules=extra, tests=tests), "--no-lint")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ('    legal_basis: "Keputusan uji 1/2024"\n', "has no legal_basis"),
+        ('message: {id: "{type} dekat kantor", en: "{type} near an office"}', "has no message in en"),
+        ('message: {id: "{type} dekat kantor", en: "{type} near an office"}', "message"),
+        ('  jurisdiction: "Kota Uji"\n', "jurisdiction is missing"),
+    ],
+)
+def test_meta_lint_fails_a_rule_without_basis_or_messages(tmp_path, change, complaint):
+    replacement = 'message: {id: "{type} dekat kantor"}' if change.startswith("message") else ""
+    ref = _write(tmp_path, rules=RULES.replace(change, replacement))
+    problems = [str(p) for p in lint(ref)]
+    assert any(complaint in p for p in problems), problems
+    code, out, _ = _cli("test", ref)
+    assert code == 1 and "LINT" in out
+
+
+def test_meta_lint_wants_a_violating_and_a_passing_case(tmp_path):
+    tests = TESTS.replace("      tepat: {JAUH-KANTOR: violation}\n", "").replace(
+        "      - {id: tepat, at: [0, 50]}\n", ""
+    )
+    problems = [str(p) for p in lint(_write(tmp_path, tests=tests))]
+    assert problems == ["kota-uji: rule JAUH-KANTOR: no test case expects a violation of it"]
+    tests = TESTS.replace("      lewat: {JAUH-KANTOR: ok}\n", "")
+    problems = [str(p) for p in lint(_write(tmp_path, tests=tests))]
+    assert problems == ["kota-uji: rule JAUH-KANTOR: no test case expects it to pass (ok)"]
+
+
+def test_child_set_must_cover_the_rules_it_overrides(tmp_path):
+    ref = _write(tmp_path)
+    (tmp_path / "anak.yaml").write_text(
+        RULES.replace("id: kota-uji", "id: anak")
+        .replace("rules:\n", "rules:\n", 1)
+        .replace(
+            '  effective: {from: "2024-01-01", to: "2024-12-31"}\n',
+            '  effective: {from: "2024-01-01"}\n  extends: [kota.yaml]\n',
+        )
+        .split("rules:\n")[0]
+        + "rules:\n  - id: JAUH-KANTOR\n    when: {near: {zone: government, within_m: 80}}\n",
+        encoding="utf-8",
+    )
+    assert ref
+    problems = [str(p) for p in lint(str(tmp_path / "anak.yaml"))]
+    assert any("no test case expects a violation" in p for p in problems)
+    assert any("no rule tests at" in p for p in problems)
+
+
+def test_inherited_rules_are_covered_by_the_parent_tests(tmp_path):
+    _write(tmp_path)
+    child = (
+        RULES.split("rules:\n")[0].replace("id: kota-uji", "id: anak") + "  extends: [kota.yaml]\nrules: []\n"
+    )
+    (tmp_path / "anak.yaml").write_text(child, encoding="utf-8")
+    (tmp_path / "tests" / "anak.yaml").write_text(
+        TESTS.replace("../kota.yaml", "../anak.yaml"), encoding="utf-8"
+    )
+    assert lint(str(tmp_path / "anak.yaml")) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("tepat: {JAUH-KANTOR: violation}", "rule 'TIDAK-ADA' is not in the rule set"),
+        ("tepat: {JAUH-KANTOR: violation}", "use one of violation, review, ok"),
+        ("tepat: {JAUH-KANTOR: violation}", "expect names report 'hantu'"),
+    ],
+)
+def test_bad_test_files_name_the_line(tmp_path, change, message):
+    replacement = {
+        "rule 'TIDAK-ADA' is not in the rule set": "tepat: {TIDAK-ADA: violation}",
+        "use one of violation, review, ok": "tepat: {JAUH-KANTOR: bad}",
+        "expect names report 'hantu'": "hantu: {JAUH-KANTOR: ok}",
+    }[message]
+    _write(tmp_path, tests=TESTS.replace(change, replacement))
+    with pytest.raises(RuleSetError) as info:
+        rule_cases.load_tests(tmp_path / "tests" / "kota.yaml")
+    assert message in str(info.value)
+    assert info.value.line is not None and info.value.line > 15
+
+
+def test_metre_frame_puts_reports_at_ground_distances(tmp_path):
+    tests = rule_cases.load_tests(tmp_path / "tests" / "kota.yaml") if _write(tmp_path) else None
+    run = rule_cases.check_case(tests, tests.cases[0])
+    finding = run.verdicts[0].findings[0]
+    assert finding.distance_m == pytest.approx(50.0, abs=0.001)
+
+
+def test_describe_negates_with_de_morgan():
+    rs = load_rules()
+    cond = compile_condition(
+        {
+            "not": {
+                "any": [
+                    {"all": [{"field": "width_m", "lte": 4}, {"field": "height_m", "lte": 7}]},
+                    {"inside": {"zone": "park"}},
+                ]
+            }
+        },
+        ("when",),
+        8,
+    )
+    assert describe(cond, "en", rs) == "(width (m) > 4 or height (m) > 7) and is outside every park"
+    assert describe(cond, "en", rs, negate=True) == "(width (m) ≤ 4 and height (m) ≤ 7) or is inside a park"
+    assert (
+        describe(cond, "id", rs, negate=True)
+        == "(lebar (m) ≤ 4 dan tinggi (m) ≤ 7) atau berada di dalam taman"
+    )
+
+
+def test_explain_has_the_fixed_sections_in_both_languages():
+    en = explain("APK-POHON", "builtin:id-pemilu-2024", "en")
+    for section in ("What it checks", "Why (legal basis)", "Example", "Violates", "Passes", "How to comply"):
+        assert section in en
+    assert "PKPU 15/2023 Pasal 70" in en
+    idn = explain("APK-POHON", None, "id")
+    for section in ("Apa yang diperiksa", "Mengapa (dasar hukum)", "Contoh", "Cara mematuhi"):
+        assert section in idn
+
+
+def _explain_cli(*argv):
+    parser = argparse.ArgumentParser()
+    explain_command.register(parser.add_subparsers(dest="command"))
+    out, err = io.StringIO(), io.StringIO()
+    code = explain_command.run(parser.parse_args(["explain", *argv]), out, err)
+    return code, out.getvalue()
+
+
+def test_explain_command_prints_the_rule():
+    code, out = _explain_cli("APK-UKURAN-BALIHO", "--rules", "builtin:id-pemilu-2019", "--lang", "en")
+    assert code == 0
+    assert "# APK-UKURAN-BALIHO: Baliho larger than 4 x 7 m" in out
+    assert "(width (m) ≤ 4 and height (m) ≤ 7) or (width (m) ≤ 7 and height (m) ≤ 4)" in out
+
+
+def test_explain_unknown_rule_is_an_error():
+    from atribut_rules.errors import AtributRulesError
+
+    with pytest.raises(AtributRulesError, match="no such rule"):
+        _explain_cli("TIDAK-ADA")
+
+
+def test_write_docs_writes_every_page(tmp_path):
+    code, out = _explain_cli("--write-docs", str(tmp_path))
+    assert code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert "README.md" in names and "id-pemilu-2019.id.md" in names and "pangkalpinang-2024.en.md" in names
