@@ -99,10 +99,30 @@ class Run:
         return 1 if self.verdicts.worst_rank() >= fail_on.rank else 0
 
 
+class _FindingIndex:
+    """Which (rule, finding) pairs belong to each report, as sorted arrays (no per-finding Python)."""
+
+    def __init__(self, per_rule: list[np.ndarray], n: int):
+        empty = np.zeros(0, dtype=np.int64)
+        reports = np.concatenate(per_rule) if per_rule else empty
+        rules = (
+            np.concatenate([np.full(len(ix), r, dtype=np.int64) for r, ix in enumerate(per_rule)])
+            if per_rule
+            else empty
+        )
+        ks = np.concatenate([np.arange(len(ix)) for ix in per_rule]) if per_rule else empty
+        order = np.argsort(reports, kind="stable")
+        self._starts = np.searchsorted(reports[order], np.arange(n + 1)).tolist()
+        self._pairs = list(zip(rules[order].tolist(), ks[order].tolist()))
+
+    def entries(self, i: int) -> list[tuple[int, int]]:
+        return self._pairs[self._starts[i] : self._starts[i + 1]]
+
+
 class VerdictList(Sequence[Verdict]):
     """Verdicts in input order, built on access from the engine's arrays."""
 
-    def __init__(self, engine: _Evaluation, status: np.ndarray, by_report: dict[int, list[tuple[int, int]]]):
+    def __init__(self, engine: _Evaluation, status: np.ndarray, by_report: _FindingIndex):
         self._engine = engine
         self._status = status
         self._by_report = by_report
@@ -123,7 +143,7 @@ class VerdictList(Sequence[Verdict]):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        return self._engine.verdict(i, STATUS_CODES[self._status[i]], self._by_report.get(i, ()))
+        return self._engine.verdict(i, STATUS_CODES[self._status[i]], self._by_report.entries(i))
 
     def __iter__(self) -> Iterator[Verdict]:
         for i in range(len(self)):
@@ -186,7 +206,8 @@ class _Evaluation:
         cat_code = {c: i for i, c in enumerate(categories)}
         zone_cat = np.array([cat_code.get(c, -1) for c in self.zones.categories], dtype=np.int64)
         radius = self.zone_radius()
-        reach = np.array([needs.get(c, 0.0) for c in self.zones.categories]) + radius
+        # grown by the tolerance too, so a report at the threshold is always a candidate
+        reach = np.array([needs.get(c, 0.0) for c in self.zones.categories]) + radius + TOLERANCE_M
         acc, _ = self.accuracy()
         max_acc = float(np.nanmax(acc[valid])) if valid.any() else 0.0
         margin = float(reach.max(initial=0.0)) + max_acc + 1.0
@@ -392,10 +413,7 @@ class _Evaluation:
             np.maximum(best, value, out=best)
         status = np.where(best == TRUE, 0, np.where(best == UNKNOWN, 1, 2)).astype(np.int8)
         status[~valid] = _CODE[Status.INVALID]
-        by_report: dict[int, list[tuple[int, int]]] = {}
-        for r, rule in enumerate(self.active):
-            for k, i in enumerate(self.results[rule.id].index.tolist()):
-                by_report.setdefault(i, []).append((r, k))
+        by_report = _FindingIndex([self.results[rule.id].index for rule in self.active], self.n)
         self.status = status
         verdicts = VerdictList(self, status, by_report)
         counts = np.bincount(assignment[assignment >= 0], minlength=len(areas)) if len(areas) else []
