@@ -41,6 +41,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
             "approximated": zone.approximated,
             "radius_m": zone.radius_m,
             "source_file": zone.source_file,
+            "origin": dict(zone.origin) if zone.origin else None,
         },
         "distance_m": finding.distance_m,
         "threshold_m": finding.threshold_m,
