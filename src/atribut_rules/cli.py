@@ -38,6 +38,7 @@ EXAMPLE_REPORTS = "laporan.csv"
 COMMAND_MODULES = (
     "atribut_rules.zonebuild.command",
     "atribut_rules.ruletools.command",
+    "atribut_rules.ruletools.explain_command",
 )
 
 

@@ -263,6 +263,15 @@ def _resolve(
                 column=col,
             )
         path = _locate(ref, base, allowed, name)
+        if not path.is_file():
+            raise RuleSetError(
+                f"extends {ref!r}: no rule file there ({path})",
+                file=name,
+                line=line,
+                column=col,
+                field="ruleset.extends",
+                hint="use builtin:NAME or a path to a .yaml file under this file's folder",
+            )
         key = str(path.resolve())
         if key in chain:
             raise RuleSetError(f"extends {ref!r} makes a cycle", file=name, line=line, column=col)
