@@ -8,6 +8,7 @@ date can leave a rule in ``review`` instead of forcing a yes or no.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,10 @@ def compile_condition(
     if "inside" in data:
         return Near(zone=data["inside"]["zone"], within_m=0.0, inside=True)
     if "near" in data:
-        return Near(zone=data["near"]["zone"], within_m=float(data["near"]["within_m"]))
+        within = float(data["near"]["within_m"])
+        if not math.isfinite(within):
+            raise ConditionError(f"within_m must be a finite number, found {within!r}", path + ("near",))
+        return Near(zone=data["near"]["zone"], within_m=within)
     if "during" in data:
         return During(data["during"])
     ops = [op for op in FIELD_OPERATORS if op in data]
@@ -125,6 +129,9 @@ def compile_condition(
         )
     op = ops[0]
     value = data[op]
+    for item in value if isinstance(value, (list, tuple)) else (value,):
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ConditionError(f"{op} needs finite numbers, found {item!r}", path + (op,))
     if op == "between" and not _ordered(value):
         raise ConditionError(f"between needs [low, high] with low <= high, found {value!r}", path + (op,))
     if op == "matches":

@@ -5,12 +5,14 @@ nesting depth and file size are bounded (see :class:`YamlLimits`) so a
 "billion laughs" file or a deeply nested one fails fast with a clear error.
 Nesting is measured on the event stream, before PyYAML's recursive composer
 runs, so depth never turns into a RecursionError. A key repeated in one
-mapping is an error (PyYAML would silently keep the last value). Dates stay
+mapping is an error (PyYAML would silently keep the last value), and so is a
+``.nan`` or ``.inf`` (a NaN threshold would make a rule silently never fire). Dates stay
 strings: the rule schema says what a date looks like.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,9 @@ import yaml
 from .errors import RuleSetError
 
 Path_ = tuple[Any, ...]
+
+_FLOAT = "tag:yaml.org,2002:float"
+_NOT_FINITE = re.compile(r"^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$")
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,14 @@ def _walk(
             file=file,
             line=node.start_mark.line + 1,
             column=node.start_mark.column + 1,
+        )
+    if isinstance(node, yaml.ScalarNode) and node.tag == _FLOAT and _NOT_FINITE.match(node.value):
+        raise RuleSetError(
+            f"{node.value} is not a finite number",
+            file=file,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+            hint="rule files hold finite numbers only (no .nan or .inf)",
         )
     if isinstance(node, yaml.MappingNode):
         stack = stack | {id(node)}

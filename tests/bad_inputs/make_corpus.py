@@ -153,7 +153,9 @@ def reports_files() -> dict[str, bytes | str]:
             feature("B-null", None, type="baliho"),
             feature("B-empty", {"type": "Point", "coordinates": []}, type="baliho"),
             feature("B-poly", polygon((106.1, -2.1), (106.2, -2.1), (106.2, -2.2), (106.1, -2.1))),
-            feature("B-str", {"type": "Point", "coordinates": ["106.1", "-2.1"]}),
+            feature("B-str", {"type": "Point", "coordinates": ["106\u00b007'39.9\"E", "-2.1205053"]}),
+            feature("B-nested", {"type": "Point", "coordinates": [[106.1277439, -2.1205053]]}),
+            feature("B-one", {"type": "Point", "coordinates": [106.1277439]}),
             "not a feature",
         )
     )
@@ -246,6 +248,9 @@ def rule_files() -> dict[str, str | bytes]:
     files["negative_distance.yaml"] = (
         RULE_HEAD + "rules:\n  - id: R-1\n    when: {near: {zone: tree, within_m: -5}}\n"
     )
+    files["nan_threshold.yaml"] = (
+        RULE_HEAD + "rules:\n  - id: R-1\n    when: {near: {zone: tree, within_m: .nan}}\n"
+    )
     files["duplicate_rule_ids.yaml"] = RULE_HEAD + "rules:\n" + RULE_OK + RULE_OK
     files["duplicate_keys.yaml"] = (
         RULE_HEAD + "rules:\n  - id: R-1\n    id: R-2\n    when: {near: {zone: tree, within_m: 1}}\n"
@@ -298,15 +303,15 @@ def rule_files() -> dict[str, str | bytes]:
     return files
 
 
-def write(folder: str, files: dict) -> None:
-    target = HERE / folder
-    target.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        (target / name).write_bytes(data)
+def write(root: Path = HERE) -> None:
+    """Write the corpus under ``root`` (reports/, zones/, rules/)."""
+    for folder, files in (("reports", reports_files()), ("zones", zone_files()), ("rules", rule_files())):
+        target = root / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (target / name).write_bytes(data)
 
 
 if __name__ == "__main__":
-    write("reports", reports_files())
-    write("zones", zone_files())
-    write("rules", rule_files())
+    write()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 from .. import i18n
 from ..errors import InputError
@@ -30,7 +29,8 @@ def read_geojson_reports(
     """Read a FeatureCollection of Points; each feature is one report, numbered from 1.
 
     The feature's ``id`` (or ``properties.id``) is the report id. A feature with a
-    null, empty or non-Point geometry becomes an invalid row.
+    null, empty or non-Point geometry, or a coordinate that is not a finite
+    number, becomes an invalid row naming the coordinate.
     """
     doc = load_json(data, file=file, encoding=encoding)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
@@ -60,8 +60,16 @@ def read_geojson_reports(
             record["id"] = str(feature["id"])
         geom = feature.get("geometry")
         coords = geom.get("coordinates") if isinstance(geom, dict) else None
-        if isinstance(geom, dict) and geom.get("type") == "Point" and _is_position(coords):
-            record["lon"], record["lat"] = coords[0], coords[1]
+        if isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(coords, list):
+            # Numbers (NaN and infinities too), text and null go through as they are,
+            # lists and objects as JSON text: build_reports then judges each coordinate
+            # as it does a CSV cell, and names the one that is wrong.
+            record.pop("lon", None)
+            record.pop("lat", None)
+            for name, value in zip(("lon", "lat"), coords[:2]):
+                record[name] = (
+                    value if value is None or isinstance(value, (int, float, str)) else json.dumps(value)
+                )
         else:
             record.pop("lon", None)
             record.pop("lat", None)
@@ -74,12 +82,3 @@ def read_geojson_reports(
             problems[len(rows)] = probs
         rows.append((number, record))
     return build_reports(rows, file=file, row_problems=problems)
-
-
-def _is_position(coords: object) -> bool:
-    return (
-        isinstance(coords, list)
-        and len(coords) >= 2
-        and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2])
-        and all(math.isfinite(c) for c in coords[:2])
-    )

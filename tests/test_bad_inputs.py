@@ -1,0 +1,134 @@
+"""Every file of the bad-input corpus gives its exact expected outcome, never a traceback.
+
+The corpus is tests/bad_inputs/{reports,zones,rules}/ and the expected outcomes
+are in tests/bad_inputs/expected.yaml (its header says how to read it). Cases
+that could hang or eat memory if a guard broke run in a subprocess with a
+timeout and an address-space limit.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from atribut_rules import resources
+from atribut_rules.cli import main
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+MANIFEST = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
+KINDS = ("reports", "zones", "rules")
+TIMEOUT_S = 20
+MEMORY_BYTES = 1536 * 1024**2
+
+_ISOLATED = """
+import io, json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from atribut_rules.cli import main
+out, err = io.StringIO(), io.StringIO()
+code = main(json.loads(sys.argv[1]), out, err)
+json.dump({{"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}}, sys.stdout)
+"""
+
+
+def _argv(key: str) -> list[str]:
+    rel, *extra = key.split()
+    path = str(CORPUS / rel)
+    kind = rel.split("/")[0]
+    example = resources.example_dir()
+    if kind == "reports":
+        zones = [z for p in sorted(example.glob("*.geojson")) for z in ("--zones", str(p))]
+        argv = ["check", path, *zones]
+    elif kind == "zones":
+        argv = ["check", str(example / "laporan.csv"), "--zones", path]
+    else:
+        argv = ["check", "--example", "--rules", path]
+    return [*argv, "--format", "json", *extra]
+
+
+def _run_isolated(argv: list[str]) -> tuple[int, str, str]:
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    env.pop("ATRIBUT_RULES_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", _ISOLATED.format(limit=MEMORY_BYTES), json.dumps(argv)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        env=env,
+    )
+    assert proc.returncode == 0, f"the isolated run died: {proc.stderr[-2000:]}"
+    result = json.loads(proc.stdout)
+    return result["code"], result["stdout"], result["stderr"]
+
+
+def _run(key: str, isolate: bool) -> tuple[int, str, str]:
+    argv = _argv(key)
+    if isolate:
+        return _run_isolated(argv)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("key", list(MANIFEST))
+def test_bad_input_outcome(key: str) -> None:
+    expected = MANIFEST[key]
+    code, out, err = _run(key, expected.get("isolate", False))
+    assert "Traceback" not in err
+    assert "internal error" not in err
+    if "error" in expected:
+        assert code == 2, f"expected exit 2, got {code}: {err}"
+        assert out == ""
+        assert err.startswith("atribut-rules: error: ") and err.count("\n") == 1, err
+        for text in expected["error"]["contains"]:
+            assert text in err, f"{text!r} not in {err!r}"
+        return
+    assert err == ""
+    assert code == expected["exit"]
+    verdicts = json.loads(out)["verdicts"]
+    assert len(verdicts) == expected["reports"]
+    if "ids" in expected:
+        assert [v["report"] for v in verdicts] == expected["ids"]
+    rows = [v["source"]["row"] for v in verdicts]
+    assert rows == sorted(rows) and len(set(rows)) == len(rows), "rows out of order or repeated"
+    got = [
+        {
+            "row": v["source"]["row"],
+            "id": v["report"],
+            "problems": [f"{p['code']}:{p['field']}" if p["field"] else p["code"] for p in v["problems"]],
+        }
+        for v in verdicts
+        if v["status"] == "invalid"
+    ]
+    assert got == expected.get("invalid", [])
+    for v in verdicts:
+        if v["status"] == "invalid":
+            assert all(p["message"]["id"] and p["message"]["en"] for p in v["problems"])
+        else:
+            assert v["problems"] == []
+
+
+def test_every_corpus_file_has_an_expected_outcome() -> None:
+    files = {
+        p.relative_to(CORPUS).as_posix() for kind in KINDS for p in (CORPUS / kind).iterdir() if p.is_file()
+    }
+    listed = {key.split()[0] for key in MANIFEST}
+    assert files == listed
+    assert len(files) >= 40
+
+
+def test_corpus_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write(tmp_path)
+    for kind in KINDS:
+        for p in sorted((CORPUS / kind).iterdir()):
+            assert (tmp_path / kind / p.name).read_bytes() == p.read_bytes(), p.name
