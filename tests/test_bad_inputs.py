@@ -132,3 +132,97 @@ def test_corpus_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
     for kind in KINDS:
         for p in sorted((CORPUS / kind).iterdir()):
             assert (tmp_path / kind / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+# -- limits are configurable (docs/limits.md) ------------------------------------------
+
+ALIASES = "a: &x [1]\nb: *x\nc: *x\nd: *x\n"
+
+
+def test_yaml_alias_limit_is_configurable() -> None:
+    from atribut_rules.errors import RuleSetError
+    from atribut_rules.yamlsafe import YamlLimits, load_yaml
+
+    with pytest.raises(RuleSetError, match="more than 2 YAML aliases") as info:
+        load_yaml(ALIASES, file="f.yaml", limits=YamlLimits(max_aliases=2))
+    assert (info.value.line, info.value.column) == (4, 4)
+    data, _ = load_yaml(ALIASES, file="f.yaml", limits=YamlLimits(max_aliases=3))
+    assert data["d"] == [1]
+
+
+def test_yaml_size_depth_and_node_limits_are_configurable() -> None:
+    from atribut_rules.errors import RuleSetError
+    from atribut_rules.yamlsafe import YamlLimits, load_yaml
+
+    with pytest.raises(RuleSetError, match="larger than 10 bytes"):
+        load_yaml("a: 1234567890\n", file="f", limits=YamlLimits(max_bytes=10))
+    with pytest.raises(RuleSetError, match="nested deeper than 3 levels"):
+        load_yaml("a: {b: {c: [1]}}\n", file="f", limits=YamlLimits(max_depth=3))
+    with pytest.raises(RuleSetError, match="more than 5 values"):
+        load_yaml("[1, 2, 3, 4, 5, 6]\n", file="f", limits=YamlLimits(max_nodes=5))
+    assert load_yaml("a: {b: {c: [1]}}\n", file="f", limits=YamlLimits(max_depth=4))[0] == {
+        "a": {"b": {"c": [1]}}
+    }
+
+
+def test_condition_depth_limit_is_configurable() -> None:
+    from atribut_rules.errors import RuleSetError
+    from atribut_rules.ruleset import Limits, load_rules
+
+    doc = {
+        "schema": "atribut-rules/1",
+        "ruleset": {"id": "t", "version": "1"},
+        "rules": [{"id": "A", "when": {"not": {"not": {"near": {"zone": "tree", "within_m": 1}}}}}],
+    }
+    assert load_rules(doc, limits=Limits(max_condition_depth=2)).rules[0].id == "A"
+    with pytest.raises(RuleSetError, match="nested deeper than 1 levels"):
+        load_rules(doc, limits=Limits(max_condition_depth=1))
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^[A-Z]{2,3}-\d+$", r"(?i)partai\s+[a-h]", r"^(baliho|spanduk)$", r"^(ab)?c+$"]
+)
+def test_safe_patterns_are_accepted(pattern: str) -> None:
+    from atribut_rules.conditions import check_pattern
+
+    check_pattern(pattern, ())
+
+
+@pytest.mark.parametrize(
+    "pattern, reason",
+    [
+        (r"(a+)+$", "repeat inside a repeat"),
+        (r"(a*)*", "repeat inside a repeat"),
+        (r"(\w+\s?)+$", "repeat inside a repeat"),
+        (r"(a|a)*b", "alternation inside a repeat"),
+        (r"(?=a)a", "look-arounds"),
+        (r"(a)\1", "back-references"),
+        ("a" * 501, "longer than 500"),
+    ],
+)
+def test_unsafe_patterns_are_refused(pattern: str, reason: str) -> None:
+    from atribut_rules.conditions import ConditionError, check_pattern
+
+    with pytest.raises(ConditionError, match=reason):
+        check_pattern(pattern, ())
+
+
+def test_field_size_limit_is_configurable() -> None:
+    from atribut_rules.readers import read_csv
+
+    text = "id,lat,lon,notes\nA,-2.1,106.1,abcdef\nB,-2.1,106.1,abc\n"
+    reports = read_csv(text, max_field_chars=5)
+    assert [p.code for p in reports.problems[0]] == ["too_long"]
+    assert 1 not in reports.problems
+    assert read_csv(text, max_field_chars=6).problems == {}
+
+
+def test_reports_file_size_limit_is_configurable(tmp_path: Path) -> None:
+    from atribut_rules.errors import InputError
+    from atribut_rules.readers import read_reports
+
+    path = tmp_path / "laporan.csv"
+    path.write_text("id,lat,lon\nA,-2.1,106.1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="more than the limit of 10"):
+        read_reports(path, max_file_bytes=10)
+    assert len(read_reports(path, max_file_bytes=1000)) == 1
