@@ -241,3 +241,10 @@ def test_too_long_field_is_invalid() -> None:
 def test_area_is_width_times_height() -> None:
     table = _one(width_m="0,4", height_m="0,6")
     assert table.field_values("area_m2")[0] == pytest.approx(0.24)
+
+
+def test_reports_round_trip_through_report_objects() -> None:
+    table = reports([{"id": "a", "lat": -2.1, "lon": 106.1, "jenis": "Baliho", "kelurahan": "Bintang"}])
+    again = ar.Reports.from_records(list(table))
+    assert [r.__dict__ | {"source": None} for r in again] == [r.__dict__ | {"source": None} for r in table]
+    assert not again.problems
