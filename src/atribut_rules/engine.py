@@ -27,6 +27,7 @@ from .model import (
     Problem,
     ProjectionArea,
     Provenance,
+    RuleSetRef,
     Severity,
     Source,
     Status,
@@ -480,10 +481,11 @@ class _Evaluation:
     def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
         source = Source(self.reports.file, int(self.reports.rows[i]))
         rid = self.reports.ids[i]
+        ref = RuleSetRef(self.rules.id, self.rules.version, self.rules.sha256)
         if status is Status.INVALID:
-            return Verdict(rid, status, (), source, tuple(self.problems.get(i, ())))
+            return Verdict(rid, status, (), source, tuple(self.problems.get(i, ())), ref)
         findings = tuple(self._finding(i, self.active[r], k) for r, k in entries)
-        return Verdict(rid, status, findings, source)
+        return Verdict(rid, status, findings, source, (), ref)
 
     def _finding(self, i: int, rule, k: int) -> Finding:
         res = self.results[rule.id]

@@ -129,6 +129,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class RuleSetRef:
+    """Which rule set produced a verdict: id, version and SHA-256 of the resolved document."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """Why one input row could not be checked: the field, its value and a message per language."""
 
@@ -142,7 +151,8 @@ class Problem:
 class Verdict:
     """The status of one report and the findings behind it.
 
-    ``problems`` lists why an ``invalid`` report could not be checked.
+    ``problems`` lists why an ``invalid`` report could not be checked;
+    ``ruleset`` names the rule set version and digest that produced the verdict.
     """
 
     report: str
@@ -150,6 +160,7 @@ class Verdict:
     findings: tuple[Finding, ...]
     source: Source | None = None
     problems: tuple[Problem, ...] = ()
+    ruleset: RuleSetRef | None = None
 
     @property
     def max_severity(self) -> Severity | None:

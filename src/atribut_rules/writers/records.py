@@ -65,6 +65,9 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
             {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)}
             for p in verdict.problems
         ],
+        "ruleset": None
+        if verdict.ruleset is None
+        else {"id": verdict.ruleset.id, "version": verdict.ruleset.version, "sha256": verdict.ruleset.sha256},
     }
 
 
