@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError
-from ..reports import Reports
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .csv_reader import read_csv
 from .geojson_reader import read_geojson_reports
 from .jsonl_reader import read_jsonl
@@ -46,13 +46,15 @@ def read_reports(
     format: str | None = None,
     encoding: str | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     relative_to: str | os.PathLike[str] | None = None,
 ) -> Reports:
     """Read reports from a CSV, GeoJSON or JSON Lines file.
 
     ``format`` is ``csv``, ``geojson`` or ``jsonl`` (default: from the extension).
     ``encoding`` overrides the detected text encoding (UTF-8, with or without a
-    BOM, or UTF-16 with a BOM). Verdicts name the file as given, or relative to
+    BOM, or UTF-16 with a BOM). Files over ``max_file_bytes`` are refused; a field
+    over ``max_field_chars`` makes its row invalid (docs/limits.md). Verdicts name the file as given, or relative to
     ``relative_to`` when that is one of its folders.
     """
     p = Path(path)
@@ -79,11 +81,11 @@ def read_reports(
         raise InputError(f"cannot read reports file: {exc.strerror}", file=str(path)) from None
     name = display_name(path, relative_to)
     if fmt == "csv":
-        reports = read_csv(data, file=name, encoding=encoding)
+        reports = read_csv(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
     elif fmt == "geojson":
-        reports = read_geojson_reports(data, file=name, encoding=encoding)
+        reports = read_geojson_reports(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
     elif fmt == "jsonl":
-        reports = read_jsonl(data, file=name, encoding=encoding)
+        reports = read_jsonl(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
     else:
         raise InputError(f"unknown reports format {fmt!r}", file=name, hint="use csv, geojson or jsonl")
     reports.sha256 = hashlib.sha256(data).hexdigest()

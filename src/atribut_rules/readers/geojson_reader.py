@@ -7,7 +7,7 @@ import json
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..reports import Reports, build_reports
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports
 from ._text import decode
 from .jsonl_reader import _scalar
 
@@ -24,7 +24,11 @@ def load_json(data: bytes | str, *, file: str, encoding: str | None = None) -> o
 
 
 def read_geojson_reports(
-    data: bytes | str, *, file: str = "<geojson>", encoding: str | None = None
+    data: bytes | str,
+    *,
+    file: str = "<geojson>",
+    encoding: str | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
 ) -> Reports:
     """Read a FeatureCollection of Points; each feature is one report, numbered from 1.
 
@@ -81,4 +85,4 @@ def read_geojson_reports(
         if probs:
             problems[len(rows)] = probs
         rows.append((number, record))
-    return build_reports(rows, file=file, row_problems=problems)
+    return build_reports(rows, file=file, row_problems=problems, max_field_chars=max_field_chars)

@@ -7,11 +7,17 @@ import json
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..reports import Reports, build_reports
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports
 from ._text import decode
 
 
-def read_jsonl(data: bytes | str, *, file: str = "<jsonl>", encoding: str | None = None) -> Reports:
+def read_jsonl(
+    data: bytes | str,
+    *,
+    file: str = "<jsonl>",
+    encoding: str | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+) -> Reports:
     """Read JSON Lines: each non-blank line is one report; a bad line becomes an invalid row."""
     text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
     text = text.lstrip("\ufeff")
@@ -33,7 +39,7 @@ def read_jsonl(data: bytes | str, *, file: str = "<jsonl>", encoding: str | None
         rows.append((number, {k: _scalar(v) for k, v in obj.items()}))
     if not rows:
         raise InputError("reports file has no JSON lines", file=file, hint="write one JSON object per line")
-    return build_reports(rows, file=file, row_problems=row_problems)
+    return build_reports(rows, file=file, row_problems=row_problems, max_field_chars=max_field_chars)
 
 
 def _scalar(value):
