@@ -91,7 +91,7 @@ def test_json_format_shape(files: dict[str, Path]) -> None:
     assert finding["rule"] == "APK-POHON" and finding["status"] == "violation"
     assert finding["zone"]["id"] == "t1" and finding["threshold_m"] == 1.0
     assert finding["distance_m"] == pytest.approx(0.3, abs=0.002)
-    assert doc["summary"]["by_status"] == {"violation": 1, "review": 0, "ok": 1, "invalid": 0}
+    assert doc["summary"]["by_status"] == {"violation": 1, "review": 0, "exempt": 0, "ok": 1, "invalid": 0}
     assert doc["provenance"]["ruleset"]["id"] == "id-pemilu-2024"
     assert doc["provenance"]["engine_version"] == ar.__version__
 

@@ -230,8 +230,8 @@ def test_invalid_rows_get_no_findings_and_keep_their_place() -> None:
     assert [v.status.value for v in result.verdicts] == ["violation", "invalid", "ok"]
     assert result.verdicts[1].findings == () and result.verdicts[1].problems
     assert [v.source.row for v in result.verdicts] == [1, 2, 3]
-    assert result.summary.by_status == {"violation": 1, "review": 0, "ok": 1, "invalid": 1}
-    assert result.summary.by_rule == {"POHON": {"violation": 1, "review": 0}}
+    assert result.summary.by_status == {"violation": 1, "review": 0, "exempt": 0, "ok": 1, "invalid": 1}
+    assert result.summary.by_rule == {"POHON": {"violation": 1, "review": 0, "exempt": 0}}
     assert result.verdicts[-1].report == "c" and len(result.verdicts[0:2]) == 2
 
 

@@ -21,6 +21,7 @@ from . import resources
 from .engine import check, engine_version
 from .errors import AtributRulesError
 from .model import Severity
+from .permits import load_permits
 from .readers import read_reports
 from .ruleset import CATEGORIES, load_rules
 from .writers import FORMATS, write, write_file
@@ -32,6 +33,7 @@ EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
 
 EXAMPLE_REPORTS = "laporan.csv"
+EXAMPLE_PERMITS = "izin.csv"
 
 # Further subcommands live in their own modules, each with NAME, register(subparsers)
 # and run(args, stdout, stderr) -> int; a module that is not there is skipped.
@@ -73,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--rules", help="rule file or builtin:NAME (default: builtin:id-pemilu-2024)")
     c.add_argument("--example", action="store_true", help="check the bundled Pangkalpinang example")
+    c.add_argument(
+        "--permits",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="permits that exempt findings (CSV or YAML); repeat for more files",
+    )
     c.add_argument(
         "--format",
         default=None,
@@ -154,6 +163,8 @@ def _example_args(args: argparse.Namespace) -> None:
     folder = resources.example_dir()
     args.reports = str(folder / EXAMPLE_REPORTS)
     args.zones = [str(p) for p in sorted(folder.glob("*.geojson"))]
+    if (folder / EXAMPLE_PERMITS).is_file():
+        args.permits = [str(folder / EXAMPLE_PERMITS), *args.permits]
 
 
 def _outputs(specs: Sequence[str]) -> list[tuple[str, str]]:
@@ -240,10 +251,21 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         *_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones, relative_to=base
     )
     reports = read_reports(args.reports, encoding=args.encoding, relative_to=base)
-    run = check(reports, zones, rules)
+    permits = tuple(p for path in args.permits for p in load_permits(path))
     progress = None
     if stderr is not None and not args.quiet and _is_tty(stderr):
-        progress = _Progress(stderr, len(run.verdicts) * (1 + len(outputs)))
+        # the check stage counts once over the reports, each writer once more
+        progress = _Progress(stderr, len(reports) * (2 + len(outputs)))
+    checked = [0]
+
+    def on_check(done: int, total: int) -> None:
+        assert progress is not None
+        progress.tick(done - checked[0])
+        checked[0] = done
+
+    run = check(reports, zones, rules, permits=permits, progress=on_check if progress is not None else None)
+    if progress is not None:
+        progress.tick(len(reports) - checked[0])
         run = dataclasses.replace(run, verdicts=_CountedVerdicts(run.verdicts, progress))
     options = {
         "lang": args.lang,

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 import numpy as np
+import pyproj
 import shapely
 
-from . import i18n
+from . import i18n, wholelist
 from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, walk
 from .geo import Area, plan_areas, project
 from .model import (
@@ -35,16 +36,20 @@ from .model import (
     Verdict,
     ZoneRef,
 )
+from .permits import Permit
 from .reports import Reports, parse_number
-from .ruleset import RuleSet, render_message
+from .ruleset import Rule, RuleSet, render_message
 from .zones import Zones
 
 ENGINE = "atribut-rules"
+CHUNK = 250_000
+"""Reports per bulk query: bounds the memory of candidate pairs and paces progress."""
+
 TOLERANCE_M = 0.001
 """Distances within 1 mm of a threshold count as equal to it (thresholds are inclusive)."""
 
 FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
-STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.OK, Status.INVALID)
+STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.EXEMPT, Status.OK, Status.INVALID)
 _CODE = {s: i for i, s in enumerate(STATUS_CODES)}
 
 
@@ -72,6 +77,13 @@ class _RuleResult:
     index: np.ndarray  # report indices with a finding
     value: np.ndarray  # 1 (review) or 2 (violation) per finding
     leaf: np.ndarray  # index into the rule's evidence leaves, -1 when none
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # per finding: quota/spacing evidence
+    exempt: np.ndarray | None = None  # per finding: index of the permit that exempts it, -1 none
+    permit_note: np.ndarray | None = None  # per finding: a permit whose scope matched but not its dates
+
+    def effective(self) -> np.ndarray:
+        """Values with exempted findings set to 0."""
+        return self.value if self.exempt is None else np.where(self.exempt >= 0, 0, self.value)
 
 
 @dataclass(frozen=True)
@@ -155,14 +167,35 @@ class VerdictList(Sequence[Verdict]):
         return self._engine.worst_rank()
 
 
-def check(reports: Reports, zones: Zones, rules: RuleSet) -> Run:
-    """Check every report against every enabled rule; one verdict per report, in order."""
-    evaluation = _Evaluation(reports, zones, rules)
+def check(
+    reports: Reports,
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Run:
+    """Check every report against every enabled rule; one verdict per report, in order.
+
+    ``permits`` (see :func:`~atribut_rules.permits.load_permits`) are applied
+    together with the rule set's own ``exemptions``. ``progress``, when given, is
+    called as ``progress(reports_done, reports_total)`` while the spatial work runs.
+    """
+    evaluation = _Evaluation(reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress)
     return evaluation.run()
 
 
 class _Evaluation:
-    def __init__(self, reports: Reports, zones: Zones, rules: RuleSet):
+    def __init__(
+        self,
+        reports: Reports,
+        zones: Zones,
+        rules: RuleSet,
+        permits: tuple[Permit, ...] = (),
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        self.permits = permits
+        self.progress = progress
         self.reports = reports
         self.zones = zones
         self.rules = rules
@@ -172,12 +205,17 @@ class _Evaluation:
         self._columns: dict[str, Any] = {}
         self._leaf_values: dict[int, np.ndarray] = {}
         self.results: dict[str, _RuleResult] = {}
+        self._group_labels: dict[str, list[Callable[[int], str]]] = {}
         self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
 
     # -- spatial -----------------------------------------------------------------
     def _thresholds(self) -> dict[str, float]:
         needs: dict[str, float] = {}
         for rule in self.active:
+            if rule.quota is not None:
+                for item in rule.quota.per:
+                    if isinstance(item, tuple):
+                        needs.setdefault(item[1], 0.0)
             for cond in (rule.applies_to, rule.when, rule.area):
                 if cond is None:
                     continue
@@ -187,9 +225,20 @@ class _Evaluation:
         return needs
 
     def accuracy(self) -> tuple[np.ndarray, np.ndarray]:
+        """GPS error per report: reported, else the rule set's default for its source, else the default."""
         acc = self.reports.accuracy_m
         reported = np.isfinite(acc)
-        return np.where(reported, acc, self.rules.default_accuracy_m), reported
+        assumed = np.full(self.n, self.rules.default_accuracy_m)
+        if self.rules.accuracy_by is not None:
+            field_name, values = self.rules.accuracy_by
+            _, codes, uniques = self.column(field_name)
+            default = self.rules.default_accuracy_m
+            per_value = np.array(
+                [default if u is None else values.get(str(u).strip().casefold(), default) for u in uniques]
+                or [default]
+            )
+            assumed = per_value[codes] if len(codes) else assumed
+        return np.where(reported, acc, assumed), reported
 
     def _spatial(self, valid: np.ndarray) -> tuple[_Spatial, list[Area], np.ndarray]:
         needs = self._thresholds()
@@ -202,6 +251,14 @@ class _Evaluation:
         areas, assignment = plan_areas(
             bounds[0] if bounds else None, bounds[1] if bounds else None, lon, lat, self.rules.crs
         )
+        self.px = np.full(self.n, np.nan)
+        self.py = np.full(self.n, np.nan)
+        for a, area in enumerate(areas):
+            members = np.nonzero(assignment == a)[0]
+            if len(members):
+                self.px[members], self.py[members] = project(
+                    area, self.reports.lon[members], self.reports.lat[members]
+                )
         if not categories or not len(self.zones):
             return _Spatial(categories, signed, nearest), areas, assignment
         cat_code = {c: i for i, c in enumerate(categories)}
@@ -212,6 +269,7 @@ class _Evaluation:
         acc, _ = self.accuracy()
         max_acc = float(np.nanmax(acc[valid])) if valid.any() else 0.0
         margin = float(reach.max(initial=0.0)) + max_acc + 1.0
+        done, total = 0, int((assignment >= 0).sum())
         for a, area in enumerate(areas):
             members = np.nonzero(assignment == a)[0]
             if not len(members):
@@ -227,43 +285,51 @@ class _Evaluation:
             )
             if prepared is None:
                 continue
-            zidx, geoms, boundaries, zradius, areal, tree = prepared
-            x, y = project(area, self.reports.lon[members], self.reports.lat[members])
-            points = shapely.points(x, y)
-            r_acc = acc[members]
-            has_acc = r_acc > 0
-            pairs = [tree.query(points[~has_acc])]
-            pairs[0][0] = np.nonzero(~has_acc)[0][pairs[0][0]]
-            if has_acc.any():
-                sel = np.nonzero(has_acc)[0]
-                boxes = shapely.box(
-                    x[sel] - r_acc[sel], y[sel] - r_acc[sel], x[sel] + r_acc[sel], y[sel] + r_acc[sel]
-                )
-                q = tree.query(boxes)
-                q[0] = sel[q[0]]
-                pairs.append(q)
-            pr = np.concatenate([p[0] for p in pairs])
-            pz = np.concatenate([p[1] for p in pairs])
-            if not len(pr):
-                continue
-            d = shapely.distance(points[pr], geoms[pz])
-            s = d - zradius[pz]
-            inside = (d == 0) & areal[pz]
-            if inside.any():
-                bd = shapely.distance(points[pr[inside]], boundaries[pz[inside]])
-                s[inside] = -(zradius[pz[inside]] + bd)
-            zone_global = zidx[pz]
-            cat = zone_cat[zone_global]
-            report_global = members[pr]
-            # nearest per (category, report): sort by key, then signed distance, then zone order
-            order = np.lexsort((zone_global, s, report_global, cat))
-            cat_o, rep_o = cat[order], report_global[order]
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = (cat_o[1:] != cat_o[:-1]) | (rep_o[1:] != rep_o[:-1])
-            pick = order[first]
-            signed[cat[pick], report_global[pick]] = s[pick]
-            nearest[cat[pick], report_global[pick]] = zone_global[pick]
+            for chunk in range(0, len(members), CHUNK):
+                self._spatial_chunk(members[chunk : chunk + CHUNK], prepared, zone_cat, acc, signed, nearest)
+                done += min(CHUNK, len(members) - chunk)
+                if self.progress is not None:
+                    self.progress(done, total)
         return _Spatial(categories, signed, nearest), areas, assignment
+
+    def _spatial_chunk(self, members, prepared, zone_cat, acc, signed, nearest) -> None:
+        """Candidates, signed distances and nearest zone per category for one chunk of reports."""
+        zidx, geoms, boundaries, zradius, areal, tree = prepared
+        x, y = self.px[members], self.py[members]
+        points = shapely.points(x, y)
+        r_acc = acc[members]
+        has_acc = r_acc > 0
+        pairs = [tree.query(points[~has_acc])]
+        pairs[0][0] = np.nonzero(~has_acc)[0][pairs[0][0]]
+        if has_acc.any():
+            sel = np.nonzero(has_acc)[0]
+            boxes = shapely.box(
+                x[sel] - r_acc[sel], y[sel] - r_acc[sel], x[sel] + r_acc[sel], y[sel] + r_acc[sel]
+            )
+            q = tree.query(boxes)
+            q[0] = sel[q[0]]
+            pairs.append(q)
+        pr = np.concatenate([p[0] for p in pairs])
+        pz = np.concatenate([p[1] for p in pairs])
+        if not len(pr):
+            return
+        d = shapely.distance(points[pr], geoms[pz])
+        s = d - zradius[pz]
+        inside = (d == 0) & areal[pz]
+        if inside.any():
+            bd = shapely.distance(points[pr[inside]], boundaries[pz[inside]])
+            s[inside] = -(zradius[pz[inside]] + bd)
+        zone_global = zidx[pz]
+        cat = zone_cat[zone_global]
+        report_global = members[pr]
+        # nearest per (category, report): sort by key, then signed distance, then zone order
+        order = np.lexsort((zone_global, s, report_global, cat))
+        cat_o, rep_o = cat[order], report_global[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (cat_o[1:] != cat_o[:-1]) | (rep_o[1:] != rep_o[:-1])
+        pick = order[first]
+        signed[cat[pick], report_global[pick]] = s[pick]
+        nearest[cat[pick], report_global[pick]] = zone_global[pick]
 
     def zone_radius(self) -> np.ndarray:
         """Each zone's radius: its own ``radius_m``, else the rule set's default for a point or
@@ -380,39 +446,30 @@ class _Evaluation:
         valid = self.reports.valid & np.isfinite(self.reports.lon) & np.isfinite(self.reports.lat)
         for i in self.problems:
             valid[i] = False
+        self.valid = valid
         self.acc, self.acc_reported = self.accuracy()
         self.spatial, areas, assignment = self._spatial(valid)
         self._areas, self._assignment = areas, assignment
-        best = np.zeros(self.n, dtype=np.int8)
+        self.rank = wholelist.decision_order(self.reports.observed_day, self.reports.ids, self.reports.rows)
+        self.rep = self._duplicates(valid)
         for rule in self.active:
-            value = self.leaf(rule.when) if rule.when is not None else np.full(self.n, TRUE, dtype=np.int8)
-            if rule.applies_to is not None:
-                value = np.minimum(value, self.leaf(rule.applies_to))
-            if rule.area is not None:
-                value = np.minimum(value, self.leaf(rule.area))
-            if rule.effective is not None:
-                value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
-            value = np.where(valid, value, FALSE)
-            idx = np.nonzero(value)[0]
-            leaves = [(c, pos) for c, pos in _leaves(rule.when)] + [
-                (c, pos) for c, pos in _leaves(rule.applies_to)
-            ]
-            self.evidence_leaves[rule.id] = leaves
-            chosen = np.full(len(idx), -1, dtype=np.int64)
-            if len(idx) and leaves:
-                v = value[idx]
-                hits = np.stack(
-                    [
-                        ((self.leaf(c)[idx] if pos else TRUE - self.leaf(c)[idx]) >= v)
-                        & (isinstance(c, (Near, During)))
-                        for c, pos in leaves
-                    ]
-                )
-                any_hit = hits.any(axis=0)
-                chosen = np.where(any_hit, hits.argmax(axis=0), -1)
-            self.results[rule.id] = _RuleResult(idx, value[idx], chosen)
-            np.maximum(best, value, out=best)
-        status = np.where(best == TRUE, 0, np.where(best == UNKNOWN, 1, 2)).astype(np.int8)
+            value = self._rule_value(rule, valid)
+            if rule.quota is not None or rule.spacing is not None:
+                self.results[rule.id] = self._whole_list(rule, value == TRUE)
+            else:
+                self.results[rule.id] = self._findings(rule, value)
+        self._apply_permits()
+        best = np.zeros(self.n, dtype=np.int8)
+        exempted = np.zeros(self.n, dtype=bool)
+        for rule in self.active:
+            res = self.results[rule.id]
+            np.maximum.at(best, res.index, res.effective().astype(np.int8))
+            if res.exempt is not None:
+                exempted[res.index[res.exempt >= 0]] = True
+        status = np.full(self.n, _CODE[Status.OK], dtype=np.int8)
+        status[exempted] = _CODE[Status.EXEMPT]
+        status[best == UNKNOWN] = _CODE[Status.REVIEW]
+        status[best == TRUE] = _CODE[Status.VIOLATION]
         status[~valid] = _CODE[Status.INVALID]
         by_report = _FindingIndex([self.results[rule.id].index for rule in self.active], self.n)
         self.status = status
@@ -436,6 +493,153 @@ class _Evaluation:
         )
         return Run(verdicts, self._summary(status), provenance, self.reports, self.rules, self.zones)
 
+    def _rule_value(self, rule: Rule, valid: np.ndarray) -> np.ndarray:
+        """The rule's three-valued result per report (for quota/spacing: whether it counts)."""
+        value = self.leaf(rule.when) if rule.when is not None else np.full(self.n, TRUE, dtype=np.int8)
+        if rule.applies_to is not None:
+            value = np.minimum(value, self.leaf(rule.applies_to))
+        if rule.area is not None:
+            value = np.minimum(value, self.leaf(rule.area))
+        if rule.effective is not None:
+            value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
+        return np.where(valid, value, FALSE).astype(np.int8)
+
+    def _findings(self, rule: Rule, value: np.ndarray) -> _RuleResult:
+        idx = np.nonzero(value)[0]
+        leaves = list(_leaves(rule.when)) + list(_leaves(rule.applies_to))
+        self.evidence_leaves[rule.id] = leaves
+        chosen = np.full(len(idx), -1, dtype=np.int64)
+        if len(idx) and leaves:
+            v = value[idx]
+            hits = np.stack(
+                [
+                    ((self.leaf(c)[idx] if pos else TRUE - self.leaf(c)[idx]) >= v)
+                    & (isinstance(c, (Near, During)))
+                    for c, pos in leaves
+                ]
+            )
+            chosen = np.where(hits.any(axis=0), hits.argmax(axis=0), -1)
+        return _RuleResult(idx, value[idx], chosen)
+
+    def _group_codes(self, fields: Sequence[Any]) -> tuple[np.ndarray, list[Callable[[int], str]]]:
+        """One code per report for the combination of field values and containing zones."""
+        columns: list[np.ndarray] = []
+        labels: list[Callable[[int], str]] = []
+        for item in fields:
+            if isinstance(item, tuple):
+                c = self.spatial.categories.index(item[1])
+                inside = self.spatial.signed[c] <= TOLERANCE_M
+                zone = np.where(inside, self.spatial.zone[c], -1)
+                columns.append(zone)
+                labels.append(lambda i, zone=zone, cat=item[1]: self._zone_label(cat, int(zone[i])))
+            else:
+                _, codes, uniques = self.column(item)
+                folded = np.array([_fold(u) if u is not None else "" for u in uniques] or [""], dtype=object)
+                columns.append(np.unique(folded.astype(str), return_inverse=True)[1].reshape(-1)[codes])
+                labels.append(
+                    lambda i, codes=codes, uniques=uniques, name=item: f"{name}={uniques[codes[i]] or '-'}"
+                )
+        return wholelist.combine_codes(columns, self.n), labels
+
+    def _zone_label(self, category: str, z: int) -> str:
+        if z < 0:
+            return f"{category}=-"
+        return f"{category}={self.zones.names[z] or self.zones.ids[z]}"
+
+    def _duplicates(self, valid: np.ndarray) -> np.ndarray:
+        spec = self.rules.duplicates
+        if spec is None:
+            return np.arange(self.n)
+        key, _ = self._group_codes(spec.same)
+        return wholelist.duplicate_groups(
+            self.px,
+            self.py,
+            self._assignment,
+            valid,
+            key,
+            self.reports.observed_day,
+            spec.within_m,
+            spec.within_days,
+        )
+
+    def _whole_list(self, rule: Rule, counted: np.ndarray) -> _RuleResult:
+        self.evidence_leaves[rule.id] = []
+        if rule.quota is not None:
+            group, labels = self._group_codes(rule.quota.per)
+            over, place, count = wholelist.over_quota(counted, group, self.rep, self.rank, rule.quota.max)
+            idx = np.nonzero(over)[0]
+            extra = {"place": place[idx], "count": count[idx], "group": group[idx]}
+            self._group_labels[rule.id] = labels
+            return _RuleResult(idx, np.full(len(idx), TRUE, dtype=np.int8), np.full(len(idx), -1), extra)
+        assert rule.spacing is not None
+        group, _ = self._group_codes(rule.spacing.among)
+        value, other, distance = wholelist.too_close(
+            self.px,
+            self.py,
+            self._assignment,
+            counted,
+            group,
+            self.rep,
+            self.acc,
+            self.rank,
+            rule.spacing.min_m,
+        )
+        idx = np.nonzero(value)[0]
+        extra = {"other": other[idx], "distance": distance[idx]}
+        return _RuleResult(idx, value[idx], np.full(len(idx), -1), extra)
+
+    def _apply_permits(self) -> None:
+        if not self.permits:
+            return
+        ids = np.array(self.reports.ids, dtype=object)
+        day = self.reports.observed_day
+        party = np.array([_fold(p) if p is not None else None for p in self.reports.party], dtype=object)
+        geod = pyproj.Geod(ellps="WGS84")
+        for rule in self.active:
+            res = self.results[rule.id]
+            res.exempt = np.full(len(res.index), -1, dtype=np.int64)
+            res.permit_note = np.full(len(res.index), -1, dtype=np.int64)
+            if not len(res.index):
+                continue
+            idx = res.index
+            for p, permit in enumerate(self.permits):
+                if not permit.covers_rule(rule.id):
+                    continue
+                scope = np.ones(len(idx), dtype=bool)
+                if permit.reports is not None:
+                    scope &= np.isin(ids[idx], list(permit.reports))
+                if permit.party is not None:
+                    scope &= party[idx] == _fold(permit.party)
+                if permit.radius_m is not None:
+                    _, _, dist = geod.inv(
+                        np.full(len(idx), permit.lon),
+                        np.full(len(idx), permit.lat),
+                        self.reports.lon[idx],
+                        self.reports.lat[idx],
+                    )
+                    scope &= dist <= permit.radius_m + TOLERANCE_M
+                if permit.zone is not None:
+                    in_zone = self._in_zone(permit.zone)[idx] == TRUE
+                    scope &= in_zone | (self._evidence_zone_ids(rule, res) == permit.zone)
+                dated = ~np.isnat(day[idx])
+                inside = dated.copy()
+                if permit.valid_from is not None:
+                    inside &= day[idx] >= np.datetime64(permit.valid_from, "D")
+                if permit.valid_to is not None:
+                    inside &= day[idx] <= np.datetime64(permit.valid_to, "D")
+                res.exempt[scope & inside & (res.exempt < 0)] = p
+                res.permit_note[scope & ~inside & (res.permit_note < 0)] = p
+
+    def _evidence_zone_ids(self, rule: Rule, res: _RuleResult) -> np.ndarray:
+        out = np.full(len(res.index), None, dtype=object)
+        for k, leaf in enumerate(res.leaf.tolist()):
+            if leaf >= 0:
+                cond, _ = self.evidence_leaves[rule.id][leaf]
+                if isinstance(cond, Near):
+                    z = int(self.spatial.zone[self.spatial.categories.index(cond.zone), res.index[k]])
+                    out[k] = self.zones.ids[z] if z >= 0 else None
+        return out
+
     def _flag_far_swaps(self, valid: np.ndarray) -> None:
         bounds = self.zones.bounds
         if bounds is None or not valid.any():
@@ -450,31 +654,41 @@ class _Evaluation:
             self.problems.setdefault(i, []).append(Problem("swapped", "lat", str(float(lat[i])), message))
 
     def _summary(self, status: np.ndarray) -> Summary:
-        counts = np.bincount(status, minlength=4)
+        k = len(STATUS_CODES)
+        counts = np.bincount(status, minlength=k)
         by_status = {s.value: int(counts[i]) for i, s in enumerate(STATUS_CODES)}
         by_rule = {}
         for rule in self.active:
             res = self.results[rule.id]
+            exempt = res.exempt >= 0 if res.exempt is not None else np.zeros(len(res.index), dtype=bool)
             by_rule[rule.id] = {
-                "violation": int((res.value == TRUE).sum()),
-                "review": int((res.value == UNKNOWN).sum()),
+                "violation": int(((res.value == TRUE) & ~exempt).sum()),
+                "review": int(((res.value == UNKNOWN) & ~exempt).sum()),
+                "exempt": int(exempt.sum()),
             }
-        kind, codes, uniques = self.column("party")
+        # a physical attribute reported several times counts once (its first report)
+        first = self.valid & (self.rep == np.arange(self.n))
+        _, codes, uniques = self.column("party")
         by_party: dict[str, dict[str, int]] = {}
         if self.n:
-            table = np.zeros((len(uniques), 4), dtype=np.int64)
+            table = np.zeros((len(uniques), k), dtype=np.int64)
             np.add.at(table, (codes, status), 1)
+            attributes = np.bincount(codes[first], minlength=len(uniques))
             for u, label in enumerate(uniques):
                 row = {s.value: int(table[u, i]) for i, s in enumerate(STATUS_CODES)}
-                by_party[label if label is not None else ""] = {"reports": int(table[u].sum()), **row}
+                entry = {"reports": int(table[u].sum()), **row}
+                if self.rules.duplicates is not None:
+                    entry["attributes"] = int(attributes[u])
+                by_party[label if label is not None else ""] = entry
         by_party = dict(sorted(by_party.items()))
-        return Summary(self.n, by_status, by_rule, by_party)
+        attributes_total = int(first.sum()) if self.rules.duplicates is not None else None
+        return Summary(self.n, by_status, by_rule, by_party, attributes_total)
 
     # -- verdicts -----------------------------------------------------------------
     def worst_rank(self) -> int:
         worst = -1
         for rule in self.active:
-            if (self.results[rule.id].value == TRUE).any():
+            if (self.results[rule.id].effective() == TRUE).any():
                 worst = max(worst, rule.severity.rank)
         return worst
 
@@ -485,7 +699,8 @@ class _Evaluation:
         if status is Status.INVALID:
             return Verdict(rid, status, (), source, tuple(self.problems.get(i, ())), ref)
         findings = tuple(self._finding(i, self.active[r], k) for r, k in entries)
-        return Verdict(rid, status, findings, source, (), ref)
+        group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
+        return Verdict(rid, status, findings, source, (), ref, group)
 
     def _finding(self, i: int, rule, k: int) -> Finding:
         res = self.results[rule.id]
@@ -499,6 +714,37 @@ class _Evaluation:
         acc_source = "reported" if self.acc_reported[i] else "assumed"
         values = _report_values(self.reports, i)
         period = None
+        details: dict[str, Any] = {}
+        if rule.quota is not None:
+            details = {
+                "group": ", ".join(label(i) for label in self._group_labels[rule.id]),
+                "count": int(res.extra["count"][k]),
+                "max": rule.quota.max,
+                "rank": int(res.extra["place"][k]),
+            }
+            values.update(details)
+        elif rule.spacing is not None:
+            other = int(res.extra["other"][k])
+            d = float(res.extra["distance"][k])
+            distance, threshold = round(d, 3) + 0.0, rule.spacing.min_m
+            margin = round(d - rule.spacing.min_m, 3) + 0.0
+            details = {"other_report": self.reports.ids[other]}
+            values.update(other_report=self.reports.ids[other], min_m=rule.spacing.min_m)
+            if status is Status.REVIEW:
+                reason = "gps_straddles"
+        if self.rules.duplicates is not None and self.rep[i] != i:
+            values["duplicate_of"] = self.reports.ids[int(self.rep[i])]
+        permit = None
+        permit_reason = None
+        if res.exempt is not None and res.exempt[k] >= 0:
+            p = self.permits[int(res.exempt[k])]
+            status, permit, permit_reason = Status.EXEMPT, p.id, ("permit_exempts", p)
+        elif res.permit_note is not None and res.permit_note[k] >= 0:
+            p = self.permits[int(res.permit_note[k])]
+            permit = p.id
+            undated = bool(np.isnat(self.reports.observed_day[i]))
+            permit_reason = ("permit_undated" if undated else "permit_not_valid", p)
+        values["permit"] = permit
         if leaf_index >= 0:
             cond, _ = self.evidence_leaves[rule.id][leaf_index]
             if isinstance(cond, Near):
@@ -530,7 +776,7 @@ class _Evaluation:
                 local["category"] = i18n.category_label(zone.category, lang)
             for key, num in (("distance_m", distance), ("threshold_m", threshold), ("margin_m", margin)):
                 local[key] = _fmt(num, lang)
-            for key in ("width_m", "height_m", "area_m2", "accuracy_m"):
+            for key in ("width_m", "height_m", "area_m2", "accuracy_m", "min_m"):
                 local[key] = _fmt(values.get(key), lang)
             template = rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
             text = render_message(template, local)
@@ -541,6 +787,18 @@ class _Evaluation:
                         reason,
                         accuracy_m=_fmt(acc, lang),
                         accuracy_source=i18n.ACCURACY_SOURCE[acc_source][lang],
+                    )[lang]
+                )
+            if permit_reason:
+                code, p = permit_reason
+                text += (
+                    " — "
+                    + i18n.render(
+                        code,
+                        permit=p.id,
+                        span=p.span(),
+                        reason=p.reason or "-",
+                        observed_at=values.get("observed_at"),
                     )[lang]
                 )
             message[lang] = text
@@ -555,9 +813,11 @@ class _Evaluation:
             distance_m=distance,
             threshold_m=threshold,
             margin_m=margin,
-            accuracy_m=acc if zone is not None or reason else None,
-            accuracy_source=acc_source if zone is not None or reason else None,
-            reason=reason,
+            accuracy_m=acc if zone is not None or reason or rule.spacing is not None else None,
+            accuracy_source=acc_source if zone is not None or reason or rule.spacing is not None else None,
+            reason=reason or (permit_reason[0] if permit_reason else None),
+            permit=permit,
+            details=details,
         )
 
     def _zone_ref(self, z: int) -> ZoneRef:

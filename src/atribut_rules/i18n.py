@@ -68,6 +68,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "titik ({lat!r}, {lon!r}) jauh dari semua zona, sedangkan kebalikannya berada di wilayah data; lintang dan bujur tampak tertukar. Perbaiki baris ini",
         "en": "point ({lat!r}, {lon!r}) is far from every zone while the reverse lies inside the data's area; latitude and longitude look swapped. Fix the row",
     },
+    "permit_exempts": {
+        "id": "dikecualikan oleh izin {permit} (berlaku {span}; {reason})",
+        "en": "exempted by permit {permit} (valid {span}; {reason})",
+    },
+    "permit_not_valid": {
+        "id": "izin {permit} berlaku {span}, tidak pada tanggal pengamatan {observed_at}, jadi tidak mengecualikan",
+        "en": "permit {permit} is valid {span}, not on the observation date {observed_at}, so it does not exempt",
+    },
+    "permit_undated": {
+        "id": "izin {permit} (berlaku {span}) tidak dapat diterapkan karena tanggal pengamatan kosong",
+        "en": "permit {permit} (valid {span}) cannot be applied because the observation date is missing",
+    },
     # review reasons
     "gps_straddles": {
         "id": "akurasi GPS {accuracy_m} m ({accuracy_source}) melewati ambang; perlu dicek di lapangan",

@@ -16,12 +16,14 @@ class Status(str, enum.Enum):
     """The outcome of a rule for one report, or of all rules for one report.
 
     ``violation``: the data show a rule is broken. ``review``: the data cannot
-    decide (for example the GPS error straddles a threshold). ``ok``: no rule is
-    broken. ``invalid``: the input row itself is unusable, and the message says why.
+    decide (for example the GPS error straddles a threshold). ``exempt``: a rule
+    is broken but a permit valid on the day covers it. ``ok``: no rule is broken.
+    ``invalid``: the input row itself is unusable, and the message says why.
     """
 
     VIOLATION = "violation"
     REVIEW = "review"
+    EXEMPT = "exempt"
     OK = "ok"
     INVALID = "invalid"
 
@@ -110,7 +112,11 @@ class Finding:
     ``distance_m`` is 0 inside and the distance to the zone outside, and
     ``margin_m`` is the depth inside the zone (negative outside). ``accuracy_m`` is
     the GPS error used and ``accuracy_source`` says whether the report gave it
-    (``reported``) or the rule set assumed it (``assumed``).
+    (``reported``) or the rule set assumed it (``assumed``). ``permit`` is the id of
+    the permit that exempts the finding (status ``exempt``), or that covers it but
+    was not valid on the day (the message says why). ``details`` holds the evidence
+    of whole-list rules: quota ``group``, ``count``, ``max``, ``rank``; spacing
+    ``other_report``.
     """
 
     rule: str
@@ -126,6 +132,8 @@ class Finding:
     accuracy_m: float | None = None
     accuracy_source: str | None = None
     reason: str | None = None
+    permit: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,7 +160,9 @@ class Verdict:
     """The status of one report and the findings behind it.
 
     ``problems`` lists why an ``invalid`` report could not be checked;
-    ``ruleset`` names the rule set version and digest that produced the verdict.
+    ``ruleset`` names the rule set version and digest that produced the verdict;
+    ``group`` is the id of the first report of the same physical attribute when the
+    rule set declares ``duplicates`` (its own id when it has no duplicate).
     """
 
     report: str
@@ -161,6 +171,7 @@ class Verdict:
     source: Source | None = None
     problems: tuple[Problem, ...] = ()
     ruleset: RuleSetRef | None = None
+    group: str | None = None
 
     @property
     def max_severity(self) -> Severity | None:
@@ -203,9 +214,12 @@ class Summary:
     ``by_status`` counts verdicts per status; ``by_rule`` maps a rule id to its
     ``violation`` and ``review`` finding counts; ``by_party`` maps a party label
     to its report count per status, with ``reports`` as the denominator.
+    ``attributes`` is the number of distinct physical attributes when the rule set
+    groups duplicate reports (each group counted once), else None.
     """
 
     reports: int
     by_status: Mapping[str, int]
     by_rule: Mapping[str, Mapping[str, int]]
     by_party: Mapping[str, Mapping[str, int]]
+    attributes: int | None = None

@@ -31,7 +31,7 @@ from .conditions import (
     compile_condition,
     walk,
 )
-from .errors import RuleSetError
+from .errors import AtributRulesError, RuleSetError
 from .model import Severity
 from .yamlsafe import YamlLimits, load_yaml
 
@@ -73,6 +73,14 @@ PLACEHOLDERS = (
     "category",
     "rule",
     "period",
+    "group",
+    "count",
+    "max",
+    "rank",
+    "other_report",
+    "min_m",
+    "duplicate_of",
+    "permit",
 )
 """Names a message may use as ``{name}``; any other name is looked up in the report's extra fields."""
 
@@ -98,6 +106,31 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Quota:
+    """At most ``max`` attributes per group; ``per`` holds field names and ``("zone", CAT)`` pairs."""
+
+    max: int
+    per: tuple[str | tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """Attributes of the same group (values of ``among``) stand at least ``min_m`` metres apart."""
+
+    min_m: float
+    among: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """Reports with equal ``same`` fields within ``within_m`` metres (and ``within_days``) are one attribute."""
+
+    within_m: float
+    within_days: int | None
+    same: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Rule:
     """One rule: what it applies to, when it is broken, and how to say so."""
 
@@ -112,6 +145,8 @@ class Rule:
     line: int | None = None
     effective: Period | None = None
     area: Condition | None = None
+    quota: Quota | None = None
+    spacing: Spacing | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +172,9 @@ class RuleSet:
     sha256: str
     source: str | None
     document: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    accuracy_by: tuple[str, Mapping[str, float]] | None = None
+    duplicates: Duplicates | None = None
+    exemptions: tuple[Any, ...] = ()
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:
@@ -417,8 +455,34 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
             )
         seen[rid] = i
         enabled = r.get("enabled", True)
-        if enabled and "when" not in r:
-            raise RuleSetError("rule has no 'when' condition", file=name, line=line, column=col, rule=rid)
+        if enabled and not any(k in r for k in ("when", "quota", "spacing")):
+            raise RuleSetError(
+                "rule has no 'when' condition (nor 'quota' or 'spacing')",
+                file=name,
+                line=line,
+                column=col,
+                rule=rid,
+            )
+        quota = spacing = None
+        if "quota" in r:
+            per: list[str | tuple[str, str]] = []
+            for item in r["quota"]["per"]:
+                if isinstance(item, dict):
+                    if item["zone"] not in categories:
+                        ql, qc = _where(marks, ("rules", i, "quota"))
+                        raise RuleSetError(
+                            f"unknown zone category {item['zone']!r} in quota.per",
+                            file=name,
+                            line=ql,
+                            column=qc,
+                            rule=rid,
+                        )
+                    per.append(("zone", item["zone"]))
+                else:
+                    per.append(item)
+            quota = Quota(int(r["quota"]["max"]), tuple(per))
+        if "spacing" in r:
+            spacing = Spacing(float(r["spacing"]["min_m"]), tuple(r["spacing"].get("among", ())))
         compiled: dict[str, Condition | None] = {}
         for key in ("applies_to", "when"):
             if key not in r:
@@ -510,8 +574,28 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                 line=line,
                 effective=rule_effective,
                 area=area,
+                quota=quota,
+                spacing=spacing,
             )
         )
+
+    accuracy_by = None
+    if "accuracy_by" in defaults:
+        spec = defaults["accuracy_by"]
+        accuracy_by = (spec["field"], {str(k).casefold(): float(v) for k, v in spec["values"].items()})
+    duplicates = None
+    if "duplicates" in doc:
+        dup = doc["duplicates"]
+        duplicates = Duplicates(
+            float(dup["within_m"]), dup.get("within_days"), tuple(dup.get("same", ("type", "party")))
+        )
+    from .permits import permits_from_mappings
+
+    try:
+        exemptions = permits_from_mappings(doc.get("exemptions") or (), file=name)
+    except AtributRulesError as exc:
+        line, col = _where(marks, ("exemptions",))
+        raise RuleSetError(exc.message, file=name, line=line, column=col, field=exc.field) from None
 
     canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return RuleSet(
@@ -530,6 +614,9 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         source=name,
         document=doc,
+        accuracy_by=accuracy_by,
+        duplicates=duplicates,
+        exemptions=exemptions,
     )
 
 

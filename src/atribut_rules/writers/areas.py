@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from ..engine import STATUS_CODES
+
 AREA_FIELDS = ("kelurahan", "desa", "kecamatan", "area", "wilayah")
 """Report fields tried, in order, when ``by`` is ``auto`` and there is no admin_area zone."""
 
@@ -76,7 +78,7 @@ def _by_zone(run: Any, category: str) -> AreaAssignment:
 def area_summary(run: Any, assignment: AreaAssignment) -> dict[str, dict[str, int]]:
     """Per area label: ``reports`` (the denominator) and the count of each status, sorted."""
     codes = np.asarray(run.status_codes)
-    statuses = ("violation", "review", "ok", "invalid")
+    statuses = tuple(s.value for s in STATUS_CODES)
     out: dict[str, dict[str, int]] = {}
     for label, code in zip(assignment.labels, codes.tolist()):
         row = out.get(label)

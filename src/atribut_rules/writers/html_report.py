@@ -26,7 +26,13 @@ from ..model import Status
 from . import texts
 from .records import STATUSES, run_summary_record, text_in, verdict_cells
 
-STATUS_COLOURS = {"violation": "#d7301f", "review": "#f28e2b", "ok": "#1a9850", "invalid": "#7f7f7f"}
+STATUS_COLOURS = {
+    "violation": "#d7301f",
+    "review": "#f28e2b",
+    "exempt": "#4575b4",
+    "ok": "#1a9850",
+    "invalid": "#7f7f7f",
+}
 CATEGORY_COLOURS = {
     "admin_area": "none",
     "tree": "#8fd175",
@@ -55,7 +61,7 @@ th{background:#eceff1}td.n{text-align:right;font-variant-numeric:tabular-nums}
 #reports th{cursor:pointer;user-select:none}#reports th.asc::after{content:" \\25B2"}
 #reports th.desc::after{content:" \\25BC"}
 .st{display:inline-block;padding:0 .35rem;border-radius:.2rem;color:#fff;font-size:.8rem;white-space:nowrap}
-.st-violation{background:#d7301f}.st-review{background:#f28e2b}.st-ok{background:#1a9850}.st-invalid{background:#7f7f7f}
+.st-violation{background:#d7301f}.st-review{background:#f28e2b}.st-exempt{background:#4575b4}.st-ok{background:#1a9850}.st-invalid{background:#7f7f7f}
 #map{width:100%;height:32rem;background:#fff;border:1px solid #ccc;display:block}
 #map .zone{stroke:#555;stroke-width:.6;fill-opacity:.55;vector-effect:non-scaling-stroke}
 #map .zone.admin_area{fill:none;stroke:#607d8b;stroke-dasharray:3 2}
@@ -106,7 +112,7 @@ data.zones.forEach(function(z){
  gz.appendChild(tip(shape,z.t));zonesDrawn++;
 });
 var rows={};Array.prototype.forEach.call(document.querySelectorAll("#reports tbody tr"),function(tr){rows[tr.getAttribute("data-i")]=tr;});
-var order=["violation","review","ok","invalid"];
+var order=["violation","review","exempt","ok","invalid"];
 data.reports.map(function(r,i){return [r,i];}).sort(function(a,b){return order.indexOf(b[0][2])-order.indexOf(a[0][2]);}).forEach(function(ri){
  var r=ri[0],i=ri[1];if(r[0]===null)return;var q=px(r);
  var c=el("circle",{cx:q[0].toFixed(1),cy:q[1].toFixed(1),r:r[2]==="ok"?3.5:5,fill:data.colours[r[2]],"class":"rep"});

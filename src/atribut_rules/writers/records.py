@@ -49,6 +49,8 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "accuracy_m": finding.accuracy_m,
         "accuracy_source": finding.accuracy_source,
         "reason": finding.reason,
+        "permit": finding.permit,
+        "details": dict(finding.details),
     }
 
 
@@ -65,6 +67,7 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
             {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)}
             for p in verdict.problems
         ],
+        "group": verdict.group,
         "ruleset": None
         if verdict.ruleset is None
         else {"id": verdict.ruleset.id, "version": verdict.ruleset.version, "sha256": verdict.ruleset.sha256},
@@ -78,6 +81,7 @@ def summary_record(summary: Summary) -> dict[str, Any]:
         "by_status": dict(summary.by_status),
         "by_rule": {k: dict(v) for k, v in summary.by_rule.items()},
         "by_party": {k: dict(v) for k, v in summary.by_party.items()},
+        "attributes": summary.attributes,
     }
 
 
@@ -93,7 +97,12 @@ def run_summary_record(run: Any, area_by: str = "auto") -> dict[str, Any]:
     record = summary_record(summary)
     checked = summary.reports - summary.by_status.get("invalid", 0)
     record["by_rule"] = {
-        k: {"checked": checked, "violation": v["violation"], "review": v["review"]}
+        k: {
+            "checked": checked,
+            "violation": v["violation"],
+            "review": v["review"],
+            "exempt": v.get("exempt", 0),
+        }
         for k, v in summary.by_rule.items()
     }
     assignment = assign_areas(run, area_by)

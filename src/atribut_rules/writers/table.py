@@ -10,7 +10,13 @@ LABELS = {
     "id": {
         "header": ("ID", "STATUS", "ATURAN", "JARAK_M", "ZONA", "PESAN"),
         "summary": "Ringkasan",
-        "status": {"violation": "pelanggaran", "review": "perlu-cek", "ok": "ok", "invalid": "tidak-sah"},
+        "status": {
+            "violation": "pelanggaran",
+            "review": "perlu-cek",
+            "exempt": "dikecualikan",
+            "ok": "ok",
+            "invalid": "tidak-sah",
+        },
         "reports": "laporan",
         "rule": "Aturan",
         "party": "Partai",
@@ -22,7 +28,13 @@ LABELS = {
     "en": {
         "header": ("ID", "STATUS", "RULES", "DIST_M", "ZONE", "MESSAGE"),
         "summary": "Summary",
-        "status": {"violation": "violation", "review": "review", "ok": "ok", "invalid": "invalid"},
+        "status": {
+            "violation": "violation",
+            "review": "review",
+            "exempt": "exempt",
+            "ok": "ok",
+            "invalid": "invalid",
+        },
         "reports": "reports",
         "rule": "Rule",
         "party": "Party",

@@ -7,8 +7,20 @@ Rule titles and messages come from the rule files and engine texts from
 from __future__ import annotations
 
 STATUS_LABELS: dict[str, dict[str, str]] = {
-    "id": {"violation": "pelanggaran", "review": "perlu-cek", "ok": "ok", "invalid": "tidak-sah"},
-    "en": {"violation": "violation", "review": "review", "ok": "ok", "invalid": "invalid"},
+    "id": {
+        "violation": "pelanggaran",
+        "review": "perlu-cek",
+        "exempt": "dikecualikan",
+        "ok": "ok",
+        "invalid": "tidak-sah",
+    },
+    "en": {
+        "violation": "violation",
+        "review": "review",
+        "exempt": "exempt",
+        "ok": "ok",
+        "invalid": "invalid",
+    },
 }
 
 LABELS: dict[str, dict[str, str]] = {

@@ -1,0 +1,197 @@
+"""Permits and exemptions: a finding covered by a permit valid on the day is ``exempt``.
+
+A permit names the rules it covers (all when absent or ``*``) and a scope; every
+scope part given must match: report ids, a location with a radius, a zone id
+(the report lies in that zone, or the finding's zone is it), a party. It is
+valid from ``valid_from`` to ``valid_to``, both days included. Permits come from
+a rule set's ``exemptions`` or from a permits file (YAML or CSV) given to
+:func:`load_permits`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import resources
+from .errors import InputError
+from .reports import canonical_field, parse_number
+
+
+@dataclass(frozen=True)
+class Permit:
+    """One permit or exemption. ``rules`` None means every rule; scope parts None mean "any"."""
+
+    id: str
+    rules: frozenset[str] | None
+    reports: frozenset[str] | None
+    lon: float | None
+    lat: float | None
+    radius_m: float | None
+    zone: str | None
+    party: str | None
+    reason: str
+    issuer: str
+    valid_from: _dt.date | None
+    valid_to: _dt.date | None
+
+    def covers_rule(self, rule_id: str) -> bool:
+        """Whether this permit names ``rule_id`` (or all rules)."""
+        return self.rules is None or rule_id in self.rules
+
+    def valid_on(self, day: _dt.date) -> bool:
+        """Whether the permit is in force on ``day`` (first and last day included)."""
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def span(self) -> str:
+        """The validity as text, e.g. ``2024-01-01..2024-01-31``."""
+        return f"{self.valid_from or '…'}..{self.valid_to or '…'}"
+
+
+def _permit_schema() -> dict[str, Any]:
+    schema = resources.schema("ruleset-1.json")
+    return {"$defs": schema["$defs"], "$ref": "#/$defs/permit"}
+
+
+def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str) -> Permit:
+    """Validate one permit mapping (the rule file's ``exemptions`` format) and build it."""
+    errors = sorted(jsonschema.Draft202012Validator(_permit_schema()).iter_errors(dict(data)), key=str)
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        path = ".".join(str(p) for p in error.absolute_path)
+        raise InputError(
+            f"{where}: {path + ': ' if path else ''}{error.message}", file=file, field=path or None
+        )
+    valid = data.get("valid") or {}
+    start = data.get("valid_from", valid.get("from"))
+    end = data.get("valid_to", valid.get("to"))
+    try:
+        start_d = _dt.date.fromisoformat(start) if start else None
+        end_d = _dt.date.fromisoformat(end) if end else None
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}", file=file, field="valid") from None
+    if start_d and end_d and start_d > end_d:
+        raise InputError(f"{where}: valid_to is before valid_from", file=file, field="valid_to")
+    rules = data.get("rules")
+    loc = data.get("location")
+    return Permit(
+        id=str(data["id"]),
+        rules=None if not rules or "*" in rules else frozenset(rules),
+        reports=frozenset(str(r) for r in data["reports"]) if data.get("reports") else None,
+        lon=loc["lon"] if loc else None,
+        lat=loc["lat"] if loc else None,
+        radius_m=loc["radius_m"] if loc else None,
+        zone=data.get("zone"),
+        party=data.get("party"),
+        reason=data.get("reason", ""),
+        issuer=data.get("issuer", ""),
+        valid_from=start_d,
+        valid_to=end_d,
+    )
+
+
+def permits_from_mappings(items: Iterable[Mapping[str, Any]], *, file: str) -> tuple[Permit, ...]:
+    """Build permits from mappings, refusing duplicate ids."""
+    permits: list[Permit] = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, Mapping):
+            raise InputError(f"permit #{n} is not a mapping", file=file)
+        permit = permit_from_mapping(item, file=file, where=f"permit #{n} ({item.get('id')!r})")
+        if permit.id in seen:
+            raise InputError(f"duplicate permit id {permit.id!r}", file=file, field="id")
+        seen.add(permit.id)
+        permits.append(permit)
+    return tuple(permits)
+
+
+_CSV_FIELDS = {
+    "id": ("id", "no", "nomor", "permit", "izin", "no_izin"),
+    "rules": ("rules", "aturan", "rule"),
+    "reports": ("reports", "laporan", "report"),
+    "lon": ("lon", "lng", "longitude", "bujur"),
+    "lat": ("lat", "latitude", "lintang"),
+    "radius_m": ("radius_m", "radius", "radius_meter"),
+    "zone": ("zone", "zona", "zone_id"),
+    "party": ("party", "partai"),
+    "reason": ("reason", "alasan", "keterangan"),
+    "issuer": ("issuer", "penerbit", "dikeluarkan_oleh"),
+    "valid_from": ("valid_from", "berlaku_dari", "mulai"),
+    "valid_to": ("valid_to", "berlaku_sampai", "sampai"),
+}
+
+
+def load_permits(path: str | os.PathLike[str]) -> tuple[Permit, ...]:
+    """Read permits from a YAML file (a list, or ``{permits: [...]}``) or a CSV file.
+
+    CSV columns (Indonesian aliases in brackets): id (izin), rules (aturan; ids
+    separated by spaces, commas or semicolons), reports (laporan; ids likewise),
+    lon/lat/radius_m (bujur/lintang/radius), zone (zona), party (partai), reason
+    (alasan), issuer (penerbit), valid_from (berlaku_dari), valid_to (berlaku_sampai).
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read permits file: {exc.strerror}", file=name) from None
+    if p.suffix.lower() in (".yaml", ".yml"):
+        from .yamlsafe import load_yaml
+
+        try:
+            doc, _ = load_yaml(data.decode("utf-8-sig"), file=name)
+        except UnicodeDecodeError:
+            raise InputError("permits file is not UTF-8", file=name) from None
+        except Exception as exc:  # RuleSetError from the YAML loader: same words, input error here
+            raise InputError(str(exc)) from None
+        items = doc.get("permits") if isinstance(doc, Mapping) else doc
+        if not isinstance(items, list):
+            raise InputError("a permits file holds a list of permits (or 'permits: [...]')", file=name)
+        return permits_from_mappings(items, file=name)
+    return _permits_from_csv(data, name)
+
+
+def _permits_from_csv(data: bytes, name: str) -> tuple[Permit, ...]:
+    from .readers._text import decode
+    from .readers.csv_reader import _sniff_delimiter
+
+    text = decode(data, file=name).lstrip("\ufeff")
+    if not text.strip():
+        raise InputError("permits file is empty", file=name)
+    first = next(line for line in text.splitlines() if line.strip())
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+    lookup = {alias: key for key, aliases in _CSV_FIELDS.items() for alias in aliases}
+    items = []
+    for row in reader:
+        item: dict[str, Any] = {}
+        loc: dict[str, float] = {}
+        for column, value in row.items():
+            if column is None or value is None or not str(value).strip():
+                continue
+            key = lookup.get((canonical_field(column) or column).strip().casefold().replace(" ", "_"))
+            value = str(value).strip()
+            if key in ("rules", "reports"):
+                item[key] = [v for v in value.replace(";", " ").replace(",", " ").split() if v]
+            elif key in ("lon", "lat", "radius_m"):
+                try:
+                    loc[key] = parse_number(value)
+                except ValueError:
+                    raise InputError(
+                        f"line {reader.line_num}: {column} {value!r} is not a number", file=name, field=column
+                    ) from None
+            elif key:
+                item[key] = value
+        if loc:
+            item["location"] = loc
+        items.append(item)
+    return permits_from_mappings(items, file=name)
