@@ -91,8 +91,8 @@ def test_misspelled_key_names_its_line(tmp_path: Path) -> None:
         """,
     )
     err = load_error(path)
-    # additionalProperties is reported on the rule object: the line of its "- id"
-    assert (err.line, err.column, err.rule) == (8, 3, "R1")
+    # the misspelled key's own line and column
+    assert (err.line, err.column, err.rule) == (9, 5, "R1")
     assert "wehn" in err.message
 
 

@@ -23,8 +23,9 @@ from .errors import AtributRulesError
 from .model import Severity
 from .permits import load_permits
 from .readers import read_reports
-from .ruleset import CATEGORIES, load_rules
+from .ruleset import CATEGORIES, Limits, load_rules
 from .writers import FORMATS, write, write_file
+from .yamlsafe import YamlLimits
 from .zones import load_zones
 
 EXIT_OK = 0
@@ -75,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--rules", help="rule file or builtin:NAME (default: builtin:id-pemilu-2024)")
     c.add_argument("--example", action="store_true", help="check the bundled Pangkalpinang example")
+    limits = c.add_argument_group("limits (see docs/limits.md)")
+    limits.add_argument("--max-reports-bytes", type=int, metavar="N", help="largest reports file accepted")
+    limits.add_argument(
+        "--max-field-chars", type=int, metavar="N", help="longest cell accepted (longer: row invalid)"
+    )
+    limits.add_argument("--max-rule-bytes", type=int, metavar="N", help="largest rule file accepted")
+    limits.add_argument("--max-yaml-aliases", type=int, metavar="N", help="most YAML aliases in a rule file")
+    limits.add_argument("--max-condition-depth", type=int, metavar="N", help="deepest nesting of conditions")
     c.add_argument(
         "--permits",
         action="append",
@@ -237,6 +246,28 @@ def _is_tty(stream: IO[str]) -> bool:
         return False
 
 
+def _rule_limits(args: argparse.Namespace) -> Limits:
+    """Rule-file limits from the command line, defaults for what is not given."""
+    yaml_limits = YamlLimits()
+    if args.max_rule_bytes is not None:
+        yaml_limits = dataclasses.replace(yaml_limits, max_bytes=args.max_rule_bytes)
+    if args.max_yaml_aliases is not None:
+        yaml_limits = dataclasses.replace(yaml_limits, max_aliases=args.max_yaml_aliases)
+    limits = Limits(yaml=yaml_limits)
+    if args.max_condition_depth is not None:
+        limits = dataclasses.replace(limits, max_condition_depth=args.max_condition_depth)
+    return limits
+
+
+def _reader_limits(args: argparse.Namespace) -> dict[str, int]:
+    out = {}
+    if args.max_reports_bytes is not None:
+        out["max_file_bytes"] = args.max_reports_bytes
+    if args.max_field_chars is not None:
+        out["max_field_chars"] = args.max_field_chars
+    return out
+
+
 def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = None) -> int:
     if args.example:
         _example_args(args)
@@ -246,11 +277,11 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         )
     outputs = _outputs(args.output)
     base = resources.example_dir() if args.example else None
-    rules = load_rules(args.rules, allow_paths=tuple(args.allow_path))
+    rules = load_rules(args.rules, allow_paths=tuple(args.allow_path), limits=_rule_limits(args))
     zones = load_zones(
         *_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones, relative_to=base
     )
-    reports = read_reports(args.reports, encoding=args.encoding, relative_to=base)
+    reports = read_reports(args.reports, encoding=args.encoding, relative_to=base, **_reader_limits(args))
     permits = tuple(p for path in args.permits for p in load_permits(path))
     progress = None
     if stderr is not None and not args.quiet and _is_tty(stderr):

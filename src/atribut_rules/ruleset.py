@@ -11,6 +11,7 @@ import copy
 import datetime as _dt
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -217,13 +218,26 @@ def load_rules(
     return _build(doc, marks, name, limits)
 
 
-def _locate(ref: str, base: Path | None, allowed: tuple[Path, ...], referrer: str) -> Path:
+def _locate(
+    ref: str,
+    base: Path | None,
+    allowed: tuple[Path, ...],
+    referrer: str,
+    line: int | None = None,
+    column: int | None = None,
+) -> Path:
     if ref.startswith("builtin:"):
         name = ref.split(":", 1)[1]
         path = resources.rules_dir() / f"{name}.yaml"
         if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not path.is_file():
             known = ", ".join(resources.bundled_rulesets())
-            raise RuleSetError(f"no bundled rule set {name!r}", file=referrer, hint=f"bundled sets: {known}")
+            raise RuleSetError(
+                f"no bundled rule set {name!r}",
+                file=referrer,
+                line=line,
+                column=column,
+                hint=f"bundled sets: {known}",
+            )
         return path
     path = Path(ref)
     if base is None:
@@ -234,6 +248,8 @@ def _locate(ref: str, base: Path | None, allowed: tuple[Path, ...], referrer: st
         raise RuleSetError(
             f"extends {ref!r} points outside the rule file's folder",
             file=referrer,
+            line=line,
+            column=column,
             field="ruleset.extends",
             hint="use builtin:NAME, a path under the rule file's folder, or allow the folder (--allow-path)",
         )
@@ -252,7 +268,12 @@ def _read(path: Path, limits: Limits) -> tuple[dict, dict, str]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RuleSetError(f"rule file is not UTF-8 (byte {exc.start})", file=name) from None
+        raise RuleSetError(
+            f"rule file is not UTF-8 (byte {exc.start})",
+            file=name,
+            line=raw[: exc.start].count(b"\n") + 1,
+            hint="save the rule file as UTF-8",
+        ) from None
     if "\t" in text:
         for n, line in enumerate(text.splitlines(), start=1):
             indent = line[: len(line) - len(line.lstrip())]
@@ -300,7 +321,7 @@ def _resolve(
                 line=line,
                 column=col,
             )
-        path = _locate(ref, base, allowed, name)
+        path = _locate(ref, base, allowed, name, line, col)
         if not path.is_file():
             raise RuleSetError(
                 f"extends {ref!r}: no rule file there ({path})",
@@ -378,6 +399,11 @@ def _validate_schema(doc: dict, marks: dict, name: str) -> None:
     error = jsonschema.exceptions.best_match(errors)
     path = tuple(error.absolute_path)
     line, col = _where(marks, path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        if extra and path + (extra[0],) in marks:
+            line, col = marks[path + (extra[0],)]
     dotted = ".".join(str(p) for p in path) or "(top)"
     message = error.message
     if error.validator == "additionalProperties":
@@ -385,6 +411,22 @@ def _validate_schema(doc: dict, marks: dict, name: str) -> None:
     if error.validator == "oneOf" and path and "rules" in path:
         message = "a condition needs exactly one of all, any, not, inside, near, during, field"
     raise RuleSetError(f"{dotted}: {message}", file=name, line=line, column=col, rule=_rule_id(doc, path))
+
+
+def _refuse_non_finite(value: Any, marks: dict, name: str, path: tuple = ()) -> None:
+    """NaN or infinity anywhere in a rule set (a threshold, a radius...) would make rules silently never fire."""
+    if isinstance(value, float) and not math.isfinite(value):
+        line, col = _where(marks, path)
+        dotted = ".".join(str(p) for p in path)
+        raise RuleSetError(
+            f"{dotted}: {value!r} is not a finite number", file=name, line=line, column=col, field=dotted
+        )
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _refuse_non_finite(v, marks, name, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _refuse_non_finite(v, marks, name, path + (i,))
 
 
 def _text(value: Any) -> dict[str, str]:
@@ -428,6 +470,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
 
     categories = frozenset(CATEGORIES) | frozenset(doc.get("categories") or ())
     defaults = doc.get("defaults") or {}
+    _refuse_non_finite(doc, marks, name)
     radius = dict(defaults.get("zone_radius_m") or {})
     for cat in radius:
         if cat not in categories:

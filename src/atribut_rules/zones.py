@@ -293,9 +293,13 @@ def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], la
     for geom, where in zip(geometries, wheres):
         try:
             texts.append(
-                json.dumps({"type": geom["type"], "coordinates": geom.get("coordinates")}, allow_nan=True)
+                json.dumps({"type": geom["type"], "coordinates": geom.get("coordinates")}, allow_nan=False)
             )
-        except (TypeError, ValueError) as exc:
+        except ValueError:
+            raise ZoneError(
+                f"{where} has coordinates that are not finite numbers", file=label, field="geometry"
+            ) from None
+        except TypeError as exc:
             raise ZoneError(f"{where}: unreadable geometry ({exc})", file=label, field="geometry") from None
     arr = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
     failed = np.nonzero(shapely.is_missing(arr))[0]
