@@ -92,7 +92,7 @@ def test_misspelled_key_names_its_line(tmp_path: Path) -> None:
     )
     err = load_error(path)
     # the misspelled key's own line and column
-    assert (err.line, err.column, err.rule) == (9, 5, "R1")
+    assert (err.line, err.column, err.rule) == (9, 3, "R1")
     assert "wehn" in err.message
 
 
