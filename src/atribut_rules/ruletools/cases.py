@@ -2,9 +2,11 @@
 
 A test file (format ``atribut-rules-tests/1``, documented in docs/rulesets/rule-tests.md)
 names its rule set, an optional metre frame, a small inline zone
-FeatureCollection, and cases. Each case lists reports and, per report, the
-expected status of each rule: ``violation``, ``review`` or ``ok``. Rules a report
-does not list are expected ``ok`` unless the report says ``"*": any``.
+FeatureCollection, and cases. Each case lists reports, optionally permits, and,
+per report, the expected status of each rule: ``violation``, ``review``,
+``exempt`` or ``ok``. Rules a report does not list are expected ``ok`` unless the
+report says ``"*": any``. Whole-list rules (quotas, spacing, duplicates) are
+decided over the reports of one case together.
 
 The bundled set ``rules/NAME.yaml`` keeps its cases in ``rules/tests/NAME.yaml``.
 """
@@ -22,22 +24,23 @@ import pyproj
 
 from .. import resources
 from ..engine import Run, check
-from ..errors import RuleSetError
+from ..errors import InputError, RuleSetError
 from ..geo import local_tm
 from ..model import Status
+from ..permits import Permit, permits_from_mappings
 from ..reports import Reports
 from ..ruleset import RuleSet, load_rules
 from ..yamlsafe import load_yaml
 from ..zones import load_zones
 
 TESTS_SCHEMA = "atribut-rules-tests/1"
-EXPECTED = ("violation", "review", "ok")
+EXPECTED = ("violation", "review", "exempt", "ok")
 """What a rule may be expected to decide for one report."""
 ANY = "any"
 """Expectation that accepts whatever the rule decides (only for ``"*"``)."""
 
 _TOP_KEYS = {"schema", "rules", "frame", "defaults", "zones", "cases"}
-_CASE_KEYS = {"name", "description", "zones", "reports", "expect"}
+_CASE_KEYS = {"name", "description", "zones", "permits", "reports", "expect"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Case:
     zones: Mapping[str, Any]
     expect: Mapping[str, Mapping[str, str]]
     line: int | None = None
+    permits: tuple[Permit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,17 +184,19 @@ def load_tests(
         reports = []
         ids: set[str] = set()
         for j, rep in enumerate(raw.get("reports") or []):
+            rwhere = where + ("reports", j)
             if not isinstance(rep, dict) or "id" not in rep:
-                raise _err("a report must be a mapping with an id", display, marks, where + ("reports", j))
-            record = {**defaults, **rep}
-            record["id"] = str(record["id"])
-            if "at" in record:
-                at = record.pop("at")
-                if to_lonlat is None:
-                    raise _err("'at' needs a metre frame", display, marks, where + ("reports", j, "at"))
-                record["lon"], record["lat"] = to_lonlat(_xy(at, display, marks, where + ("reports", j)))
-            ids.add(record["id"])
-            reports.append(record)
+                raise _err("a report must be a mapping with an id", display, marks, rwhere)
+            for record in _expand({**defaults, **rep}, display, marks, rwhere):
+                if "at" in record:
+                    at = record.pop("at")
+                    if to_lonlat is None:
+                        raise _err("'at' needs a metre frame", display, marks, rwhere + ("at",))
+                    record["lon"], record["lat"] = to_lonlat(_xy(at, display, marks, rwhere))
+                if record["id"] in ids:
+                    raise _err(f"duplicate report id {record['id']!r}", display, marks, rwhere)
+                ids.add(record["id"])
+                reports.append(record)
         if not reports:
             raise _err("a case needs at least one report", display, marks, where)
         expect = raw.get("expect")
@@ -221,9 +227,9 @@ def load_tests(
                 out[str(rule_id)] = status
             parsed[str(rid)] = out
         line = marks.get(where, (None, None))[0]
-        cases.append(
-            Case(name, str(raw.get("description") or "").strip(), tuple(reports), zones, parsed, line)
-        )
+        permits = _permits(raw.get("permits"), to_lonlat, display, marks, where + ("permits",))
+        description = str(raw.get("description") or "").strip()
+        cases.append(Case(name, description, tuple(reports), zones, parsed, line, permits))
     return TestFile(path, display, rules_ref, ruleset, tuple(cases))
 
 
@@ -289,12 +295,70 @@ def _convert(coords: Any, to_lonlat: Any, file: str, marks: Mapping, where: tupl
     raise _err("bad coordinates", file, marks, where)
 
 
+MAX_REPEAT = 10_000
+"""The largest ``repeat`` of one report line."""
+
+
+def _expand(record: dict, file: str, marks: Mapping, where: tuple) -> list[dict]:
+    """One report, or ``repeat: K`` copies with ids ``ID-1`` .. ``ID-K`` (zero-padded to sort in
+    order) placed ``step: [east_m, north_m]`` apart from ``at``."""
+    record = dict(record)
+    record["id"] = str(record["id"])
+    repeat = record.pop("repeat", None)
+    step = record.pop("step", None)
+    if repeat is None:
+        if step is not None:
+            raise _err("'step' needs 'repeat'", file, marks, where + ("step",))
+        return [record]
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= MAX_REPEAT:
+        raise _err(
+            f"'repeat' must be a whole number from 1 to {MAX_REPEAT}", file, marks, where + ("repeat",)
+        )
+    dx, dy = _xy(step, file, marks, where + ("step",)) if step is not None else (0.0, 0.0)
+    if step is not None and "at" not in record:
+        raise _err("'step' needs 'at'", file, marks, where + ("step",))
+    width = len(str(repeat))
+    out = []
+    for k in range(repeat):
+        copy_ = dict(record, id=f"{record['id']}-{k + 1:0{width}d}")
+        if "at" in record:
+            x, y = _xy(record["at"], file, marks, where + ("at",))
+            copy_["at"] = [x + k * dx, y + k * dy]
+        out.append(copy_)
+    return out
+
+
+def _permits(items: Any, to_lonlat: Any, file: str, marks: Mapping, where: tuple) -> tuple[Permit, ...]:
+    """A case's permits (the rule file's ``exemptions`` format); ``location.at`` is in frame metres."""
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise _err("'permits' must be a list of permits", file, marks, where)
+    converted = []
+    for k, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise _err("a permit must be a mapping", file, marks, where + (k,))
+        item = copy.deepcopy(item)
+        loc = item.get("location")
+        if isinstance(loc, dict) and "at" in loc:
+            if to_lonlat is None:
+                raise _err("'at' needs a metre frame", file, marks, where + (k, "location", "at"))
+            loc["lon"], loc["lat"] = to_lonlat(_xy(loc.pop("at"), file, marks, where + (k, "location")))
+        converted.append(item)
+    try:
+        return permits_from_mappings(converted, file=file)
+    except InputError as exc:
+        line, col = marks.get(tuple(where), (None, None))
+        raise RuleSetError(exc.message, file=file, line=line, column=col) from None
+
+
 def check_case(test: TestFile, case: Case) -> Run:
-    """Run the engine on one case: its reports against its zones and the test file's rule set."""
+    """Run the engine on one case: its reports against its zones, permits and the test file's rule set."""
     rs = test.ruleset
     sources = [case.zones] if case.zones.get("features") else []
     zones = load_zones(*sources, categories=rs.categories)
-    return check(Reports.from_records(case.reports, file=f"{test.display}#{case.name}"), zones, rs)
+    reports = Reports.from_records(case.reports, file=f"{test.display}#{case.name}")
+    return check(reports, zones, rs, permits=case.permits)
 
 
 def run_case(test: TestFile, case: Case) -> CaseResult:
