@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import IO, Any
 from urllib.parse import quote
 
-from ..model import Status, Verdict
+from ..model import Finding, Status, Verdict
 from .records import rule_records, text_in, verdict_message
 
 SARIF_VERSION = "2.1.0"
@@ -120,11 +120,13 @@ def sarif_document(run: Any, lang: str = "id") -> dict[str, Any]:
             continue
         for f in verdict.findings:
             result: dict[str, Any] = {"ruleId": f.rule, "ruleIndex": index.get(f.rule, -1)}
-            if f.status is Status.VIOLATION:
+            if f.status in (Status.VIOLATION, Status.EXEMPT):
                 result.update(kind="fail", level=_LEVEL[f.severity.value])
             else:
                 result.update(kind="review", level="none")
             props: dict[str, Any] = {"report": verdict.report, "status": f.status.value}
+            if f.permit is not None:
+                props["permit"] = f.permit
             if f.zone is not None:
                 props["zone"] = {"id": f.zone.id, "category": f.zone.category, "name": f.zone.name}
             for key in ("distance_m", "threshold_m", "margin_m", "accuracy_m"):
@@ -138,6 +140,8 @@ def sarif_document(run: Any, lang: str = "id") -> dict[str, Any]:
                 partialFingerprints={"reportRule/v1": f"{verdict.report}:{f.rule}"},
                 properties=props,
             )
+            if f.status is Status.EXEMPT:
+                result["suppressions"] = [_suppression(f, lang)]
             if result["ruleIndex"] < 0:
                 del result["ruleIndex"]
             results.append(result)
@@ -166,6 +170,24 @@ def sarif_document(run: Any, lang: str = "id") -> dict[str, Any]:
     if artifacts:
         sarif_run["artifacts"] = artifacts
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run]}
+
+
+def _suppression(finding: Finding, lang: str) -> dict[str, Any]:
+    """An exempt finding as a SARIF suppression: kept outside the source, accepted by its permit.
+
+    The justification is the permit's sentence of the message (permit id, validity and
+    reason), which the engine appends last; a finding whose permit was not valid on the
+    day is never exempt and gets no suppression.
+    """
+    text = text_in(finding.message, lang) or ""
+    _, sep, tail = text.rpartition(" — ")
+    justification = tail if sep and finding.permit and finding.permit in tail else f"{finding.permit}"
+    return {
+        "kind": "external",
+        "status": "accepted",
+        "justification": justification,
+        "properties": {"permit": finding.permit},
+    }
 
 
 def _md(text: str) -> str:
