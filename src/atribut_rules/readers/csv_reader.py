@@ -72,7 +72,7 @@ def read_csv(
         last_lines: list[str] = []
         for record in reader:
             last_lines, lines.current, start_of_last = lines.current, [], start
-            if not record or all(not cell.strip() for cell in record):
+            if not record or not "".join(record).strip():
                 start = reader.line_num + 1
                 continue
             if header is None:
