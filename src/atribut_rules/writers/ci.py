@@ -1,6 +1,8 @@
 """Formats for CI pipelines: SARIF 2.1.0, JUnit XML and GitHub workflow annotations.
 
 All are deterministic (no timestamps): the same run gives the same bytes.
+Exempt findings stay visible: in SARIF as results with an accepted external
+suppression that names the permit, in JUnit in ``system-out``, as notices on GitHub.
 A report's source row maps to a line for CSV and JSON Lines input; GeoJSON
 reports are located by feature number instead.
 """
@@ -215,7 +217,8 @@ def _xa(text: Any) -> str:
 def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
     """JUnit XML: one testcase per report; a failure per violation, an error per invalid row.
 
-    Findings in review do not fail: they are listed in the testcase's ``system-out``.
+    Findings in review and exempt findings do not fail: they are listed in the
+    testcase's ``system-out`` (an exempt one with its permit in the message).
     """
     verdicts = list(run.verdicts)
     failures = sum(1 for v in verdicts if v.status is Status.VIOLATION)
@@ -240,9 +243,9 @@ def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
         if v.status is Status.INVALID:
             msg = verdict_message(v, lang)
             body.append(f"  <error type={_xa('invalid')} message={_xa(msg)}>{_x(msg)}</error>")
-        reviews = [f for f in v.findings if f.status is Status.REVIEW]
-        if reviews:
-            text = "\n".join(f"review {f.rule}: {text_in(f.message, lang)}" for f in reviews)
+        quiet = [f for f in v.findings if f.status in (Status.REVIEW, Status.EXEMPT)]
+        if quiet:
+            text = "\n".join(f"{f.status.value} {f.rule}: {text_in(f.message, lang)}" for f in quiet)
             body.append(f"  <system-out>{_x(text)}</system-out>")
         if body:
             out.write(f"  <testcase {attrs}>\n" + "\n".join(body) + "\n  </testcase>\n")
