@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from atribut_rules import resources
+from atribut_rules.ruleset import load_rules
 from atribut_rules.ruletools import cases as rule_cases
 from atribut_rules.ruletools import lint
 from atribut_rules.ruletools.docs import docs_pages
@@ -70,3 +71,35 @@ def test_pangkalpinang_overrides_only_changed_keys():
     assert local.rule("APK-PEMERINTAH").applies_to == national.rule("APK-PEMERINTAH").applies_to
     assert local.rule("APK-PEMERINTAH").when != national.rule("APK-PEMERINTAH").when
     assert local.extends == ("builtin:id-pemilu-2024",)
+
+
+def test_whole_list_rules_in_the_bundled_sets_are_marked():
+    pilkada = load_rules("builtin:id-pilkada-template")
+    quotas = {r.id: r.quota for r in pilkada.active_rules if r.quota is not None}
+    assert set(quotas) == {
+        "APK-KUOTA-BALIHO",
+        "APK-KUOTA-BILLBOARD",
+        "APK-KUOTA-UMBUL-UMBUL",
+        "APK-KUOTA-SPANDUK",
+    }
+    assert quotas["APK-KUOTA-UMBUL-UMBUL"].per == ("candidate", ("zone", "kecamatan"))
+    assert quotas["APK-KUOTA-SPANDUK"].per == ("candidate", ("zone", "admin_area"))
+    for rule_id in quotas:
+        assert "[UNCONFIRMED" in pilkada.rule(rule_id).legal_basis
+    pemilu_2019 = load_rules("builtin:id-pemilu-2019")
+    assert "[UNCONFIRMED" in pemilu_2019.rule("APK-KUOTA-TAMBAHAN").legal_basis
+    local = load_rules("builtin:pangkalpinang-2024")
+    assert "[SYNTHETIC]" in local.rule("APK-JARAK-BALIHO").legal_basis
+    assert local.rule("APK-JARAK-BALIHO").spacing.min_m == 50
+    assert local.accuracy_by == ("sumber", {"gowaslu": 15.0, "patroli": 5.0})
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ruleset._merge drops a child's top-level duplicates and exemptions when it extends a parent",
+)
+def test_pangkalpinang_keeps_its_duplicates_and_exemption_through_extends():
+    local = load_rules("builtin:pangkalpinang-2024")
+    assert local.duplicates is not None and local.duplicates.within_m == 10
+    assert [p.id for p in local.exemptions] == ["IZIN-SINTETIS-2024-001"]
+    assert "SINTETIS" in local.exemptions[0].issuer

@@ -171,14 +171,14 @@ def test_inherited_rules_are_covered_by_the_parent_tests(tmp_path):
     ("change", "message"),
     [
         ("tepat: {JAUH-KANTOR: violation}", "rule 'TIDAK-ADA' is not in the rule set"),
-        ("tepat: {JAUH-KANTOR: violation}", "use one of violation, review, ok"),
+        ("tepat: {JAUH-KANTOR: violation}", "use one of violation, review, exempt, ok"),
         ("tepat: {JAUH-KANTOR: violation}", "expect names report 'hantu'"),
     ],
 )
 def test_bad_test_files_name_the_line(tmp_path, change, message):
     replacement = {
         "rule 'TIDAK-ADA' is not in the rule set": "tepat: {TIDAK-ADA: violation}",
-        "use one of violation, review, ok": "tepat: {JAUH-KANTOR: bad}",
+        "use one of violation, review, exempt, ok": "tepat: {JAUH-KANTOR: bad}",
         "expect names report 'hantu'": "hantu: {JAUH-KANTOR: ok}",
     }[message]
     _write(tmp_path, tests=TESTS.replace(change, replacement))
@@ -254,3 +254,149 @@ def test_write_docs_writes_every_page(tmp_path):
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert "README.md" in names and "id-pemilu-2019.id.md" in names and "pangkalpinang-2024.en.md" in names
+
+
+WHOLE_LIST_RULES = """\
+schema: atribut-rules/1
+ruleset:
+  id: kota-kuota
+  version: "1"
+  title: {id: "Kota kuota", en: "Quota city"}
+  jurisdiction: "Kota Uji"
+  effective: {from: "2024-01-01", to: "2024-12-31"}
+duplicates: {within_m: 10, within_days: 3, same: [type, party]}
+rules:
+  - id: KUOTA
+    title: {id: "Kuota", en: "Quota"}
+    legal_basis: "Keputusan uji 2/2024"
+    applies_to: {field: type, equals: baliho}
+    quota: {max: 3, per: [party]}
+    message: {id: "{group}: ke-{rank} dari {count}, maks {max}", en: "{group}: number {rank} of {count}, max {max}"}
+  - id: JARAK
+    title: {id: "Jarak", en: "Spacing"}
+    legal_basis: "Keputusan uji 3/2024"
+    applies_to: {field: type, equals: spanduk}
+    spacing: {min_m: 30, among: [party]}
+    message: {id: "{other_report} {distance_m} m", en: "{other_report} {distance_m} m"}
+"""
+
+WHOLE_LIST_TESTS = """\
+schema: atribut-rules-tests/1
+rules: ../kota.yaml
+frame: {origin: [106.11, -2.13]}
+defaults: {type: baliho, party: A, observed_at: "2024-03-01", accuracy_m: 0}
+cases:
+  - name: kuota-dan-jarak
+    permits:
+      - {id: IZIN, rules: [KUOTA], reports: [b-4], valid: {from: "2024-03-01", to: "2024-03-01"}}
+    reports:
+      - {id: b, at: [0, 0], step: [50, 0], repeat: 4}
+      - {id: b-lagi, at: [3, 0], observed_at: "2024-03-02"}
+      - {id: s1, type: spanduk, at: [0, 500]}
+      - {id: s2, type: spanduk, at: [30, 500]}
+      - {id: s3, type: spanduk, at: [0, 529.9], observed_at: "2024-03-02"}
+    expect:
+      b-3: {KUOTA: ok}
+      b-4: {KUOTA: exempt}
+      b-lagi: {KUOTA: ok}
+      s1: {JARAK: ok}
+      s2: {JARAK: ok}
+      s3: {JARAK: violation}
+  - name: kuota-lebih
+    reports:
+      - {id: c, at: [0, 0], step: [50, 0], repeat: 4}
+    expect:
+      c-3: {KUOTA: ok}
+      c-4: {KUOTA: violation}
+"""
+
+
+def test_whole_list_rules_need_no_when_and_pass_the_meta_lint(tmp_path):
+    ref = _write(tmp_path, rules=WHOLE_LIST_RULES, tests=WHOLE_LIST_TESTS)
+    code, out, err = _cli("test", ref)
+    assert (code, err) == (0, ""), out
+    assert "2 passed, 0 failed, 0 lint problems" in out
+
+
+def test_exempt_is_checked_and_an_expired_permit_does_not_exempt(tmp_path):
+    expired = WHOLE_LIST_TESTS.replace('to: "2024-03-01"}', 'to: "2024-02-29"}').replace(
+        'from: "2024-03-01"', 'from: "2024-02-01"'
+    )
+    code, out, _ = _cli("test", _write(tmp_path, rules=WHOLE_LIST_RULES, tests=expired), "--no-lint")
+    assert code == 1
+    assert "report b-4, rule KUOTA: expected exempt, got violation" in out
+    assert "not on the observation date 2024-03-01" in out
+
+
+def test_quota_n_plus_one_and_duplicates_counted_once(tmp_path):
+    # Without the permit, the 4th baliho (last by observed_at, then id) is over the quota of 3;
+    # b-lagi is b-1 seen again 3 m away a day later, so it is not a 5th attribute.
+    tests = WHOLE_LIST_TESTS.replace("b-4: {KUOTA: exempt}", "b-4: {KUOTA: violation}").replace(
+        "reports: [b-4]", "reports: [nobody]"
+    )
+    code, out, _ = _cli("test", _write(tmp_path, rules=WHOLE_LIST_RULES, tests=tests), "--no-lint")
+    assert code == 0, out
+    no_dupes = WHOLE_LIST_RULES.replace(
+        "duplicates: {within_m: 10, within_days: 3, same: [type, party]}\n", ""
+    )
+    code, out, _ = _cli("test", _write(tmp_path, rules=no_dupes, tests=tests), "--no-lint")
+    assert code == 1
+    assert "report b-lagi, rule KUOTA: expected ok, got violation" in out
+
+
+def test_repeat_expands_with_padded_ids_and_steps(tmp_path):
+    _write(tmp_path, rules=WHOLE_LIST_RULES, tests=WHOLE_LIST_TESTS)
+    tests = rule_cases.load_tests(tmp_path / "tests" / "kota.yaml")
+    ids = [r["id"] for r in tests.cases[0].reports]
+    assert ids[:5] == ["b-1", "b-2", "b-3", "b-4", "b-lagi"]
+    lons = [r["lon"] for r in tests.cases[0].reports[:4]]
+    assert lons == sorted(lons) and len(set(lons)) == 4
+    many = WHOLE_LIST_TESTS.replace("repeat: 4}", "repeat: 12}", 1).replace(
+        "b-3: {KUOTA: ok}", "b-03: {KUOTA: ok}"
+    )
+    many = many.replace("b-4", "b-04")
+    _write(tmp_path, rules=WHOLE_LIST_RULES, tests=many)
+    ids = [r["id"] for r in rule_cases.load_tests(tmp_path / "tests" / "kota.yaml").cases[0].reports]
+    assert ids[0] == "b-01" and ids[11] == "b-12"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            "repeat: 4}",
+            "repeat: 0}",
+        ),
+        ("repeat: 4}", "step: [1, 1]}"),
+        ("permits:\n", "permits: {}\n"),
+        ("rules: [KUOTA], reports", "rules: [KUOTA], bogus: 1, reports"),
+        ("{KUOTA: exempt}", "{KUOTA: waived}"),
+    ],
+)
+def test_bad_whole_list_test_files_are_refused_with_a_line(tmp_path, change, message):
+    tests = WHOLE_LIST_TESTS.replace(change, message)
+    _write(tmp_path, rules=WHOLE_LIST_RULES, tests=tests)
+    with pytest.raises(RuleSetError) as info:
+        rule_cases.load_tests(tmp_path / "tests" / "kota.yaml")
+    assert info.value.line is not None
+
+
+def test_explain_describes_quota_and_spacing_in_both_languages(tmp_path):
+    ref = _write(tmp_path, rules=WHOLE_LIST_RULES, tests=WHOLE_LIST_TESTS)
+    en = explain("KUOTA", ref, "en")
+    assert "more than 3 attributes per party" in en and "then id" in en
+    assert "put up at most 3 attributes per party" in en
+    idn = explain("KUOTA", ref, "id")
+    assert "lebih dari 3 atribut per partai" in idn
+    assert "paling sedikit 30 m" in explain("JARAK", ref, "id")
+    assert "less than 30 m from another attribute with the same party" in explain("JARAK", ref, "en")
+    assert "→ violation" in explain("JARAK", ref, "en")
+
+
+def test_bundled_pages_describe_whole_list_rules():
+    from atribut_rules.ruletools.docs import render_page
+
+    page = render_page("id-pilkada-template", "en")
+    assert "more than 60 attributes per candidate and kecamatan (zone)" in page
+    assert "Duplicate reports" in page
+    assert "paling sedikit 50 m" in render_page("pangkalpinang-2024", "id")

@@ -50,6 +50,31 @@ _WORDS: dict[str, dict[str, str]] = {
     "from_to": {"id": "{a} s.d. {b}", "en": "{a} to {b}"},
     "from": {"id": "mulai {a}", "en": "from {a}"},
     "to": {"id": "sampai {b}", "en": "until {b}"},
+    "quota": {
+        "id": "Pelanggaran jika ada lebih dari {max} atribut per {per}, dihitung atas seluruh daftar "
+        "(laporan ganda sekali); yang melanggar adalah laporan setelah yang ke-{max} menurut urutan "
+        "tanggal pengamatan (tanpa tanggal paling akhir), lalu id",
+        "en": "A violation when there are more than {max} attributes per {per}, counted over the whole "
+        "list (duplicate reports once); the violations are the reports after number {max} in order of "
+        "observation date (undated last), then id",
+    },
+    "quota_comply": {
+        "id": "pasang paling banyak {max} atribut per {per}",
+        "en": "put up at most {max} attributes per {per}",
+    },
+    "spacing": {
+        "id": "Pelanggaran jika laporan berjarak kurang dari {m} m dari atribut lain dengan {among} "
+        "yang sama; dari dua atribut yang terlalu dekat, yang melanggar adalah laporan yang lebih akhir "
+        "(tanggal pengamatan, lalu id). Jika akurasi GPS kedua laporan melewati {m} m, hasilnya review",
+        "en": "A violation when the report is less than {m} m from another attribute with the same "
+        "{among}; of two attributes too close, the later report (observation date, then id) is the "
+        "violation. When the GPS accuracy of the two reports straddles {m} m, the result is review",
+    },
+    "spacing_comply": {
+        "id": "beri jarak paling sedikit {m} m antar atribut dengan {among} yang sama",
+        "en": "keep attributes with the same {among} at least {m} m apart",
+    },
+    "zone_unit": {"id": "{cat} (zona)", "en": "{cat} (zone)"},
 }
 
 _FIELDS: dict[str, dict[str, str]] = {
@@ -62,6 +87,7 @@ _FIELDS: dict[str, dict[str, str]] = {
     "party": {"id": "partai", "en": "party"},
     "candidate": {"id": "calon", "en": "candidate"},
     "accuracy_m": {"id": "akurasi GPS (m)", "en": "GPS accuracy (m)"},
+    "candidate_group": {"id": "calon/paslon", "en": "candidate/paslon"},
 }
 
 _COMPARE = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
@@ -113,6 +139,31 @@ _LABELS: dict[str, dict[str, str]] = {
     "report": {"id": "Laporan", "en": "Report"},
     "message": {"id": "pesan", "en": "message"},
     "case": {"id": "kasus uji", "en": "test case"},
+    "counted": {"id": "Dihitung hanya jika laporan", "en": "Counted only when the report"},
+    "whole_list": {"id": "Pengaturan atas seluruh daftar", "en": "Whole-list settings"},
+    "duplicates": {
+        "id": "Laporan ganda: laporan dengan {same} yang sama dalam {m} m{days} dianggap satu atribut fisik.",
+        "en": "Duplicate reports: reports with the same {same} within {m} m{days} are one physical attribute.",
+    },
+    "within_days": {"id": " dan {d} hari", "en": " and {d} days"},
+    "accuracy_by": {
+        "id": "Akurasi GPS yang diasumsikan bila laporan tidak menyebutnya, menurut {f}: {values}; lainnya {d} m.",
+        "en": "Assumed GPS accuracy when a report gives none, by {f}: {values}; otherwise {d} m.",
+    },
+    "exemptions": {"id": "Pengecualian (izin)", "en": "Exemptions (permits)"},
+    "permit_line": {
+        "id": "`{id}`: aturan {rules}; {scope}; berlaku {span}; penerbit {issuer}; alasan: {reason}",
+        "en": "`{id}`: rules {rules}; {scope}; valid {span}; issuer {issuer}; reason: {reason}",
+    },
+    "all_rules": {"id": "semua", "en": "all"},
+    "scope_reports": {"id": "laporan {v}", "en": "reports {v}"},
+    "scope_location": {
+        "id": "dalam {r} m dari {lon}, {lat}",
+        "en": "within {r} m of {lon}, {lat}",
+    },
+    "scope_zone": {"id": "zona {v}", "en": "zone {v}"},
+    "scope_party": {"id": "partai {v}", "en": "party {v}"},
+    "scope_any": {"id": "semua laporan", "en": "every report"},
 }
 
 
@@ -216,7 +267,16 @@ class _Examples:
         return found.get("violation"), found.get("ok")
 
 
-_SHOWN_FIELDS = ("type", "width_m", "height_m", "mounted_on", "observed_at", "accuracy_m")
+_SHOWN_FIELDS = (
+    "type",
+    "party",
+    "candidate",
+    "width_m",
+    "height_m",
+    "mounted_on",
+    "observed_at",
+    "accuracy_m",
+)
 
 
 def _report_words(record: Mapping[str, Any], lang: str) -> str:
@@ -267,9 +327,14 @@ def explain_rule(
         out.append(f"- **{L['effective']}**: {_span(rule.effective, lang)}")
     if rule.area is not None:
         out.append(f"- **{L['area']}**: {describe(rule.area, lang, rules)}")
-    out += ["", f"**{L['checks']}.** {L['violation_when']} {describe(rule.when, lang, rules)}."]
-    if rule.when is not None and any(isinstance(c, (Near, During, InZone)) for c in _leaves(rule.when)):
-        out[-1] += " " + L["review_note"]
+    if rule.quota is not None or rule.spacing is not None:
+        if rule.when is not None:
+            out.append(f"- **{L['counted']}**: {describe(rule.when, lang, rules)}")
+        out += ["", f"**{L['checks']}.** {whole_list_words(rule, lang)}."]
+    else:
+        out += ["", f"**{L['checks']}.** {L['violation_when']} {describe(rule.when, lang, rules)}."]
+        if rule.when is not None and any(isinstance(c, (Near, During, InZone)) for c in _leaves(rule.when)):
+            out[-1] += " " + L["review_note"]
     out += ["", f"**{L['why']}.** {rule.legal_basis.strip() or '-'}"]
     notes = _raw_rule(rules, rule.id).get("notes")
     if notes:
@@ -282,11 +347,74 @@ def explain_rule(
     if not lines and inherited_from:
         lines = [f"- {L['inherited'].format(parent=inherited_from)}"]
     out += lines or [f"- {L['no_example']}"]
-    comply = L["comply_text"].format(
-        applies=L["attribute"], cond=describe(rule.when, lang, rules, negate=True) if rule.when else "-"
-    )
+    if rule.quota is not None or rule.spacing is not None:
+        cond = whole_list_words(rule, lang, comply=True)
+    else:
+        cond = describe(rule.when, lang, rules, negate=True) if rule.when else "-"
+    comply = L["comply_text"].format(applies=L["attribute"], cond=cond)
     out += ["", f"**{L['comply']}.** {comply}", ""]
     return "\n".join(out)
+
+
+def _unit(item: str | tuple[str, str], lang: str) -> str:
+    if isinstance(item, tuple):
+        return _w("zone_unit", lang, cat=i18n.category_label(item[1], lang))
+    return _field(item, lang)
+
+
+def whole_list_words(rule: Rule, lang: str, comply: bool = False) -> str:
+    """A quota or spacing rule in words (or, with ``comply``, what meeting it takes)."""
+    if rule.quota is not None:
+        per = f" {_w('and', lang)} ".join(_unit(item, lang) for item in rule.quota.per)
+        return _w("quota_comply" if comply else "quota", lang, max=rule.quota.max, per=per)
+    assert rule.spacing is not None
+    among = f" {_w('and', lang)} ".join(_field(f, lang) for f in rule.spacing.among) or "-"
+    return _w("spacing_comply" if comply else "spacing", lang, m=_num(rule.spacing.min_m, lang), among=among)
+
+
+def _whole_list_section(rs: RuleSet, lang: str) -> list[str]:
+    """The set's duplicates, assumed accuracy per source and exemptions, in words."""
+    L = {k: v[lang] for k, v in _LABELS.items()}
+    lines: list[str] = []
+    if rs.duplicates is not None:
+        d = rs.duplicates
+        same = f" {_w('and', lang)} ".join(_field(f, lang) for f in d.same) or "-"
+        days = L["within_days"].format(d=d.within_days) if d.within_days is not None else ""
+        lines.append("- " + L["duplicates"].format(same=same, m=_num(d.within_m, lang), days=days))
+    if rs.accuracy_by is not None:
+        name, values = rs.accuracy_by
+        listed = ", ".join(f"{k} {_num(v, lang)} m" for k, v in sorted(values.items()))
+        lines.append(
+            "- "
+            + L["accuracy_by"].format(
+                f=_field(name, lang), values=listed, d=_num(rs.default_accuracy_m, lang)
+            )
+        )
+    out = [f"## {L['whole_list']}", "", *lines] if lines else []
+    if rs.exemptions:
+        out += (["", ""] if out else []) + [f"## {L['exemptions']}", ""]
+        for p in rs.exemptions:
+            scope = []
+            if p.reports is not None:
+                scope.append(L["scope_reports"].format(v=", ".join(sorted(p.reports))))
+            if p.radius_m is not None:
+                scope.append(L["scope_location"].format(r=_num(p.radius_m, lang), lon=p.lon, lat=p.lat))
+            if p.zone is not None:
+                scope.append(L["scope_zone"].format(v=p.zone))
+            if p.party is not None:
+                scope.append(L["scope_party"].format(v=p.party))
+            out.append(
+                "- "
+                + L["permit_line"].format(
+                    id=p.id,
+                    rules=", ".join(sorted(p.rules)) if p.rules is not None else L["all_rules"],
+                    scope=", ".join(scope) or L["scope_any"],
+                    span=p.span(),
+                    issuer=p.issuer or "-",
+                    reason=p.reason or "-",
+                )
+            )
+    return out
 
 
 def _leaves(cond: Condition):
@@ -356,6 +484,9 @@ def render_page(name: str, lang: str) -> str:
     if rs.periods:
         out += ["", f"## {L['periods']}", ""]
         out += [f"- `{p.name}`: {_span(p, lang)}" for p in rs.periods.values()]
+    whole = _whole_list_section(rs, lang)
+    if whole:
+        out += ["", *whole]
     out += ["", f"## {L['rules']}", ""]
     examples = _Examples(tests)
     own = _own_rule_ids(name)
