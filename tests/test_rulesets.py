@@ -94,10 +94,6 @@ def test_whole_list_rules_in_the_bundled_sets_are_marked():
     assert local.accuracy_by == ("sumber", {"gowaslu": 15.0, "patroli": 5.0})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ruleset._merge drops a child's top-level duplicates and exemptions when it extends a parent",
-)
 def test_pangkalpinang_keeps_its_duplicates_and_exemption_through_extends():
     local = load_rules("builtin:pangkalpinang-2024")
     assert local.duplicates is not None and local.duplicates.within_m == 10

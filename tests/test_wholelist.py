@@ -241,7 +241,9 @@ def test_duplicates_within_m_is_inclusive(gap: float, same: bool) -> None:
 def test_duplicates_within_days_is_inclusive_and_needs_dates(second_day: str | None, same: bool) -> None:
     records = [rep("A", PKP, observed_at="2024-01-01"), rep("B", fwd(PKP, 0, 1), observed_at=second_day)]
     result = run(records, NO_ZONES, with_duplicates(within_m=10, within_days=3))
-    assert [v.group for v in result.verdicts] == ["A", "A" if same else "B"]
+    # a group is named after its first report in the fixed order (observed_at, then id)
+    first = "B" if second_day is not None and second_day < "2024-01-01" else "A"
+    assert [v.group for v in result.verdicts] == ([first, first] if same else ["A", "B"])
 
 
 def test_duplicate_groups_are_connected_components_of_the_same_type_and_party() -> None:
@@ -341,12 +343,6 @@ def test_permuting_the_reports_never_changes_a_quota_or_spacing_verdict(
     assert _keys(run(shuffled, NO_ZONES, WHOLE)) == _keys(run(records, NO_ZONES, WHOLE))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a duplicate group is represented by its first report in INPUT order "
-    "(wholelist.duplicate_groups labels by index), not in the fixed order, so its group id and "
-    "its place in a quota depend on the order of the rows",
-)
 def test_permuting_the_reports_never_changes_a_verdict_with_duplicate_groups() -> None:
     records = [
         rep("X", PKP, observed_at="2024-01-09"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import os
 import sys
 import time
@@ -472,10 +471,9 @@ def main(
         return EXIT_UNUSABLE
     try:
         if args.command == "check":
-            buffer = io.StringIO()
-            code = _check(args, buffer, stderr)
-            stdout.write(buffer.getvalue())
-            return code
+            # inputs are read and checked before anything is written, so an unusable
+            # input leaves stdout empty; the output then streams (no copy in memory)
+            return _check(args, stdout, stderr)
         if args.command == "validate":
             return _validate(args, stdout)
         if args.command == "rules":

@@ -567,6 +567,7 @@ class _Evaluation:
             self.reports.observed_day,
             spec.within_m,
             spec.within_days,
+            self.rank,
         )
 
     def _whole_list(self, rule: Rule, counted: np.ndarray) -> _RuleResult:

@@ -301,7 +301,7 @@ def build_reports(
     extra: dict[str, list[Any]] = {}
     problems: dict[int, list[Problem]] = {}
     seen_ids: dict[str, int] = {}
-    row_problems = row_problems or {}
+    row_problems = {} if row_problems is None else row_problems  # may fill while rows stream
 
     names: dict[Any, str | None] = {}  # header -> canonical field, computed once per header
     dates: dict[str, Any] = {}  # date text -> day (or None when unreadable), computed once per text

@@ -343,9 +343,16 @@ def _resolve(
 
 def _merge(parent: dict, child: dict, child_marks: dict | None = None, name: str = "") -> dict:
     out = copy.deepcopy(parent)
-    for key in ("schema", "crs"):
+    for key in ("schema", "crs", "duplicates"):
         if key in child:
             out[key] = child[key]
+    if "exemptions" in child:
+        # a child's permit replaces the parent's permit of the same id; new ones are added
+        kept = {p.get("id"): p for p in out.get("exemptions", []) if isinstance(p, dict)}
+        for permit in child["exemptions"]:
+            if isinstance(permit, dict):
+                kept[permit.get("id")] = permit
+        out["exemptions"] = list(kept.values())
     meta = dict(child.get("ruleset", {}))
     out["ruleset"] = meta
     for key in ("periods",):

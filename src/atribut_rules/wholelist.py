@@ -64,15 +64,20 @@ def duplicate_groups(
     day: np.ndarray,
     within_m: float,
     within_days: int | None,
+    rank: np.ndarray,
 ) -> np.ndarray:
-    """For each report, the index of the first report (input order) of its physical attribute.
+    """For each report, the index of the first report (in the fixed order ``rank``) of its physical attribute.
 
     Two reports are the same attribute when their ``key`` is equal, they lie within
     ``within_m`` metres and (when given) ``within_days`` days of each other; groups
     are the connected components of that relation. Ineligible reports are their own group.
     """
     n = len(px)
-    labels = np.arange(n)
+    # labels are ranks in the fixed order, so a group is named after its first report in
+    # that order (not in input order): the result does not depend on the order of the rows
+    labels = rank.copy()
+    index_of_rank = np.empty(n, dtype=np.int64)
+    index_of_rank[rank] = np.arange(n)
     i, j = _pairs(px, py, area_of, eligible, within_m + TOLERANCE_M)
     same = key[i] == key[j]
     if within_days is not None:
@@ -88,14 +93,14 @@ def duplicate_groups(
         new = labels.copy()
         np.minimum.at(new, i, low)
         np.minimum.at(new, j, low)
-        new = new[new]
+        new = new[index_of_rank[new]]  # pointer jumping, through the report holding that rank
         if np.array_equal(new, labels):
             break
         labels = new
     while True:  # point every member at its group's root
-        jumped = labels[labels]
+        jumped = labels[index_of_rank[labels]]
         if np.array_equal(jumped, labels):
-            return labels
+            return index_of_rank[labels]
         labels = jumped
 
 
@@ -104,26 +109,34 @@ def over_quota(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which reports are beyond the quota; also each report's place and its group's count.
 
-    ``counted`` marks reports the quota applies to; a duplicate group counts once,
-    through its representative ``rep``, and shares its verdict. Returns
-    (over, place (1-based), count) arrays; place and count are 0 where not counted.
+    ``counted`` marks reports the quota applies to. A duplicate group (same ``rep``)
+    counts once, through its first counted report in the fixed order, and its counted
+    reports share that report's place. Returns (over, place (1-based), count) arrays;
+    place and count are 0 where not counted.
     """
     n = len(counted)
-    units = np.nonzero(counted & (rep == np.arange(n)))[0]
     place = np.zeros(n, dtype=np.int64)
     count = np.zeros(n, dtype=np.int64)
-    if len(units):
-        order = units[np.lexsort((rank[units], group[units]))]
-        g = group[order]
-        start = np.ones(len(order), dtype=bool)
-        start[1:] = g[1:] != g[:-1]
-        first = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
-        place[order] = np.arange(len(order)) - first + 1
-        _, inverse, sizes = np.unique(g, return_inverse=True, return_counts=True)
-        count[order] = sizes[inverse.reshape(-1)]
-    members = counted & (rep != np.arange(n))
-    place[members] = place[rep[members]]
-    count[members] = count[rep[members]]
+    members = np.nonzero(counted)[0]
+    if not len(members):
+        return np.zeros(n, dtype=bool), place, count
+    # the unit standing for each duplicate group: its first counted member
+    by_group = members[np.lexsort((rank[members], rep[members]))]
+    first_of_group = np.ones(len(by_group), dtype=bool)
+    first_of_group[1:] = rep[by_group][1:] != rep[by_group][:-1]
+    units = by_group[first_of_group]
+    unit_of = np.empty(n, dtype=np.int64)
+    unit_of[by_group] = np.repeat(units, np.diff(np.append(np.nonzero(first_of_group)[0], len(by_group))))
+    order = units[np.lexsort((rank[units], group[units]))]
+    g = group[order]
+    start = np.ones(len(order), dtype=bool)
+    start[1:] = g[1:] != g[:-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
+    place[order] = np.arange(len(order)) - first + 1
+    _, inverse, sizes = np.unique(g, return_inverse=True, return_counts=True)
+    count[order] = sizes[inverse.reshape(-1)]
+    place[members] = place[unit_of[members]]
+    count[members] = count[unit_of[members]]
     over = counted & (place > maximum)
     return over, place, count
 

@@ -62,57 +62,64 @@ def read_csv(
     # an over-long field makes its row invalid (build_reports) instead of the file.
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(len(text) + 1, old_limit))
+    header: list[str] = []
+    raw: list[list[str]] = []
+    row_problems: dict[int, list[Problem]] = {}
+    tail: dict[str, object] = {"lines": [], "start": 1}
+
+    def records():
+        """Yield (line, {column: cell}) one record at a time, so no list of row dicts is kept."""
+        start = 1
+        count = 0
+        try:
+            for record in reader:
+                tail["lines"], lines.current, tail["start"] = lines.current, [], start
+                if not record or not "".join(record).strip():
+                    start = reader.line_num + 1
+                    continue
+                if not header:
+                    header.extend(cell.strip() for cell in record)
+                    _check_header(header, file, start)
+                    start = reader.line_num + 1
+                    continue
+                if len(record) != len(header):
+                    msg = i18n.render("ragged", found=len(record), expected=len(header))
+                    row_problems[count] = [Problem("ragged", None, None, msg)]
+                raw.append(record)
+                yield start, dict(zip(header, record))
+                count += 1
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise InputError(
+                f"broken CSV: {exc}",
+                file=file,
+                line=reader.line_num,
+                hint="check the quotes in this line",
+            ) from None
+
     try:
-        header: list[str] | None = None
-        header_line = 0
-        rows: list[tuple[int, dict[str, str]]] = []
-        raw: list[list[str]] = []
-        row_problems: dict[int, list[Problem]] = {}
-        start = start_of_last = 1
-        last_lines: list[str] = []
-        for record in reader:
-            last_lines, lines.current, start_of_last = lines.current, [], start
-            if not record or not "".join(record).strip():
-                start = reader.line_num + 1
-                continue
-            if header is None:
-                header = [cell.strip() for cell in record]
-                header_line = start
-                start = reader.line_num + 1
-                continue
-            if len(record) != len(header):
-                msg = i18n.render("ragged", found=len(record), expected=len(header))
-                row_problems[len(rows)] = [Problem("ragged", None, None, msg)]
-            rows.append((start, dict(zip(header, record))))
-            raw.append(record)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(
-            f"broken CSV: {exc}",
+        reports = build_reports(
+            records(),
             file=file,
-            line=reader.line_num,
-            hint="check the quotes in this line",
-        ) from None
+            columns=header,
+            raw=raw,
+            row_problems=row_problems,
+            max_field_chars=max_field_chars,
+        )
     finally:
         csv.field_size_limit(old_limit)
-    if header is None:
+    if not header:
         raise InputError("reports file has no header line", file=file, hint="the first line must be a header")
-    if last_lines and _unclosed_quote(last_lines, delim):
+    last_lines = tail["lines"]
+    if last_lines and _unclosed_quote(last_lines, delim):  # type: ignore[arg-type]
         raise InputError(
             "a quote opened in this record is never closed, so every later line would be read as one field",
             file=file,
-            line=start_of_last,
+            line=tail["start"],  # type: ignore[arg-type]
             hint='close the quote, or double a quote inside a quoted field ("")',
         )
-    _check_header(header, file, header_line)
-    return build_reports(
-        rows,
-        file=file,
-        columns=header,
-        raw=raw,
-        row_problems=row_problems,
-        max_field_chars=max_field_chars,
-    )
+    reports.columns = list(header)
+    return reports
 
 
 class _Lines:
