@@ -109,5 +109,5 @@ def test_example_rows_and_names_are_machine_independent(example_output: dict) ->
     assert {s["file"] for s in sources} == {"laporan.csv"}
     assert [s["row"] for s in sources] == list(range(2, 2 + len(sources)))
     assert sorted(example_output["provenance"]["inputs"]) == sorted(
-        ["laporan.csv"] + [p.name for p in resources.example_dir().glob("*.geojson")]
+        ["laporan.csv", "izin.csv"] + [p.name for p in resources.example_dir().glob("*.geojson")]
     )

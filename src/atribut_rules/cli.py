@@ -281,7 +281,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         *_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones, relative_to=base
     )
     reports = read_reports(args.reports, encoding=args.encoding, relative_to=base, **_reader_limits(args))
-    permits = tuple(p for path in args.permits for p in load_permits(path))
+    permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
     progress = None
     if stderr is not None and not args.quiet and _is_tty(stderr):
         # the check stage counts once over the reports, each writer once more

@@ -496,6 +496,7 @@ class _Evaluation:
             inputs={
                 **({self.reports.file: self.reports.sha256} if self.reports.sha256 else {}),
                 **self.zones.files,
+                **{p.source_file: p.source_sha256 for p in self.permits if p.source_file and p.source_sha256},
             },
         )
         return Run(verdicts, self._summary(status), provenance, self.reports, self.rules, self.zones)

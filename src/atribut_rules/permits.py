@@ -11,7 +11,9 @@ a rule set's ``exemptions`` or from a permits file (YAML or CSV) given to
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as _dt
+import hashlib
 import io
 import os
 from collections.abc import Iterable, Mapping
@@ -42,6 +44,8 @@ class Permit:
     issuer: str
     valid_from: _dt.date | None
     valid_to: _dt.date | None
+    source_file: str | None = None
+    source_sha256: str | None = None
 
     def covers_rule(self, rule_id: str) -> bool:
         """Whether this permit names ``rule_id`` (or all rules)."""
@@ -131,20 +135,35 @@ _CSV_FIELDS = {
 }
 
 
-def load_permits(path: str | os.PathLike[str]) -> tuple[Permit, ...]:
+def load_permits(
+    path: str | os.PathLike[str], *, relative_to: str | os.PathLike[str] | None = None
+) -> tuple[Permit, ...]:
     """Read permits from a YAML file (a list, or ``{permits: [...]}``) or a CSV file.
 
     CSV columns (Indonesian aliases in brackets): id (izin), rules (aturan; ids
     separated by spaces, commas or semicolons), reports (laporan; ids likewise),
     lon/lat/radius_m (bujur/lintang/radius), zone (zona), party (partai), reason
     (alasan), issuer (penerbit), valid_from (berlaku_dari), valid_to (berlaku_sampai).
+    Each permit records the file (named relative to ``relative_to`` when under it) and
+    its SHA-256, which a run's provenance lists.
     """
+    from .readers import display_name
+
+    relative = display_name(path, relative_to) if relative_to is not None else None
     p = Path(path)
     name = str(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read permits file: {exc.strerror}", file=name) from None
+    digest = hashlib.sha256(data).hexdigest()
+    return tuple(
+        dataclasses.replace(permit, source_file=relative or name, source_sha256=digest)
+        for permit in _read_permits(p, data, name)
+    )
+
+
+def _read_permits(p: Path, data: bytes, name: str) -> tuple[Permit, ...]:
     if p.suffix.lower() in (".yaml", ".yml"):
         from .yamlsafe import load_yaml
 
