@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -42,8 +44,9 @@ from .ruleset import Rule, RuleSet, render_message
 from .zones import Zones
 
 ENGINE = "atribut-rules"
-CHUNK = 250_000
-"""Reports per bulk query: bounds the memory of candidate pairs and paces progress."""
+CHUNK = 125_000
+"""Reports per bulk query: bounds the memory of candidate pairs, paces progress, and is
+the unit of work handed to threads."""
 
 TOLERANCE_M = 0.001
 """Distances within 1 mm of a threshold count as equal to it (thresholds are inclusive)."""
@@ -174,14 +177,19 @@ def check(
     *,
     permits: Sequence[Permit] = (),
     progress: Callable[[int, int], None] | None = None,
+    threads: int | None = None,
 ) -> Run:
     """Check every report against every enabled rule; one verdict per report, in order.
 
     ``permits`` (see :func:`~atribut_rules.permits.load_permits`) are applied
     together with the rule set's own ``exemptions``. ``progress``, when given, is
     called as ``progress(reports_done, reports_total)`` while the spatial work runs.
+    ``threads`` is how many threads run the spatial work (default: the CPU count, at
+    most 8); results are the same for any number.
     """
-    evaluation = _Evaluation(reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress)
+    evaluation = _Evaluation(
+        reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress, threads
+    )
     return evaluation.run()
 
 
@@ -193,9 +201,11 @@ class _Evaluation:
         rules: RuleSet,
         permits: tuple[Permit, ...] = (),
         progress: Callable[[int, int], None] | None = None,
+        threads: int | None = None,
     ):
         self.permits = permits
         self.progress = progress
+        self.threads = threads if threads is not None else min(os.cpu_count() or 1, 8)
         self.reports = reports
         self.zones = zones
         self.rules = rules
@@ -285,11 +295,26 @@ class _Evaluation:
             )
             if prepared is None:
                 continue
-            for chunk in range(0, len(members), CHUNK):
-                self._spatial_chunk(members[chunk : chunk + CHUNK], prepared, zone_cat, acc, signed, nearest)
-                done += min(CHUNK, len(members) - chunk)
-                if self.progress is not None:
-                    self.progress(done, total)
+            chunks = [members[c : c + CHUNK] for c in range(0, len(members), CHUNK)]
+            # shapely releases the GIL in its array functions, so chunks run in threads;
+            # each chunk writes only its own reports' entries of signed/nearest
+            if len(chunks) > 1 and self.threads > 1:
+                with ThreadPoolExecutor(max_workers=self.threads) as pool:
+                    futures = [
+                        pool.submit(self._spatial_chunk, chunk, prepared, zone_cat, acc, signed, nearest)
+                        for chunk in chunks
+                    ]
+                    for future, chunk in zip(futures, chunks):
+                        future.result()
+                        done += len(chunk)
+                        if self.progress is not None:
+                            self.progress(done, total)
+            else:
+                for chunk in chunks:
+                    self._spatial_chunk(chunk, prepared, zone_cat, acc, signed, nearest)
+                    done += len(chunk)
+                    if self.progress is not None:
+                        self.progress(done, total)
         return _Spatial(categories, signed, nearest), areas, assignment
 
     def _spatial_chunk(self, members, prepared, zone_cat, acc, signed, nearest) -> None:

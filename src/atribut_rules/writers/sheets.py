@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
 import re
+import zipfile
 from typing import IO, Any
 
 from ..errors import MissingExtraError
@@ -81,4 +83,30 @@ def write_xlsx(run: Any, out: IO[bytes], *, lang: str = "id", **_: Any) -> None:
     fixed = _dt.datetime(2000, 1, 1)
     wb.properties.created = fixed
     wb.properties.modified = fixed
-    wb.save(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    out.write(_stable_zip(buffer.getvalue()))
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same zip with every entry's timestamp fixed, so equal workbooks are equal bytes.
+
+    openpyxl stamps each zip entry, and the workbook's "modified" property, with the time
+    of writing.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" to the time of saving
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    content,
+                )
+            zf.writestr(entry, content)
+    return target.getvalue()
