@@ -201,6 +201,32 @@ class TestOverpassGeoJSON:
         write_zones(build_zones([SAMPLE], "builtin:osm").collection, again)
         assert again.getvalue() == out.read_text(encoding="utf-8")
 
+    def test_provenance_travels_into_findings(self, result, tmp_path):
+        import atribut_rules as ar
+
+        out = tmp_path / "zones.geojson"
+        with out.open("w", encoding="utf-8") as fh:
+            write_zones(result.collection, fh)
+        zones = load_zones(out)
+        i = next(k for k, kind in enumerate(zones.kinds) if kind == "point")
+        feature = by_id(result)[zones.ids[i]]["properties"]
+        lon, lat = zones.geoms[i].x, zones.geoms[i].y
+        rules = ar.load_rules(
+            {
+                "schema": "atribut-rules/1",
+                "ruleset": {"id": "t", "version": "1"},
+                "rules": [{"id": "NEAR", "when": {"near": {"zone": zones.categories[i], "within_m": 5}}}],
+            }
+        )
+        run = ar.check(ar.Reports.from_records([{"id": "r", "lon": lon, "lat": lat}]), zones, rules)
+        (finding,) = run.verdicts[0].findings
+        assert finding.zone is not None and finding.zone.id == zones.ids[i]
+        origin = dict(finding.zone.origin or {})
+        expected_sha = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+        assert origin["source_sha256"] == feature["source_sha256"] == expected_sha
+        assert origin["source_id"] == feature["source_id"]
+        assert origin["geometry_kind"] == feature["geometry_kind"]
+
 
 class TestProblems:
     @pytest.fixture(scope="class")
