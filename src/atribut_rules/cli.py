@@ -318,15 +318,9 @@ def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int 
     import jsonschema
 
     from .ruleset import SCHEMA_NAME
-    from .yamlsafe import load_yaml
+    from .yamlsafe import load_yaml, position
 
     problems: list[tuple[str, int | None, int | None, str]] = []
-
-    def where(marks: dict, p: tuple) -> tuple[int | None, int | None]:
-        p = tuple(p)
-        while p not in marks and p:
-            p = p[:-1]
-        return marks.get(p, (None, None))
 
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
@@ -339,7 +333,7 @@ def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int 
         return [(path, 1, 1, "a rule file must be a mapping at the top")]
 
     def add(p: tuple, message: str) -> None:
-        line, col = where(marks, p)
+        line, col = position(marks, p)
         problems.append((path, line, col, message))
 
     meta = doc.get("ruleset") if isinstance(doc.get("ruleset"), dict) else {}
@@ -405,7 +399,7 @@ def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int 
         if rid in seen:
             add(("rules", i, "id"), f"duplicate rule id {rid!r} (first at line {seen[rid]})")
         else:
-            seen[rid] = where(marks, ("rules", i, "id"))[0]
+            seen[rid] = position(marks, ("rules", i, "id"))[0]
         texts(("rules", i, "title"), rule.get("title"), f"rule {rid}: title")
         if "message" in rule:
             texts(("rules", i, "message"), rule.get("message"), f"rule {rid}: message")

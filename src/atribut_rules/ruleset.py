@@ -34,7 +34,7 @@ from .conditions import (
 )
 from .errors import AtributRulesError, RuleSetError
 from .model import Severity
-from .yamlsafe import YamlLimits, load_yaml
+from .yamlsafe import YamlLimits, load_yaml, position
 
 SCHEMA_NAME = "ruleset-1.json"
 SCHEMA_VERSION = "atribut-rules/1"
@@ -380,13 +380,6 @@ def _merge(parent: dict, child: dict, child_marks: dict | None = None, name: str
     return out
 
 
-def _where(marks: dict, path: tuple) -> tuple[int | None, int | None]:
-    p = tuple(path)
-    while p not in marks and p:
-        p = p[:-1]
-    return marks.get(p, (None, None))
-
-
 def _rule_id(doc: dict, path: tuple) -> str | None:
     if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
         rules = doc.get("rules") or []
@@ -405,7 +398,7 @@ def _validate_schema(doc: dict, marks: dict, name: str) -> None:
         return
     error = jsonschema.exceptions.best_match(errors)
     path = tuple(error.absolute_path)
-    line, col = _where(marks, path)
+    line, col = position(marks, path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
@@ -423,7 +416,7 @@ def _validate_schema(doc: dict, marks: dict, name: str) -> None:
 def _refuse_non_finite(value: Any, marks: dict, name: str, path: tuple = ()) -> None:
     """NaN or infinity anywhere in a rule set (a threshold, a radius...) would make rules silently never fire."""
     if isinstance(value, float) and not math.isfinite(value):
-        line, col = _where(marks, path)
+        line, col = position(marks, path)
         dotted = ".".join(str(p) for p in path)
         raise RuleSetError(
             f"{dotted}: {value!r} is not a finite number", file=name, line=line, column=col, field=dotted
@@ -450,7 +443,7 @@ def _date(text: str | None, where: tuple, marks: dict, name: str) -> _dt.date | 
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        line, col = _where(marks, where)
+        line, col = position(marks, where)
         raise RuleSetError(f"{text!r} is not a calendar date", file=name, line=line, column=col) from None
 
 
@@ -463,7 +456,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         start = _date(span.get("from"), ("periods", pname, "from"), marks, name)
         end = _date(span.get("to"), ("periods", pname, "to"), marks, name)
         if start and end and start > end:
-            line, col = _where(marks, ("periods", pname))
+            line, col = position(marks, ("periods", pname))
             raise RuleSetError(f"period {pname!r} ends before it starts", file=name, line=line, column=col)
         periods[pname] = Period(pname, start, end)
 
@@ -481,7 +474,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
     radius = dict(defaults.get("zone_radius_m") or {})
     for cat in radius:
         if cat not in categories:
-            line, col = _where(marks, ("defaults", "zone_radius_m", cat))
+            line, col = position(marks, ("defaults", "zone_radius_m", cat))
             raise RuleSetError(
                 f"unknown zone category {cat!r} in defaults.zone_radius_m",
                 file=name,
@@ -494,7 +487,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
     seen: dict[str, int] = {}
     for i, r in enumerate(doc.get("rules") or []):
         rid = r["id"]
-        line, col = _where(marks, ("rules", i))
+        line, col = position(marks, ("rules", i))
         if rid in seen:
             raise RuleSetError(
                 f"duplicate rule id {rid!r} (first at rule #{seen[rid] + 1})",
@@ -519,7 +512,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
             for item in r["quota"]["per"]:
                 if isinstance(item, dict):
                     if item["zone"] not in categories:
-                        ql, qc = _where(marks, ("rules", i, "quota"))
+                        ql, qc = position(marks, ("rules", i, "quota"))
                         raise RuleSetError(
                             f"unknown zone category {item['zone']!r} in quota.per",
                             file=name,
@@ -541,11 +534,11 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
             try:
                 cond = compile_condition(r[key], ("rules", i, key), limits.max_condition_depth)
             except ConditionError as exc:
-                cl, cc = _where(marks, exc.path)
+                cl, cc = position(marks, exc.path)
                 raise RuleSetError(str(exc), file=name, line=cl, column=cc, rule=rid) from None
             for node in walk(cond):
                 if isinstance(node, Near) and node.zone not in categories:
-                    cl, cc = _where(marks, ("rules", i, key))
+                    cl, cc = position(marks, ("rules", i, key))
                     raise RuleSetError(
                         f"unknown zone category {node.zone!r}",
                         file=name,
@@ -555,7 +548,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                         hint=f"known categories: {', '.join(sorted(categories))}; add new ones under 'categories'",
                     )
                 if isinstance(node, During) and node.period not in periods:
-                    cl, cc = _where(marks, ("rules", i, key))
+                    cl, cc = position(marks, ("rules", i, key))
                     raise RuleSetError(
                         f"unknown period {node.period!r}",
                         file=name,
@@ -567,7 +560,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                 if isinstance(node, FieldTest) and node.op in ("gt", "gte", "lt", "lte", "between"):
                     values = node.value if node.op == "between" else [node.value]
                     if any(isinstance(v, str) for v in values) and node.field != "observed_at":
-                        cl, cc = _where(marks, ("rules", i, key))
+                        cl, cc = position(marks, ("rules", i, key))
                         raise RuleSetError(
                             f"{node.op} on {node.field!r} needs a number",
                             file=name,
@@ -580,7 +573,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         if "area" in r:
             if "zone" in r["area"]:
                 if r["area"]["zone"] not in categories:
-                    al, ac = _where(marks, ("rules", i, "area"))
+                    al, ac = position(marks, ("rules", i, "area"))
                     raise RuleSetError(
                         f"unknown zone category {r['area']['zone']!r} in area",
                         file=name,
@@ -602,7 +595,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         for lang, text in message.items():
             for placeholder in _PLACEHOLDER.findall(text):
                 if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", placeholder):
-                    ml, mc = _where(marks, ("rules", i, "message"))
+                    ml, mc = position(marks, ("rules", i, "message"))
                     raise RuleSetError(
                         f"message ({lang}) placeholder {{{placeholder}}} is not a plain name",
                         file=name,
@@ -644,7 +637,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
     try:
         exemptions = permits_from_mappings(doc.get("exemptions") or (), file=name)
     except AtributRulesError as exc:
-        line, col = _where(marks, ("exemptions",))
+        line, col = position(marks, ("exemptions",))
         raise RuleSetError(exc.message, file=name, line=line, column=col, field=exc.field) from None
 
     canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

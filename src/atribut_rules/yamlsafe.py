@@ -185,3 +185,11 @@ def _walk(
         stack = stack | {id(node)}
         for i, item in enumerate(node.value):
             _walk(item, path + (i,), marks, depth + 1, limits, file, stack, count)
+
+
+def position(marks: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int | None, int | None]:
+    """(line, column) of the value at ``path``, or of its nearest parent that has one."""
+    p = tuple(path)
+    while p not in marks and p:
+        p = p[:-1]
+    return marks.get(p, (None, None))
