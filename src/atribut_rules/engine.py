@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -40,7 +41,7 @@ from .model import (
 )
 from .permits import Permit
 from .reports import Reports, parse_number
-from .ruleset import Rule, RuleSet, render_message
+from .ruleset import Rule, RuleSet
 from .zones import Zones
 
 ENGINE = "atribut-rules"
@@ -216,6 +217,7 @@ class _Evaluation:
         self._leaf_values: dict[int, np.ndarray] = {}
         self.results: dict[str, _RuleResult] = {}
         self._group_labels: dict[str, list[Callable[[int], str]]] = {}
+        self._templates: dict[tuple[str, str], tuple[list[str], tuple[str, ...]]] = {}
         self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
 
     # -- spatial -----------------------------------------------------------------
@@ -746,7 +748,8 @@ class _Evaluation:
         reason = None
         acc = float(self.acc[i])
         acc_source = "reported" if self.acc_reported[i] else "assumed"
-        values = _report_values(self.reports, i)
+        values: dict[str, Any] = {}  # evidence values; the report's own fields are read on demand
+        fields = _ReportValues(self.reports, i)
         period = None
         details: dict[str, Any] = {}
         if rule.quota is not None:
@@ -804,16 +807,24 @@ class _Evaluation:
             category=zone.category if zone else None,
         )
         message = {}
+        numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
         for lang in i18n.LANGUAGES:
-            local = dict(values)
-            if zone is not None:
-                local["category"] = i18n.category_label(zone.category, lang)
-            for key, num in (("distance_m", distance), ("threshold_m", threshold), ("margin_m", margin)):
-                local[key] = _fmt(num, lang)
-            for key in ("width_m", "height_m", "area_m2", "accuracy_m", "min_m"):
-                local[key] = _fmt(values.get(key), lang)
-            template = rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
-            text = render_message(template, local)
+            parts, names = self._template(rule, lang)
+            local = {}
+            for name in names:  # only what the message uses: most findings need two or three values
+                if name in numbers:
+                    local[name] = _fmt(numbers[name], lang)
+                elif name in _NUMERIC_PLACEHOLDERS:
+                    local[name] = _fmt(values[name] if name in values else fields.get(name), lang)
+                elif name == "category" and zone is not None:
+                    local[name] = i18n.category_label(zone.category, lang)
+                else:
+                    local[name] = values[name] if name in values else fields.get(name)
+            # parts alternate literal text and placeholder names (see _template)
+            text = "".join(
+                part if k % 2 == 0 else ("" if local[part] is None else str(local[part]))
+                for k, part in enumerate(parts)
+            )
             if reason:
                 text += (
                     " — "
@@ -832,7 +843,7 @@ class _Evaluation:
                         permit=p.id,
                         span=p.span(),
                         reason=p.reason or "-",
-                        observed_at=values.get("observed_at"),
+                        observed_at=fields.get("observed_at"),
                     )[lang]
                 )
             message[lang] = text
@@ -853,6 +864,16 @@ class _Evaluation:
             permit=permit,
             details=details,
         )
+
+    def _template(self, rule: Rule, lang: str) -> tuple[list[str], tuple[str, ...]]:
+        """The rule's message in ``lang`` split into literal text and placeholder names
+        (alternating, as ``re.split`` with a group gives them), and the names it uses; cached."""
+        key = (rule.id, lang)
+        if key not in self._templates:
+            template = rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
+            parts = _PLACEHOLDER_NAMES.split(template)
+            self._templates[key] = (parts, tuple(dict.fromkeys(parts[1::2])))
+        return self._templates[key]
 
     def _zone_ref(self, z: int) -> ZoneRef:
         zones = self.zones
@@ -904,22 +925,50 @@ def _fmt(value: Any, lang: str) -> str | None:
     return text.replace(".", ",") if lang == "id" else text
 
 
-def _report_values(reports: Reports, i: int) -> dict[str, Any]:
-    values: dict[str, Any] = {k: v[i] for k, v in reports.extra.items()}
-    width, height = float(reports.width_m[i]), float(reports.height_m[i])
-    values.update(
-        id=reports.ids[i],
-        type=reports.type[i],
-        party=reports.party[i],
-        candidate=reports.candidate[i],
-        mounted_on=reports.mounted_on[i],
-        observed_at=reports.observed_at[i],
-        width_m=width,
-        height_m=height,
-        area_m2=width * height,
-        accuracy_m=float(reports.accuracy_m[i]),
+_NUMERIC_PLACEHOLDERS = frozenset({"width_m", "height_m", "area_m2", "accuracy_m", "min_m"})
+_PLACEHOLDER_NAMES = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class _ReportValues(Mapping[str, Any]):
+    """A report's fields (canonical and extra) as a mapping, read only when asked for."""
+
+    _FIELDS = (
+        "id",
+        "type",
+        "party",
+        "candidate",
+        "mounted_on",
+        "observed_at",
+        "width_m",
+        "height_m",
+        "area_m2",
+        "accuracy_m",
     )
-    return values
+
+    def __init__(self, reports: Reports, i: int):
+        self._reports, self._i = reports, i
+
+    def __getitem__(self, key: str) -> Any:
+        r, i = self._reports, self._i
+        if key == "id":
+            return r.ids[i]
+        if key in ("type", "party", "candidate", "mounted_on"):
+            return getattr(r, key)[i]
+        if key == "observed_at":
+            return r.observed_at[i]
+        if key in ("width_m", "height_m", "accuracy_m"):
+            return float(getattr(r, key)[i])
+        if key == "area_m2":
+            return float(r.width_m[i]) * float(r.height_m[i])
+        if key in r.extra:
+            return r.extra[key][i]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((*self._FIELDS, *self._reports.extra))
+
+    def __len__(self) -> int:
+        return len(self._FIELDS) + len(self._reports.extra)
 
 
 def _number_test(data: np.ndarray, test: FieldTest) -> np.ndarray:
