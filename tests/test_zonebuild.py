@@ -122,7 +122,8 @@ class TestMappings:
 
 class TestOverpassGeoJSON:
     @pytest.fixture(scope="class")
-    def result(self):
+    @classmethod
+    def result(cls):
         return build_zones([SAMPLE], "builtin:osm")
 
     def test_categories_and_counts(self, result):
@@ -230,7 +231,8 @@ class TestOverpassGeoJSON:
 
 class TestProblems:
     @pytest.fixture(scope="class")
-    def result(self):
+    @classmethod
+    def result(cls):
         return build_zones([PROBLEMS], "builtin:osm")
 
     def test_each_problem_names_its_feature(self, result):
