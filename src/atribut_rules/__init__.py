@@ -30,6 +30,7 @@ from .model import (
     Verdict,
     ZoneRef,
 )
+from .permits import Permit, load_permits
 from .readers import read_reports
 from .reports import HEADER_ALIASES, Reports
 from .ruleset import CATEGORIES, Limits, Period, Rule, RuleSet, load_rules
@@ -44,6 +45,7 @@ __all__ = [
     "Limits",
     "MissingExtraError",
     "Period",
+    "Permit",
     "Problem",
     "ProjectionArea",
     "Provenance",
@@ -65,6 +67,7 @@ __all__ = [
     "Zones",
     "__version__",
     "check",
+    "load_permits",
     "load_rules",
     "load_zones",
     "read_reports",

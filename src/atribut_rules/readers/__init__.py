@@ -16,6 +16,7 @@ from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .csv_reader import read_csv
 from .geojson_reader import read_geojson_reports
 from .jsonl_reader import read_jsonl
+from .xlsx_reader import read_xlsx
 
 READERS = {
     ".csv": "csv",
@@ -25,6 +26,7 @@ READERS = {
     ".json": "geojson",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".xlsx": "xlsx",
 }
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
@@ -49,9 +51,9 @@ def read_reports(
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     relative_to: str | os.PathLike[str] | None = None,
 ) -> Reports:
-    """Read reports from a CSV, GeoJSON or JSON Lines file.
+    """Read reports from a CSV, GeoJSON, JSON Lines or XLSX (extra ``xlsx``) file.
 
-    ``format`` is ``csv``, ``geojson`` or ``jsonl`` (default: from the extension).
+    ``format`` is ``csv``, ``geojson``, ``jsonl`` or ``xlsx`` (default: from the extension).
     ``encoding`` overrides the detected text encoding (UTF-8, with or without a
     BOM, or UTF-16 with a BOM). Files over ``max_file_bytes`` are refused; a field
     over ``max_field_chars`` makes its row invalid (docs/limits.md). Verdicts name the file as given, or relative to
@@ -63,7 +65,7 @@ def read_reports(
         raise InputError(
             f"cannot tell the format of {p.name!r} from its extension",
             file=str(path),
-            hint="use .csv, .geojson, .json or .jsonl, or name the format (--reports-format)",
+            hint="use .csv, .geojson, .json, .jsonl or .xlsx",
         )
     try:
         size = p.stat().st_size
@@ -86,10 +88,12 @@ def read_reports(
         reports = read_geojson_reports(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
     elif fmt == "jsonl":
         reports = read_jsonl(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
+    elif fmt == "xlsx":
+        reports = read_xlsx(data, file=name, max_field_chars=max_field_chars)
     else:
-        raise InputError(f"unknown reports format {fmt!r}", file=name, hint="use csv, geojson or jsonl")
+        raise InputError(f"unknown reports format {fmt!r}", file=name, hint="use csv, geojson, jsonl or xlsx")
     reports.sha256 = hashlib.sha256(data).hexdigest()
     return reports
 
 
-__all__ = ["display_name", "read_csv", "read_geojson_reports", "read_jsonl", "read_reports"]
+__all__ = ["display_name", "read_csv", "read_geojson_reports", "read_jsonl", "read_reports", "read_xlsx"]
