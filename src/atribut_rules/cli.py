@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {engine_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="check a list of reports", description="Check a list of reports.")
-    c.add_argument("reports", nargs="?", help="reports file (.csv, .geojson, .jsonl)")
+    c.add_argument("reports", nargs="?", help="reports file (.csv, .xlsx, .geojson, .jsonl)")
     c.add_argument(
         "--zones",
         action="append",
