@@ -202,6 +202,31 @@ class Reports:
             return np.array(self.extra[name], dtype=object)
         return np.full(len(self), None, dtype=object)
 
+    def slice(self, start: int, stop: int) -> Reports:
+        """Rows ``start:stop`` as a table of their own (rows and problems kept, re-indexed)."""
+        s = slice(start, stop)
+        return Reports(
+            ids=self.ids[s],
+            lon=self.lon[s],
+            lat=self.lat[s],
+            accuracy_m=self.accuracy_m[s],
+            width_m=self.width_m[s],
+            height_m=self.height_m[s],
+            type=self.type[s],
+            party=self.party[s],
+            candidate=self.candidate[s],
+            mounted_on=self.mounted_on[s],
+            observed_at=self.observed_at[s],
+            observed_day=self.observed_day[s],
+            extra={k: v[s] for k, v in self.extra.items()},
+            rows=self.rows[s],
+            file=self.file,
+            problems={i - start: p for i, p in self.problems.items() if start <= i < stop},
+            columns=list(self.columns),
+            raw=self.raw[s],
+            sha256=self.sha256,
+        )
+
     @classmethod
     def from_records(
         cls, records: Iterable[Mapping[str, Any] | Report], *, file: str = "<records>"

@@ -1,0 +1,183 @@
+"""Run :func:`~atribut_rules.check` beyond one machine with Dask (optional extra ``dask``).
+
+The list is read once into a :class:`~atribut_rules.Reports` table (a Dask
+DataFrame's partitions are turned into records on the workers), cut into slices,
+and every slice is checked against the per-report rules on a worker; the zones
+and the compiled rule set are sent to the workers once. Rules over the whole list
+(quotas, spacing, duplicate groups) then run where the whole list is, on the
+compact columns, and their findings are merged into the slices' verdicts. The
+result is the same :class:`~atribut_rules.Run` as a single-process ``check``,
+verdict for verdict and in the same order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import STATUS_CODES, Run, check
+from .errors import MissingExtraError
+from .model import Finding, Status, Summary, Verdict
+from .permits import Permit
+from .reports import Reports
+from .ruleset import RuleSet
+from .zones import Zones
+
+DEFAULT_SLICE = 100_000
+
+
+def _dask() -> Any:
+    try:
+        import dask  # noqa: F401
+        import dask.dataframe  # noqa: F401
+    except ImportError:
+        raise MissingExtraError(
+            "running on Dask needs dask", hint='install it with: pip install "atribut-rules[dask]"'
+        ) from None
+    import dask
+
+    return dask
+
+
+def records_from_frame(frame: Any) -> list[dict[str, Any]]:
+    """A pandas DataFrame's rows as records, missing values (NaN, None, NaT) as None."""
+    out = []
+    for record in frame.to_dict("records"):
+        out.append({k: (None if _missing(v) else v) for k, v in record.items()})
+    return out
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
+def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:
+    """A Dask DataFrame (or Bag of records, or a list of record lists) as one Reports table.
+
+    Partitions are turned into records in parallel; rows are numbered in partition order.
+    """
+    dask = _dask()
+    if hasattr(data, "map_partitions") and hasattr(data, "columns"):  # dask DataFrame
+        parts = dask.compute(*[dask.delayed(records_from_frame)(p) for p in data.to_delayed()])
+    elif hasattr(data, "to_delayed"):  # dask Bag
+        parts = dask.compute(*[dask.delayed(list)(p) for p in data.to_delayed()])
+    else:
+        parts = data
+    return Reports.from_records((r for part in parts for r in part), file=file)
+
+
+def _split_rules(rules: RuleSet) -> tuple[RuleSet, RuleSet]:
+    per_report = tuple(r for r in rules.rules if r.quota is None and r.spacing is None)
+    whole = tuple(r for r in rules.rules if r.quota is not None or r.spacing is not None)
+    return (
+        dataclasses.replace(rules, rules=per_report, duplicates=None),
+        dataclasses.replace(rules, rules=whole),
+    )
+
+
+def _check_slice(
+    reports: Reports, zones: Zones, rules: RuleSet, permits: tuple[Permit, ...]
+) -> list[Verdict]:
+    return list(check(reports, zones, rules, permits=permits, threads=1).verdicts)
+
+
+def check_dask(
+    data: Any,
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    client: Any = None,
+    slice_size: int = DEFAULT_SLICE,
+    file: str = "<dask>",
+) -> Run:
+    """Check a Dask DataFrame or Bag of reports (or a :class:`Reports` table) on a Dask cluster.
+
+    ``client`` is a ``distributed.Client``; without one, Dask's default scheduler runs
+    the slices. The returned run equals ``check(reports, zones, rules, permits=permits)``.
+    """
+    dask = _dask()
+    reports = data if isinstance(data, Reports) else read_partitions(data, file=file)
+    per_report, whole = _split_rules(rules)
+    permits = tuple(permits)
+    bounds = [(s, min(s + slice_size, len(reports))) for s in range(0, len(reports), slice_size)]
+    if client is not None:
+        # zones and rules go to every worker once, not with every task
+        zones_f, rules_f, permits_f = client.scatter([zones, per_report, permits], broadcast=True)
+        futures = [
+            client.submit(_check_slice, reports.slice(a, b), zones_f, rules_f, permits_f) for a, b in bounds
+        ]
+        parts = client.gather(futures)
+    else:
+        tasks = [
+            dask.delayed(_check_slice)(reports.slice(a, b), zones, per_report, permits) for a, b in bounds
+        ]
+        parts = dask.compute(*tasks)
+    verdicts = [v for part in parts for v in part]
+    central = check(reports, zones, whole, permits=permits)
+    merged = [_merge(a, b, rules) for a, b in zip(verdicts, central.verdicts)]
+    status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
+    summary = _summary(merged, reports, rules, central.summary.attributes)
+    return Run(_Verdicts(merged, status, rules), summary, central.provenance, reports, rules, zones)
+
+
+def _merge(a: Verdict, b: Verdict, rules: RuleSet) -> Verdict:
+    if a.status is Status.INVALID:
+        return dataclasses.replace(a, group=b.group)
+    order = {r.id: k for k, r in enumerate(rules.rules)}
+    findings = tuple(sorted(a.findings + b.findings, key=lambda f: order.get(f.rule, len(order))))
+    return dataclasses.replace(a, status=_status(findings), findings=findings, group=b.group)
+
+
+def _status(findings: tuple[Finding, ...]) -> Status:
+    statuses = {f.status for f in findings}
+    for status in (Status.VIOLATION, Status.REVIEW, Status.EXEMPT):
+        if status in statuses:
+            return status
+    return Status.OK
+
+
+def _summary(verdicts: list[Verdict], reports: Reports, rules: RuleSet, attributes: int | None) -> Summary:
+    by_status = {s.value: 0 for s in STATUS_CODES}
+    by_rule = {r.id: {"violation": 0, "review": 0, "exempt": 0} for r in rules.active_rules}
+    by_party: dict[str, dict[str, int]] = {}
+    for i, v in enumerate(verdicts):
+        by_status[v.status.value] += 1
+        for f in v.findings:
+            by_rule[f.rule][f.status.value] += 1
+        label = reports.party[i] if reports.party[i] is not None else ""
+        row = by_party.setdefault(label, {"reports": 0, **{s.value: 0 for s in STATUS_CODES}})
+        row["reports"] += 1
+        row[v.status.value] += 1
+        if rules.duplicates is not None:
+            first = v.status is not Status.INVALID and v.group == v.report
+            row["attributes"] = row.get("attributes", 0) + int(first)
+    return Summary(len(verdicts), by_status, by_rule, dict(sorted(by_party.items())), attributes)
+
+
+class _Verdicts(Sequence[Verdict]):
+    """Merged verdicts in input order, with the status array and worst severity a Run needs."""
+
+    def __init__(self, verdicts: list[Verdict], status: np.ndarray, rules: RuleSet):
+        self._verdicts, self._status, self._rules = verdicts, status, rules
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._verdicts[i]
+
+    def __iter__(self) -> Iterator[Verdict]:
+        return iter(self._verdicts)
+
+    def worst_rank(self) -> int:
+        ranks = [f.severity.rank for v in self._verdicts for f in v.findings if f.status is Status.VIOLATION]
+        return max(ranks, default=-1)

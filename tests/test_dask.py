@@ -1,0 +1,71 @@
+"""The Dask runner gives the single-process verdicts, row for row, on a local 2-worker cluster."""
+
+from __future__ import annotations
+
+import pytest
+
+import atribut_rules as ar
+from atribut_rules import resources
+from atribut_rules.writers import run_summary_record, verdict_record
+
+dd = pytest.importorskip("dask.dataframe", reason="the dask extra is not installed")
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+pd = pytest.importorskip("pandas", reason="the dask extra is not installed")
+
+from atribut_rules.dask import check_dask, records_from_frame  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple:
+    folder = resources.example_dir()
+    frame = pd.read_csv(
+        folder / "laporan.csv", sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    zones = ar.load_zones(*sorted(folder.glob("*.geojson")))
+    permits = ar.load_permits(folder / "izin.csv")
+    return frame, zones, permits
+
+
+def _records(run: ar.Run) -> list[dict]:
+    return [verdict_record(v) for v in run.verdicts]
+
+
+@pytest.mark.parametrize("ruleset", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
+def test_local_cluster_matches_single_process_row_for_row(example: tuple, ruleset: str) -> None:
+    frame, zones, permits = example
+    rules = ar.load_rules(ruleset)
+    single = ar.check(
+        ar.Reports.from_records(records_from_frame(frame), file="<dask>"), zones, rules, permits=permits
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        with distributed.Client(cluster) as client:
+            ddf = dd.from_pandas(frame, npartitions=3)
+            run = check_dask(ddf, zones, rules, permits=permits, client=client, slice_size=70)
+    assert _records(run) == _records(single)
+    assert run.summary == single.summary
+    assert run_summary_record(run) == run_summary_record(single)
+    assert run.provenance == single.provenance
+    assert run.exit_code() == single.exit_code()
+
+
+def test_whole_list_rules_are_combined_across_slices() -> None:
+    # a quota of 2 per party whose reports land in different slices
+    rules = ar.load_rules(
+        {
+            "schema": "atribut-rules/1",
+            "ruleset": {"id": "t", "version": "1"},
+            "rules": [{"id": "Q", "quota": {"max": 2, "per": ["party"]}}],
+        }
+    )
+    records = [
+        {"id": f"R{i}", "lon": 106.12 + i * 0.001, "lat": -2.13, "party": "A", "date": f"2024-01-{i + 1:02d}"}
+        for i in range(5)
+    ]
+    bag = [records[:2], records[2:]]
+    run = check_dask(bag, ar.load_zones(), rules, slice_size=2)
+    assert [v.status.value for v in run.verdicts] == ["ok", "ok", "violation", "violation", "violation"]
+    assert _records(run) == _records(
+        ar.check(ar.Reports.from_records(records, file="<dask>"), ar.load_zones(), rules)
+    )
