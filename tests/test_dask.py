@@ -37,12 +37,14 @@ def test_local_cluster_matches_single_process_row_for_row(example: tuple, rulese
     single = ar.check(
         ar.Reports.from_records(records_from_frame(frame), file="<dask>"), zones, rules, permits=permits
     )
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        with distributed.Client(cluster) as client:
-            ddf = dd.from_pandas(frame, npartitions=3)
-            run = check_dask(ddf, zones, rules, permits=permits, client=client, slice_size=70)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        ddf = dd.from_pandas(frame, npartitions=3)
+        run = check_dask(ddf, zones, rules, permits=permits, client=client, slice_size=70)
     assert _records(run) == _records(single)
     assert run.summary == single.summary
     assert run_summary_record(run) == run_summary_record(single)
