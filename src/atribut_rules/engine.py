@@ -41,7 +41,7 @@ from .model import (
 )
 from .permits import Permit
 from .reports import Reports, parse_number
-from .ruleset import Rule, RuleSet
+from .ruleset import REPORT_PLACEHOLDERS, Rule, RuleSet
 from .zones import Zones
 
 ENGINE = "atribut-rules"
@@ -932,18 +932,7 @@ _PLACEHOLDER_NAMES = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 class _ReportValues(Mapping[str, Any]):
     """A report's fields (canonical and extra) as a mapping, read only when asked for."""
 
-    _FIELDS = (
-        "id",
-        "type",
-        "party",
-        "candidate",
-        "mounted_on",
-        "observed_at",
-        "width_m",
-        "height_m",
-        "area_m2",
-        "accuracy_m",
-    )
+    _FIELDS = REPORT_PLACEHOLDERS
 
     def __init__(self, reports: Reports, i: int):
         self._reports, self._i = reports, i

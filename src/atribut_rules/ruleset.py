@@ -55,7 +55,7 @@ CATEGORIES = (
 )
 """The zone category vocabulary; a rule set may add its own under ``categories``."""
 
-PLACEHOLDERS = (
+REPORT_PLACEHOLDERS = (
     "id",
     "type",
     "party",
@@ -66,6 +66,10 @@ PLACEHOLDERS = (
     "height_m",
     "area_m2",
     "accuracy_m",
+)
+"""Placeholders filled from the report itself (``area_m2`` is width x height)."""
+
+PLACEHOLDERS = REPORT_PLACEHOLDERS + (
     "distance_m",
     "threshold_m",
     "margin_m",
