@@ -313,14 +313,16 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
     )
     parts.append(
         f"<th>{_e(L('checked'))}</th><th>{_e(texts.status_label(lang, 'violation'))}</th>"
-        f"<th>{_e(texts.status_label(lang, 'review'))}</th><th>{_e(L('legal_basis'))}</th></tr></thead><tbody>"
+        f"<th>{_e(texts.status_label(lang, 'review'))}</th><th>{_e(texts.status_label(lang, 'exempt'))}</th>"
+        f"<th>{_e(L('legal_basis'))}</th></tr></thead><tbody>"
     )
     for rid, counts in summary["by_rule"].items():
         rule = rules.get(rid)
         parts.append(
             f"<tr><td>{_e(rid)}</td><td>{_e(text_in(rule.title, lang) if rule else '')}</td>"
             f'<td class="n">{counts["checked"]}</td><td class="n">{counts["violation"]}</td>'
-            f'<td class="n">{counts["review"]}</td><td><small>{_e(rule.legal_basis if rule else "")}</small></td></tr>'
+            f'<td class="n">{counts["review"]}</td><td class="n">{counts.get("exempt", 0)}</td>'
+            f"<td><small>{_e(rule.legal_basis if rule else '')}</small></td></tr>"
         )
     parts.append('</tbody></table></div><div class="grid"><section>')
     parts.append(_counts_table(L("party"), L("party"), summary["by_party"], lang, L("none_party")))
