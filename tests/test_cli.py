@@ -185,3 +185,17 @@ def test_version_via_python_m() -> None:
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"atribut-rules {ar.__version__}"
     assert proc.stderr == ""
+
+
+def test_a_required_zone_layer_that_is_missing_is_warned_about(tmp_path: Path) -> None:
+    reports = tmp_path / "r.csv"
+    reports.write_text("id;lat;lon;jenis\nA;-2,13;106,12;baliho\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", str(reports), "--rules", "builtin:pangkalpinang-2024", "-q"], out, err)
+    assert code == 1
+    assert "warning: APK-LOKASI-DITETAPKAN" in err.getvalue()
+    assert "'designated_site'" in err.getvalue() and "--zones designated_site=FILE" in err.getvalue()
+    # the national set requires no layer to be present: no warning, even with no zones at all
+    err = io.StringIO()
+    main(["check", str(reports), "-q"], io.StringIO(), err)
+    assert err.getvalue() == ""

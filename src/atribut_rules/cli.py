@@ -245,6 +245,22 @@ def _is_tty(stream: IO[str]) -> bool:
         return False
 
 
+def required_but_missing(rules: Any, zones: Any) -> dict[str, list[str]]:
+    """Zone categories that enabled rules require a report to be in (under ``not``), but
+    that no loaded zone has: with the layer missing, such a rule fails every report."""
+    from .conditions import Near, leaves
+
+    present = set(zones.category_counts())
+    missing: dict[str, list[str]] = {}
+    for rule in rules.active_rules:
+        negated = {
+            cond.zone for cond, positive in leaves(rule.when) if isinstance(cond, Near) and not positive
+        }
+        for category in sorted(negated - present):
+            missing.setdefault(category, []).append(rule.id)
+    return missing
+
+
 def _rule_limits(args: argparse.Namespace) -> Limits:
     """Rule-file limits from the command line, defaults for what is not given."""
     yaml_limits = YamlLimits()
@@ -281,6 +297,13 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         *_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones, relative_to=base
     )
     reports = read_reports(args.reports, encoding=args.encoding, relative_to=base, **_reader_limits(args))
+    if stderr is not None:
+        for category, rule_ids in sorted(required_but_missing(rules, zones).items()):
+            stderr.write(
+                f"atribut-rules: warning: {', '.join(rule_ids)} require(s) reports to be in a "
+                f"{category!r} zone, but no zone has that category, so every report they apply to "
+                f"breaks them; add the layer (--zones {category}=FILE)\n"
+            )
     permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
     progress = None
     if stderr is not None and not args.quiet and _is_tty(stderr):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,3 +215,16 @@ def walk(condition: Condition):
             yield from walk(item)
     elif isinstance(condition, Not):
         yield from walk(condition.item)
+
+
+def leaves(condition: Condition | None, positive: bool = True) -> Iterator[tuple[Condition, bool]]:
+    """Every leaf test in document order, with its polarity (False under an odd number of ``not``)."""
+    if condition is None:
+        return
+    if isinstance(condition, (All, AnyOf)):
+        for item in condition.items:
+            yield from leaves(item, positive)
+    elif isinstance(condition, Not):
+        yield from leaves(condition.item, not positive)
+    else:
+        yield condition, positive

@@ -24,7 +24,7 @@ import pyproj
 import shapely
 
 from . import i18n, wholelist
-from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, walk
+from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, leaves, walk
 from .geo import Area, plan_areas, project
 from .model import (
     Finding,
@@ -541,16 +541,16 @@ class _Evaluation:
 
     def _findings(self, rule: Rule, value: np.ndarray) -> _RuleResult:
         idx = np.nonzero(value)[0]
-        leaves = list(_leaves(rule.when)) + list(_leaves(rule.applies_to))
-        self.evidence_leaves[rule.id] = leaves
+        tests = list(leaves(rule.when)) + list(leaves(rule.applies_to))
+        self.evidence_leaves[rule.id] = tests
         chosen = np.full(len(idx), -1, dtype=np.int64)
-        if len(idx) and leaves:
+        if len(idx) and tests:
             v = value[idx]
             hits = np.stack(
                 [
                     ((self.leaf(c)[idx] if pos else TRUE - self.leaf(c)[idx]) >= v)
                     & (isinstance(c, (Near, During)))
-                    for c, pos in leaves
+                    for c, pos in tests
                 ]
             )
             chosen = np.where(hits.any(axis=0), hits.argmax(axis=0), -1)
@@ -904,18 +904,6 @@ def _factorise(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     seen: dict[Any, int] = {}
     codes = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
     return codes, list(seen)
-
-
-def _leaves(cond: Condition | None, positive: bool = True) -> Iterator[tuple[Condition, bool]]:
-    if cond is None:
-        return
-    if isinstance(cond, (All, AnyOf)):
-        for item in cond.items:
-            yield from _leaves(item, positive)
-    elif isinstance(cond, Not):
-        yield from _leaves(cond.item, not positive)
-    else:
-        yield cond, positive
 
 
 def _fmt(value: Any, lang: str) -> str | None:
