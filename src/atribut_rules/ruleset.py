@@ -665,13 +665,3 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         duplicates=duplicates,
         exemptions=exemptions,
     )
-
-
-def render_message(template: str, values: Mapping[str, Any]) -> str:
-    """Fill ``{name}`` placeholders from ``values``; unknown names become empty text."""
-
-    def sub(match: re.Match[str]) -> str:
-        value = values.get(match.group(1))
-        return "" if value is None else str(value)
-
-    return _PLACEHOLDER.sub(sub, template)

@@ -78,11 +78,10 @@ def load_yaml(
                 depth += 1
                 if depth > limits.max_depth:
                     mark = event.start_mark
-                    raise RuleSetError(
+                    raise _error_at(
+                        mark,
                         f"nested deeper than {limits.max_depth} levels",
-                        file=file,
-                        line=mark.line + 1,
-                        column=mark.column + 1,
+                        file,
                         hint="flatten the document, or raise the depth limit",
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -91,11 +90,10 @@ def load_yaml(
                 aliases += 1
                 if aliases > limits.max_aliases:
                     mark = event.start_mark
-                    raise RuleSetError(
+                    raise _error_at(
+                        mark,
                         f"more than {limits.max_aliases} YAML aliases",
-                        file=file,
-                        line=mark.line + 1,
-                        column=mark.column + 1,
+                        file,
                         hint="write the values out, or raise the alias limit",
                     )
         loader.dispose()
@@ -135,33 +133,21 @@ def _walk(
 ) -> None:
     count[0] += 1
     if count[0] > limits.max_nodes:
-        raise RuleSetError(
+        raise _error_at(
+            node.start_mark,
             f"expands to more than {limits.max_nodes} values (aliases repeated inside aliases?)",
-            file=file,
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
+            file,
         )
     if depth > limits.max_depth:
-        raise RuleSetError(
-            f"nested deeper than {limits.max_depth} levels",
-            file=file,
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
-        )
+        raise _error_at(node.start_mark, f"nested deeper than {limits.max_depth} levels", file)
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if id(node) in stack:
-        raise RuleSetError(
-            "a YAML alias refers to itself",
-            file=file,
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
-        )
+        raise _error_at(node.start_mark, "a YAML alias refers to itself", file)
     if isinstance(node, yaml.ScalarNode) and node.tag == _FLOAT and _NOT_FINITE.match(node.value):
-        raise RuleSetError(
+        raise _error_at(
+            node.start_mark,
             f"{node.value} is not a finite number",
-            file=file,
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
+            file,
             hint="rule files hold finite numbers only (no .nan or .inf)",
         )
     if isinstance(node, yaml.MappingNode):
@@ -171,11 +157,10 @@ def _walk(
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key is not None:
                 if (key_node.tag, key) in keys:
-                    raise RuleSetError(
+                    raise _error_at(
+                        key_node.start_mark,
                         f"duplicate key {key!r} in one mapping",
-                        file=file,
-                        line=key_node.start_mark.line + 1,
-                        column=key_node.start_mark.column + 1,
+                        file,
                         hint="YAML would keep only the last value; remove or rename one of them",
                     )
                 keys.add((key_node.tag, key))
@@ -193,3 +178,8 @@ def position(marks: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int | No
     while p not in marks and p:
         p = p[:-1]
     return marks.get(p, (None, None))
+
+
+def _error_at(mark: yaml.Mark, message: str, file: str, hint: str | None = None) -> RuleSetError:
+    """A rule-file error at a YAML mark (PyYAML counts lines and columns from 0)."""
+    return RuleSetError(message, file=file, line=mark.line + 1, column=mark.column + 1, hint=hint)
