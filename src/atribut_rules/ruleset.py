@@ -417,6 +417,12 @@ def _validate_schema(doc: dict, marks: dict, name: str) -> None:
     raise RuleSetError(f"{dotted}: {message}", file=name, line=line, column=col, rule=_rule_id(doc, path))
 
 
+def _located(marks: dict, path: tuple, name: str, message: str, **fields: Any) -> RuleSetError:
+    """A rule-file error at the line and column of the value at ``path``."""
+    line, column = position(marks, path)
+    return RuleSetError(message, file=name, line=line, column=column, **fields)
+
+
 def _refuse_non_finite(value: Any, marks: dict, name: str, path: tuple = ()) -> None:
     """NaN or infinity anywhere in a rule set (a threshold, a radius...) would make rules silently never fire."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -478,12 +484,11 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
     radius = dict(defaults.get("zone_radius_m") or {})
     for cat in radius:
         if cat not in categories:
-            line, col = position(marks, ("defaults", "zone_radius_m", cat))
-            raise RuleSetError(
+            raise _located(
+                marks,
+                ("defaults", "zone_radius_m", cat),
+                name,
                 f"unknown zone category {cat!r} in defaults.zone_radius_m",
-                file=name,
-                line=line,
-                column=col,
                 hint=f"known categories: {', '.join(sorted(categories))}",
             )
 
@@ -516,12 +521,11 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
             for item in r["quota"]["per"]:
                 if isinstance(item, dict):
                     if item["zone"] not in categories:
-                        ql, qc = position(marks, ("rules", i, "quota"))
-                        raise RuleSetError(
+                        raise _located(
+                            marks,
+                            ("rules", i, "quota"),
+                            name,
                             f"unknown zone category {item['zone']!r} in quota.per",
-                            file=name,
-                            line=ql,
-                            column=qc,
                             rule=rid,
                         )
                     per.append(("zone", item["zone"]))
@@ -542,34 +546,31 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                 raise RuleSetError(str(exc), file=name, line=cl, column=cc, rule=rid) from None
             for node in walk(cond):
                 if isinstance(node, Near) and node.zone not in categories:
-                    cl, cc = position(marks, ("rules", i, key))
-                    raise RuleSetError(
+                    raise _located(
+                        marks,
+                        ("rules", i, key),
+                        name,
                         f"unknown zone category {node.zone!r}",
-                        file=name,
-                        line=cl,
-                        column=cc,
                         rule=rid,
                         hint=f"known categories: {', '.join(sorted(categories))}; add new ones under 'categories'",
                     )
                 if isinstance(node, During) and node.period not in periods:
-                    cl, cc = position(marks, ("rules", i, key))
-                    raise RuleSetError(
+                    raise _located(
+                        marks,
+                        ("rules", i, key),
+                        name,
                         f"unknown period {node.period!r}",
-                        file=name,
-                        line=cl,
-                        column=cc,
                         rule=rid,
                         hint=f"periods defined: {', '.join(periods) or 'none'}",
                     )
                 if isinstance(node, FieldTest) and node.op in ("gt", "gte", "lt", "lte", "between"):
                     values = node.value if node.op == "between" else [node.value]
                     if any(isinstance(v, str) for v in values) and node.field != "observed_at":
-                        cl, cc = position(marks, ("rules", i, key))
-                        raise RuleSetError(
+                        raise _located(
+                            marks,
+                            ("rules", i, key),
+                            name,
                             f"{node.op} on {node.field!r} needs a number",
-                            file=name,
-                            line=cl,
-                            column=cc,
                             rule=rid,
                         )
             compiled[key] = cond
@@ -577,12 +578,11 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         if "area" in r:
             if "zone" in r["area"]:
                 if r["area"]["zone"] not in categories:
-                    al, ac = position(marks, ("rules", i, "area"))
-                    raise RuleSetError(
+                    raise _located(
+                        marks,
+                        ("rules", i, "area"),
+                        name,
                         f"unknown zone category {r['area']['zone']!r} in area",
-                        file=name,
-                        line=al,
-                        column=ac,
                         rule=rid,
                     )
                 area = Near(zone=r["area"]["zone"], within_m=0.0, inside=True)
@@ -599,12 +599,11 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         for lang, text in message.items():
             for placeholder in _PLACEHOLDER.findall(text):
                 if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", placeholder):
-                    ml, mc = position(marks, ("rules", i, "message"))
-                    raise RuleSetError(
+                    raise _located(
+                        marks,
+                        ("rules", i, "message"),
+                        name,
                         f"message ({lang}) placeholder {{{placeholder}}} is not a plain name",
-                        file=name,
-                        line=ml,
-                        column=mc,
                         rule=rid,
                         hint=f"use names such as {', '.join(PLACEHOLDERS[:8])}",
                     )
