@@ -296,43 +296,39 @@ def _text(value: Any, fold: bool = False) -> str | None:
     return s.casefold() if fold else s
 
 
-def build_reports(
-    rows: Iterable[tuple[int, Mapping[str, Any]]],
-    *,
-    file: str,
-    columns: Sequence[str] | None = None,
-    raw: list[Sequence[Any]] | None = None,
-    row_problems: Mapping[int, list[Problem]] | None = None,
-    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
-) -> Reports:
-    """Normalise raw rows ``(row_number, {column: value})`` into a :class:`Reports` table.
+class _TableBuilder:
+    """Accumulates normalised rows, one list per field; :meth:`finish` makes the table.
 
-    ``row_problems`` maps a position in ``rows`` to problems the reader already
-    found (a ragged row, a line that is not JSON); those rows are kept as invalid.
+    :meth:`add` is the reference normalisation of one raw row; the columnar fast
+    path of :func:`build_table` uses it for every row it cannot prove simple.
     """
-    ids: list[str] = []
-    lon: list[float] = []
-    lat: list[float] = []
-    acc: list[float] = []
-    width: list[float] = []
-    height: list[float] = []
-    typ: list[str | None] = []
-    party: list[str | None] = []
-    cand: list[str | None] = []
-    mount: list[str | None] = []
-    obs: list[str | None] = []
-    day: list[Any] = []
-    row_numbers: list[int] = []
-    extra: dict[str, list[Any]] = {}
-    problems: dict[int, list[Problem]] = {}
-    seen_ids: dict[str, int] = {}
-    row_problems = {} if row_problems is None else row_problems  # may fill while rows stream
 
-    names: dict[Any, str | None] = {}  # header -> canonical field, computed once per header
-    dates: dict[str, Any] = {}  # date text -> day (or None when unreadable), computed once per text
-    for index, (row_number, record) in enumerate(rows):
-        probs: list[Problem] = list(row_problems.get(index, ()))
+    def __init__(self, max_field_chars: int) -> None:
+        self.max_field_chars = max_field_chars
+        self.ids: list[str] = []
+        self.lon: list[float] = []
+        self.lat: list[float] = []
+        self.acc: list[float] = []
+        self.width: list[float] = []
+        self.height: list[float] = []
+        self.type: list[str | None] = []
+        self.party: list[str | None] = []
+        self.candidate: list[str | None] = []
+        self.mounted_on: list[str | None] = []
+        self.observed: list[str | None] = []
+        self.day: list[Any] = []
+        self.rows: list[int] = []
+        self.extra: dict[str, list[Any]] = {}
+        self.problems: dict[int, list[Problem]] = {}
+        self.id_slot: dict[int, int] = {}  # where a duplicate-id problem goes in a row's list
+        self.names: dict[Any, str | None] = {}  # header -> canonical field, computed once per header
+        self.dates: dict[str, Any] = {}  # date text -> day (or None when unreadable), once per text
+
+    def add(self, index: int, row_number: int, record: Mapping[str, Any], pre: Sequence[Problem]) -> None:
+        """Normalise one raw row (``pre``: problems its reader already found) and append it."""
+        probs: list[Problem] = list(pre)
         canon: dict[str, Any] = {}
+        names, extra = self.names, self.extra
         for key, value in record.items():
             try:
                 name = names[key]
@@ -340,9 +336,9 @@ def build_reports(
                 name = names[key] = canonical_field(key) if isinstance(key, str) else None
             except TypeError:  # an unhashable key cannot name a field
                 name = None
-            if isinstance(value, str) and len(value) > max_field_chars:
+            if isinstance(value, str) and len(value) > self.max_field_chars:
                 probs.append(
-                    _problem("too_long", name or key, None, found=len(value), expected=max_field_chars)
+                    _problem("too_long", name or key, None, found=len(value), expected=self.max_field_chars)
                 )
                 value = value[:0]
             if name is None:
@@ -354,14 +350,12 @@ def build_reports(
         for values in extra.values():
             if len(values) < index + 1:
                 values.append(None)
+        if probs:
+            self.id_slot[index] = len(probs)
 
         rid = _text(canon.get("id"))
         if rid is None:
             rid = f"row-{row_number}"
-        if rid in seen_ids:
-            probs.append(_problem("duplicate_id", "id", rid, first=seen_ids[rid]))
-        else:
-            seen_ids[rid] = row_number
 
         y_value, x_value = canon.get("lat"), canon.get("lon")
         coord_probs: list[Problem] = []
@@ -409,53 +403,289 @@ def build_reports(
         observed = _text(canon.get("observed_at"))
         d: Any = np.datetime64("NaT")
         if observed is not None:
-            if observed not in dates:
-                try:
-                    dates[observed] = np.datetime64(parse_date(observed), "D")
-                except ValueError:
-                    dates[observed] = None
-            d = dates[observed]
+            d = self.day_of(observed)
             if d is None:
                 d = np.datetime64("NaT")
                 probs.append(_problem("bad_date", "observed_at", observed))
-        ids.append(rid)
-        lon.append(x)
-        lat.append(y)
-        acc.append(nums[0])
-        width.append(nums[1])
-        height.append(nums[2])
-        typ.append(_text(canon.get("type"), fold=True))
-        party.append(_text(canon.get("party")))
-        cand.append(_text(canon.get("candidate")))
-        mount.append(_text(canon.get("mounted_on"), fold=True))
-        obs.append(observed)
-        day.append(d)
-        row_numbers.append(row_number)
+        self.ids.append(rid)
+        self.lon.append(x)
+        self.lat.append(y)
+        self.acc.append(nums[0])
+        self.width.append(nums[1])
+        self.height.append(nums[2])
+        self.type.append(_text(canon.get("type"), fold=True))
+        self.party.append(_text(canon.get("party")))
+        self.candidate.append(_text(canon.get("candidate")))
+        self.mounted_on.append(_text(canon.get("mounted_on"), fold=True))
+        self.observed.append(observed)
+        self.day.append(d)
+        self.rows.append(row_number)
         if probs:
-            problems[index] = probs
+            self.problems[index] = probs
 
-    def objects(values: list[Any]) -> np.ndarray:
-        arr = np.empty(len(values), dtype=object)
-        arr[:] = values
-        return arr
+    def day_of(self, observed: str) -> Any:
+        """The day of a (stripped) date text, or None when it is not a date; cached per text."""
+        try:
+            return self.dates[observed]
+        except KeyError:
+            pass
+        try:
+            day: Any = np.datetime64(parse_date(observed), "D")
+        except ValueError:
+            day = None
+        self.dates[observed] = day
+        return day
 
+    def finish(
+        self,
+        file: str,
+        columns: Sequence[str] | None,
+        raw: list[Sequence[Any]] | None,
+        seen_ids: dict[str, int] | None = None,
+    ) -> Reports:
+        """The table; later rows repeating an earlier id (also one in ``seen_ids``) become invalid."""
+        mark_duplicate_ids(self.ids, self.rows, self.problems, self.id_slot, seen_ids)
+        return Reports(
+            ids=self.ids,
+            lon=np.asarray(self.lon, dtype=float),
+            lat=np.asarray(self.lat, dtype=float),
+            accuracy_m=np.asarray(self.acc, dtype=float),
+            width_m=np.asarray(self.width, dtype=float),
+            height_m=np.asarray(self.height, dtype=float),
+            type=_objects(self.type),
+            party=_objects(self.party),
+            candidate=_objects(self.candidate),
+            mounted_on=_objects(self.mounted_on),
+            observed_at=self.observed,
+            observed_day=np.array(self.day, dtype="datetime64[D]")
+            if self.day
+            else np.array([], dtype="datetime64[D]"),
+            extra=self.extra,
+            rows=np.asarray(self.rows, dtype=np.int64),
+            file=file,
+            problems=dict(sorted(self.problems.items())),
+            columns=list(columns) if columns is not None else [],
+            raw=raw if raw is not None else [],
+        )
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+def mark_duplicate_ids(
+    ids: Sequence[str],
+    rows: Sequence[int],
+    problems: dict[int, list[Problem]],
+    slots: Mapping[int, int] | None = None,
+    seen_ids: dict[str, int] | None = None,
+) -> None:
+    """Give every row whose id an earlier row already has a ``duplicate_id`` problem.
+
+    The first row with an id keeps it. ``slots`` says where in a row's problem list the
+    problem goes (after the reader's own problems; default first). ``seen_ids`` maps ids
+    of earlier chunks of the same list to their rows, and is updated.
+    """
+    seen: dict[str, int] = {} if seen_ids is None else seen_ids
+    if len(set(ids)) == len(ids) and not (seen and not seen.keys().isdisjoint(ids)):
+        seen.update(zip(ids, map(int, rows)))
+        return
+    slots = slots or {}
+    for index, rid in enumerate(ids):
+        first = seen.get(rid)
+        if first is None:
+            seen[rid] = int(rows[index])
+            continue
+        problems.setdefault(index, []).insert(
+            slots.get(index, 0), _problem("duplicate_id", "id", rid, first=first)
+        )
+
+
+def build_reports(
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    file: str,
+    columns: Sequence[str] | None = None,
+    raw: list[Sequence[Any]] | None = None,
+    row_problems: Mapping[int, list[Problem]] | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+) -> Reports:
+    """Normalise raw rows ``(row_number, {column: value})`` into a :class:`Reports` table.
+
+    ``row_problems`` maps a position in ``rows`` to problems the reader already
+    found (a ragged row, a line that is not JSON); those rows are kept as invalid.
+    """
+    builder = _TableBuilder(max_field_chars)
+    row_problems = {} if row_problems is None else row_problems  # may fill while rows stream
+    for index, (row_number, record) in enumerate(rows):
+        builder.add(index, row_number, record, row_problems.get(index, ()))
+    return builder.finish(file, columns, raw)
+
+
+def build_table(
+    header: Sequence[str],
+    records: Sequence[Sequence[str]],
+    row_numbers: Sequence[int],
+    *,
+    file: str,
+    row_problems: Mapping[int, list[Problem]] | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    seen_ids: dict[str, int] | None = None,
+    keep_raw: bool = True,
+) -> Reports:
+    """Normalise text records (one list of cells per row, as a CSV reader gives) column by column.
+
+    The same table :func:`build_reports` makes from ``zip(header, record)`` mappings, but
+    each column is parsed once per distinct text, and only rows that are not plainly
+    valid (ragged, over-long, unreadable or out-of-range values, bad dates) go through the
+    per-row normalisation. ``seen_ids`` carries ids over from earlier chunks of one list.
+    """
+    row_problems = {} if row_problems is None else row_problems
+    n, width = len(records), len(header)
+    names = [canonical_field(h) for h in header]
+    named = [name for name in names if name is not None]
+    if len(set(header)) != width or len(set(named)) != len(named) or n == 0:  # repeated column names: a mapping keeps the last one
+        rows_iter = ((row_numbers[i], dict(zip(header, records[i]))) for i in range(n))
+        builder = _TableBuilder(max_field_chars)
+        for index, (row_number, record) in enumerate(rows_iter):
+            builder.add(index, row_number, record, row_problems.get(index, ()))
+        return builder.finish(file, header, list(records) if keep_raw else None, seen_ids)
+
+    slow = np.zeros(n, dtype=bool)
+    filler = [""] * width
+    regular = records
+    if row_problems:
+        slow[list(row_problems)] = True
+        regular = [filler if len(r) != width else r for r in records]
+    columns = list(zip(*regular)) if n else [()] * width
+    for col in columns:
+        if max(map(len, col)) > max_field_chars:
+            slow |= np.fromiter(map(len, col), dtype=np.int64, count=n) > max_field_chars
+    field_column = {name: columns[k] for k, name in enumerate(names) if name is not None}
+    none_column = (None,) * n
+
+    def col(name: str) -> Sequence[Any]:
+        return field_column.get(name, none_column)
+
+    ids = [s.strip() if s is not None else None for s in col("id")] if "id" in field_column else [None] * n
+    ids = [rid if rid else f"row-{row_numbers[i]}" for i, rid in enumerate(ids)]
+    lat, bad_lat = _coordinates(col("lat"))
+    lon, bad_lon = _coordinates(col("lon"))
+    slow |= bad_lat | bad_lon | ~(np.abs(lat) <= 90) | ~(np.abs(lon) <= 180)
+    numbers = {}
+    for name in ("accuracy_m", "width_m", "height_m"):
+        values, bad = _measures(col(name))
+        numbers[name] = values
+        slow |= bad
+    texts = {name: _texts(col(name), fold=name in ("type", "mounted_on")) for name in _TEXT_FIELDS}
+    builder = _TableBuilder(max_field_chars)
+    observed, days = [None] * n, np.full(n, _NAT, dtype="datetime64[D]")
+    if "observed_at" in field_column:
+        observed = _texts(col("observed_at"), fold=False)
+        distinct = {t: builder.day_of(t) for t in set(observed) if t is not None}
+        bad_days = {t for t, d in distinct.items() if d is None}
+        if bad_days:
+            slow |= np.fromiter((t in bad_days for t in observed), dtype=bool, count=n)
+        if distinct:
+            keys = list(distinct)
+            lookup = {t: k for k, t in enumerate(keys)}
+            table = np.array(
+                [distinct[t] if distinct[t] is not None else _NAT for t in keys], dtype="datetime64[D]"
+            )
+            codes = np.fromiter((lookup.get(t, -1) for t in observed), dtype=np.int64, count=n)
+            days = np.where(codes >= 0, table[np.maximum(codes, 0)], _NAT)
+    reached = max(map(len, records)) if row_problems else width  # columns some row has a cell in
+    extra = {h: list(columns[k]) for k, h in enumerate(header) if names[k] is None and k < reached}
+
+    problems: dict[int, list[Problem]] = {}
+    id_slot: dict[int, int] = {}
+    slow_rows = np.nonzero(slow)[0]
+    if len(slow_rows):
+        builder.extra = {h: [] for h in extra}
+        for k, i in enumerate(slow_rows.tolist()):
+            record = records[i]
+            builder.add(k, row_numbers[i], dict(zip(header, record)), row_problems.get(i, ()))
+            ids[i], lon[i], lat[i] = builder.ids[k], builder.lon[k], builder.lat[k]
+            numbers["accuracy_m"][i], numbers["width_m"][i] = builder.acc[k], builder.width[k]
+            numbers["height_m"][i] = builder.height[k]
+            texts["type"][i], texts["party"][i] = builder.type[k], builder.party[k]
+            texts["candidate"][i], texts["mounted_on"][i] = builder.candidate[k], builder.mounted_on[k]
+            observed[i], days[i] = builder.observed[k], np.datetime64(builder.day[k], "D")
+            for h, values in builder.extra.items():
+                extra[h][i] = values[k]
+            if k in builder.problems:
+                problems[i] = builder.problems[k]
+            if k in builder.id_slot:
+                id_slot[i] = builder.id_slot[k]
+    rows = np.asarray(row_numbers, dtype=np.int64)
+    mark_duplicate_ids(ids, rows, problems, id_slot, seen_ids)
     return Reports(
         ids=ids,
-        lon=np.asarray(lon, dtype=float),
-        lat=np.asarray(lat, dtype=float),
-        accuracy_m=np.asarray(acc, dtype=float),
-        width_m=np.asarray(width, dtype=float),
-        height_m=np.asarray(height, dtype=float),
-        type=objects(typ),
-        party=objects(party),
-        candidate=objects(cand),
-        mounted_on=objects(mount),
-        observed_at=obs,
-        observed_day=np.array(day, dtype="datetime64[D]") if day else np.array([], dtype="datetime64[D]"),
+        lon=lon,
+        lat=lat,
+        accuracy_m=numbers["accuracy_m"],
+        width_m=numbers["width_m"],
+        height_m=numbers["height_m"],
+        type=_objects(texts["type"]),
+        party=_objects(texts["party"]),
+        candidate=_objects(texts["candidate"]),
+        mounted_on=_objects(texts["mounted_on"]),
+        observed_at=observed,
+        observed_day=days,
         extra=extra,
-        rows=np.asarray(row_numbers, dtype=np.int64),
+        rows=rows,
         file=file,
-        problems=problems,
-        columns=list(columns) if columns is not None else [],
-        raw=raw if raw is not None else [],
+        problems=dict(sorted(problems.items())),
+        columns=list(header),
+        raw=list(records) if keep_raw else [],
     )
+
+
+_NAT = np.datetime64("NaT", "D")
+_TEXT_FIELDS = ("type", "party", "candidate", "mounted_on")
+
+
+def _texts(column: Sequence[Any], fold: bool) -> list[str | None]:
+    """``_text`` of every cell, computed once per distinct cell (equal texts share one object)."""
+    distinct = {s: _text(s, fold) for s in set(column)}
+    return [distinct[s] for s in column]
+
+
+def _plain_float(text: str) -> float:
+    """``text`` as a finite float when ``_number``'s fast path accepts it, else NaN."""
+    if "_" in text:
+        return math.nan
+    if "," in text and "." not in text and text.count(",") == 1:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def _coordinates(column: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """A coordinate column as floats, and which cells need the per-row path (blank ones too)."""
+    if column and column[0] is None:
+        return np.full(len(column), np.nan), np.ones(len(column), dtype=bool)
+    values = np.fromiter(map(_plain_float, column), dtype=float, count=len(column))
+    return values, np.isnan(values)
+
+
+def _measures(column: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """A measure column (blank allowed: NaN) as floats, and which cells need the per-row path."""
+    n = len(column)
+    if not n or column[0] is None:
+        return np.full(n, np.nan), np.zeros(n, dtype=bool)
+    distinct: dict[Any, tuple[float, bool]] = {}
+    for s in set(column):
+        if not s.strip():
+            distinct[s] = (math.nan, False)
+        else:
+            v = _plain_float(s)
+            distinct[s] = (v, math.isnan(v) or v < 0)
+    values = np.fromiter((distinct[s][0] for s in column), dtype=float, count=n)
+    bad = np.fromiter((distinct[s][1] for s in column), dtype=bool, count=n)
+    return values, bad

@@ -8,7 +8,7 @@ import io
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports, canonical_field
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_table, canonical_field
 from ._text import decode
 
 
@@ -64,48 +64,34 @@ def read_csv(
     csv.field_size_limit(max(len(text) + 1, old_limit))
     header: list[str] = []
     raw: list[list[str]] = []
+    row_numbers: list[int] = []
     row_problems: dict[int, list[Problem]] = {}
     tail: dict[str, object] = {"lines": [], "start": 1}
-
-    def records():
-        """Yield (line, {column: cell}) one record at a time, so no list of row dicts is kept."""
-        start = 1
-        count = 0
-        try:
-            for record in reader:
-                tail["lines"], lines.current, tail["start"] = lines.current, [], start
-                if not record or not "".join(record).strip():
-                    start = reader.line_num + 1
-                    continue
-                if not header:
-                    header.extend(cell.strip() for cell in record)
-                    _check_header(header, file, start)
-                    start = reader.line_num + 1
-                    continue
-                if len(record) != len(header):
-                    msg = i18n.render("ragged", found=len(record), expected=len(header))
-                    row_problems[count] = [Problem("ragged", None, None, msg)]
-                raw.append(record)
-                yield start, dict(zip(header, record))
-                count += 1
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise InputError(
-                f"broken CSV: {exc}",
-                file=file,
-                line=reader.line_num,
-                hint="check the quotes in this line",
-            ) from None
-
+    start = 1
     try:
-        reports = build_reports(
-            records(),
+        for record in reader:
+            tail["lines"], lines.current, tail["start"] = lines.current, [], start
+            if not record or not "".join(record).strip():
+                start = reader.line_num + 1
+                continue
+            if not header:
+                header.extend(cell.strip() for cell in record)
+                _check_header(header, file, start)
+                start = reader.line_num + 1
+                continue
+            if len(record) != len(header):
+                msg = i18n.render("ragged", found=len(record), expected=len(header))
+                row_problems[len(raw)] = [Problem("ragged", None, None, msg)]
+            raw.append(record)
+            row_numbers.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(
+            f"broken CSV: {exc}",
             file=file,
-            columns=header,
-            raw=raw,
-            row_problems=row_problems,
-            max_field_chars=max_field_chars,
-        )
+            line=reader.line_num,
+            hint="check the quotes in this line",
+        ) from None
     finally:
         csv.field_size_limit(old_limit)
     if not header:
@@ -118,8 +104,9 @@ def read_csv(
             line=tail["start"],  # type: ignore[arg-type]
             hint='close the quote, or double a quote inside a quoted field ("")',
         )
-    reports.columns = list(header)
-    return reports
+    return build_table(
+        header, raw, row_numbers, file=file, row_problems=row_problems, max_field_chars=max_field_chars
+    )
 
 
 class _Lines:

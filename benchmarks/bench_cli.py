@@ -1,0 +1,186 @@
+"""Benchmark the command line end to end: a big field list in CSV to JSON verdicts.
+
+The list is the bundled Pangkalpinang example (260 rows with a realistic mix of
+verdicts) repeated to the wanted length: every copy gets a new id and its
+coordinates moved by a few metres (fixed seed), so the verdict mix stays that
+of the example. The CLI checks it against the example's zone layers and
+permits with the bundled national rule set and writes JSON, in a subprocess of
+its own, so its wall time and peak memory (RSS) are its own.
+
+In the same process the *I/O floor* runs: Python's ``csv`` module reads the
+same file and ``json.dumps`` writes every row back as one JSON object -- what
+merely touching every row costs in Python. The ratio CLI / floor says what
+checking adds on top. Usage::
+
+    python benchmarks/bench_cli.py                      # 100k and 1M rows
+    python benchmarks/bench_cli.py --rows 1000000,10000000 --format jsonl
+    python benchmarks/bench_cli.py --rows 200000 --profile 30
+
+Files go to ``--workdir`` (default: a temporary folder); a 10M-row CSV is about
+1 GB and its JSON about 8 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import json
+import os
+import platform
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from atribut_rules import resources
+
+SEED = 7
+JITTER_M = 5.0
+METRES_PER_DEGREE = 111_320.0
+
+
+def make_csv(path: Path, n_rows: int, seed: int = SEED) -> None:
+    """Write ``n_rows`` rows: the example list repeated, new ids, coordinates moved a few metres."""
+    example = resources.example_dir() / "laporan.csv"
+    with open(example, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    header, body = rows[0][:-1], [r[:-1] for r in rows[1:]]  # without the test-only `expect` column
+    col = {name: k for k, name in enumerate(header)}
+    rng = np.random.default_rng(seed)
+    base_lat = [_number(r[col["lintang"]]) for r in body]
+    base_lon = [_number(r[col["bujur"]]) for r in body]
+    block = 100_000
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\n")
+        writer.writerow(header)
+        for start in range(0, n_rows, block):
+            stop = min(start + block, n_rows)
+            dy = rng.normal(0, JITTER_M / METRES_PER_DEGREE, stop - start)
+            dx = rng.normal(0, JITTER_M / METRES_PER_DEGREE, stop - start)
+            lines = []
+            for k in range(start, stop):
+                j = k % len(body)
+                row = list(body[j])
+                row[col["no"]] = f"R-{k + 1:08d}"
+                if base_lat[j] is not None and base_lon[j] is not None:  # invalid rows stay as they are
+                    row[col["lintang"]] = f"{base_lat[j] + dy[k - start]:.7f}".replace(".", ",")
+                    row[col["bujur"]] = f"{base_lon[j] + dx[k - start]:.7f}".replace(".", ",")
+                lines.append(row)
+            writer.writerows(lines)
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return value if -180 <= value <= 180 else None
+
+
+def cli_command(reports: Path, fmt: str) -> list[str]:
+    folder = resources.example_dir()
+    zones = [str(p) for p in sorted(folder.glob("*.geojson"))]
+    command = [sys.executable, "-m", "atribut_rules", "check", str(reports), "--format", fmt, "-q"]
+    for z in zones:
+        command += ["--zones", z]
+    return command + ["--permits", str(folder / "izin.csv")]
+
+
+def run_cli(reports: Path, out: Path, fmt: str) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MiB, exit code) of one CLI run writing to ``out``."""
+    start = time.perf_counter()
+    with open(out, "wb") as sink:
+        proc = subprocess.Popen(cli_command(reports, fmt), stdout=sink, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"CLI failed with exit code {code}:\n{err}")
+    return wall, usage.ru_maxrss / 1024, code
+
+
+def io_floor(reports: Path, out: Path) -> float:
+    """Read every row with ``csv`` and write it back as one JSON object per line."""
+    start = time.perf_counter()
+    with open(reports, encoding="utf-8", newline="") as f, open(out, "w", encoding="utf-8") as sink:
+        reader = csv.reader(f, delimiter=";")
+        header = next(reader)
+        for row in reader:
+            sink.write(json.dumps(dict(zip(header, row)), ensure_ascii=False))
+            sink.write("\n")
+    return time.perf_counter() - start
+
+
+def check_output(out: Path, fmt: str, n_rows: int) -> dict[str, int]:
+    """Verdict counts by status, after checking that the output has one verdict per row in order."""
+    counts: dict[str, int] = {}
+    expected = 1
+    if fmt == "json":
+        with open(out, encoding="utf-8") as f:
+            verdicts = json.load(f)["verdicts"]
+    else:
+        verdicts = (json.loads(line) for line in open(out, encoding="utf-8"))
+    for v in verdicts:
+        if v["report"] != f"R-{expected:08d}":
+            raise SystemExit(f"verdict {expected} is for {v['report']!r}: rows lost or out of order")
+        counts[v["status"]] = counts.get(v["status"], 0) + 1
+        expected += 1
+    if expected - 1 != n_rows:
+        raise SystemExit(f"{expected - 1} verdicts for {n_rows} rows")
+    return counts
+
+
+def profile_cli(reports: Path, out: Path, fmt: str, top: int) -> None:
+    from atribut_rules import cli
+
+    profiler = cProfile.Profile()
+    with open(out, "w", encoding="utf-8") as sink:
+        profiler.enable()
+        cli.main(cli_command(reports, fmt)[3:], stdout=sink, stderr=io.StringIO())
+        profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", default="100000,1000000", help="comma-separated list lengths")
+    parser.add_argument("--format", default="json", choices=["json", "jsonl"])
+    parser.add_argument("--workdir", help="where the CSV and JSON files go (kept)")
+    parser.add_argument("--profile", type=int, metavar="N", help="profile the CLI in-process; print top N")
+    parser.add_argument("--no-verify", action="store_true", help="skip reading the output back")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.rows.split(",")]
+    tmp = None if args.workdir else tempfile.TemporaryDirectory(prefix="bench_cli_")
+    work = Path(args.workdir or tmp.name)  # type: ignore[union-attr]
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"# {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print("| rows | CLI s | peak RSS MiB | I/O floor s | CLI / floor | rows/s | verdicts |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for n in sizes:
+        reports = work / f"reports_{n}.csv"
+        if not reports.exists():
+            make_csv(reports, n)
+        out = work / f"verdicts_{n}.{args.format}"
+        if args.profile:
+            profile_cli(reports, out, args.format, args.profile)
+            continue
+        wall, rss, _ = run_cli(reports, out, args.format)
+        counts = {} if args.no_verify else check_output(out, args.format, n)
+        floor = io_floor(reports, work / f"floor_{n}.jsonl")
+        mix = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        print(f"| {n:,} | {wall:.1f} | {rss:.0f} | {floor:.1f} | {wall / floor:.2f} | {n / wall:,.0f} | {mix} |")
+        sys.stdout.flush()
+    if tmp is not None:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

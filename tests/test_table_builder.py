@@ -1,0 +1,80 @@
+"""The columnar CSV path (build_table) gives exactly the table the per-row reference (build_reports) gives."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from atribut_rules.reports import Reports, build_reports, build_table
+
+HEADER = ["no", "lintang", "bujur", "akurasi_m", "jenis", "lebar_m", "tinggi_m", "partai", "tanggal", "catatan"]
+
+_numbers = st.sampled_from(
+    ["-2,1291", "-2.1291", "106,1133", "106.1133", "", " ", "1_000", "1.234,5", "nan", "inf", "-3", "0",
+     "2,5", "7", "abc", "106°", "200", "-95", "1e2", " 4 ", "\u22125", "1,2,3"]
+)
+_texts = st.sampled_from(["", " ", "Baliho", " spanduk ", "Partai A", "partai a", "x" * 30, "é"])
+_dates = st.sampled_from(["", "2024-01-05", "05/01/2024", "2024-13-01", "kemarin", " 2024-02-10 ",
+                          "2024-01-05T10:00:00+07:00"])
+_ids = st.sampled_from(["", "R-1", "R-2", "R-3", " R-1 ", "R-4"])
+
+
+@st.composite
+def records(draw):
+    n = draw(st.integers(0, 12))
+    rows = []
+    for _ in range(n):
+        row = [draw(_ids), draw(_numbers), draw(_numbers), draw(_numbers), draw(_texts), draw(_numbers),
+               draw(_numbers), draw(_texts), draw(_dates), draw(_texts)]
+        cut = draw(st.sampled_from([None, None, None, None, 3, 11]))
+        if cut == 3:
+            row = row[:3]
+        elif cut == 11:
+            row = row + ["extra"]
+        rows.append(row)
+    return rows
+
+
+def _same(a: Reports, b: Reports) -> None:
+    assert a.ids == b.ids
+    for name in ("lon", "lat", "accuracy_m", "width_m", "height_m"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    for name in ("type", "party", "candidate", "mounted_on"):
+        assert list(getattr(a, name)) == list(getattr(b, name)), name
+    assert a.observed_at == b.observed_at
+    np.testing.assert_array_equal(a.observed_day, b.observed_day)
+    np.testing.assert_array_equal(a.rows, b.rows)
+    assert a.extra == b.extra
+    assert a.problems == b.problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), st.sampled_from([10_000, 5]))
+def test_columnar_table_equals_row_by_row(rows, max_chars) -> None:
+    from atribut_rules import i18n
+    from atribut_rules.model import Problem
+
+    numbers = [2 * k + 2 for k in range(len(rows))]
+    pre = {}
+    for k, r in enumerate(rows):
+        if len(r) != len(HEADER):
+            pre[k] = [Problem("ragged", None, None, i18n.render("ragged", found=len(r), expected=len(HEADER)))]
+    reference = build_reports(
+        [(numbers[k], dict(zip(HEADER, r))) for k, r in enumerate(rows)],
+        file="f.csv",
+        row_problems=pre,
+        max_field_chars=max_chars,
+    )
+    fast = build_table(HEADER, rows, numbers, file="f.csv", row_problems=pre, max_field_chars=max_chars)
+    _same(fast, reference)
+
+
+def test_ids_repeated_across_chunks_are_found_with_the_first_row() -> None:
+    seen: dict[str, int] = {}
+    row = ["R-1", "-2,1", "106,1", "", "baliho", "", "", "Partai A", "2024-01-05", ""]
+    build_table(HEADER, [row], [2], file="f.csv", seen_ids=seen)
+    second = build_table(HEADER, [row, [*row[:0], "R-2", *row[1:]]], [3, 4], file="f.csv", seen_ids=seen)
+    assert [p.code for p in second.problems[0]] == ["duplicate_id"]
+    assert "2" in second.problems[0][0].message["en"]
+    assert 1 not in second.problems
