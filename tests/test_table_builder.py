@@ -6,17 +6,51 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atribut_rules.reports import Reports, build_reports, build_table
+from atribut_rules.reports import Reports, SeenIds, build_reports, build_table
 
-HEADER = ["no", "lintang", "bujur", "akurasi_m", "jenis", "lebar_m", "tinggi_m", "partai", "tanggal", "catatan"]
+HEADER = [
+    "no",
+    "lintang",
+    "bujur",
+    "akurasi_m",
+    "jenis",
+    "lebar_m",
+    "tinggi_m",
+    "partai",
+    "tanggal",
+    "catatan",
+]
 
 _numbers = st.sampled_from(
-    ["-2,1291", "-2.1291", "106,1133", "106.1133", "", " ", "1_000", "1.234,5", "nan", "inf", "-3", "0",
-     "2,5", "7", "abc", "106°", "200", "-95", "1e2", " 4 ", "\u22125", "1,2,3"]
+    [
+        "-2,1291",
+        "-2.1291",
+        "106,1133",
+        "106.1133",
+        "",
+        " ",
+        "1_000",
+        "1.234,5",
+        "nan",
+        "inf",
+        "-3",
+        "0",
+        "2,5",
+        "7",
+        "abc",
+        "106°",
+        "200",
+        "-95",
+        "1e2",
+        " 4 ",
+        "\u22125",
+        "1,2,3",
+    ]
 )
 _texts = st.sampled_from(["", " ", "Baliho", " spanduk ", "Partai A", "partai a", "x" * 30, "é"])
-_dates = st.sampled_from(["", "2024-01-05", "05/01/2024", "2024-13-01", "kemarin", " 2024-02-10 ",
-                          "2024-01-05T10:00:00+07:00"])
+_dates = st.sampled_from(
+    ["", "2024-01-05", "05/01/2024", "2024-13-01", "kemarin", " 2024-02-10 ", "2024-01-05T10:00:00+07:00"]
+)
 _ids = st.sampled_from(["", "R-1", "R-2", "R-3", " R-1 ", "R-4"])
 
 
@@ -25,8 +59,18 @@ def records(draw):
     n = draw(st.integers(0, 12))
     rows = []
     for _ in range(n):
-        row = [draw(_ids), draw(_numbers), draw(_numbers), draw(_numbers), draw(_texts), draw(_numbers),
-               draw(_numbers), draw(_texts), draw(_dates), draw(_texts)]
+        row = [
+            draw(_ids),
+            draw(_numbers),
+            draw(_numbers),
+            draw(_numbers),
+            draw(_texts),
+            draw(_numbers),
+            draw(_numbers),
+            draw(_texts),
+            draw(_dates),
+            draw(_texts),
+        ]
         cut = draw(st.sampled_from([None, None, None, None, 3, 11]))
         if cut == 3:
             row = row[:3]
@@ -59,7 +103,9 @@ def test_columnar_table_equals_row_by_row(rows, max_chars) -> None:
     pre = {}
     for k, r in enumerate(rows):
         if len(r) != len(HEADER):
-            pre[k] = [Problem("ragged", None, None, i18n.render("ragged", found=len(r), expected=len(HEADER)))]
+            pre[k] = [
+                Problem("ragged", None, None, i18n.render("ragged", found=len(r), expected=len(HEADER)))
+            ]
     reference = build_reports(
         [(numbers[k], dict(zip(HEADER, r))) for k, r in enumerate(rows)],
         file="f.csv",
@@ -71,7 +117,7 @@ def test_columnar_table_equals_row_by_row(rows, max_chars) -> None:
 
 
 def test_ids_repeated_across_chunks_are_found_with_the_first_row() -> None:
-    seen: dict[str, int] = {}
+    seen = SeenIds()
     row = ["R-1", "-2,1", "106,1", "", "baliho", "", "", "Partai A", "2024-01-05", ""]
     build_table(HEADER, [row], [2], file="f.csv", seen_ids=seen)
     second = build_table(HEADER, [row, [*row[:0], "R-2", *row[1:]]], [3, 4], file="f.csv", seen_ids=seen)

@@ -11,6 +11,7 @@ verdict: nothing is dropped.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -441,7 +442,7 @@ class _TableBuilder:
         file: str,
         columns: Sequence[str] | None,
         raw: list[Sequence[Any]] | None,
-        seen_ids: dict[str, int] | None = None,
+        seen_ids: SeenIds | None = None,
     ) -> Reports:
         """The table; later rows repeating an earlier id (also one in ``seen_ids``) become invalid."""
         mark_duplicate_ids(self.ids, self.rows, self.problems, self.id_slot, seen_ids)
@@ -480,27 +481,87 @@ def mark_duplicate_ids(
     rows: Sequence[int],
     problems: dict[int, list[Problem]],
     slots: Mapping[int, int] | None = None,
-    seen_ids: dict[str, int] | None = None,
+    seen_ids: SeenIds | None = None,
 ) -> None:
     """Give every row whose id an earlier row already has a ``duplicate_id`` problem.
 
     The first row with an id keeps it. ``slots`` says where in a row's problem list the
-    problem goes (after the reader's own problems; default first). ``seen_ids`` maps ids
-    of earlier chunks of the same list to their rows, and is updated.
+    problem goes (after the reader's own problems; default first). ``seen_ids`` holds the
+    ids of earlier chunks of the same list, and learns this chunk's.
     """
-    seen: dict[str, int] = {} if seen_ids is None else seen_ids
-    if len(set(ids)) == len(ids) and not (seen and not seen.keys().isdisjoint(ids)):
-        seen.update(zip(ids, map(int, rows)))
+    earlier = seen_ids.first_rows(ids) if seen_ids is not None else {}
+    if not earlier and len(set(ids)) == len(ids):
+        if seen_ids is not None:
+            seen_ids.add(ids, rows)
         return
     slots = slots or {}
+    seen: dict[str, int] = {}
+    firsts: list[int] = []
     for index, rid in enumerate(ids):
-        first = seen.get(rid)
+        first = earlier.get(index)
+        if first is None:
+            first = seen.get(rid)
         if first is None:
             seen[rid] = int(rows[index])
+            firsts.append(index)
             continue
         problems.setdefault(index, []).insert(
             slots.get(index, 0), _problem("duplicate_id", "id", rid, first=first)
         )
+    if seen_ids is not None:
+        seen_ids.add([ids[i] for i in firsts], [rows[i] for i in firsts])
+
+
+class SeenIds:
+    """The ids of the chunks read so far, for finding an id repeated across chunks.
+
+    Each id is kept as its 16-byte BLAKE2b digest with the row it was first seen on
+    (24 bytes per report instead of the id text), in sorted runs that merge as they
+    grow. Two different ids share a digest with a probability below 1e-24 for ten
+    million ids.
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+
+    @staticmethod
+    def _digests(ids: Sequence[str]) -> np.ndarray:
+        blake = hashlib.blake2b
+        return np.array(
+            [blake(s.encode("utf-8", "surrogatepass"), digest_size=16).digest() for s in ids], dtype="S16"
+        )
+
+    def first_rows(self, ids: Sequence[str]) -> dict[int, int]:
+        """``{index: first row}`` for the ids that an earlier chunk already had."""
+        if not self._runs or not len(ids):
+            return {}
+        digests = self._digests(ids)
+        found: dict[int, int] = {}
+        for keys, rows in self._runs:
+            at = np.searchsorted(keys, digests)
+            at[at == len(keys)] = 0
+            hit = np.nonzero(keys[at] == digests)[0]
+            for i in hit.tolist():
+                found.setdefault(i, int(rows[at[i]]))
+        return found
+
+    def add(self, ids: Sequence[str], rows: Sequence[int]) -> None:
+        """Remember ``ids`` (distinct, and new) with their rows."""
+        if not len(ids):
+            return
+        digests = self._digests(ids)
+        order = np.argsort(digests, kind="stable")
+        self._runs.append((digests[order], np.asarray(rows, dtype=np.int64)[order]))
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            (k1, r1), (k2, r2) = self._runs.pop(), self._runs.pop()
+            keys, rows_ = np.concatenate([k2, k1]), np.concatenate([r2, r1])
+            order = np.argsort(keys, kind="stable")
+            self._runs.append((keys[order], rows_[order]))
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held, in bytes."""
+        return sum(k.nbytes + r.nbytes for k, r in self._runs)
 
 
 def build_reports(
@@ -532,7 +593,7 @@ def build_table(
     file: str,
     row_problems: Mapping[int, list[Problem]] | None = None,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
-    seen_ids: dict[str, int] | None = None,
+    seen_ids: SeenIds | None = None,
     keep_raw: bool = True,
 ) -> Reports:
     """Normalise text records (one list of cells per row, as a CSV reader gives) column by column.
@@ -546,7 +607,9 @@ def build_table(
     n, width = len(records), len(header)
     names = [canonical_field(h) for h in header]
     named = [name for name in names if name is not None]
-    if len(set(header)) != width or len(set(named)) != len(named) or n == 0:  # repeated column names: a mapping keeps the last one
+    if (
+        len(set(header)) != width or len(set(named)) != len(named) or n == 0
+    ):  # repeated column names: a mapping keeps the last one
         rows_iter = ((row_numbers[i], dict(zip(header, records[i]))) for i in range(n))
         builder = _TableBuilder(max_field_chars)
         for index, (row_number, record) in enumerate(rows_iter):

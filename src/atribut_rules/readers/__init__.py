@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
 from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports
-from .csv_reader import read_csv
+from .csv_reader import read_csv, read_csv_file
 from .geojson_reader import read_geojson_reports
 from .jsonl_reader import read_jsonl
 from .xlsx_reader import read_xlsx
@@ -60,13 +61,7 @@ def read_reports(
     ``relative_to`` when that is one of its folders.
     """
     p = Path(path)
-    fmt = format or READERS.get(p.suffix.lower())
-    if fmt is None:
-        raise InputError(
-            f"cannot tell the format of {p.name!r} from its extension",
-            file=str(path),
-            hint="use .csv, .geojson, .json, .jsonl or .xlsx",
-        )
+    fmt = report_format(p, format)
     try:
         size = p.stat().st_size
     except OSError as exc:
@@ -96,4 +91,96 @@ def read_reports(
     return reports
 
 
-__all__ = ["display_name", "read_csv", "read_geojson_reports", "read_jsonl", "read_reports", "read_xlsx"]
+class ReportChunks:
+    """A reports file read in tables of ``chunk_rows`` rows, anew on every iteration.
+
+    Built by :func:`report_chunks`. ``sha256`` is the file's digest (read once, in blocks);
+    every table carries it. Row numbers and repeated ids are those of the whole file.
+    """
+
+    def __init__(self, path: Path, name: str, chunk_rows: int, options: dict) -> None:
+        self.path, self.name, self.chunk_rows, self.options = path, name, chunk_rows, options
+        self._sha256: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            try:
+                with open(self.path, "rb") as f:
+                    for block in iter(lambda: f.read(1 << 20), b""):
+                        digest.update(block)
+            except OSError as exc:
+                raise InputError(f"cannot read reports file: {exc.strerror}", file=str(self.path)) from None
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+    def __iter__(self) -> Iterator[Reports]:
+        sha = self.sha256
+        for chunk in read_csv_file(self.path, file=self.name, chunk_rows=self.chunk_rows, **self.options):
+            chunk.sha256 = sha
+            yield chunk
+
+
+STREAMED_READERS = ("csv",)
+"""Report formats that can be read in chunks (:func:`report_chunks`)."""
+
+
+def report_format(path: str | os.PathLike[str], format: str | None = None) -> str:
+    """The reports format of ``path``: ``format`` if given, else from its extension."""
+    p = Path(path)
+    fmt = format or READERS.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"cannot tell the format of {p.name!r} from its extension",
+            file=str(path),
+            hint="use .csv, .geojson, .json, .jsonl or .xlsx",
+        )
+    return fmt
+
+
+def report_chunks(
+    path: str | os.PathLike[str],
+    *,
+    chunk_rows: int = 100_000,
+    encoding: str | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    relative_to: str | os.PathLike[str] | None = None,
+    keep_raw: bool = False,
+) -> ReportChunks:
+    """A CSV reports file as a re-iterable sequence of tables of ``chunk_rows`` rows.
+
+    Checked and read as :func:`read_reports` reads it, but one chunk at a time, so
+    memory does not grow with the file. ``keep_raw`` keeps the input cells (for
+    writers that hand the sheet back).
+    """
+    p = Path(path)
+    fmt = report_format(p)
+    if fmt not in STREAMED_READERS:
+        raise InputError(f"{fmt} reports cannot be read in chunks", file=str(path), hint="use a CSV file")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot open reports file: {exc.strerror}", file=str(path)) from None
+    if size > max_file_bytes:
+        raise InputError(
+            f"reports file is {size} bytes, more than the limit of {max_file_bytes}",
+            file=str(path),
+            hint="split the file or raise the limit",
+        )
+    options = {"encoding": encoding, "max_field_chars": max_field_chars, "keep_raw": keep_raw}
+    return ReportChunks(p, display_name(path, relative_to), chunk_rows, options)
+
+
+__all__ = [
+    "ReportChunks",
+    "display_name",
+    "read_csv",
+    "report_chunks",
+    "report_format",
+    "read_geojson_reports",
+    "read_jsonl",
+    "read_reports",
+    "read_xlsx",
+]

@@ -7,6 +7,20 @@ import codecs
 from ..errors import InputError
 
 
+def text_encoding(head: bytes, *, file: str, encoding: str | None = None) -> str:
+    """The codec to read a file with: ``encoding`` (checked), else its BOM's, else UTF-8."""
+    if encoding:
+        try:
+            return codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", file=file) from None
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8"
+
+
 def decode(data: bytes, *, file: str, encoding: str | None = None) -> str:
     """Decode ``data``: the given encoding, else a BOM's (UTF-8/UTF-16), else UTF-8."""
     if encoding:

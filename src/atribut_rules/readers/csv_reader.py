@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from collections.abc import Iterable, Iterator
 
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_table, canonical_field
-from ._text import decode
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, SeenIds, build_table, canonical_field
+from ._text import decode, text_encoding
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -51,26 +53,75 @@ def read_csv(
             line=line,
             hint="export the sheet again as CSV (UTF-8)",
         )
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise InputError("reports file is empty", file=file, hint="the first line must be a header")
-    first_line = next(line for line in text.splitlines() if line.strip())
-    delim = delimiter or _sniff_delimiter(first_line)
-    lines = _Lines(io.StringIO(text, newline=""))
-    reader = csv.reader(lines, delimiter=delim, strict=False)
+    lines = io.StringIO(text.lstrip("\ufeff"), newline="")
     # The whole text is in memory already, so a field may be as long as the file:
-    # an over-long field makes its row invalid (build_reports) instead of the file.
+    # an over-long field makes its row invalid (build_table) instead of the file.
+    chunks = iter_csv(
+        lines, file=file, delimiter=delimiter, max_field_chars=max_field_chars, field_limit=len(text) + 1
+    )
+    return next(iter(chunks))
+
+
+def iter_csv(
+    lines: Iterable[str],
+    *,
+    file: str = "<csv>",
+    delimiter: str | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    chunk_rows: int | None = None,
+    seen_ids: SeenIds | None = None,
+    keep_raw: bool = True,
+    field_limit: int = 2**31 - 1,
+) -> Iterator[Reports]:
+    """Read CSV text lines (as ``open(..., newline="")`` gives them) in tables of ``chunk_rows`` rows.
+
+    The rules of :func:`read_csv` apply; row numbers, and ids repeated across
+    chunks (``seen_ids``), are those of the whole file. At least one table is
+    yielded (empty when the header has no record after it). A quote left open at
+    the end of the file raises InputError after the last table.
+    """
+    tracked = lines if isinstance(lines, _Lines) else _Lines(iter(lines), file)
+    first_line = tracked.first_content_line()
+    if first_line is None:
+        raise InputError("reports file is empty", file=file, hint="the first line must be a header")
+    delim = delimiter or _sniff_delimiter(first_line)
+    reader = csv.reader(tracked, delimiter=delim, strict=False)
     old_limit = csv.field_size_limit()
-    csv.field_size_limit(max(len(text) + 1, old_limit))
+    csv.field_size_limit(max(field_limit, old_limit))
     header: list[str] = []
     raw: list[list[str]] = []
     row_numbers: list[int] = []
     row_problems: dict[int, list[Problem]] = {}
-    tail: dict[str, object] = {"lines": [], "start": 1}
+    last: tuple[list[str], int] = ([], 1)
     start = 1
+    yielded = False
+
+    def table() -> Reports:
+        return build_table(
+            header,
+            raw,
+            row_numbers,
+            file=file,
+            row_problems=row_problems,
+            max_field_chars=max_field_chars,
+            seen_ids=seen_ids,
+            keep_raw=keep_raw,
+        )
+
     try:
-        for record in reader:
-            tail["lines"], lines.current, tail["start"] = lines.current, [], start
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise InputError(
+                    f"broken CSV: {exc}",
+                    file=file,
+                    line=reader.line_num,
+                    hint="check the quotes in this line",
+                ) from None
+            last, tracked.current = (tracked.current, start), []
             if not record or not "".join(record).strip():
                 start = reader.line_num + 1
                 continue
@@ -85,42 +136,104 @@ def read_csv(
             raw.append(record)
             row_numbers.append(start)
             start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(
-            f"broken CSV: {exc}",
-            file=file,
-            line=reader.line_num,
-            hint="check the quotes in this line",
-        ) from None
+            if chunk_rows is not None and len(raw) >= chunk_rows:
+                chunk = table()
+                raw, row_numbers, row_problems = [], [], {}
+                yielded = True
+                yield chunk
     finally:
         csv.field_size_limit(old_limit)
     if not header:
         raise InputError("reports file has no header line", file=file, hint="the first line must be a header")
-    last_lines = tail["lines"]
-    if last_lines and _unclosed_quote(last_lines, delim):  # type: ignore[arg-type]
+    if last[0] and _unclosed_quote(last[0], delim):
         raise InputError(
             "a quote opened in this record is never closed, so every later line would be read as one field",
             file=file,
-            line=tail["start"],  # type: ignore[arg-type]
+            line=last[1],
             hint='close the quote, or double a quote inside a quoted field ("")',
         )
-    return build_table(
-        header, raw, row_numbers, file=file, row_problems=row_problems, max_field_chars=max_field_chars
-    )
+    if raw or not yielded:
+        yield table()
+
+
+def read_csv_file(
+    path: str | os.PathLike[str],
+    *,
+    file: str,
+    encoding: str | None = None,
+    chunk_rows: int = 100_000,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    keep_raw: bool = True,
+) -> Iterator[Reports]:
+    """Read a CSV file in tables of ``chunk_rows`` rows, decoding it as it is read.
+
+    The encoding is found as :func:`read_csv` finds it (the given one, a BOM's, else
+    UTF-8); only one chunk of rows is in memory at a time.
+    """
+    with open(path, "rb") as f:
+        head = f.read(4)
+    name = text_encoding(head, file=file, encoding=encoding)
+    size = os.path.getsize(path)
+    try:
+        with open(path, encoding=name, newline="", errors="strict") as stream:
+            yield from iter_csv(
+                _Lines(stream, file),
+                file=file,
+                max_field_chars=max_field_chars,
+                chunk_rows=chunk_rows,
+                seen_ids=SeenIds(),
+                keep_raw=keep_raw,
+                field_limit=size + 1,
+            )
+    except UnicodeDecodeError:
+        # rare: decode the whole file once more to name the exact byte and line
+        with open(path, "rb") as f:
+            decode(f.read(), file=file, encoding=encoding)
+        raise InputError(f"not valid {name} text", file=file) from None
 
 
 class _Lines:
-    """Iterator over the lines of a text that remembers the lines of the current record."""
+    """Iterator over text lines that remembers the lines of the current record and refuses NULs."""
 
-    def __init__(self, lines: io.StringIO) -> None:
+    def __init__(self, lines: Iterator[str], file: str) -> None:
         self.lines = lines
+        self.file = file
         self.current: list[str] = []
+        self.count = 0
+        self.pending: list[str] = []
+
+    def first_content_line(self) -> str | None:
+        """The first line with text in it (kept to be read again), or None for an empty file."""
+        while True:
+            line = next(self.lines, None)
+            if line is None:
+                return None
+            self._refuse_nul(line, len(self.pending) + 1)
+            if not self.pending:
+                line = line.lstrip("\ufeff")
+            self.pending.append(line)
+            if line.strip():
+                return next(part for part in line.splitlines() if part.strip())
+
+    def _refuse_nul(self, line: str, number: int) -> None:
+        if "\x00" in line:
+            raise InputError(
+                "file contains NUL bytes, so it is not a text CSV file",
+                file=self.file,
+                line=number,
+                hint="export the sheet again as CSV (UTF-8)",
+            )
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        line = next(self.lines)
+        if self.pending:
+            line = self.pending.pop(0)
+        else:
+            line = next(self.lines)
+            self._refuse_nul(line, self.count + 1)
+        self.count += 1
         self.current.append(line)
         return line
 
