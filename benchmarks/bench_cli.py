@@ -175,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         counts = {} if args.no_verify else check_output(out, args.format, n)
         floor = io_floor(reports, work / f"floor_{n}.jsonl")
         mix = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        print(f"| {n:,} | {wall:.1f} | {rss:.0f} | {floor:.1f} | {wall / floor:.2f} | {n / wall:,.0f} | {mix} |")
+        print(
+            f"| {n:,} | {wall:.1f} | {rss:.0f} | {floor:.1f} | {wall / floor:.2f} | {n / wall:,.0f} | {mix} |"
+        )
         sys.stdout.flush()
     if tmp is not None:
         tmp.cleanup()

@@ -8,6 +8,7 @@ Exit codes: 0 no finding at or above ``--fail-on`` severity; 1 there is one;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import sys
@@ -21,9 +22,11 @@ from .engine import check, engine_version
 from .errors import AtributRulesError
 from .model import Severity
 from .permits import load_permits
-from .readers import read_reports
+from .readers import STREAMED_READERS, read_reports, report_chunks, report_format
 from .ruleset import CATEGORIES, Limits, load_rules
-from .writers import FORMATS, write, write_file
+from .streaming import check_chunks, merge_provenance, whole_list_run
+from .writers import FORMATS, atomic_write, write, write_file
+from .writers.stream import STREAMED_FORMATS, ChunkWriter
 from .yamlsafe import YamlLimits
 from .zones import load_zones
 
@@ -32,6 +35,7 @@ EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
 
+DEFAULT_CHUNK_ROWS = 100_000
 EXAMPLE_REPORTS = "laporan.csv"
 EXAMPLE_PERMITS = "izin.csv"
 
@@ -121,6 +125,14 @@ def _parser() -> argparse.ArgumentParser:
         help="group the summary by a report field (e.g. kelurahan) or the zones of a category "
         "(default auto: admin_area zones, else a kelurahan/desa/kecamatan field)",
     )
+    c.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=DEFAULT_CHUNK_ROWS,
+        metavar="N",
+        help=f"check a CSV list N rows at a time when every output is {', '.join(STREAMED_FORMATS)} "
+        f"(memory stays flat however long the list); 0 reads it whole (default: {DEFAULT_CHUNK_ROWS})",
+    )
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar on stderr")
     c.add_argument(
         "--fail-on",
@@ -191,8 +203,9 @@ def _outputs(specs: Sequence[str]) -> list[tuple[str, str]]:
 class _Progress:
     """A progress bar on stderr for long runs: shown after ``delay`` seconds, with rows per second."""
 
-    def __init__(self, stream: IO[str], total: int, delay: float = 2.0, width: int = 30) -> None:
-        self.stream, self.total, self.delay, self.width = stream, max(total, 1), delay, width
+    def __init__(self, stream: IO[str], total: int | None, delay: float = 2.0, width: int = 30) -> None:
+        self.stream, self.delay, self.width = stream, delay, width
+        self.total = None if total is None else max(total, 1)
         self.start = time.monotonic()
         self.done = 0
         self.last = 0.0
@@ -205,10 +218,13 @@ class _Progress:
             return
         self.last = now
         self.shown = True
-        part = min(self.done / self.total, 1.0)
-        bar = "#" * int(part * self.width)
         rate = self.done / max(now - self.start, 1e-9)
-        self.stream.write(f"\r[{bar:<{self.width}}] {self.done}/{self.total} rows, {rate:,.0f} rows/s")
+        if self.total is None:  # a list read in chunks: its length is known at the end
+            self.stream.write(f"\r{self.done:,} rows, {rate:,.0f} rows/s")
+        else:
+            part = min(self.done / self.total, 1.0)
+            bar = "#" * int(part * self.width)
+            self.stream.write(f"\r[{bar:<{self.width}}] {self.done}/{self.total} rows, {rate:,.0f} rows/s")
         self.stream.flush()
 
     def close(self) -> None:
@@ -296,7 +312,17 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     zones = load_zones(
         *_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones, relative_to=base
     )
-    reports = read_reports(args.reports, encoding=args.encoding, relative_to=base, **_reader_limits(args))
+    formats = [args.format or "table"] + [fmt for fmt, _ in outputs]
+    streamed = (
+        args.chunk_rows > 0
+        and report_format(args.reports) in STREAMED_READERS
+        and all(fmt in STREAMED_FORMATS for fmt in formats)
+    )
+    reports = (
+        None
+        if streamed
+        else read_reports(args.reports, encoding=args.encoding, relative_to=base, **_reader_limits(args))
+    )
     if stderr is not None:
         for category, rule_ids in sorted(required_but_missing(rules, zones).items()):
             stderr.write(
@@ -305,6 +331,15 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
                 f"breaks them; add the layer (--zones {category}=FILE)\n"
             )
     permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
+    if reports is None:
+        chunks = report_chunks(
+            args.reports,
+            chunk_rows=args.chunk_rows,
+            encoding=args.encoding,
+            relative_to=base,
+            **_reader_limits(args),
+        )
+        return _check_streamed(args, chunks, zones, rules, permits, outputs, stdout, stderr)
     progress = None
     if stderr is not None and not args.quiet and _is_tty(stderr):
         # the check stage counts once over the reports, each writer once more
@@ -334,6 +369,49 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
             progress.close()
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
     return EXIT_FINDINGS if run.exit_code(fail_on) else EXIT_OK
+
+
+def _check_streamed(
+    args: argparse.Namespace,
+    chunks: Any,
+    zones: Any,
+    rules: Any,
+    permits: tuple,
+    outputs: list[tuple[str, str]],
+    stdout: IO[str],
+    stderr: IO[str] | None,
+) -> int:
+    """Check a CSV list chunk by chunk and write every output as the chunks are done."""
+    options = {"lang": args.lang, "area_by": args.area_by}
+    progress = None
+    if stderr is not None and not args.quiet and _is_tty(stderr):
+        progress = _Progress(stderr, None)
+    whole = whole_list_run(chunks, zones, rules, permits=permits)
+    with contextlib.ExitStack() as stack:
+        writers = [
+            ChunkWriter(fmt, stack.enter_context(atomic_write(path, bom=args.bom)), **options)
+            for fmt, path in outputs
+        ]
+        writers.append(ChunkWriter(args.format, stdout, **options))
+        provenances, worst, last = [], -1, None
+        try:
+            for run in check_chunks(chunks, zones, rules, permits=permits, whole=whole):
+                for writer in writers:
+                    writer.add(run)
+                provenances.append(run.provenance)
+                worst = max(worst, run.verdicts.worst_rank())
+                last = run
+                if progress is not None:
+                    progress.tick(len(run.verdicts))
+        finally:
+            if progress is not None:
+                progress.close()
+        provenance = merge_provenance(provenances)
+        attributes = whole.summary.attributes if whole is not None else None
+        for writer in writers:
+            writer.close(last, provenance, attributes)
+    fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
+    return EXIT_FINDINGS if fail_on is not None and worst >= fail_on.rank else EXIT_OK
 
 
 def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int | None, int | None, str]]:

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .engine import STATUS_CODES, Run, check
 from .errors import MissingExtraError
-from .model import Finding, Status, Summary, Verdict
+from .model import Verdict
 from .permits import Permit
 from .reports import Reports
 from .ruleset import RuleSet
+from .streaming import MergedVerdicts, merge_verdicts, split_rules, summarise
 from .zones import Zones
 
 DEFAULT_SLICE = 100_000
@@ -74,15 +75,6 @@ def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:
     return Reports.from_records((r for part in parts for r in part), file=file)
 
 
-def _split_rules(rules: RuleSet) -> tuple[RuleSet, RuleSet]:
-    per_report = tuple(r for r in rules.rules if r.quota is None and r.spacing is None)
-    whole = tuple(r for r in rules.rules if r.quota is not None or r.spacing is not None)
-    return (
-        dataclasses.replace(rules, rules=per_report, duplicates=None),
-        dataclasses.replace(rules, rules=whole),
-    )
-
-
 def _check_slice(
     reports: Reports, zones: Zones, rules: RuleSet, permits: tuple[Permit, ...]
 ) -> list[Verdict]:
@@ -106,7 +98,9 @@ def check_dask(
     """
     dask = _dask()
     reports = data if isinstance(data, Reports) else read_partitions(data, file=file)
-    per_report, whole = _split_rules(rules)
+    per_report, whole = split_rules(rules)
+    if whole is None:  # still run once centrally: provenance, and the same Run shape
+        whole = dataclasses.replace(rules, rules=(), duplicates=None)
     permits = tuple(permits)
     bounds = [(s, min(s + slice_size, len(reports))) for s in range(0, len(reports), slice_size)]
     if client is not None:
@@ -123,61 +117,7 @@ def check_dask(
         parts = dask.compute(*tasks)
     verdicts = [v for part in parts for v in part]
     central = check(reports, zones, whole, permits=permits)
-    merged = [_merge(a, b, rules) for a, b in zip(verdicts, central.verdicts)]
+    merged = [merge_verdicts(a, b, rules) for a, b in zip(verdicts, central.verdicts)]
     status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
-    summary = _summary(merged, reports, rules, central.summary.attributes)
-    return Run(_Verdicts(merged, status, rules), summary, central.provenance, reports, rules, zones)
-
-
-def _merge(a: Verdict, b: Verdict, rules: RuleSet) -> Verdict:
-    if a.status is Status.INVALID:
-        return dataclasses.replace(a, group=b.group)
-    order = {r.id: k for k, r in enumerate(rules.rules)}
-    findings = tuple(sorted(a.findings + b.findings, key=lambda f: order.get(f.rule, len(order))))
-    return dataclasses.replace(a, status=_status(findings), findings=findings, group=b.group)
-
-
-def _status(findings: tuple[Finding, ...]) -> Status:
-    statuses = {f.status for f in findings}
-    for status in (Status.VIOLATION, Status.REVIEW, Status.EXEMPT):
-        if status in statuses:
-            return status
-    return Status.OK
-
-
-def _summary(verdicts: list[Verdict], reports: Reports, rules: RuleSet, attributes: int | None) -> Summary:
-    by_status = {s.value: 0 for s in STATUS_CODES}
-    by_rule = {r.id: {"violation": 0, "review": 0, "exempt": 0} for r in rules.active_rules}
-    by_party: dict[str, dict[str, int]] = {}
-    for i, v in enumerate(verdicts):
-        by_status[v.status.value] += 1
-        for f in v.findings:
-            by_rule[f.rule][f.status.value] += 1
-        label = reports.party[i] if reports.party[i] is not None else ""
-        row = by_party.setdefault(label, {"reports": 0, **{s.value: 0 for s in STATUS_CODES}})
-        row["reports"] += 1
-        row[v.status.value] += 1
-        if rules.duplicates is not None:
-            first = v.status is not Status.INVALID and v.group == v.report
-            row["attributes"] = row.get("attributes", 0) + int(first)
-    return Summary(len(verdicts), by_status, by_rule, dict(sorted(by_party.items())), attributes)
-
-
-class _Verdicts(Sequence[Verdict]):
-    """Merged verdicts in input order, with the status array and worst severity a Run needs."""
-
-    def __init__(self, verdicts: list[Verdict], status: np.ndarray, rules: RuleSet):
-        self._verdicts, self._status, self._rules = verdicts, status, rules
-
-    def __len__(self) -> int:
-        return len(self._verdicts)
-
-    def __getitem__(self, i: Any) -> Any:
-        return self._verdicts[i]
-
-    def __iter__(self) -> Iterator[Verdict]:
-        return iter(self._verdicts)
-
-    def worst_rank(self) -> int:
-        ranks = [f.severity.rank for v in self._verdicts for f in v.findings if f.status is Status.VIOLATION]
-        return max(ranks, default=-1)
+    summary = summarise(merged, reports, rules, central.summary.attributes)
+    return Run(MergedVerdicts(merged, status), summary, central.provenance, reports, rules, zones)

@@ -6,6 +6,7 @@ Its shape is described by the JSON Schema ``schemas/verdicts-1.json`` shipped in
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import IO, Any
 
 from .records import (
@@ -20,16 +21,31 @@ from .records import (
 
 def write_json(run: Any, out: IO[str], *, area_by: str = "auto", **_: Any) -> None:
     """Write ``run`` as one JSON document; verdicts are streamed one at a time."""
+    out.write(json_head(run, run_summary_record(run, area_by), run.provenance))
+    write_json_verdicts(run.verdicts, out, first=True)
+    out.write(JSON_TAIL)
+
+
+JSON_TAIL = "\n ]\n}\n"
+
+
+def json_head(run: Any, summary: dict[str, Any], provenance: Any) -> str:
+    """The document up to the opening of its ``verdicts`` list."""
     head = {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,
-        "provenance": provenance_record(run.provenance),
-        "summary": run_summary_record(run, area_by),
+        "provenance": provenance_record(provenance),
+        "summary": summary,
         "rules": rule_records(run.ruleset),
     }
     text = json.dumps(head, ensure_ascii=False, indent=1)
-    out.write(text[:-2] + ',\n "verdicts": [')
-    for i, verdict in enumerate(run.verdicts):
-        out.write("\n  " if i == 0 else ",\n  ")
-        out.write(json.dumps(verdict_record(verdict), ensure_ascii=False, separators=(",", ":")))
-    out.write("\n ]\n}\n")
+    return text[:-2] + ',\n "verdicts": ['
+
+
+def write_json_verdicts(verdicts: Iterable[Any], out: IO[str], *, first: bool) -> None:
+    """The ``verdicts`` list's items; ``first`` says whether they open the list."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for verdict in verdicts:
+        out.write("\n  " if first else ",\n  ")
+        out.write(dumps(verdict_record(verdict)))
+        first = False

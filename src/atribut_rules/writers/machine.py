@@ -11,8 +11,13 @@ from .records import report_fields, verdict_cells, verdict_record
 
 def write_jsonl(run: Any, out: IO[str], **_: Any) -> None:
     """One verdict record per line, in input order (no header line)."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for verdict in run.verdicts:
-        out.write(json.dumps(verdict_record(verdict), ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(dumps(verdict_record(verdict)) + "\n")
+
+
+GEOJSON_HEAD = '{"type":"FeatureCollection","features":['
+GEOJSON_TAIL = "\n]}\n"
 
 
 def write_geojson(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
@@ -22,7 +27,13 @@ def write_geojson(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None
     (``status``, ``rules``, ``distance_m``, ``zone``, ``message`` in ``lang``,
     ``source_file``, ``source_row``) and the full ``findings`` and ``problems``.
     """
-    out.write('{"type":"FeatureCollection","features":[')
+    out.write(GEOJSON_HEAD)
+    write_features(run, out, first=True, lang=lang)
+    out.write(GEOJSON_TAIL)
+
+
+def write_features(run: Any, out: IO[str], *, first: bool, lang: str = "id") -> None:
+    """The run's features; ``first`` says whether they open the feature list."""
     for i, verdict in enumerate(run.verdicts):
         fields = report_fields(run, i)
         lon, lat = fields.pop("lon"), fields.pop("lat")
@@ -44,6 +55,5 @@ def write_geojson(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None
             "problems": record["problems"],
         }
         feature = {"type": "Feature", "id": verdict.report, "geometry": geometry, "properties": properties}
-        out.write("\n" if i == 0 else ",\n")
+        out.write("\n" if first and i == 0 else ",\n")
         out.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-    out.write("\n]}\n")

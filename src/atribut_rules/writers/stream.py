@@ -1,0 +1,103 @@
+"""Writing a list checked in chunks (:mod:`atribut_rules.streaming`) as it is checked.
+
+JSON Lines and GeoJSON are written chunk by chunk. A JSON document opens with
+the summary of the whole list, which is known only at the end, so its verdicts
+go to a spool file first and follow the head when the last chunk is done. Each
+chunk's summary is merged into the list's: the same numbers, in the same order,
+as the summary of one run over the whole list.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from typing import IO, Any
+
+from .json_writer import JSON_TAIL, json_head, write_json_verdicts
+from .machine import GEOJSON_HEAD, GEOJSON_TAIL, write_features, write_jsonl
+from .records import run_summary_record
+
+STREAMED_FORMATS = ("json", "jsonl", "geojson")
+"""Formats written chunk by chunk; the others need the whole run at once."""
+
+SPOOL_MEMORY = 16 * 1024**2
+"""Bytes of spooled JSON verdicts kept in memory before they go to a temporary file."""
+
+
+class ChunkWriter:
+    """Writes one format to ``out`` as chunks of a run arrive; :meth:`close` ends the document."""
+
+    def __init__(self, fmt: str, out: IO[str], *, lang: str = "id", area_by: str = "auto", **_: Any) -> None:
+        if fmt not in STREAMED_FORMATS:
+            raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
+        self.fmt, self.out, self.lang, self.area_by = fmt, out, lang, area_by
+        self.first = True
+        self.spool: Any = None
+        self.summaries: list[dict[str, Any]] = []
+        if fmt == "json":
+            self.spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in close()
+                SPOOL_MEMORY, mode="w+", encoding="utf-8", newline=""
+            )
+        elif fmt == "geojson":
+            out.write(GEOJSON_HEAD)
+
+    def add(self, run: Any) -> None:
+        """Write the verdicts of one chunk's run."""
+        if self.fmt == "json":
+            self.summaries.append(run_summary_record(run, self.area_by))
+            write_json_verdicts(run.verdicts, self.spool, first=self.first)
+        elif self.fmt == "jsonl":
+            write_jsonl(run, self.out)
+        else:
+            write_features(run, self.out, first=self.first, lang=self.lang)
+        self.first = self.first and len(run.verdicts) == 0
+
+    def close(self, run: Any, provenance: Any, attributes: int | None = None) -> None:
+        """End the document; ``run`` is any chunk's run (for the rule set), ``provenance`` the list's."""
+        if self.fmt == "json":
+            summary = merge_summary_records(self.summaries, attributes)
+            self.out.write(json_head(run, summary, provenance))
+            self.spool.seek(0)
+            shutil.copyfileobj(self.spool, self.out, 1024**2)
+            self.spool.close()
+            self.out.write(JSON_TAIL)
+        elif self.fmt == "geojson":
+            self.out.write(GEOJSON_TAIL)
+
+
+def merge_summary_records(records: list[dict[str, Any]], attributes: int | None = None) -> dict[str, Any]:
+    """The summary of a whole list from the summaries of its chunks (see ``run_summary_record``).
+
+    Counts are added up; parties are sorted by label and areas as ``area_summary`` sorts
+    them. ``attributes`` is the list's count of distinct attributes (None without
+    duplicate grouping), which chunks cannot add up on their own.
+    """
+    first = records[0]
+    out: dict[str, Any] = {
+        "reports": sum(r["reports"] for r in records),
+        "by_status": _add([r["by_status"] for r in records]),
+        "by_rule": {k: _add([r["by_rule"][k] for r in records]) for k in first["by_rule"]},
+        "by_party": _add_rows([r["by_party"] for r in records], key=lambda kv: kv[0]),
+        "attributes": attributes,
+        "area": first["area"],
+        "by_area": _add_rows(
+            [r["by_area"] for r in records], key=lambda kv: (kv[0] == "", kv[0].casefold(), kv[0])
+        ),
+    }
+    return {k: out[k] for k in first}
+
+
+def _add(counts: list[dict[str, int]]) -> dict[str, int]:
+    total = dict(counts[0])
+    for c in counts[1:]:
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+def _add_rows(tables: list[dict[str, dict[str, int]]], key: Any) -> dict[str, dict[str, int]]:
+    rows: dict[str, list[dict[str, int]]] = {}
+    for table in tables:
+        for label, row in table.items():
+            rows.setdefault(label, []).append(row)
+    return dict(sorted(((label, _add(parts)) for label, parts in rows.items()), key=key))
