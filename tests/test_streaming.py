@@ -1,0 +1,129 @@
+"""A list checked in chunks gives the same verdicts and the same output bytes as one check of the whole."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import atribut_rules as ar
+from atribut_rules import resources
+from atribut_rules.cli import main
+from atribut_rules.readers import read_reports, report_chunks
+from atribut_rules.reports import SeenIds
+from atribut_rules.streaming import check_chunks, concat_reports, whole_list_run
+from atribut_rules.writers.records import verdict_record
+
+EXAMPLE = resources.example_dir()
+ZONES = sorted(str(p) for p in EXAMPLE.glob("*.geojson"))
+PERMITS = str(EXAMPLE / "izin.csv")
+REPORTS = str(EXAMPLE / "laporan.csv")
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_cli(
+    reports: str, fmt: str, rules: str, chunk_rows: int, extra: tuple[str, ...] = ()
+) -> tuple[int, str]:
+    zones = [a for z in ZONES for a in ("--zones", z)]
+    code, out, _ = cli(
+        "check", reports, *zones, "--permits", PERMITS, "--rules", rules, "--format", fmt,
+        "--chunk-rows", str(chunk_rows), "-q", *extra,
+    )  # fmt: skip
+    return code, out
+
+
+@pytest.mark.parametrize("rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "geojson"])
+def test_chunked_output_is_byte_identical_to_one_whole_run(fmt: str, rules: str) -> None:
+    whole = run_cli(REPORTS, fmt, rules, 0)
+    for chunk_rows in (1, 7, 100, 100_000):
+        assert run_cli(REPORTS, fmt, rules, chunk_rows) == whole, chunk_rows
+
+
+def test_output_files_are_streamed_too(tmp_path: Path) -> None:
+    paths = {c: tmp_path / f"out{c}.json" for c in (0, 13)}
+    for c, path in paths.items():
+        run_cli(REPORTS, "jsonl", "builtin:pangkalpinang-2024", c, ("--output", f"json:{path}"))
+    assert paths[0].read_bytes() == paths[13].read_bytes()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_an_id_repeated_in_a_later_chunk_is_invalid_with_the_first_row(tmp_path: Path) -> None:
+    lines = Path(REPORTS).read_text(encoding="utf-8-sig").splitlines()
+    header, body = lines[0], lines[1:]
+    repeated = body[5].split(";")
+    repeated[0] = body[0].split(";")[0]  # the id of the first row, far down the list
+    path = tmp_path / "dup.csv"
+    path.write_text("\n".join([header, *body, ";".join(repeated)]) + "\n", encoding="utf-8")
+    whole = run_cli(str(path), "jsonl", "builtin:id-pemilu-2024", 0)
+    assert run_cli(str(path), "jsonl", "builtin:id-pemilu-2024", 9) == whole
+    last = whole[1].splitlines()[-1]
+    assert '"code":"duplicate_id"' in last and '"status":"invalid"' in last
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 270), st.sampled_from(["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"]))
+def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_name: str) -> None:
+    rules = ar.load_rules(rules_name)
+    zones = ar.load_zones(*ZONES, categories=rules.categories)
+    permits = ar.load_permits(PERMITS)
+    expected = ar.check(read_reports(REPORTS), zones, rules, permits=permits)
+    chunks = report_chunks(REPORTS, chunk_rows=chunk_rows)
+    whole = whole_list_run(chunks, zones, rules, permits=permits)
+    got = [
+        v for run in check_chunks(chunks, zones, rules, permits=permits, whole=whole) for v in run.verdicts
+    ]
+    assert [verdict_record(v) for v in got] == [verdict_record(v) for v in expected.verdicts]
+
+
+def test_chunks_join_into_the_table_read_at_once() -> None:
+    whole = read_reports(REPORTS)
+    joined = concat_reports(list(report_chunks(REPORTS, chunk_rows=17, keep_raw=True)))
+    assert joined.ids == whole.ids and joined.raw == whole.raw and joined.extra == whole.extra
+    assert joined.problems == whole.problems and joined.sha256 == whole.sha256
+    np.testing.assert_array_equal(joined.rows, whole.rows)
+    np.testing.assert_array_equal(joined.lat, whole.lat)
+
+
+def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
+    rules = ar.load_rules("builtin:pangkalpinang-2024")
+    zones = ar.load_zones(*ZONES, categories=rules.categories)
+    with pytest.raises(ValueError, match="whole_list_run"):
+        next(iter(check_chunks(report_chunks(REPORTS), zones, rules)))
+
+
+def test_seen_ids_finds_every_repeat_across_many_chunks() -> None:
+    rng = random.Random(3)
+    ids = [f"R-{rng.randrange(5000)}" for _ in range(6000)]
+    seen, found, first = SeenIds(), {}, {}
+    for start in range(0, len(ids), 250):
+        chunk = ids[start : start + 250]
+        earlier = seen.first_rows(chunk)
+        new_ids, new_rows = [], []
+        for k, rid in enumerate(chunk):
+            row = start + k
+            if k in earlier:
+                found[row] = earlier[k]
+            elif rid in dict(zip(new_ids, new_rows)):
+                found[row] = dict(zip(new_ids, new_rows))[rid]
+            else:
+                new_ids.append(rid)
+                new_rows.append(row)
+        seen.add(new_ids, new_rows)
+    for row, rid in enumerate(ids):
+        if rid in first:
+            assert found.get(row) == first[rid], row
+        else:
+            first[rid] = row
+            assert row not in found
+    assert seen.nbytes == 24 * len(first)
