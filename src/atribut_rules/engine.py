@@ -217,7 +217,7 @@ class _Evaluation:
         self._leaf_values: dict[int, np.ndarray] = {}
         self.results: dict[str, _RuleResult] = {}
         self._group_labels: dict[str, list[Callable[[int], str]]] = {}
-        self._templates: dict[tuple[str, str], tuple[list[str], tuple[str, ...]]] = {}
+        self._templates: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
         self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
 
     # -- spatial -----------------------------------------------------------------
@@ -809,22 +809,19 @@ class _Evaluation:
         message = {}
         numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
         for lang in i18n.LANGUAGES:
-            parts, names = self._template(rule, lang)
-            local = {}
+            template, names = self._template(rule, lang)
+            local = []
             for name in names:  # only what the message uses: most findings need two or three values
                 if name in numbers:
-                    local[name] = _fmt(numbers[name], lang)
+                    v = _fmt(numbers[name], lang)
                 elif name in _NUMERIC_PLACEHOLDERS:
-                    local[name] = _fmt(values[name] if name in values else fields.get(name), lang)
+                    v = _fmt(values[name] if name in values else fields.get(name), lang)
                 elif name == "category" and zone is not None:
-                    local[name] = i18n.category_label(zone.category, lang)
+                    v = i18n.category_label(zone.category, lang)
                 else:
-                    local[name] = values[name] if name in values else fields.get(name)
-            # parts alternate literal text and placeholder names (see _template)
-            text = "".join(
-                part if k % 2 == 0 else ("" if local[part] is None else str(local[part]))
-                for k, part in enumerate(parts)
-            )
+                    v = values[name] if name in values else fields.get(name)
+                local.append("" if v is None else v)
+            text = template.format(*local)
             if reason:
                 text += (
                     " — "
@@ -865,14 +862,19 @@ class _Evaluation:
             details=details,
         )
 
-    def _template(self, rule: Rule, lang: str) -> tuple[list[str], tuple[str, ...]]:
-        """The rule's message in ``lang`` split into literal text and placeholder names
-        (alternating, as ``re.split`` with a group gives them), and the names it uses; cached."""
+    def _template(self, rule: Rule, lang: str) -> tuple[str, tuple[str, ...]]:
+        """The rule's message in ``lang`` as a ``str.format`` template with numbered fields,
+        and the placeholder names in field order; cached. Other braces stay literal."""
         key = (rule.id, lang)
         if key not in self._templates:
             template = rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
-            parts = _PLACEHOLDER_NAMES.split(template)
-            self._templates[key] = (parts, tuple(dict.fromkeys(parts[1::2])))
+            parts = _PLACEHOLDER_NAMES.split(template)  # literal text and names, alternating
+            names = tuple(dict.fromkeys(parts[1::2]))
+            pieces = [
+                part.replace("{", "{{").replace("}", "}}") if k % 2 == 0 else f"{{{names.index(part)}}}"
+                for k, part in enumerate(parts)
+            ]
+            self._templates[key] = ("".join(pieces), names)
         return self._templates[key]
 
     def _zone_ref(self, z: int) -> ZoneRef:
@@ -940,6 +942,12 @@ class _ReportValues(Mapping[str, Any]):
         if key in r.extra:
             return r.extra[key][i]
         raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
     def __iter__(self) -> Iterator[str]:
         return iter((*self._FIELDS, *self._reports.extra))

@@ -2,7 +2,9 @@
 
 JSON Lines and GeoJSON are written chunk by chunk. A JSON document opens with
 the summary of the whole list, which is known only at the end, so its verdicts
-go to a spool file first and follow the head when the last chunk is done. Each
+go to a spool file first and follow the head when the last chunk is done. With
+``spool=True`` every format is spooled, so that nothing reaches ``out`` unless
+the whole list could be read (the CLI does this for stdout). Each
 chunk's summary is merged into the list's: the same numbers, in the same order,
 as the summary of one run over the whole list.
 """
@@ -27,29 +29,39 @@ SPOOL_MEMORY = 16 * 1024**2
 class ChunkWriter:
     """Writes one format to ``out`` as chunks of a run arrive; :meth:`close` ends the document."""
 
-    def __init__(self, fmt: str, out: IO[str], *, lang: str = "id", area_by: str = "auto", **_: Any) -> None:
+    def __init__(
+        self,
+        fmt: str,
+        out: IO[str],
+        *,
+        lang: str = "id",
+        area_by: str = "auto",
+        spool: bool = False,
+        **_: Any,
+    ) -> None:
         if fmt not in STREAMED_FORMATS:
             raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
         self.fmt, self.out, self.lang, self.area_by = fmt, out, lang, area_by
         self.first = True
-        self.spool: Any = None
         self.summaries: list[dict[str, Any]] = []
-        if fmt == "json":
+        self.spool: Any = None
+        if spool or fmt == "json":
             self.spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in close()
                 SPOOL_MEMORY, mode="w+", encoding="utf-8", newline=""
             )
-        elif fmt == "geojson":
+        self.body = self.spool if self.spool is not None else out
+        if fmt == "geojson" and self.spool is None:
             out.write(GEOJSON_HEAD)
 
     def add(self, run: Any) -> None:
         """Write the verdicts of one chunk's run."""
         if self.fmt == "json":
             self.summaries.append(run_summary_record(run, self.area_by))
-            write_json_verdicts(run.verdicts, self.spool, first=self.first)
+            write_json_verdicts(run.verdicts, self.body, first=self.first)
         elif self.fmt == "jsonl":
-            write_jsonl(run, self.out)
+            write_jsonl(run, self.body)
         else:
-            write_features(run, self.out, first=self.first, lang=self.lang)
+            write_features(run, self.body, first=self.first, lang=self.lang)
         self.first = self.first and len(run.verdicts) == 0
 
     def close(self, run: Any, provenance: Any, attributes: int | None = None) -> None:
@@ -57,12 +69,21 @@ class ChunkWriter:
         if self.fmt == "json":
             summary = merge_summary_records(self.summaries, attributes)
             self.out.write(json_head(run, summary, provenance))
+        elif self.fmt == "geojson" and self.spool is not None:
+            self.out.write(GEOJSON_HEAD)
+        if self.spool is not None:
             self.spool.seek(0)
             shutil.copyfileobj(self.spool, self.out, 1024**2)
             self.spool.close()
+        if self.fmt == "json":
             self.out.write(JSON_TAIL)
         elif self.fmt == "geojson":
             self.out.write(GEOJSON_TAIL)
+
+    def discard(self) -> None:
+        """Drop what is spooled (the list could not be read to its end)."""
+        if self.spool is not None:
+            self.spool.close()
 
 
 def merge_summary_records(records: list[dict[str, Any]], attributes: int | None = None) -> dict[str, Any]:
