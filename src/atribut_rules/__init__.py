@@ -31,9 +31,10 @@ from .model import (
     ZoneRef,
 )
 from .permits import Permit, load_permits
-from .readers import read_reports
+from .readers import read_reports, report_chunks
 from .reports import HEADER_ALIASES, Reports
 from .ruleset import CATEGORIES, Limits, Period, Rule, RuleSet, load_rules
+from .zonecache import load_zones_cached
 from .zones import Zones, load_zones
 
 __all__ = [
@@ -70,7 +71,9 @@ __all__ = [
     "load_permits",
     "load_rules",
     "load_zones",
+    "load_zones_cached",
     "read_reports",
+    "report_chunks",
 ]
 
 from .engine import engine_version as _engine_version

@@ -29,6 +29,7 @@ from .streaming import check_chunks, merge_provenance, whole_list_run
 from .writers import FORMATS, atomic_write, write, write_file
 from .writers.stream import STREAMED_FORMATS, ChunkWriter
 from .yamlsafe import YamlLimits
+from .zonecache import load_zones_cached
 from .zones import load_zones
 
 EXIT_OK = 0
@@ -77,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="[CATEGORY=]FILE",
         help="a GeoJSON zone layer; repeat for more layers. CATEGORY= gives all its features one category",
+    )
+    c.add_argument(
+        "--zones-cache",
+        metavar="FILE",
+        help="keep the loaded zone layers in FILE (.npz) and reuse them while the layer files "
+        "(by SHA-256) and options are unchanged",
     )
     c.add_argument("--rules", help="rule file or builtin:NAME (default: builtin:id-pemilu-2024)")
     c.add_argument("--example", action="store_true", help="check the bundled Pangkalpinang example")
@@ -327,9 +334,11 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     outputs = _outputs(args.output)
     base = resources.example_dir() if args.example else None
     rules = load_rules(args.rules, allow_paths=tuple(args.allow_path), limits=_rule_limits(args))
-    zones = load_zones(
-        *_zone_sources(args.zones), categories=rules.categories, repair=args.repair_zones, relative_to=base
-    )
+    zone_options = {"categories": rules.categories, "repair": args.repair_zones, "relative_to": base}
+    if args.zones_cache:
+        zones, _ = load_zones_cached(*_zone_sources(args.zones), cache=args.zones_cache, **zone_options)
+    else:
+        zones = load_zones(*_zone_sources(args.zones), **zone_options)
     formats = [args.format or "table"] + [fmt for fmt, _ in outputs]
     streamed = (
         args.chunk_rows > 0
