@@ -127,3 +127,13 @@ def test_seen_ids_finds_every_repeat_across_many_chunks() -> None:
             first[rid] = row
             assert row not in found
     assert seen.nbytes == 24 * len(first)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_worker_processes_write_the_same_bytes(jobs: str, tmp_path: Path) -> None:
+    rules = "builtin:pangkalpinang-2024"
+    whole = run_cli(REPORTS, "json", rules, 0)
+    out = tmp_path / "out.geojson"
+    assert run_cli(REPORTS, "json", rules, 19, ("-j", jobs, "--output", f"geojson:{out}")) == whole
+    run_cli(REPORTS, "geojson", rules, 0, ("--output", f"geojson:{tmp_path / 'whole.geojson'}"))
+    assert out.read_bytes() == (tmp_path / "whole.geojson").read_bytes()

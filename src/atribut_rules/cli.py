@@ -22,10 +22,11 @@ from . import resources
 from .engine import check, engine_version
 from .errors import AtributRulesError
 from .model import Severity
+from .parallel import default_jobs, render_chunks
 from .permits import load_permits
 from .readers import STREAMED_READERS, read_reports, report_chunks, report_format
 from .ruleset import CATEGORIES, Limits, load_rules
-from .streaming import check_chunks, merge_provenance, whole_list_run
+from .streaming import merge_provenance, whole_list_run
 from .writers import FORMATS, atomic_write, write, write_file
 from .writers.stream import STREAMED_FORMATS, ChunkWriter
 from .yamlsafe import YamlLimits
@@ -140,6 +141,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"check a CSV list N rows at a time when every output is {', '.join(STREAMED_FORMATS)} "
         f"(memory stays flat however long the list); 0 reads it whole (default: {DEFAULT_CHUNK_ROWS})",
+    )
+    c.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for a list read in chunks (default 0: one per CPU, at most 8)",
     )
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar on stderr")
     c.add_argument(
@@ -414,6 +423,8 @@ def _check_streamed(
     if stderr is not None and not args.quiet and _is_tty(stderr):
         progress = _Progress(stderr, None)
     whole = whole_list_run(chunks, zones, rules, permits=permits)
+    formats = [fmt for fmt, _ in outputs] + [args.format]
+    jobs = default_jobs() if args.jobs == 0 else args.jobs
     with contextlib.ExitStack() as stack:
         writers = [
             ChunkWriter(fmt, stack.enter_context(atomic_write(path, bom=args.bom)), **options)
@@ -421,16 +432,18 @@ def _check_streamed(
         ]
         # stdout is spooled: an input that breaks half-way leaves it empty, as in a whole run
         writers.append(ChunkWriter(args.format, stdout, spool=True, **options))
-        provenances, worst, last = [], -1, None
+        provenances, worst = [], -1
+        results = render_chunks(
+            chunks, zones, rules, formats, permits=permits, whole=whole, jobs=jobs, **options
+        )
         try:
-            for run in check_chunks(chunks, zones, rules, permits=permits, whole=whole):
-                for writer in writers:
-                    writer.add(run)
-                provenances.append(run.provenance)
-                worst = max(worst, run.verdicts.worst_rank())
-                last = run
+            for result in results:
+                for writer, rendered in zip(writers, result.rendered):
+                    writer.add_rendered(rendered)
+                provenances.append(result.provenance)
+                worst = max(worst, result.worst_rank)
                 if progress is not None:
-                    progress.tick(len(run.verdicts))
+                    progress.tick(result.count)
         except BaseException:
             for writer in writers:
                 writer.discard()
@@ -441,7 +454,7 @@ def _check_streamed(
         provenance = merge_provenance(provenances)
         attributes = whole.summary.attributes if whole is not None else None
         for writer in writers:
-            writer.close(last, provenance, attributes)
+            writer.close(rules, provenance, attributes)
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
     return EXIT_FINDINGS if fail_on is not None and worst >= fail_on.rank else EXIT_OK
 

@@ -27,7 +27,7 @@ from .reports import CORE_FIELDS, Reports
 from .ruleset import RuleSet
 from .zones import Zones
 
-__all__ = ["check_chunks", "concat_reports", "merge_provenance", "split_rules", "whole_list_run"]
+__all__ = ["check_chunk", "check_chunks", "concat_reports", "merge_provenance", "split_rules", "whole_list_run"]
 
 
 def split_rules(rules: RuleSet) -> tuple[RuleSet, RuleSet | None]:
@@ -132,20 +132,35 @@ def check_chunks(
     its summary counts the chunk (see :func:`merge_provenance` and the writers'
     summary merging for the whole list).
     """
-    per_report, whole_rules = split_rules(rules)
+    _, whole_rules = split_rules(rules)
     if whole_rules is not None and whole is None:
         raise ValueError("this rule set has whole-list rules: pass whole=whole_list_run(...)")
     offset = 0
     for chunk in chunks:
-        run = check(chunk, zones, per_report, permits=permits, threads=threads)
-        if whole is not None:
-            central = whole.verdicts[offset : offset + len(chunk)]
-            merged = [merge_verdicts(a, b, rules) for a, b in zip(run.verdicts, central)]
-            status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
-            summary = summarise(merged, chunk, rules, None)
-            run = Run(MergedVerdicts(merged, status), summary, run.provenance, chunk, rules, zones)
+        yield check_chunk(chunk, offset, zones, rules, permits=permits, whole=whole, threads=threads)
         offset += len(chunk)
-        yield run
+
+
+def check_chunk(
+    chunk: Reports,
+    offset: int,
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    whole: Run | None = None,
+    threads: int | None = None,
+) -> Run:
+    """One chunk's run: ``chunk`` holds rows ``offset:offset + len(chunk)`` of the list."""
+    per_report, _ = split_rules(rules)
+    run = check(chunk, zones, per_report, permits=permits, threads=threads)
+    if whole is None:
+        return run
+    central = whole.verdicts[offset : offset + len(chunk)]
+    merged = [merge_verdicts(a, b, rules) for a, b in zip(run.verdicts, central)]
+    status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
+    summary = summarise(merged, chunk, rules, None)
+    return Run(MergedVerdicts(merged, status), summary, run.provenance, chunk, rules, zones)
 
 
 def merge_provenance(parts: Sequence[Provenance]) -> Provenance:

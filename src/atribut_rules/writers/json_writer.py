@@ -21,7 +21,7 @@ from .records import (
 
 def write_json(run: Any, out: IO[str], *, area_by: str = "auto", **_: Any) -> None:
     """Write ``run`` as one JSON document; verdicts are streamed one at a time."""
-    out.write(json_head(run, run_summary_record(run, area_by), run.provenance))
+    out.write(json_head(run.ruleset, run_summary_record(run, area_by), run.provenance))
     write_json_verdicts(run.verdicts, out, first=True)
     out.write(JSON_TAIL)
 
@@ -29,14 +29,14 @@ def write_json(run: Any, out: IO[str], *, area_by: str = "auto", **_: Any) -> No
 JSON_TAIL = "\n ]\n}\n"
 
 
-def json_head(run: Any, summary: dict[str, Any], provenance: Any) -> str:
+def json_head(ruleset: Any, summary: dict[str, Any], provenance: Any) -> str:
     """The document up to the opening of its ``verdicts`` list."""
     head = {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,
         "provenance": provenance_record(provenance),
         "summary": summary,
-        "rules": rule_records(run.ruleset),
+        "rules": rule_records(ruleset),
     }
     text = json.dumps(head, ensure_ascii=False, indent=1)
     return text[:-2] + ',\n "verdicts": ['

@@ -11,8 +11,10 @@ as the summary of one run over the whole list.
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
+from dataclasses import dataclass
 from typing import IO, Any
 
 from .json_writer import JSON_TAIL, json_head, write_json_verdicts
@@ -55,20 +57,20 @@ class ChunkWriter:
 
     def add(self, run: Any) -> None:
         """Write the verdicts of one chunk's run."""
-        if self.fmt == "json":
-            self.summaries.append(run_summary_record(run, self.area_by))
-            write_json_verdicts(run.verdicts, self.body, first=self.first)
-        elif self.fmt == "jsonl":
-            write_jsonl(run, self.body)
-        else:
-            write_features(run, self.body, first=self.first, lang=self.lang)
-        self.first = self.first and len(run.verdicts) == 0
+        self.add_rendered(render_chunk(self.fmt, run, first=self.first, lang=self.lang, area_by=self.area_by))
 
-    def close(self, run: Any, provenance: Any, attributes: int | None = None) -> None:
-        """End the document; ``run`` is any chunk's run (for the rule set), ``provenance`` the list's."""
+    def add_rendered(self, chunk: RenderedChunk) -> None:
+        """Write one chunk rendered by :func:`render_chunk` (possibly in another process)."""
+        if chunk.summary is not None:
+            self.summaries.append(chunk.summary)
+        self.body.write(chunk.text)
+        self.first = self.first and chunk.count == 0
+
+    def close(self, ruleset: Any, provenance: Any, attributes: int | None = None) -> None:
+        """End the document with the list's rule set, provenance and count of distinct attributes."""
         if self.fmt == "json":
             summary = merge_summary_records(self.summaries, attributes)
-            self.out.write(json_head(run, summary, provenance))
+            self.out.write(json_head(ruleset, summary, provenance))
         elif self.fmt == "geojson" and self.spool is not None:
             self.out.write(GEOJSON_HEAD)
         if self.spool is not None:
@@ -84,6 +86,34 @@ class ChunkWriter:
         """Drop what is spooled (the list could not be read to its end)."""
         if self.spool is not None:
             self.spool.close()
+
+
+@dataclass(frozen=True)
+class RenderedChunk:
+    """One chunk's verdicts as text in one format, its summary record (json only), its size."""
+
+    text: str
+    summary: dict[str, Any] | None
+    count: int
+
+
+def render_chunk(fmt: str, run: Any, *, first: bool, lang: str = "id", area_by: str = "auto") -> RenderedChunk:
+    """A chunk's verdicts as the text its format puts between head and tail.
+
+    ``first`` says whether they are the first of the list (no separator before them).
+    """
+    out = io.StringIO()
+    summary = None
+    if fmt == "json":
+        summary = run_summary_record(run, area_by)
+        write_json_verdicts(run.verdicts, out, first=first)
+    elif fmt == "jsonl":
+        write_jsonl(run, out)
+    elif fmt == "geojson":
+        write_features(run, out, first=first, lang=lang)
+    else:
+        raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
+    return RenderedChunk(out.getvalue(), summary, len(run.verdicts))
 
 
 def merge_summary_records(records: list[dict[str, Any]], attributes: int | None = None) -> dict[str, Any]:

@@ -1,0 +1,125 @@
+"""Check and render the chunks of a long list in worker processes, in order.
+
+The reading stays in the calling process (ids repeated across chunks are found
+there, in file order); each chunk then goes to a worker, which checks it
+(:func:`~atribut_rules.streaming.check_chunk`) and renders its verdicts as text in
+every requested format (:func:`~atribut_rules.writers.stream.render_chunk`). The
+results come back in file order, so the output is byte for byte that of one
+process. Workers get the zones, rules, permits and whole-list run once, when they
+start (inherited through ``fork`` where the platform has it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .engine import Run
+from .model import Provenance
+from .permits import Permit
+from .reports import Reports
+from .ruleset import RuleSet
+from .streaming import check_chunk
+from .writers.stream import RenderedChunk, render_chunk
+from .zones import Zones
+
+__all__ = ["ChunkResult", "default_jobs", "render_chunks"]
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """One chunk, done: its text per requested format, provenance, worst violation rank, size."""
+
+    rendered: tuple[RenderedChunk, ...]
+    provenance: Provenance
+    worst_rank: int
+    count: int
+
+
+@dataclass(frozen=True)
+class _Job:
+    zones: Zones
+    rules: RuleSet
+    permits: tuple[Permit, ...]
+    whole: Run | None
+    formats: tuple[str, ...]
+    lang: str
+    area_by: str
+    threads: int | None
+
+
+_JOB: _Job | None = None  # set once in each worker process by _start_worker
+
+
+def _start_worker(job: _Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _work(chunk: Reports, offset: int) -> ChunkResult:
+    assert _JOB is not None
+    return _do(_JOB, chunk, offset)
+
+
+def _do(job: _Job, chunk: Reports, offset: int) -> ChunkResult:
+    run = check_chunk(
+        chunk, offset, job.zones, job.rules, permits=job.permits, whole=job.whole, threads=job.threads
+    )
+    rendered = tuple(
+        render_chunk(fmt, run, first=offset == 0, lang=job.lang, area_by=job.area_by) for fmt in job.formats
+    )
+    return ChunkResult(rendered, run.provenance, run.verdicts.worst_rank(), len(chunk))
+
+
+def default_jobs() -> int:
+    """Worker processes used by default: the CPUs this process may use, at most 8."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def render_chunks(
+    chunks: Iterable[Reports],
+    zones: Zones,
+    rules: RuleSet,
+    formats: Sequence[str],
+    *,
+    permits: Sequence[Permit] = (),
+    whole: Run | None = None,
+    lang: str = "id",
+    area_by: str = "auto",
+    jobs: int = 1,
+) -> Iterator[ChunkResult]:
+    """Check every chunk and render it in ``formats``; results in file order.
+
+    With ``jobs`` above 1 and more than one chunk, ``jobs`` worker processes do the
+    checking and rendering while this process reads on; at most ``jobs + 1`` chunks are
+    in flight, so memory stays bounded. With one chunk or ``jobs=1`` all runs here.
+    """
+    job = _Job(zones, rules, tuple(permits), whole, tuple(formats), lang, area_by, 1 if jobs > 1 else None)
+    it = iter(chunks)
+    head = list(itertools.islice(it, 2))  # a pool only pays when there is a second chunk
+    offset = 0
+    if len(head) < 2 or jobs <= 1:
+        for chunk in itertools.chain(head, it):
+            yield _do(job, chunk, offset)
+            offset += len(chunk)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
+        pending: deque[Any] = deque()
+        for chunk in itertools.chain(head, it):
+            pending.append(pool.apply_async(_work, (chunk, offset)))
+            offset += len(chunk)
+            if len(pending) > jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
