@@ -126,7 +126,7 @@ def test_seen_ids_finds_every_repeat_across_many_chunks() -> None:
         else:
             first[rid] = row
             assert row not in found
-    assert seen.nbytes == 24 * len(first)
+    assert seen.nbytes == 16 * len(first)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

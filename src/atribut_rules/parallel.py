@@ -108,7 +108,7 @@ def render_chunks(
     head = list(itertools.islice(it, 2))  # a pool only pays when there is a second chunk
     offset = 0
     if len(head) < 2 or jobs <= 1:
-        for chunk in itertools.chain(head, it):
+        for chunk in _drain(head, it):
             yield _do(job, chunk, offset)
             offset += len(chunk)
         return
@@ -116,10 +116,17 @@ def render_chunks(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
         pending: deque[Any] = deque()
-        for chunk in itertools.chain(head, it):
+        for chunk in _drain(head, it):
             pending.append(pool.apply_async(_work, (chunk, offset)))
             offset += len(chunk)
             if len(pending) > jobs:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def _drain(head: list[Reports], rest: Iterator[Reports]) -> Iterator[Reports]:
+    """``head`` then ``rest``, letting go of each chunk of ``head`` as it is handed out."""
+    while head:
+        yield head.pop(0)
+    yield from rest

@@ -142,7 +142,7 @@ def report_format(path: str | os.PathLike[str], format: str | None = None) -> st
 def report_chunks(
     path: str | os.PathLike[str],
     *,
-    chunk_rows: int = 100_000,
+    chunk_rows: int = 25_000,
     encoding: str | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,

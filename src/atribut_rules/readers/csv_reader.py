@@ -161,7 +161,7 @@ def read_csv_file(
     *,
     file: str,
     encoding: str | None = None,
-    chunk_rows: int = 100_000,
+    chunk_rows: int = 25_000,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     keep_raw: bool = True,
 ) -> Iterator[Reports]:
