@@ -15,6 +15,7 @@ checking adds on top. Usage::
     python benchmarks/bench_cli.py                      # 100k and 1M rows
     python benchmarks/bench_cli.py --rows 1000000,10000000 --format jsonl
     python benchmarks/bench_cli.py --rows 200000 --profile 30
+    python benchmarks/bench_cli.py --rows 100000 --stages    # seconds per stage, in-process
 
 Files go to ``--workdir`` (default: a temporary folder); a 10M-row CSV is about
 1 GB and its JSON about 8 GB.
@@ -170,6 +171,41 @@ def check_output(out: Path, fmt: str, n_rows: int) -> dict[str, int]:
     return counts
 
 
+def stages(reports: Path, rows: int) -> None:
+    """Time each stage of one chunk of ``rows`` rows in this process (as the CLI runs it)."""
+    import gc
+
+    import atribut_rules as ar
+    from atribut_rules.writers.records import run_summary_record, verdict_record
+
+    gc.set_threshold(200_000, 50, 100)  # as the CLI sets it
+    folder = resources.example_dir()
+    rules = ar.load_rules()
+    zones = ar.load_zones(*sorted(str(p) for p in folder.glob("*.geojson")), categories=rules.categories)
+    permits = ar.load_permits(str(folder / "izin.csv"))
+    timings: list[tuple[str, float]] = []
+
+    def timed(name: str, fn):  # noqa: ANN001, ANN202
+        start = time.perf_counter()
+        value = fn()
+        timings.append((name, time.perf_counter() - start))
+        return value
+
+    chunk = timed(
+        "read and normalise (report_chunks)", lambda: next(iter(ar.report_chunks(reports, chunk_rows=rows)))
+    )
+    run = timed("check", lambda: ar.check(chunk, zones, rules, permits=permits))
+    verdicts = timed("build Verdict and Finding objects", lambda: list(run.verdicts))
+    records = timed("verdict_record dicts", lambda: [verdict_record(v) for v in verdicts])
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    timed("json encoding", lambda: [encode(r) for r in records])
+    timed("summary record", lambda: run_summary_record(run))
+    print(f"| stage | seconds per {len(chunk):,} rows | us per row |")
+    print("| --- | ---: | ---: |")
+    for name, seconds in timings:
+        print(f"| {name} | {seconds:.2f} | {seconds / len(chunk) * 1e6:.1f} |")
+
+
 def profile_cli(reports: Path, out: Path, fmt: str, top: int) -> None:
     from atribut_rules import cli
 
@@ -187,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default="json", choices=["json", "jsonl"])
     parser.add_argument("--workdir", help="where the CSV and JSON files go (kept)")
     parser.add_argument("--profile", type=int, metavar="N", help="profile the CLI in-process; print top N")
+    parser.add_argument("--stages", action="store_true", help="time each stage of one chunk in-process")
     parser.add_argument("--no-verify", action="store_true", help="skip reading the output back")
     parser.add_argument("--jobs", type=int, default=0, help="the CLI's --jobs (default 0: one per CPU)")
     parser.add_argument("--chunk-rows", type=int, help="the CLI's --chunk-rows (default: the CLI's)")
@@ -209,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         out = work / f"verdicts_{n}.{args.format}"
         if args.profile:
             profile_cli(reports, out, args.format, args.profile)
+            continue
+        if args.stages:
+            stages(reports, n)
             continue
         extra = ["--jobs", str(args.jobs)]
         if args.chunk_rows is not None:

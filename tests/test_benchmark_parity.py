@@ -83,3 +83,19 @@ def test_reach_follows_the_rule_set(bench, rules):
     reach = bench.spatial_reach(rules, ["tree", "school"])
     # trees: near 1.0 m plus the 0.5 m default trunk radius; polygons: inside (0 m); 1 mm tolerance
     assert reach == pytest.approx({"tree": 1.501, "school": 0.001})
+
+
+def test_cli_benchmark_gets_one_verdict_per_row_in_order(tmp_path: Path) -> None:
+    """bench_cli's list and its nothing-lost check, on 600 rows in chunks of 100 over 2 workers."""
+    path = BENCH.with_name("bench_cli.py")
+    spec = importlib.util.spec_from_file_location("bench_cli", path)
+    bench_cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_cli)
+    reports, out = tmp_path / "reports.csv", tmp_path / "verdicts.jsonl"
+    bench_cli.make_csv(reports, 600)
+    _, memory, code = bench_cli.run_cli(reports, out, "jsonl", ["--jobs", "2", "--chunk-rows", "100"])
+    assert code == 1 and memory > 0
+    counts = bench_cli.check_output(out, "jsonl", 600)
+    assert sum(counts.values()) == 600 and counts["violation"] > 0 and counts["invalid"] > 0
+    with pytest.raises(SystemExit, match="verdicts for"):
+        bench_cli.check_output(out, "jsonl", 601)
