@@ -27,7 +27,14 @@ from .reports import CORE_FIELDS, Reports
 from .ruleset import RuleSet
 from .zones import Zones
 
-__all__ = ["check_chunk", "check_chunks", "concat_reports", "merge_provenance", "split_rules", "whole_list_run"]
+__all__ = [
+    "check_chunk",
+    "check_chunks",
+    "concat_reports",
+    "merge_provenance",
+    "split_rules",
+    "whole_list_run",
+]
 
 
 def split_rules(rules: RuleSet) -> tuple[RuleSet, RuleSet | None]:

@@ -97,7 +97,9 @@ class RenderedChunk:
     count: int
 
 
-def render_chunk(fmt: str, run: Any, *, first: bool, lang: str = "id", area_by: str = "auto") -> RenderedChunk:
+def render_chunk(
+    fmt: str, run: Any, *, first: bool, lang: str = "id", area_by: str = "auto"
+) -> RenderedChunk:
     """A chunk's verdicts as the text its format puts between head and tail.
 
     ``first`` says whether they are the first of the list (no separator before them).
