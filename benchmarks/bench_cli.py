@@ -233,12 +233,15 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.workdir or tmp.name)  # type: ignore[union-attr]
     work.mkdir(parents=True, exist_ok=True)
     print(f"# {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    print(
-        f"# CLI with --jobs {args.jobs} (0: one per CPU), --chunk-rows {args.chunk_rows or 'default'}; "
-        "memory: PSS summed over the CLI and its workers"
-    )
-    print("| rows | CLI s | peak memory MiB | I/O floor s | CLI / floor | rows/s | verdicts |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    if args.profile or args.stages:
+        sizes = sizes[:1]
+    else:
+        print(
+            f"# CLI with --jobs {args.jobs} (0: one per CPU), --chunk-rows {args.chunk_rows or 'default'}; "
+            "memory: PSS summed over the CLI and its workers"
+        )
+        print("| rows | CLI s | peak memory MiB | I/O floor s | CLI / floor | rows/s | verdicts |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for n in sizes:
         reports = work / f"reports_{n}.csv"
         if not reports.exists():
