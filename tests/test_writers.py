@@ -394,3 +394,28 @@ def test_validate_broken_yaml(tmp_path):
     out = io.StringIO()
     assert main(["validate", str(path)], out, io.StringIO()) == 1
     assert out.getvalue().startswith(f"{path}:")
+
+
+def test_progress_of_a_list_read_in_chunks_counts_rows(monkeypatch):
+    from atribut_rules import cli
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli._Progress, "__init__", _fast_progress_init(cli._Progress.__init__))
+    err = Tty()
+    argv = [
+        "check",
+        "--example",
+        "--format",
+        "jsonl",
+        "--chunk-rows",
+        "50",
+        "--jobs",
+        "1",
+        "--fail-on",
+        "never",
+    ]
+    assert main(argv, io.StringIO(), err) == 0
+    assert "260 rows" in err.getvalue() and "rows/s" in err.getvalue()

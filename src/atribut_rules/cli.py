@@ -235,6 +235,9 @@ class _Progress:
             return
         self.last = now
         self.shown = True
+        self._draw(now)
+
+    def _draw(self, now: float) -> None:
         rate = self.done / max(now - self.start, 1e-9)
         if self.total is None:  # a list read in chunks: its length is known at the end
             self.stream.write(f"\r{self.done:,} rows, {rate:,.0f} rows/s")
@@ -245,7 +248,9 @@ class _Progress:
         self.stream.flush()
 
     def close(self) -> None:
+        """End the bar's line, showing the final count when the bar was shown at all."""
         if self.shown:
+            self._draw(time.monotonic())
             self.stream.write("\n")
             self.stream.flush()
 
