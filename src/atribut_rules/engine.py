@@ -163,8 +163,9 @@ class VerdictList(Sequence[Verdict]):
         return self._engine.verdict(i, STATUS_CODES[self._status[i]], self._by_report.entries(i))
 
     def __iter__(self) -> Iterator[Verdict]:
-        for i in range(len(self)):
-            yield self[i]
+        verdict, entries = self._engine.verdict, self._by_report.entries
+        for i, code in enumerate(self._status.tolist()):
+            yield verdict(i, STATUS_CODES[code], entries(i))
 
     def worst_rank(self) -> int:
         """The highest severity rank among violation findings (-1 when none)."""
@@ -219,6 +220,9 @@ class _Evaluation:
         self._group_labels: dict[str, list[Callable[[int], str]]] = {}
         self._templates: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
         self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
+        self._rows: list[int] | None = None
+        self._ref: RuleSetRef | None = None
+        self._zone_refs: dict[int, ZoneRef] = {}
 
     # -- spatial -----------------------------------------------------------------
     def _thresholds(self) -> dict[str, float]:
@@ -476,6 +480,7 @@ class _Evaluation:
         self.valid = valid
         self.acc, self.acc_reported = self.accuracy()
         self.spatial, areas, assignment = self._spatial(valid)
+        self._category_row = {c: k for k, c in enumerate(self.spatial.categories)}
         self._areas, self._assignment = areas, assignment
         whole_list = self.rules.duplicates is not None or any(
             r.quota is not None or r.spacing is not None for r in self.active
@@ -729,9 +734,12 @@ class _Evaluation:
         return worst
 
     def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
-        source = Source(self.reports.file, int(self.reports.rows[i]))
+        if self._rows is None:  # plain ints, read once: numpy scalars are slow one by one
+            self._rows = self.reports.rows.tolist()
+            self._ref = RuleSetRef(self.rules.id, self.rules.version, self.rules.sha256)
+        source = Source(self.reports.file, self._rows[i])
         rid = self.reports.ids[i]
-        ref = RuleSetRef(self.rules.id, self.rules.version, self.rules.sha256)
+        ref = self._ref
         if status is Status.INVALID:
             return Verdict(rid, status, (), source, tuple(self.problems.get(i, ())), ref)
         findings = tuple(self._finding(i, self.active[r], k) for r, k in entries)
@@ -785,7 +793,7 @@ class _Evaluation:
         if leaf_index >= 0:
             cond, _ = self.evidence_leaves[rule.id][leaf_index]
             if isinstance(cond, Near):
-                c = self.spatial.categories.index(cond.zone)
+                c = self._category_row[cond.zone]
                 z = int(self.spatial.zone[c, i])
                 s = float(self.spatial.signed[c, i])
                 if z >= 0:
@@ -878,6 +886,13 @@ class _Evaluation:
         return self._templates[key]
 
     def _zone_ref(self, z: int) -> ZoneRef:
+        """The zone's reference (one shared object per zone; it is frozen)."""
+        ref = self._zone_refs.get(z)
+        if ref is None:
+            ref = self._zone_refs[z] = self._new_zone_ref(z)
+        return ref
+
+    def _new_zone_ref(self, z: int) -> ZoneRef:
         zones = self.zones
         cat = zones.categories[z]
         kind = zones.kinds[z]
