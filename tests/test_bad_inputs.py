@@ -226,3 +226,22 @@ def test_reports_file_size_limit_is_configurable(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="more than the limit of 10"):
         read_reports(path, max_file_bytes=10)
     assert len(read_reports(path, max_file_bytes=1000)) == 1
+
+
+CSV_KEYS = [
+    k
+    for k, v in MANIFEST.items()
+    if k.startswith("reports/") and k.split()[0].endswith((".csv", ".txt", ".tsv")) and not v.get("isolate")
+]
+
+
+@pytest.mark.parametrize("key", CSV_KEYS)
+def test_bad_csv_reports_read_in_chunks_give_the_same_outcome(key: str) -> None:
+    """One-row chunks (one process and two workers) end exactly as the list read whole."""
+    outcomes = []
+    for extra in (["--chunk-rows", "0"], ["--chunk-rows", "1", "--jobs", "1"], ["--chunk-rows", "2", "--jobs", "2"]):
+        out, err = io.StringIO(), io.StringIO()
+        code = main([*_argv(key), *extra], out, err)
+        outcomes.append((code, out.getvalue(), err.getvalue()))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[2] == outcomes[0]
