@@ -489,10 +489,12 @@ def mark_duplicate_ids(
     problem goes (after the reader's own problems; default first). ``seen_ids`` holds the
     ids of earlier chunks of the same list, and learns this chunk's.
     """
-    earlier = seen_ids.first_rows(ids) if seen_ids is not None else {}
+    earlier: dict[int, int] = {}
+    if seen_ids is not None:
+        earlier, digests, buckets = seen_ids.lookup(ids)
     if not earlier and len(set(ids)) == len(ids):
         if seen_ids is not None:
-            seen_ids.add(ids, rows)
+            seen_ids.add_digests(digests, buckets, rows)
         return
     slots = slots or {}
     seen: dict[str, int] = {}
@@ -509,7 +511,8 @@ def mark_duplicate_ids(
             slots.get(index, 0), _problem("duplicate_id", "id", rid, first=first)
         )
     if seen_ids is not None:
-        seen_ids.add([ids[i] for i in firsts], [rows[i] for i in firsts])
+        keep = np.asarray(firsts, dtype=np.int64)
+        seen_ids.add_digests(digests[keep], buckets[keep], np.asarray(rows)[keep])
 
 
 class SeenIds:
@@ -530,16 +533,22 @@ class SeenIds:
     def _digests(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         blake, size = hashlib.blake2b, self.DIGEST_BYTES
         raw = b"".join(blake(s.encode("utf-8", "surrogatepass"), digest_size=size).digest() for s in ids)
+        if not raw:
+            return np.zeros(0, dtype=f"S{size}"), np.zeros(0, dtype=np.uint8)
         digests = np.frombuffer(raw, dtype=f"S{size}")
         buckets = np.frombuffer(raw, dtype=np.uint8)[::size] % self.BUCKETS
         return digests, buckets
 
     def first_rows(self, ids: Sequence[str]) -> dict[int, int]:
         """``{index: first row}`` for the ids that an earlier chunk already had."""
-        if not len(ids) or not any(self._runs):
-            return {}
+        return self.lookup(ids)[0]
+
+    def lookup(self, ids: Sequence[str]) -> tuple[dict[int, int], np.ndarray, np.ndarray]:
+        """:meth:`first_rows`, with the ids' digests and buckets for :meth:`add_digests`."""
         digests, buckets = self._digests(ids)
         found: dict[int, int] = {}
+        if not len(ids) or not any(self._runs):
+            return found, digests, buckets
         for b in np.unique(buckets).tolist():
             members = np.nonzero(buckets == b)[0]
             wanted = digests[members]
@@ -549,13 +558,16 @@ class SeenIds:
                 hit = np.nonzero(keys[at] == wanted)[0]
                 for k in hit.tolist():
                     found.setdefault(int(members[k]), int(rows[at[k]]))
-        return found
+        return found, digests, buckets
 
     def add(self, ids: Sequence[str], rows: Sequence[int]) -> None:
         """Remember ``ids`` (distinct, and new) with their rows."""
-        if not len(ids):
+        self.add_digests(*self._digests(ids), rows)
+
+    def add_digests(self, digests: np.ndarray, buckets: np.ndarray, rows: Sequence[int]) -> None:
+        """Remember ids by the digests and buckets :meth:`lookup` gave for them."""
+        if not len(digests):
             return
-        digests, buckets = self._digests(ids)
         rows_array = np.asarray(rows, dtype=np.int64)
         if rows_array.max() < 2**31:
             rows_array = rows_array.astype(np.int32)

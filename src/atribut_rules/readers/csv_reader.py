@@ -199,8 +199,8 @@ class _Lines:
         self.lines = lines
         self.file = file
         self.current: list[str] = []
-        self.count = 0
         self.pending: list[str] = []
+
 
     def first_content_line(self) -> str | None:
         """The first line with text in it (kept to be read again), or None for an empty file."""
@@ -224,18 +224,19 @@ class _Lines:
                 hint="export the sheet again as CSV (UTF-8)",
             )
 
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        if self.pending:
-            line = self.pending.pop(0)
-        else:
-            line = next(self.lines)
-            self._refuse_nul(line, self.count + 1)
-        self.count += 1
-        self.current.append(line)
-        return line
+    def __iter__(self) -> Iterator[str]:
+        # a generator: resuming it costs far less than a __next__ method call per line
+        number = len(self.pending)
+        for line in self.pending:
+            self.current.append(line)
+            yield line
+        self.pending = []
+        for line in self.lines:
+            number += 1
+            if "\x00" in line:
+                self._refuse_nul(line, number)
+            self.current.append(line)
+            yield line
 
 
 def _unclosed_quote(record_lines: list[str], delimiter: str) -> bool:
