@@ -201,7 +201,6 @@ class _Lines:
         self.current: list[str] = []
         self.pending: list[str] = []
 
-
     def first_content_line(self) -> str | None:
         """The first line with text in it (kept to be read again), or None for an empty file."""
         while True:

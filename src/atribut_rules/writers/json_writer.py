@@ -15,8 +15,8 @@ from .records import (
     provenance_record,
     rule_records,
     run_summary_record,
-    verdict_record,
 )
+from .verdict_json import VerdictJson
 
 
 def write_json(run: Any, out: IO[str], *, area_by: str = "auto", **_: Any) -> None:
@@ -44,8 +44,8 @@ def json_head(ruleset: Any, summary: dict[str, Any], provenance: Any) -> str:
 
 def write_json_verdicts(verdicts: Iterable[Any], out: IO[str], *, first: bool) -> None:
     """The ``verdicts`` list's items; ``first`` says whether they open the list."""
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encode = VerdictJson().encode
     for verdict in verdicts:
         out.write("\n  " if first else ",\n  ")
-        out.write(dumps(verdict_record(verdict)))
+        out.write(encode(verdict))
         first = False

@@ -7,13 +7,14 @@ import math
 from typing import IO, Any
 
 from .records import report_fields, verdict_cells, verdict_record
+from .verdict_json import VerdictJson
 
 
 def write_jsonl(run: Any, out: IO[str], **_: Any) -> None:
     """One verdict record per line, in input order (no header line)."""
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encode = VerdictJson().encode
     for verdict in run.verdicts:
-        out.write(dumps(verdict_record(verdict)) + "\n")
+        out.write(encode(verdict) + "\n")
 
 
 GEOJSON_HEAD = '{"type":"FeatureCollection","features":['

@@ -1,0 +1,122 @@
+"""The fast verdict encoder writes exactly what json.dumps writes for verdict_record."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import atribut_rules as ar
+from atribut_rules import resources
+from atribut_rules.model import Finding, Problem, RuleSetRef, Severity, Source, Status, Verdict, ZoneRef
+from atribut_rules.writers.records import verdict_record
+from atribut_rules.writers.verdict_json import VerdictJson
+
+EXAMPLE = resources.example_dir()
+
+
+def reference(verdict: Verdict) -> str:
+    return json.dumps(verdict_record(verdict), ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(
+    "rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024", "builtin:id-pemilu-2019"]
+)
+def test_every_verdict_of_the_example(rules: str) -> None:
+    ruleset = ar.load_rules(rules)
+    zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=ruleset.categories)
+    run = ar.check(
+        ar.read_reports(EXAMPLE / "laporan.csv"),
+        zones,
+        ruleset,
+        permits=ar.load_permits(EXAMPLE / "izin.csv"),
+    )
+    encoder = VerdictJson()
+    for verdict in run.verdicts:
+        assert encoder.encode(verdict) == reference(verdict)
+
+
+_floats = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**6), 10**6))
+_texts = st.one_of(st.none(), st.text(max_size=12))
+
+
+@st.composite
+def verdicts(draw):
+    zone = draw(
+        st.one_of(
+            st.none(),
+            st.builds(
+                ZoneRef,
+                id=st.text(max_size=8),
+                category=st.sampled_from(["tree", "school"]),
+                name=_texts,
+                geometry_kind=st.sampled_from(["point", "polygon"]),
+                approximated=st.booleans(),
+                radius_m=st.floats(0, 50),
+                source_file=_texts,
+                origin=st.one_of(
+                    st.none(), st.dictionaries(st.text(max_size=4), st.text(max_size=4), max_size=2)
+                ),
+            ),
+        )
+    )
+    findings = tuple(
+        Finding(
+            rule=draw(st.sampled_from(["R-1", "R-2", 'q"uote'])),
+            severity=draw(st.sampled_from(list(Severity))),
+            status=draw(st.sampled_from([Status.VIOLATION, Status.REVIEW, Status.EXEMPT])),
+            message={"id": draw(st.text(max_size=20)), "en": draw(st.text(max_size=20))},
+            legal_basis=draw(_texts),
+            title={"id": 'Judul \u2014 "x"', "en": draw(st.text(max_size=5))},
+            zone=zone,
+            distance_m=draw(_floats),
+            threshold_m=draw(_floats),
+            margin_m=draw(_floats),
+            accuracy_m=draw(_floats),
+            accuracy_source=draw(st.sampled_from([None, "reported", "assumed"])),
+            reason=draw(_texts),
+            permit=draw(_texts),
+            details=draw(
+                st.dictionaries(
+                    st.text(max_size=4), st.one_of(st.integers(), st.text(max_size=4)), max_size=2
+                )
+            ),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    )
+    problems = tuple(
+        Problem(
+            draw(st.text(max_size=5)),
+            draw(_texts),
+            draw(_texts),
+            {"id": draw(st.text(max_size=5)), "en": "x"},
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    )
+    return Verdict(
+        report=draw(st.text(max_size=10)),
+        status=draw(st.sampled_from(list(Status))),
+        findings=findings,
+        source=draw(st.one_of(st.none(), st.builds(Source, st.text(max_size=6), st.integers(1, 10**9)))),
+        problems=problems,
+        ruleset=draw(st.one_of(st.none(), st.just(RuleSetRef("rs", "1", "ab" * 32)))),
+        group=draw(_texts),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(verdicts(), min_size=1, max_size=4))
+def test_edge_values_encode_as_json_dumps_does(batch) -> None:
+    encoder = VerdictJson()  # one encoder over several verdicts, so its caches are exercised
+    for verdict in batch:
+        assert encoder.encode(verdict) == reference(verdict)
+
+
+def test_non_finite_numbers_as_json_writes_them() -> None:
+    from atribut_rules.writers.verdict_json import _number
+
+    for value in (math.nan, math.inf, -math.inf, 0.1, -0.0, 1e300, 5, True, None):
+        assert _number(value) == json.dumps(value)
