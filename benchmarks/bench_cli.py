@@ -176,7 +176,8 @@ def stages(reports: Path, rows: int) -> None:
     import gc
 
     import atribut_rules as ar
-    from atribut_rules.writers.records import run_summary_record, verdict_record
+    from atribut_rules.writers.records import run_summary_record
+    from atribut_rules.writers.verdict_json import VerdictJson
 
     gc.set_threshold(200_000, 50, 100)  # as the CLI sets it
     folder = resources.example_dir()
@@ -196,9 +197,10 @@ def stages(reports: Path, rows: int) -> None:
     )
     run = timed("check", lambda: ar.check(chunk, zones, rules, permits=permits))
     verdicts = timed("build Verdict and Finding objects", lambda: list(run.verdicts))
-    records = timed("verdict_record dicts", lambda: [verdict_record(v) for v in verdicts])
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    timed("json encoding", lambda: [encode(r) for r in records])
+    encode = VerdictJson().encode
+    timed(
+        "JSON text (VerdictJson, as the json and jsonl writers use it)", lambda: [encode(v) for v in verdicts]
+    )
     timed("summary record", lambda: run_summary_record(run))
     print(f"| stage | seconds per {len(chunk):,} rows | us per row |")
     print("| --- | ---: | ---: |")
