@@ -62,16 +62,7 @@ def read_reports(
     """
     p = Path(path)
     fmt = report_format(p, format)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"cannot open reports file: {exc.strerror}", file=str(path)) from None
-    if size > max_file_bytes:
-        raise InputError(
-            f"reports file is {size} bytes, more than the limit of {max_file_bytes}",
-            file=str(path),
-            hint="split the file or raise the limit",
-        )
+    _refuse_too_large(p, max_file_bytes, str(path))
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -126,6 +117,20 @@ STREAMED_READERS = ("csv",)
 """Report formats that can be read in chunks (:func:`report_chunks`)."""
 
 
+def _refuse_too_large(path: Path, max_file_bytes: int, name: str) -> None:
+    """Raise InputError (naming the file ``name``) when it cannot be opened or is too large."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot open reports file: {exc.strerror}", file=name) from None
+    if size > max_file_bytes:
+        raise InputError(
+            f"reports file is {size} bytes, more than the limit of {max_file_bytes}",
+            file=name,
+            hint="split the file or raise the limit",
+        )
+
+
 def report_format(path: str | os.PathLike[str], format: str | None = None) -> str:
     """The reports format of ``path``: ``format`` if given, else from its extension."""
     p = Path(path)
@@ -159,16 +164,7 @@ def report_chunks(
     fmt = report_format(p)
     if fmt not in STREAMED_READERS:
         raise InputError(f"{fmt} reports cannot be read in chunks", file=str(path), hint="use a CSV file")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"cannot open reports file: {exc.strerror}", file=str(path)) from None
-    if size > max_file_bytes:
-        raise InputError(
-            f"reports file is {size} bytes, more than the limit of {max_file_bytes}",
-            file=str(path),
-            hint="split the file or raise the limit",
-        )
+    _refuse_too_large(p, max_file_bytes, str(path))
     options = {"encoding": encoding, "max_field_chars": max_field_chars, "keep_raw": keep_raw}
     return ReportChunks(p, display_name(path, relative_to), chunk_rows, options)
 
