@@ -239,7 +239,11 @@ CSV_KEYS = [
 def test_bad_csv_reports_read_in_chunks_give_the_same_outcome(key: str) -> None:
     """One-row chunks (one process and two workers) end exactly as the list read whole."""
     outcomes = []
-    for extra in (["--chunk-rows", "0"], ["--chunk-rows", "1", "--jobs", "1"], ["--chunk-rows", "2", "--jobs", "2"]):
+    for extra in (
+        ["--chunk-rows", "0"],
+        ["--chunk-rows", "1", "--jobs", "1"],
+        ["--chunk-rows", "2", "--jobs", "2"],
+    ):
         out, err = io.StringIO(), io.StringIO()
         code = main([*_argv(key), *extra], out, err)
         outcomes.append((code, out.getvalue(), err.getvalue()))

@@ -137,3 +137,10 @@ def test_worker_processes_write_the_same_bytes(jobs: str, tmp_path: Path) -> Non
     assert run_cli(REPORTS, "json", rules, 19, ("-j", jobs, "--output", f"geojson:{out}")) == whole
     run_cli(REPORTS, "geojson", rules, 0, ("--output", f"geojson:{tmp_path / 'whole.geojson'}"))
     assert out.read_bytes() == (tmp_path / "whole.geojson").read_bytes()
+
+
+@pytest.mark.parametrize("option", ["--chunk-rows", "--jobs"])
+def test_negative_chunk_rows_or_jobs_are_refused(option: str) -> None:
+    code, out, err = cli("check", REPORTS, "--format", "jsonl", option, "-1")
+    assert (code, out) == (2, "")
+    assert err == f"atribut-rules: error: {option} -1 is negative; give {option} 0 or more\n"

@@ -339,6 +339,9 @@ def _reader_limits(args: argparse.Namespace) -> dict[str, int]:
 
 
 def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = None) -> int:
+    for option, value in (("--chunk-rows", args.chunk_rows), ("--jobs", args.jobs)):
+        if value < 0:
+            raise AtributRulesError(f"{option} {value} is negative", hint=f"give {option} 0 or more")
     if args.example:
         _example_args(args)
     if not args.reports:
