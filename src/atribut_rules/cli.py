@@ -140,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_CHUNK_ROWS,
         metavar="N",
         help=f"check a CSV list N rows at a time when every output is {', '.join(STREAMED_FORMATS)} "
-        f"(memory stays flat however long the list); 0 reads it whole (default: {DEFAULT_CHUNK_ROWS})",
+        f"(memory barely grows with the list); 0 reads it whole (default: {DEFAULT_CHUNK_ROWS})",
     )
     c.add_argument(
         "--jobs",
