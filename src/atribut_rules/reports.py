@@ -256,17 +256,10 @@ def _is_blank(value: Any) -> bool:
 
 
 def _number(value: Any, name: str, problems: list[Problem]) -> float:
-    if type(value) is str and "_" not in value:  # fast path: a plain number, decimal point or comma
-        text = (
-            value.replace(",", ".") if "," in value and "." not in value and value.count(",") == 1 else value
-        )
-        try:
-            f = float(text)
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(f):
-                return f
+    if type(value) is str:  # fast path: a plain number, decimal point or comma
+        f = _plain_float(value)
+        if not math.isnan(f):
+            return f
     if _is_blank(value):
         return math.nan
     if isinstance(value, bool):
@@ -597,17 +590,19 @@ def build_reports(
     raw: list[Sequence[Any]] | None = None,
     row_problems: Mapping[int, list[Problem]] | None = None,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    seen_ids: SeenIds | None = None,
 ) -> Reports:
     """Normalise raw rows ``(row_number, {column: value})`` into a :class:`Reports` table.
 
     ``row_problems`` maps a position in ``rows`` to problems the reader already
     found (a ragged row, a line that is not JSON); those rows are kept as invalid.
+    ``seen_ids`` carries ids over from earlier chunks of one list.
     """
     builder = _TableBuilder(max_field_chars)
     row_problems = {} if row_problems is None else row_problems  # may fill while rows stream
     for index, (row_number, record) in enumerate(rows):
         builder.add(index, row_number, record, row_problems.get(index, ()))
-    return builder.finish(file, columns, raw)
+    return builder.finish(file, columns, raw, seen_ids)
 
 
 def build_table(
@@ -635,11 +630,15 @@ def build_table(
     if (
         len(set(header)) != width or len(set(named)) != len(named) or n == 0
     ):  # repeated column names: a mapping keeps the last one
-        rows_iter = ((row_numbers[i], dict(zip(header, records[i]))) for i in range(n))
-        builder = _TableBuilder(max_field_chars)
-        for index, (row_number, record) in enumerate(rows_iter):
-            builder.add(index, row_number, record, row_problems.get(index, ()))
-        return builder.finish(file, header, list(records) if keep_raw else None, seen_ids)
+        return build_reports(
+            ((row_numbers[i], dict(zip(header, records[i]))) for i in range(n)),
+            file=file,
+            columns=header,
+            raw=list(records) if keep_raw else None,
+            row_problems=row_problems,
+            max_field_chars=max_field_chars,
+            seen_ids=seen_ids,
+        )
 
     slow = np.zeros(n, dtype=bool)
     filler = [""] * width
