@@ -11,9 +11,11 @@ def text_encoding(head: bytes, *, file: str, encoding: str | None = None) -> str
     """The codec to read a file with: ``encoding`` (checked), else its BOM's, else UTF-8."""
     if encoding:
         try:
-            return codecs.lookup(encoding).name
+            name = codecs.lookup(encoding).name
+            b" ".decode(name, "replace")  # refuses codecs that are not text encodings (base64, zlib)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}", file=file) from None
+        return name
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -23,27 +25,17 @@ def text_encoding(head: bytes, *, file: str, encoding: str | None = None) -> str
 
 def decode(data: bytes, *, file: str, encoding: str | None = None) -> str:
     """Decode ``data``: the given encoding, else a BOM's (UTF-8/UTF-16), else UTF-8."""
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", file=file) from None
-        except UnicodeDecodeError as exc:
+    name = text_encoding(data[:4], file=file, encoding=encoding)
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError as exc:
+        if encoding:
             raise InputError(
                 f"not valid {encoding} at byte {exc.start}", file=file, hint="check --encoding"
             ) from None
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"not valid {encoding.upper()} text at byte {exc.start}",
+            f"not valid {name.upper()} text at byte {exc.start}",
             file=file,
             line=line,
             hint="save the file as UTF-8, or name its encoding with --encoding (e.g. latin-1 or cp1252)",
