@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from .digest import file_sha256
 from .engine import engine_version
 from .errors import InputError
 from .writers.atomic import atomic_write
@@ -36,14 +37,10 @@ __all__ = ["CACHE_FORMAT", "cache_key", "load_zones_cached", "read_zone_cache", 
 
 
 def _file_sha256(path: str | os.PathLike[str]) -> str:
-    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path)
     except OSError as exc:
         raise InputError(f"cannot read zones file: {exc.strerror}", file=str(path)) from None
-    return digest.hexdigest()
 
 
 def cache_key(sources: tuple[Any, ...], options: Mapping[str, Any]) -> str | None:

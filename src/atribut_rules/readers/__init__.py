@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..digest import file_sha256
 from ..errors import InputError
 from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .csv_reader import read_csv, read_csv_file
@@ -96,14 +97,10 @@ class ReportChunks:
     @property
     def sha256(self) -> str:
         if self._sha256 is None:
-            digest = hashlib.sha256()
             try:
-                with open(self.path, "rb") as f:
-                    for block in iter(lambda: f.read(1 << 20), b""):
-                        digest.update(block)
+                self._sha256 = file_sha256(self.path)
             except OSError as exc:
                 raise InputError(f"cannot read reports file: {exc.strerror}", file=str(self.path)) from None
-            self._sha256 = digest.hexdigest()
         return self._sha256
 
     def __iter__(self) -> Iterator[Reports]:

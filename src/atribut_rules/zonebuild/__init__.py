@@ -28,6 +28,7 @@ from typing import IO, Any
 import shapely
 import shapely.geometry
 
+from ..digest import file_sha256
 from ..errors import InputError
 from .mapping import ClassRule, MappingError, ZoneMapping, bundled_mappings, load_mapping
 from .sources import Record, read_records, source_kind
@@ -372,7 +373,7 @@ def build_zones(
         kind = source_kind(path)
         try:
             if kind == "osm":
-                sha = _sha256_file(path)
+                sha = file_sha256(path)
                 data = None
             else:
                 data = path.read_bytes()
@@ -427,14 +428,6 @@ def build_zones(
         unmatched=builder.unmatched,
         unmatched_classes=dict(sorted(builder.unmatched_classes.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_zones(collection: Mapping[str, Any], fp: IO[str]) -> None:
