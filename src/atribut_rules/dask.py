@@ -17,15 +17,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from .engine import STATUS_CODES, Run, check
+from .engine import Run, check
 from .errors import MissingExtraError
 from .model import Verdict
 from .permits import Permit
 from .reports import Reports
 from .ruleset import RuleSet
-from .streaming import MergedVerdicts, merge_verdicts, split_rules, summarise
+from .streaming import merged_run, split_rules
 from .zones import Zones
 
 DEFAULT_SLICE = 100_000
@@ -117,7 +115,6 @@ def check_dask(
         parts = dask.compute(*tasks)
     verdicts = [v for part in parts for v in part]
     central = check(reports, zones, whole, permits=permits)
-    merged = [merge_verdicts(a, b, rules) for a, b in zip(verdicts, central.verdicts)]
-    status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
-    summary = summarise(merged, reports, rules, central.summary.attributes)
-    return Run(MergedVerdicts(merged, status), summary, central.provenance, reports, rules, zones)
+    return merged_run(
+        verdicts, central.verdicts, reports, zones, rules, central.provenance, central.summary.attributes
+    )

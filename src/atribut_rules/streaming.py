@@ -32,6 +32,7 @@ __all__ = [
     "check_chunks",
     "concat_reports",
     "merge_provenance",
+    "merged_run",
     "split_rules",
     "whole_list_run",
 ]
@@ -164,10 +165,7 @@ def check_chunk(
     if whole is None:
         return run
     central = whole.verdicts[offset : offset + len(chunk)]
-    merged = [merge_verdicts(a, b, rules) for a, b in zip(run.verdicts, central)]
-    status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
-    summary = summarise(merged, chunk, rules, None)
-    return Run(MergedVerdicts(merged, status), summary, run.provenance, chunk, rules, zones)
+    return merged_run(run.verdicts, central, chunk, zones, rules, run.provenance)
 
 
 def merge_provenance(parts: Sequence[Provenance]) -> Provenance:
@@ -188,11 +186,30 @@ def merge_provenance(parts: Sequence[Provenance]) -> Provenance:
 # -- merging per-report and whole-list findings ----------------------------------------
 
 
-def merge_verdicts(a: Verdict, b: Verdict, rules: RuleSet) -> Verdict:
+def merged_run(
+    per_report: Iterable[Verdict],
+    whole_list: Iterable[Verdict],
+    reports: Reports,
+    zones: Zones,
+    rules: RuleSet,
+    provenance: Provenance,
+    attributes: int | None = None,
+) -> Run:
+    """The run of ``reports`` whose verdicts join their per-report and whole-list findings.
+
+    ``attributes`` is the list's count of distinct attributes (see :class:`Summary`).
+    """
+    order = {r.id: k for k, r in enumerate(rules.rules)}
+    merged = [_merge_verdicts(a, b, order) for a, b in zip(per_report, whole_list)]
+    status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
+    summary = _summarise(merged, reports, rules, attributes)
+    return Run(MergedVerdicts(merged, status), summary, provenance, reports, rules, zones)
+
+
+def _merge_verdicts(a: Verdict, b: Verdict, order: dict[str, int]) -> Verdict:
     """One report's verdict from its per-report findings ``a`` and whole-list findings ``b``."""
     if a.status is Status.INVALID:
         return dataclasses.replace(a, group=b.group)
-    order = {r.id: k for k, r in enumerate(rules.rules)}
     findings = tuple(sorted(a.findings + b.findings, key=lambda f: order.get(f.rule, len(order))))
     return dataclasses.replace(a, status=_status(findings), findings=findings, group=b.group)
 
@@ -205,7 +222,7 @@ def _status(findings: tuple[Finding, ...]) -> Status:
     return Status.OK
 
 
-def summarise(verdicts: list[Verdict], reports: Reports, rules: RuleSet, attributes: int | None) -> Summary:
+def _summarise(verdicts: list[Verdict], reports: Reports, rules: RuleSet, attributes: int | None) -> Summary:
     """The summary of merged verdicts (the same counts :func:`check` gives)."""
     by_status = {s.value: 0 for s in STATUS_CODES}
     by_rule = {r.id: {"violation": 0, "review": 0, "exempt": 0} for r in rules.active_rules}
