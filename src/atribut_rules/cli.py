@@ -435,11 +435,10 @@ def _check_streamed(
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     with contextlib.ExitStack() as stack:
         writers = [
-            ChunkWriter(fmt, stack.enter_context(atomic_write(path, bom=args.bom)), **options)
-            for fmt, path in outputs
+            ChunkWriter(fmt, stack.enter_context(atomic_write(path, bom=args.bom))) for fmt, path in outputs
         ]
         # stdout is spooled: an input that breaks half-way leaves it empty, as in a whole run
-        writers.append(ChunkWriter(args.format, stdout, spool=True, **options))
+        writers.append(ChunkWriter(args.format, stdout, spool=True))
         provenances, worst = [], -1
         results = render_chunks(
             chunks, zones, rules, formats, permits=permits, whole=whole, jobs=jobs, **options
@@ -447,7 +446,7 @@ def _check_streamed(
         try:
             for result in results:
                 for writer, rendered in zip(writers, result.rendered):
-                    writer.add_rendered(rendered)
+                    writer.add(rendered)
                 provenances.append(result.provenance)
                 worst = max(worst, result.worst_rank)
                 if progress is not None:

@@ -31,20 +31,10 @@ SPOOL_MEMORY = 16 * 1024**2
 class ChunkWriter:
     """Writes one format to ``out`` as chunks of a run arrive; :meth:`close` ends the document."""
 
-    def __init__(
-        self,
-        fmt: str,
-        out: IO[str],
-        *,
-        lang: str = "id",
-        area_by: str = "auto",
-        spool: bool = False,
-        **_: Any,
-    ) -> None:
+    def __init__(self, fmt: str, out: IO[str], *, spool: bool = False) -> None:
         if fmt not in STREAMED_FORMATS:
             raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
-        self.fmt, self.out, self.lang, self.area_by = fmt, out, lang, area_by
-        self.first = True
+        self.fmt, self.out = fmt, out
         self.summaries: list[dict[str, Any]] = []
         self.spool: Any = None
         if spool or fmt == "json":
@@ -55,16 +45,11 @@ class ChunkWriter:
         if fmt == "geojson" and self.spool is None:
             out.write(GEOJSON_HEAD)
 
-    def add(self, run: Any) -> None:
-        """Write the verdicts of one chunk's run."""
-        self.add_rendered(render_chunk(self.fmt, run, first=self.first, lang=self.lang, area_by=self.area_by))
-
-    def add_rendered(self, chunk: RenderedChunk) -> None:
+    def add(self, chunk: RenderedChunk) -> None:
         """Write one chunk rendered by :func:`render_chunk` (possibly in another process)."""
         if chunk.summary is not None:
             self.summaries.append(chunk.summary)
         self.body.write(chunk.text)
-        self.first = self.first and chunk.count == 0
 
     def close(self, ruleset: Any, provenance: Any, attributes: int | None = None) -> None:
         """End the document with the list's rule set, provenance and count of distinct attributes."""
