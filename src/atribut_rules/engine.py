@@ -220,8 +220,8 @@ class _Evaluation:
         self._group_labels: dict[str, list[Callable[[int], str]]] = {}
         self._templates: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
         self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
-        self._rows: list[int] | None = None
-        self._ref: RuleSetRef | None = None
+        self._rows: list[int] = reports.rows.tolist()  # plain ints: numpy scalars are slow one by one
+        self._ref = RuleSetRef(rules.id, rules.version, rules.sha256)
         self._zone_refs: dict[int, ZoneRef] = {}
 
     # -- spatial -----------------------------------------------------------------
@@ -734,9 +734,6 @@ class _Evaluation:
         return worst
 
     def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
-        if self._rows is None:  # plain ints, read once: numpy scalars are slow one by one
-            self._rows = self.reports.rows.tolist()
-            self._ref = RuleSetRef(self.rules.id, self.rules.version, self.rules.sha256)
         source = Source(self.reports.file, self._rows[i])
         rid = self.reports.ids[i]
         ref = self._ref

@@ -83,25 +83,25 @@ def concat_reports(parts: Sequence[Reports]) -> Reports:
     extra_names = list(dict.fromkeys(k for p in parts for k in p.extra))
     problems = {int(offsets[j]) + i: v for j, p in enumerate(parts) for i, v in p.problems.items()}
 
-    def objects(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts]) if parts else np.array([], dtype=object)
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
 
     first = parts[0]
     return Reports(
         ids=[x for p in parts for x in p.ids],
-        lon=np.concatenate([p.lon for p in parts]),
-        lat=np.concatenate([p.lat for p in parts]),
-        accuracy_m=np.concatenate([p.accuracy_m for p in parts]),
-        width_m=np.concatenate([p.width_m for p in parts]),
-        height_m=np.concatenate([p.height_m for p in parts]),
-        type=objects("type"),
-        party=objects("party"),
-        candidate=objects("candidate"),
-        mounted_on=objects("mounted_on"),
+        lon=joined("lon"),
+        lat=joined("lat"),
+        accuracy_m=joined("accuracy_m"),
+        width_m=joined("width_m"),
+        height_m=joined("height_m"),
+        type=joined("type"),
+        party=joined("party"),
+        candidate=joined("candidate"),
+        mounted_on=joined("mounted_on"),
         observed_at=[x for p in parts for x in p.observed_at],
-        observed_day=np.concatenate([p.observed_day for p in parts]),
+        observed_day=joined("observed_day"),
         extra={k: [x for p in parts for x in p.extra.get(k, [None] * len(p))] for k in extra_names},
-        rows=np.concatenate([p.rows for p in parts]),
+        rows=joined("rows"),
         file=first.file,
         problems=problems,
         columns=list(first.columns),
