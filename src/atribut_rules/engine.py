@@ -90,6 +90,25 @@ class _RuleResult:
         return self.value if self.exempt is None else np.where(self.exempt >= 0, 0, self.value)
 
 
+@dataclass
+class _FindingFacts:
+    """Per finding of one rule, as plain Python values (numpy scalars are slow one by one)."""
+
+    rule: Rule
+    value: list[int]
+    leaf: list[int]
+    leaves: list[Condition]
+    exempt: list[int] | None
+    permit_note: list[int] | None
+    acc: list[float]
+    acc_reported: list[bool]
+    undated: list[bool]
+    zone: list[int]
+    signed: list[float]
+    extra: dict[str, list[Any]]
+    templates: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True)
 class Run:
     """The result of :func:`check`: verdicts in input order, a summary, and provenance.
@@ -223,6 +242,7 @@ class _Evaluation:
         self._rows: list[int] = reports.rows.tolist()  # plain ints: numpy scalars are slow one by one
         self._ref = RuleSetRef(rules.id, rules.version, rules.sha256)
         self._zone_refs: dict[int, ZoneRef] = {}
+        self._finding_facts: dict[int, _FindingFacts] = {}
 
     # -- spatial -----------------------------------------------------------------
     def _thresholds(self) -> dict[str, float]:
@@ -634,7 +654,7 @@ class _Evaluation:
             return
         ids = np.array(self.reports.ids, dtype=object)
         day = self.reports.observed_day
-        party = np.array([_fold(p) if p is not None else None for p in self.reports.party], dtype=object)
+        party = np.asarray(self.reports.party, dtype=object)
         geod = pyproj.Geod(ellps="WGS84")
         for rule in self.active:
             res = self.results[rule.id]
@@ -643,6 +663,7 @@ class _Evaluation:
             if not len(res.index):
                 continue
             idx = res.index
+            folded: np.ndarray | None = None  # the findings' parties, case-folded once per rule
             for p, permit in enumerate(self.permits):
                 if not permit.covers_rule(rule.id):
                     continue
@@ -650,7 +671,9 @@ class _Evaluation:
                 if permit.reports is not None:
                     scope &= np.isin(ids[idx], list(permit.reports))
                 if permit.party is not None:
-                    scope &= party[idx] == _fold(permit.party)
+                    if folded is None:
+                        folded = np.array([_fold(v) if v is not None else None for v in party[idx]], dtype=object)
+                    scope &= folded == _fold(permit.party)
                 if permit.radius_m is not None:
                     _, _, dist = geod.inv(
                         np.full(len(idx), permit.lon),
@@ -672,14 +695,26 @@ class _Evaluation:
                 res.permit_note[scope & ~inside & (res.permit_note < 0)] = p
 
     def _evidence_zone_ids(self, rule: Rule, res: _RuleResult) -> np.ndarray:
+        zone, _ = self._near_evidence(rule, res)
         out = np.full(len(res.index), None, dtype=object)
-        for k, leaf in enumerate(res.leaf.tolist()):
-            if leaf >= 0:
-                cond, _ = self.evidence_leaves[rule.id][leaf]
-                if isinstance(cond, Near):
-                    z = int(self.spatial.zone[self.spatial.categories.index(cond.zone), res.index[k]])
-                    out[k] = self.zones.ids[z] if z >= 0 else None
+        found = zone >= 0
+        out[found] = np.asarray(self.zones.ids, dtype=object)[zone[found]]
         return out
+
+    def _near_evidence(self, rule: Rule, res: _RuleResult) -> tuple[np.ndarray, np.ndarray]:
+        """Per finding of ``rule``: the zone its ``near`` evidence names (-1 when none) and the
+        signed distance to it (NaN when none), gathered for all findings at once."""
+        rows = [
+            self._category_row[cond.zone] if isinstance(cond, Near) else -1
+            for cond, _ in self.evidence_leaves.get(rule.id, [])
+        ]
+        category = np.asarray([*rows, -1], dtype=np.int64)[res.leaf]  # leaf -1 picks the last: none
+        near = np.nonzero(category >= 0)[0]
+        zone = np.full(len(res.index), -1, dtype=np.int64)
+        signed = np.full(len(res.index), np.nan)
+        zone[near] = self.spatial.zone[category[near], res.index[near]]
+        signed[near] = self.spatial.signed[category[near], res.index[near]]
+        return zone, signed
 
     def _flag_far_swaps(self, valid: np.ndarray) -> None:
         bounds = self.zones.bounds
@@ -739,20 +774,47 @@ class _Evaluation:
         ref = self._ref
         if status is Status.INVALID:
             return Verdict(rid, status, (), source, tuple(self.problems.get(i, ())), ref)
-        findings = tuple(self._finding(i, self.active[r], k) for r, k in entries)
+        findings = tuple([self._finding(i, r, k) for r, k in entries])
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
         return Verdict(rid, status, findings, source, (), ref, group)
 
-    def _finding(self, i: int, rule, k: int) -> Finding:
+    def _facts(self, r: int) -> _FindingFacts:
+        """Everything per finding of active rule ``r`` that its Finding objects read, as lists."""
+        facts = self._finding_facts.get(r)
+        if facts is None:
+            facts = self._finding_facts[r] = self._new_facts(self.active[r])
+        return facts
+
+    def _new_facts(self, rule: Rule) -> _FindingFacts:
         res = self.results[rule.id]
-        value = int(res.value[k])
-        status = Status.VIOLATION if value == TRUE else Status.REVIEW
-        leaf_index = int(res.leaf[k])
+        index = res.index
+        zone, signed = self._near_evidence(rule, res)
+        return _FindingFacts(
+            rule=rule,
+            value=res.value.tolist(),
+            leaf=res.leaf.tolist(),
+            leaves=[cond for cond, _ in self.evidence_leaves.get(rule.id, [])],
+            exempt=None if res.exempt is None else res.exempt.tolist(),
+            permit_note=None if res.permit_note is None else res.permit_note.tolist(),
+            acc=self.acc[index].tolist(),
+            acc_reported=self.acc_reported[index].tolist(),
+            undated=np.isnat(self.reports.observed_day[index]).tolist(),
+            zone=zone.tolist(),
+            signed=signed.tolist(),
+            extra={name: column.tolist() for name, column in res.extra.items()},
+            templates=tuple((lang, *self._template(rule, lang)) for lang in i18n.LANGUAGES),
+        )
+
+    def _finding(self, i: int, r: int, k: int) -> Finding:
+        facts = self._facts(r)
+        rule = facts.rule
+        status = Status.VIOLATION if facts.value[k] == TRUE else Status.REVIEW
+        leaf_index = facts.leaf[k]
         zone = None
         distance = threshold = margin = None
         reason = None
-        acc = float(self.acc[i])
-        acc_source = "reported" if self.acc_reported[i] else "assumed"
+        acc = facts.acc[k]
+        acc_source = "reported" if facts.acc_reported[k] else "assumed"
         values: dict[str, Any] = {}  # evidence values; the report's own fields are read on demand
         fields = _ReportValues(self.reports, i)
         period = None
@@ -760,14 +822,14 @@ class _Evaluation:
         if rule.quota is not None:
             details = {
                 "group": ", ".join(label(i) for label in self._group_labels[rule.id]),
-                "count": int(res.extra["count"][k]),
+                "count": facts.extra["count"][k],
                 "max": rule.quota.max,
-                "rank": int(res.extra["place"][k]),
+                "rank": facts.extra["place"][k],
             }
             values.update(details)
         elif rule.spacing is not None:
-            other = int(res.extra["other"][k])
-            d = float(res.extra["distance"][k])
+            other = facts.extra["other"][k]
+            d = facts.extra["distance"][k]
             distance, threshold = round(d, 3) + 0.0, rule.spacing.min_m
             margin = round(d - rule.spacing.min_m, 3) + 0.0
             details = {"other_report": self.reports.ids[other]}
@@ -778,22 +840,20 @@ class _Evaluation:
             values["duplicate_of"] = self.reports.ids[int(self.rep[i])]
         permit = None
         permit_reason = None
-        if res.exempt is not None and res.exempt[k] >= 0:
-            p = self.permits[int(res.exempt[k])]
+        if facts.exempt is not None and facts.exempt[k] >= 0:
+            p = self.permits[facts.exempt[k]]
             status, permit, permit_reason = Status.EXEMPT, p.id, ("permit_exempts", p)
-        elif res.permit_note is not None and res.permit_note[k] >= 0:
-            p = self.permits[int(res.permit_note[k])]
+        elif facts.permit_note is not None and facts.permit_note[k] >= 0:
+            p = self.permits[facts.permit_note[k]]
             permit = p.id
-            undated = bool(np.isnat(self.reports.observed_day[i]))
-            permit_reason = ("permit_undated" if undated else "permit_not_valid", p)
+            permit_reason = ("permit_undated" if facts.undated[k] else "permit_not_valid", p)
         values["permit"] = permit
         if leaf_index >= 0:
-            cond, _ = self.evidence_leaves[rule.id][leaf_index]
+            cond = facts.leaves[leaf_index]
             if isinstance(cond, Near):
-                c = self._category_row[cond.zone]
-                z = int(self.spatial.zone[c, i])
-                s = float(self.spatial.signed[c, i])
+                z = facts.zone[k]
                 if z >= 0:
+                    s = facts.signed[k]
                     zone = self._zone_ref(z)
                     distance = round(max(s, 0.0), 3) + 0.0
                     threshold = cond.within_m
@@ -802,7 +862,7 @@ class _Evaluation:
                     reason = "gps_straddles"
             elif isinstance(cond, During):
                 period = cond.period
-                if status is Status.REVIEW and np.isnat(self.reports.observed_day[i]):
+                if status is Status.REVIEW and facts.undated[k]:
                     reason = "date_missing"
         values.update(
             rule=rule.id,
@@ -811,10 +871,25 @@ class _Evaluation:
             zone_name=(zone.name or zone.id) if zone else None,
             category=zone.category if zone else None,
         )
+        suffixes = []  # why the finding is in doubt, or what a permit did: in every language
+        if reason:
+            suffixes.append(
+                i18n.render(
+                    reason,
+                    accuracy_m={lang: _fmt(acc, lang) for lang in i18n.LANGUAGES},
+                    accuracy_source=i18n.ACCURACY_SOURCE[acc_source],
+                )
+            )
+        if permit_reason:
+            code, p = permit_reason
+            suffixes.append(
+                i18n.render(
+                    code, permit=p.id, span=p.span(), reason=p.reason or "-", observed_at=fields.get("observed_at")
+                )
+            )
         message = {}
         numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
-        for lang in i18n.LANGUAGES:
-            template, names = self._template(rule, lang)
+        for lang, template, names in facts.templates:
             local = []
             for name in names:  # only what the message uses: most findings need two or three values
                 if name in numbers:
@@ -827,27 +902,8 @@ class _Evaluation:
                     v = values[name] if name in values else fields.get(name)
                 local.append("" if v is None else v)
             text = template.format(*local)
-            if reason:
-                text += (
-                    " — "
-                    + i18n.render(
-                        reason,
-                        accuracy_m=_fmt(acc, lang),
-                        accuracy_source=i18n.ACCURACY_SOURCE[acc_source][lang],
-                    )[lang]
-                )
-            if permit_reason:
-                code, p = permit_reason
-                text += (
-                    " — "
-                    + i18n.render(
-                        code,
-                        permit=p.id,
-                        span=p.span(),
-                        reason=p.reason or "-",
-                        observed_at=fields.get("observed_at"),
-                    )[lang]
-                )
+            for suffix in suffixes:
+                text += " — " + suffix[lang]
             message[lang] = text
         return Finding(
             rule=rule.id,
