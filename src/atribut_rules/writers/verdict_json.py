@@ -19,6 +19,20 @@ from ..model import Finding, Verdict
 from .records import finding_record
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_ENCODE_STR = json.encoder.encode_basestring  # what _ENCODE does for a str, without its checks
+
+
+def _value(value: Any) -> str:
+    """Any JSON value as ``json.dumps`` writes it; a plain string goes the short way."""
+    return _ENCODE_STR(value) if type(value) is str else _ENCODE(value)
+
+
+def _texts(texts: Any) -> str:
+    """A ``{lang: text}`` mapping (a message) as ``json.dumps`` writes it."""
+    items = texts.items()
+    if all(type(k) is str and type(v) is str for k, v in items):
+        return "{" + ",".join([_ENCODE_STR(k) + ":" + _ENCODE_STR(v) for k, v in items]) + "}"
+    return _ENCODE(dict(texts))
 
 
 def _number(value: Any) -> str:
@@ -44,6 +58,7 @@ class VerdictJson:
         self._texts: dict[Any, str] = {}
         self._sources: dict[str, str] = {}
         self._rulesets: dict[Any, str] = {}
+        self._last_ruleset: tuple[Any, str] = (None, "null")
 
     def _text(self, value: Any) -> str:
         """A string or None, encoded (cached: the same texts come back many times)."""
@@ -70,12 +85,15 @@ class VerdictJson:
         ref = verdict.ruleset
         if ref is None:
             ruleset_json = "null"
+        elif ref is self._last_ruleset[0]:  # one run's verdicts share one reference
+            ruleset_json = self._last_ruleset[1]
         else:
             ruleset_json = self._rulesets.get(ref)
             if ruleset_json is None:
                 ruleset_json = self._rulesets[ref] = _ENCODE(
                     {"id": ref.id, "version": ref.version, "sha256": ref.sha256}
                 )
+            self._last_ruleset = (ref, ruleset_json)
         problems = (
             _ENCODE(
                 [
@@ -86,24 +104,12 @@ class VerdictJson:
             if verdict.problems
             else "[]"
         )
-        return "".join(
-            (
-                '{"report":',
-                _ENCODE(verdict.report),
-                ',"source":',
-                source_json,
-                ',"status":',
-                self._text(verdict.status.value),
-                ',"findings":[',
-                ",".join([self._finding(f) for f in verdict.findings]),
-                '],"problems":',
-                problems,
-                ',"group":',
-                _ENCODE(verdict.group),
-                ',"ruleset":',
-                ruleset_json,
-                "}",
-            )
+        findings = ",".join([self._finding(f) for f in verdict.findings]) if verdict.findings else ""
+        group = "null" if verdict.group is None else _value(verdict.group)
+        return (
+            f'{{"report":{_value(verdict.report)},"source":{source_json}'
+            f',"status":{self._text(verdict.status.value)},"findings":[{findings}]'
+            f',"problems":{problems},"group":{group},"ruleset":{ruleset_json}}}'
         )
 
     def _finding(self, f: Finding) -> str:
@@ -132,30 +138,12 @@ class VerdictJson:
                     self._zones.clear()
                 cached = self._zones[id(zone)] = (zone, _ENCODE(finding_record(f)["zone"]))
             zone_json = cached[1]
-        return "".join(
-            (
-                head,
-                _ENCODE(dict(f.message)),
-                ',"legal_basis":',
-                self._text(f.legal_basis),
-                ',"zone":',
-                zone_json,
-                ',"distance_m":',
-                _number(f.distance_m),
-                ',"threshold_m":',
-                _number(f.threshold_m),
-                ',"margin_m":',
-                _number(f.margin_m),
-                ',"accuracy_m":',
-                _number(f.accuracy_m),
-                ',"accuracy_source":',
-                self._text(f.accuracy_source),
-                ',"reason":',
-                self._text(f.reason),
-                ',"permit":',
-                self._text(f.permit),
-                ',"details":',
-                _ENCODE(dict(f.details)) if f.details else "{}",
-                "}",
-            )
+        text = self._text
+        details = _ENCODE(dict(f.details)) if f.details else "{}"
+        return (
+            f'{head}{_texts(f.message)},"legal_basis":{text(f.legal_basis)},"zone":{zone_json}'
+            f',"distance_m":{_number(f.distance_m)},"threshold_m":{_number(f.threshold_m)}'
+            f',"margin_m":{_number(f.margin_m)},"accuracy_m":{_number(f.accuracy_m)}'
+            f',"accuracy_source":{text(f.accuracy_source)},"reason":{text(f.reason)}'
+            f',"permit":{text(f.permit)},"details":{details}}}'
         )
