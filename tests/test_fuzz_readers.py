@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from atribut_rules.errors import InputError
 from atribut_rules.readers import read_csv, read_geojson_reports, read_jsonl
+from atribut_rules.readers.csv_reader import iter_csv
 from atribut_rules.reports import Reports, canonical_field
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,3 +139,46 @@ def test_geojson_one_row_per_feature(features: list[dict]) -> None:
     reports = read_geojson_reports(json.dumps(doc).encode("utf-8"), file="fuzz.geojson")
     assert reports.ids == [f"R-{i}" for i in range(len(features))]
     assert_consistent(reports)
+
+
+def _records_with_lines(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Oracle: every non-blank record after the header with the line it starts on, read one by one."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    out, start = [], 1
+    for record in reader:
+        if record and "".join(record).strip():
+            out.append((start, record))
+        start = reader.line_num + 1
+    return out[1:]
+
+
+@FUZZ
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.tuples(cells, cells).map(lambda t: ("row", t)),
+            st.just(("blank", ())),
+            st.tuples(cells).map(lambda t: ("short", t)),
+        ),
+        max_size=25,
+    ),
+    delimiter=st.sampled_from([",", ";"]),
+    chunk_rows=st.integers(1, 30),
+)
+def test_csv_chunks_keep_records_and_line_numbers(lines: list, delimiter: str, chunk_rows: int) -> None:
+    """Quoted line breaks, blank lines and ragged rows anywhere: chunked reading gives every
+    record, its cells and the line it starts on as reading record by record does."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["id", "lat", "lon"])
+    for n, (kind, cells_) in enumerate(lines):
+        if kind == "blank":
+            buffer.write("\n")
+        else:
+            writer.writerow([f"R-{n}", *cells_])
+    text = buffer.getvalue()
+    expected = _records_with_lines(text, delimiter)
+    chunks = list(iter_csv(io.StringIO(text, newline=""), file="f.csv", chunk_rows=chunk_rows))
+    got = [(int(row), list(record)) for chunk in chunks for row, record in zip(chunk.rows, chunk.raw)]
+    assert got == [(row, record) for row, record in expected]
+    assert all(len(chunk) == chunk_rows for chunk in chunks[:-1])

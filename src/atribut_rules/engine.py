@@ -672,7 +672,9 @@ class _Evaluation:
                     scope &= np.isin(ids[idx], list(permit.reports))
                 if permit.party is not None:
                     if folded is None:
-                        folded = np.array([_fold(v) if v is not None else None for v in party[idx]], dtype=object)
+                        folded = np.array(
+                            [_fold(v) if v is not None else None for v in party[idx]], dtype=object
+                        )
                     scope &= folded == _fold(permit.party)
                 if permit.radius_m is not None:
                     _, _, dist = geod.inv(
@@ -884,7 +886,11 @@ class _Evaluation:
             code, p = permit_reason
             suffixes.append(
                 i18n.render(
-                    code, permit=p.id, span=p.span(), reason=p.reason or "-", observed_at=fields.get("observed_at")
+                    code,
+                    permit=p.id,
+                    span=p.span(),
+                    reason=p.reason or "-",
+                    observed_at=fields.get("observed_at"),
                 )
             )
         message = {}

@@ -615,6 +615,7 @@ def build_table(
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     seen_ids: SeenIds | None = None,
     keep_raw: bool = True,
+    longest_cell: int | None = None,
 ) -> Reports:
     """Normalise text records (one list of cells per row, as a CSV reader gives) column by column.
 
@@ -622,6 +623,9 @@ def build_table(
     each column is parsed once per distinct text, and only rows that are not plainly
     valid (ragged, over-long, unreadable or out-of-range values, bad dates) go through the
     per-row normalisation. ``seen_ids`` carries ids over from earlier chunks of one list.
+    ``longest_cell``, when the reader knows it, bounds the length of every cell (the
+    longest line of one-line records): at or under ``max_field_chars`` the cells need
+    not be measured.
     """
     row_problems = {} if row_problems is None else row_problems
     n, width = len(records), len(header)
@@ -647,7 +651,7 @@ def build_table(
         slow[list(row_problems)] = True
         regular = [filler if len(r) != width else r for r in records]
     columns = list(zip(*regular)) if n else [()] * width
-    for col in columns:
+    for col in columns if longest_cell is None or longest_cell > max_field_chars else ():
         if max(map(len, col)) > max_field_chars:
             slow |= np.fromiter(map(len, col), dtype=np.int64, count=n) > max_field_chars
     field_column = {name: columns[k] for k, name in enumerate(names) if name is not None}
@@ -773,6 +777,8 @@ def _measures(column: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         else:
             v = _plain_float(s)
             distinct[s] = (v, math.isnan(v) or v < 0)
-    values = np.fromiter((distinct[s][0] for s in column), dtype=float, count=n)
-    bad = np.fromiter((distinct[s][1] for s in column), dtype=bool, count=n)
+    value_of = {s: v for s, (v, _) in distinct.items()}
+    bad_of = {s: b for s, (_, b) in distinct.items()}
+    values = np.fromiter(map(value_of.__getitem__, column), dtype=float, count=n)
+    bad = np.fromiter(map(bad_of.__getitem__, column), dtype=bool, count=n)
     return values, bad

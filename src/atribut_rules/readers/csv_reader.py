@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 
@@ -79,6 +80,10 @@ def iter_csv(
     chunks (``seen_ids``), are those of the whole file. At least one table is
     yielded (empty when the header has no record after it). A quote left open at
     the end of the file raises InputError after the last table.
+
+    Records are parsed a batch at a time by the ``csv`` module. When every record of
+    a batch took one line, row numbers follow from the line count; a batch with a
+    record over several lines (a quoted line break) is parsed again record by record.
     """
     tracked = lines if isinstance(lines, _Lines) else _Lines(iter(lines), file)
     first_line = tracked.first_content_line()
@@ -88,72 +93,127 @@ def iter_csv(
     reader = csv.reader(tracked, delimiter=delim, strict=False)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(field_limit, old_limit))
-    header: list[str] = []
-    raw: list[list[str]] = []
-    row_numbers: list[int] = []
-    row_problems: dict[int, list[Problem]] = {}
-    last: tuple[list[str], int] = ([], 1)
-    start = 1
+    rows = _Rows(file, delim)
     yielded = False
 
     def table() -> Reports:
         return build_table(
-            header,
-            raw,
-            row_numbers,
+            rows.header,
+            rows.raw,
+            rows.numbers,
             file=file,
-            row_problems=row_problems,
+            row_problems=rows.problems,
             max_field_chars=max_field_chars,
             seen_ids=seen_ids,
             keep_raw=keep_raw,
+            longest_cell=rows.longest,
         )
 
+    def parse(count: int) -> list[list[str]]:
+        tracked.current = []
+        try:
+            return list(itertools.islice(reader, count))
+        except csv.Error as exc:
+            raise InputError(
+                f"broken CSV: {exc}", file=file, line=reader.line_num, hint="check the quotes in this line"
+            ) from None
+
     try:
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
+        while not rows.header:  # record by record up to the header
+            before = reader.line_num
+            record = parse(1)
+            if not record:
                 break
-            except csv.Error as exc:
-                raise InputError(
-                    f"broken CSV: {exc}",
-                    file=file,
-                    line=reader.line_num,
-                    hint="check the quotes in this line",
-                ) from None
-            last, tracked.current = (tracked.current, start), []
-            if not record or not "".join(record).strip():
-                start = reader.line_num + 1
-                continue
-            if not header:
-                header.extend(cell.strip() for cell in record)
-                _check_header(header, file, start)
-                start = reader.line_num + 1
-                continue
-            if len(record) != len(header):
-                msg = i18n.render("ragged", found=len(record), expected=len(header))
-                row_problems[len(raw)] = [Problem("ragged", None, None, msg)]
-            raw.append(record)
-            row_numbers.append(start)
-            start = reader.line_num + 1
-            if chunk_rows is not None and len(raw) >= chunk_rows:
+            rows.add(record[0], tracked.current, before + 1)
+        rows.longest = 0
+        while rows.header:
+            before = reader.line_num
+            batch = parse(_BATCH if chunk_rows is None else chunk_rows - len(rows.raw))
+            if not batch:
+                break
+            if reader.line_num - before == len(batch):  # one line per record
+                rows.add_lines(batch, before + 1, tracked.current[-1:])
+                if rows.longest is not None:
+                    rows.longest = max(rows.longest, max(map(len, tracked.current)))
+            else:
+                rows.add_records(tracked.current, before)
+                rows.longest = None
+            if chunk_rows is not None and len(rows.raw) >= chunk_rows:
                 chunk = table()
-                raw, row_numbers, row_problems = [], [], {}
+                rows.raw, rows.numbers, rows.problems, rows.longest = [], [], {}, 0
                 yielded = True
                 yield chunk
     finally:
         csv.field_size_limit(old_limit)
-    if not header:
+    if not rows.header:
         raise InputError("reports file has no header line", file=file, hint="the first line must be a header")
-    if last[0] and _unclosed_quote(last[0], delim):
+    last_lines, last_start = rows.last
+    if last_lines and _unclosed_quote(last_lines, delim):
         raise InputError(
             "a quote opened in this record is never closed, so every later line would be read as one field",
             file=file,
-            line=last[1],
+            line=last_start,
             hint='close the quote, or double a quote inside a quoted field ("")',
         )
-    if raw or not yielded:
+    if rows.raw or not yielded:
         yield table()
+
+
+_BATCH = 50_000
+"""Records parsed at a time when the whole list becomes one table."""
+
+
+class _Rows:
+    """The header, and the records of the chunk being read with their row numbers and problems."""
+
+    def __init__(self, file: str, delimiter: str) -> None:
+        self.file, self.delimiter = file, delimiter
+        self.header: list[str] = []
+        self.raw: list[list[str]] = []
+        self.numbers: list[int] = []
+        self.problems: dict[int, list[Problem]] = {}
+        self.last: tuple[list[str], int] = ([], 1)  # the last record's lines and its first line
+        self.longest: int | None = None  # longest line of the chunk when every record took one line
+
+    def add(self, record: list[str], lines: list[str], start: int) -> None:
+        """Add one record (the header, while there is none yet) that began on line ``start``."""
+        self.last = (lines, start)
+        if not record or not "".join(record).strip():
+            return
+        if not self.header:
+            self.header.extend(cell.strip() for cell in record)
+            _check_header(self.header, self.file, start)
+            return
+        if len(record) != len(self.header):
+            self._ragged(len(self.raw), len(record))
+        self.raw.append(record)
+        self.numbers.append(start)
+
+    def add_lines(self, batch: list[list[str]], start: int, last_line: list[str]) -> None:
+        """Add records that took one line each, the first on line ``start``."""
+        self.last = (last_line, start + len(batch) - 1)
+        numbers: Iterable[int] = range(start, start + len(batch))
+        blank = {k for k, record in enumerate(batch) if not record or not "".join(record).strip()}
+        if blank:
+            numbers = [n for k, n in enumerate(numbers) if k not in blank]
+            batch = [record for k, record in enumerate(batch) if k not in blank]
+        width, offset = len(self.header), len(self.raw)
+        for k in [k for k, record in enumerate(batch) if len(record) != width]:
+            self._ragged(offset + k, len(batch[k]))
+        self.raw.extend(batch)
+        self.numbers.extend(numbers)
+
+    def add_records(self, lines: list[str], before: int) -> None:
+        """Parse ``lines`` (whole records, the first after line ``before``) again, one by one."""
+        reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
+        start = 0
+        for record in reader:
+            self.add(record, lines[start : reader.line_num], before + start + 1)
+            start = reader.line_num
+
+    def _ragged(self, index: int, found: int) -> None:
+        msg = i18n.render("ragged", found=found, expected=len(self.header))
+        self.problems[index] = [Problem("ragged", None, None, msg)]
 
 
 def read_csv_file(
