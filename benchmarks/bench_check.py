@@ -9,7 +9,10 @@ process the same spatial work is done by
 * the *floor*: one bulk ``STRtree`` query over all zone envelopes grown by each
   category's reach, then vectorised ``shapely.distance`` on the candidate pairs,
   in a local transverse Mercator projection;
-* *GeoPandas* (when importable): ``sjoin(..., predicate="dwithin")`` per category.
+* *GeoPandas* (when importable): ``sjoin(..., predicate="dwithin")`` per category;
+* *PostGIS* (only with ``--postgis URL``; see ``postgis_baseline.py``): the same
+  projected coordinates COPYed into GiST-indexed tables, then an ``ST_DWithin``
+  join per category.
 
 All pipelines must reach the same spatial verdicts (per report and category:
 is a zone within the rule's reach?), and the engine's findings of the spatial
@@ -20,6 +23,7 @@ are printed. Usage::
     python benchmarks/bench_check.py                     # sizes small and medium
     python benchmarks/bench_check.py --sizes large --repeat 1
     python benchmarks/bench_check.py --sizes medium --profile 25
+    python benchmarks/bench_check.py --postgis postgresql://user@host/db   # + the PostGIS baseline
 
 Sizes: small = 10k reports x 10k zones, medium = 100k x 100k, large = 1M x 100k.
 """
@@ -318,11 +322,16 @@ def run_check(city: City, rules: ar.RuleSet) -> ar.Run:
     return ar.check(reports_of(city), zones_of(city), rules)
 
 
-def floor(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
-    """The bare shapely floor: per category, which reports have a zone within its reach."""
+def _to_local(city: City) -> pyproj.Transformer:
+    """WGS84 -> the local transverse Mercator around the zones' centre (what the engine uses)."""
     b = shapely.total_bounds(city.zone_geoms)
     crs = _local_tm((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
-    tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+
+def floor(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
+    """The bare shapely floor: per category, which reports have a zone within its reach."""
+    tr = _to_local(city)
     cats = sorted(reach)
     code = {c: i for i, c in enumerate(cats)}
     zcat = np.array([code.get(c, -1) for c in city.zone_cat], dtype=np.int64)
@@ -374,6 +383,24 @@ def geopandas_pipeline(city: City, reach: dict[str, float]) -> dict[str, np.ndar
     return out
 
 
+def postgis_load(baseline: Any, city: City, reach: dict[str, float]) -> None:
+    """Project in Python exactly as the floor does, then COPY, index and ANALYZE (postgis_baseline)."""
+    tr = _to_local(city)
+    x, y = tr.transform(city.r_lon, city.r_lat)
+    zones = shapely.transform(city.zone_geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+    baseline.load(shapely.points(x, y), zones, city.zone_cat, reach)
+
+
+def _postgis_module() -> Any:
+    """benchmarks/postgis_baseline.py, imported only when --postgis is given."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import postgis_baseline
+
+    return postgis_baseline
+
+
 # -- parity ----------------------------------------------------------------------------------------
 
 
@@ -419,8 +446,11 @@ def compare(name: str, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> li
     return problems
 
 
-def parity(city: City, rules: ar.RuleSet, with_geopandas: bool = True) -> dict[str, Any]:
-    """Run every pipeline once and compare their spatial verdicts; returns counts and problems."""
+def parity(city: City, rules: ar.RuleSet, with_geopandas: bool = True, postgis: Any = None) -> dict[str, Any]:
+    """Run every pipeline once and compare their spatial verdicts; returns counts and problems.
+
+    ``postgis``: a ``postgis_baseline.PostgisBaseline`` to load the city into and query, or None.
+    """
     cats = sorted(set(city.zone_cat.tolist()))
     reach = spatial_reach(rules, cats)
     srules = spatial_rules(rules)
@@ -441,6 +471,10 @@ def parity(city: City, rules: ar.RuleSet, with_geopandas: bool = True) -> dict[s
     if with_geopandas and _has_geopandas():
         problems += compare("geopandas vs floor", geopandas_pipeline(city, reach), near_floor)
         result["geopandas"] = True
+    if postgis is not None:
+        postgis_load(postgis, city, reach)
+        problems += compare("postgis vs floor", postgis.query(), near_floor)
+        result["postgis"] = True
     result["problems"] = problems
     return result
 
@@ -578,13 +612,38 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=int, metavar="N", help="print the top N functions of a cProfile of one check"
     )
     p.add_argument("--json", metavar="FILE", help="also write all figures to FILE as JSON")
+    p.add_argument(
+        "--postgis",
+        metavar="URL",
+        help="also time PostGIS (ST_DWithin on GiST-indexed tables) on this server, e.g. "
+        "postgresql://user@host/db; needs psycopg and a database with the postgis extension",
+    )
     p.add_argument("--_memory-child", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args._memory_child:
         print(json.dumps(child_memory(*args._memory_child)))
         return 0
+    pg = None
+    if args.postgis:
+        pgmod = _postgis_module()
+        try:
+            pg = pgmod.PostgisBaseline(pgmod.connect(args.postgis))
+        except pgmod.PostgisUnavailable as e:
+            print(e, file=sys.stderr)
+            return 2
+    try:
+        return _run(args, pg)
+    finally:
+        if pg is not None:
+            pg.drop()
+            pg.conn.close()
+
+
+def _run(args: argparse.Namespace, pg: Any) -> int:
     rules = ar.load_rules()
     report: dict[str, Any] = {"machine": machine(), "seed": SEED, "repeat": args.repeat, "sizes": {}}
+    if pg is not None:
+        report["machine"].update(_postgis_module().server_versions(pg.conn))
     print(json.dumps(report["machine"]))
     failed = False
     for size in args.sizes.split(","):
@@ -593,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         city = make_city(n_r, n_z)
         print(f"city built in {time.perf_counter() - t0:.1f} s", flush=True)
-        par = parity(city, rules)
+        par = parity(city, rules, postgis=pg)
         print(f"reach (m): {par['reach_m']}")
         print(f"reports near a zone, per category: {par['near_counts']}")
         print(f"statuses: {par['status_counts']}")
@@ -602,14 +661,27 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             print("PARITY FAILED:\n  " + "\n  ".join(par["problems"]))
         else:
+            others = [n for n in ("geopandas", "postgis") if par.get(n)]
             print(
-                f"parity: check, floor{' and geopandas' if par.get('geopandas') else ''} agree on {len(par['spatial_rules'])} spatial rules"
+                f"parity: check, floor{''.join(' and ' + n for n in others)} agree on {len(par['spatial_rules'])} spatial rules"
             )
         entry: dict[str, Any] = {"reports": n_r, "zones": n_z, "parity": par, "times": {}}
         fns = pipelines(city, rules)
         for name, fn in fns.items():
             entry["times"][name] = timed(fn, args.repeat)
             print(f"{name:26s} {fmt(entry['times'][name])}", flush=True)
+        if pg is not None:
+            reach = par["reach_m"]
+            loads, queries = [], []
+            for _ in range(args.repeat):  # each run: a fresh schema (load timed), then the query
+                pg.drop()
+                loads += timed(lambda city=city, reach=reach: postgis_load(pg, city, reach), 1)
+                queries += timed(pg.query, 1)
+            pg.drop()
+            entry["times"]["postgis"] = queries
+            entry["times"]["postgis_load"] = loads
+            print(f"{'postgis':26s} {fmt(queries)}  (query only)", flush=True)
+            print(f"{'postgis_load':26s} {fmt(loads)}  (project, COPY, GiST, ANALYZE; not in postgis)")
         if not args.no_parse:
             recs = records_of(city)
             entry["times"]["parse_from_records"] = timed(lambda recs=recs: ar.Reports.from_records(recs), 1)
@@ -623,8 +695,17 @@ def main(argv: list[str] | None = None) -> int:
         ratios["non_spatial_rules_share"] = med["check"] / med["check_spatial_rules_only"] - 1
         if "geopandas" in med:
             ratios["geopandas/check"] = med["geopandas"] / med["check"]
+        if "postgis" in med:
+            ratios["postgis/check"] = med["postgis"] / med["check"]
+            ratios["postgis/floor"] = med["postgis"] / med["floor"]
+            ratios["(postgis_load+postgis)/check"] = (med["postgis_load"] + med["postgis"]) / med["check"]
         entry["ratios"] = ratios
         print("ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
+        if "postgis" in med:
+            rate = {k: n_r / med[k] for k in ("floor", "check", "geopandas", "postgis") if k in med}
+            rate["postgis_load+postgis"] = n_r / (med["postgis_load"] + med["postgis"])
+            entry["reports_per_s"] = rate
+            print("reports (points) per s: " + ", ".join(f"{k} {v:,.0f}" for k, v in rate.items()))
         if not args.no_memory:
             names = list(fns) + ([] if args.no_parse else ["parse"])
             entry["memory"] = measure_memory(size, [n for n in names if n != "check_warm_zones"])
