@@ -64,26 +64,26 @@ def _by_zone(run: Any, category: str) -> AreaAssignment:
         rows = np.nonzero(ok)[0]
         points = shapely.points(reports.lon[rows], reports.lat[rows])
         tree = shapely.STRtree(geoms)
-        pairs = tree.query(points, predicate="intersects")
-        best: dict[int, int] = {}
-        for p, g in zip(pairs[0].tolist(), pairs[1].tolist()):
-            if p not in best or g < best[p]:  # the first zone in file order wins on a shared border
-                best[p] = g
-        for p, g in best.items():
-            z = int(index[g])
-            labels[int(rows[p])] = zones.names[z] or zones.ids[z]
+        point, zone = tree.query(points, predicate="intersects")
+        order = np.lexsort((zone, point))  # the first zone in file order wins on a shared border
+        point, zone = point[order], zone[order]
+        first = np.ones(len(point), dtype=bool)
+        first[1:] = point[1:] != point[:-1]
+        names = [zones.names[z] or zones.ids[z] for z in index.tolist()]
+        for p, g in zip(rows[point[first]].tolist(), zone[first].tolist()):
+            labels[p] = names[g]
     return AreaAssignment("zone", category, labels)
 
 
 def area_summary(run: Any, assignment: AreaAssignment) -> dict[str, dict[str, int]]:
     """Per area label: ``reports`` (the denominator) and the count of each status, sorted."""
-    codes = np.asarray(run.status_codes)
+    codes = np.asarray(run.status_codes, dtype=np.int64)
     statuses = tuple(s.value for s in STATUS_CODES)
-    out: dict[str, dict[str, int]] = {}
-    for label, code in zip(assignment.labels, codes.tolist()):
-        row = out.get(label)
-        if row is None:
-            row = out[label] = {"reports": 0, **{s: 0 for s in statuses}}
-        row["reports"] += 1
-        row[statuses[code]] += 1
+    seen: dict[str, int] = {}
+    area = np.fromiter(
+        (seen.setdefault(label, len(seen)) for label in assignment.labels), dtype=np.int64, count=len(codes)
+    )
+    counts = np.bincount(area * len(statuses) + codes, minlength=len(seen) * len(statuses))
+    counts = counts.reshape(len(seen), len(statuses)).tolist()
+    out = {label: {"reports": sum(counts[k]), **dict(zip(statuses, counts[k]))} for label, k in seen.items()}
     return dict(sorted(out.items(), key=lambda kv: (kv[0] == "", kv[0].casefold(), kv[0])))
