@@ -110,7 +110,6 @@ def iter_csv(
         )
 
     def parse(count: int) -> list[list[str]]:
-        tracked.current = []
         try:
             return list(itertools.islice(reader, count))
         except csv.Error as exc:
@@ -124,19 +123,20 @@ def iter_csv(
             record = parse(1)
             if not record:
                 break
-            rows.add(record[0], tracked.current, before + 1)
+            rows.add(record[0], tracked.between(before, reader.line_num), before + 1)
         rows.longest = 0
         while rows.header:
             before = reader.line_num
             batch = parse(_BATCH if chunk_rows is None else chunk_rows - len(rows.raw))
             if not batch:
                 break
-            if reader.line_num - before == len(batch):  # one line per record
-                rows.add_lines(batch, before + 1, tracked.current[-1:])
+            lines = tracked.between(before, reader.line_num)
+            if len(lines) == len(batch):  # one line per record
+                rows.add_lines(batch, before + 1, lines[-1:])
                 if rows.longest is not None:
-                    rows.longest = max(rows.longest, max(map(len, tracked.current)))
+                    rows.longest = max(rows.longest, max(map(len, lines)))
             else:
-                rows.add_records(tracked.current, before)
+                rows.add_records(lines, before)
                 rows.longest = None
             if chunk_rows is not None and len(rows.raw) >= chunk_rows:
                 chunk = table()
@@ -193,7 +193,11 @@ class _Rows:
         """Add records that took one line each, the first on line ``start``."""
         self.last = (last_line, start + len(batch) - 1)
         numbers: Iterable[int] = range(start, start + len(batch))
-        blank = {k for k, record in enumerate(batch) if not record or not "".join(record).strip()}
+        blank = {
+            k
+            for k, record in enumerate(batch)
+            if not record or (not record[0].strip() and not "".join(record).strip())
+        }
         if blank:
             numbers = [n for k, n in enumerate(numbers) if k not in blank]
             batch = [record for k, record in enumerate(batch) if k not in blank]
@@ -253,13 +257,18 @@ def read_csv_file(
 
 
 class _Lines:
-    """Iterator over text lines that remembers the lines of the current record and refuses NULs."""
+    """Text lines for the csv module, handed over a block at a time; keeps the lines not yet
+    taken by :meth:`between` and refuses NULs, at the line they are on."""
+
+    BLOCK = 4096
+    """Lines read at a time."""
 
     def __init__(self, lines: Iterator[str], file: str) -> None:
         self.lines = lines
         self.file = file
-        self.current: list[str] = []
         self.pending: list[str] = []
+        self.kept: list[str] = []  # lines from number self.start + 1 on, read but not yet taken
+        self.start = 0
 
     def first_content_line(self) -> str | None:
         """The first line with text in it (kept to be read again), or None for an empty file."""
@@ -284,18 +293,29 @@ class _Lines:
             )
 
     def __iter__(self) -> Iterator[str]:
-        # a generator: resuming it costs far less than a __next__ method call per line
-        number = len(self.pending)
-        for line in self.pending:
-            self.current.append(line)
-            yield line
-        self.pending = []
-        for line in self.lines:
-            number += 1
-            if "\x00" in line:
-                self._refuse_nul(line, number)
-            self.current.append(line)
-            yield line
+        # the csv module takes the lines one by one from C; Python runs once per block
+        return itertools.chain.from_iterable(self._blocks())
+
+    def _blocks(self) -> Iterator[list[str]]:
+        block, self.pending = self.pending, []
+        number = 0
+        while block:
+            if "\x00" in "".join(block):  # yield the lines before the NUL, then refuse it
+                bad = next(k for k, line in enumerate(block) if "\x00" in line)
+                self.kept.extend(block[:bad])
+                yield block[:bad]
+                self._refuse_nul(block[bad], number + bad + 1)
+            self.kept.extend(block)
+            number += len(block)
+            yield block
+            block = list(itertools.islice(self.lines, self.BLOCK))
+
+    def between(self, before: int, after: int) -> list[str]:
+        """Lines ``before + 1`` to ``after`` (numbers as ``csv.reader.line_num`` counts them);
+        the lines up to ``before`` are let go."""
+        del self.kept[: before - self.start]
+        self.start = before
+        return self.kept[: after - before]
 
 
 def _unclosed_quote(record_lines: list[str], delimiter: str) -> bool:
