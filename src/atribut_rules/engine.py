@@ -464,7 +464,9 @@ class _Evaluation:
             c = self.spatial.categories.index(cond.zone)
             depth = cond.within_m - self.spatial.signed[c] + TOLERANCE_M
             acc = self.acc
-            return np.where(depth >= acc, TRUE, np.where(depth >= -acc, UNKNOWN, FALSE)).astype(np.int8)
+            # TRUE (2) when depth >= acc, else UNKNOWN (1) when depth >= -acc, else FALSE (0)
+            sure = depth >= acc
+            return sure.view(np.int8) + (sure | (depth >= -acc)).view(np.int8)
         if isinstance(cond, During):
             day = self.reports.observed_day
             inside = self._in_period(self.rules.periods[cond.period], undated=False)
