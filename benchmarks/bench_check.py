@@ -8,7 +8,8 @@ process the same spatial work is done by
 
 * the *floor*: one bulk ``STRtree`` query over all zone envelopes grown by each
   category's reach, then vectorised ``shapely.distance`` on the candidate pairs,
-  in a local transverse Mercator projection;
+  in a local transverse Mercator projection; one thread, and (``floor_2_threads``,
+  issue 7's floor) the reports split in two halves run in 2 threads;
 * *GeoPandas* (when importable): ``sjoin(..., predicate="dwithin")`` per category;
 * *PostGIS* (only with ``--postgis URL``; see ``postgis_baseline.py``): the same
   projected coordinates COPYed into GiST-indexed tables, then an ``ST_DWithin``
@@ -355,6 +356,45 @@ def floor(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
     return out
 
 
+def floor_2_threads(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
+    """The floor with the reports' work split in two halves run in 2 threads (shapely and pyproj
+    release the GIL): zones projected and indexed once, then each half projects its reports,
+    makes its points, queries and measures. Issue 7's floor is this one (2 threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    b = shapely.total_bounds(city.zone_geoms)
+    crs = _local_tm((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+    tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    cats = sorted(reach)
+    code = {c: i for i, c in enumerate(cats)}
+    zcat = np.array([code.get(c, -1) for c in city.zone_cat], dtype=np.int64)
+    used = np.nonzero(zcat >= 0)[0]
+    geoms = shapely.transform(
+        city.zone_geoms[used], lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))
+    )
+    grow = np.array([reach[c] for c in cats])[zcat[used]]
+    xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
+    tree = shapely.STRtree(shapely.box(xmin - grow, ymin - grow, xmax + grow, ymax + grow))
+    zcat_used = zcat[used]
+    out = {c: np.zeros(city.n_reports, dtype=bool) for c in cats}
+
+    def half(lo: int, hi: int) -> None:
+        t = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)  # one per thread
+        x, y = t.transform(city.r_lon[lo:hi], city.r_lat[lo:hi])
+        points = shapely.points(x, y)
+        pr, pz = tree.query(points)
+        hit = shapely.distance(points[pr], geoms[pz]) <= grow[pz]
+        for c in cats:
+            sel = hit & (zcat_used[pz] == code[c])
+            out[c][lo + pr[sel]] = True
+
+    mid = city.n_reports // 2
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for f in [pool.submit(half, 0, mid), pool.submit(half, mid, city.n_reports)]:
+            f.result()
+    return out
+
+
 def _local_tm(lon0: float, lat0: float) -> str:
     # the same local transverse Mercator the engine uses (atribut_rules.geo.local_tm)
     from atribut_rules.geo import local_tm
@@ -461,6 +501,7 @@ def parity(city: City, rules: ar.RuleSet, with_geopandas: bool = True, postgis: 
         engine_findings(run, [r.id for r in srules]),
         expected_findings(city, near_floor, srules),
     )
+    problems += compare("floor_2_threads vs floor", floor_2_threads(city, reach), near_floor)
     result: dict[str, Any] = {
         "reach_m": reach,
         "near_counts": {c: int(v.sum()) for c, v in near_floor.items()},
@@ -509,6 +550,7 @@ def pipelines(city: City, rules: ar.RuleSet) -> dict[str, Callable[[], Any]]:
     ar.check(reports, zones_warm, rules)  # prepares zones_warm once
     out: dict[str, Callable[[], Any]] = {
         "floor": lambda: floor(city, reach),
+        "floor_2_threads": lambda: floor_2_threads(city, reach),
         "check": lambda: run_check(city, rules),
         "check_warm_zones": lambda: ar.check(reports, zones_warm, rules),
         "check_spatial_rules_only": lambda: run_check(city, spatial_only),
@@ -663,7 +705,7 @@ def _run(args: argparse.Namespace, pg: Any) -> int:
         else:
             others = [n for n in ("geopandas", "postgis") if par.get(n)]
             print(
-                f"parity: check, floor{''.join(' and ' + n for n in others)} agree on {len(par['spatial_rules'])} spatial rules"
+                f"parity: check, floor, floor_2_threads{''.join(' and ' + n for n in others)} agree on {len(par['spatial_rules'])} spatial rules"
             )
         entry: dict[str, Any] = {"reports": n_r, "zones": n_z, "parity": par, "times": {}}
         fns = pipelines(city, rules)
@@ -690,6 +732,7 @@ def _run(args: argparse.Namespace, pg: Any) -> int:
         med = {k: statistics.median(v) for k, v in entry["times"].items()}
         ratios = {
             "check/floor": med["check"] / med["floor"],
+            "check/floor_2_threads": med["check"] / med["floor_2_threads"],
             "check_warm/floor": med["check_warm_zones"] / med["floor"],
         }
         ratios["non_spatial_rules_share"] = med["check"] / med["check_spatial_rules_only"] - 1

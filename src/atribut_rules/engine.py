@@ -15,7 +15,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -276,7 +276,15 @@ class _Evaluation:
             assumed = per_value[codes] if len(codes) else assumed
         return np.where(reported, acc, assumed), reported
 
-    def _spatial(self, valid: np.ndarray) -> tuple[_Spatial, list[Area], np.ndarray]:
+    def _spatial(
+        self, valid: np.ndarray, meanwhile: Callable[[], None] | None = None
+    ) -> tuple[_Spatial, list[Area], np.ndarray]:
+        """Project the reports and find, per category, each report's nearest zone in reach.
+
+        With more than one chunk and thread, the zones' preparation and the chunks run in a
+        thread pool (shapely and pyproj release the GIL) while ``meanwhile``, work that needs
+        no geometry, runs in this thread; otherwise ``meanwhile`` runs after them.
+        """
         needs = self._thresholds()
         categories = sorted(needs)
         signed = np.full((len(categories), self.n), np.inf)
@@ -289,79 +297,97 @@ class _Evaluation:
         )
         self.px = np.full(self.n, np.nan)
         self.py = np.full(self.n, np.nan)
-        for a, area in enumerate(areas):
-            members = np.nonzero(assignment == a)[0]
-            if len(members):
-                self.px[members], self.py[members] = project(
-                    area, self.reports.lon[members], self.reports.lat[members]
-                )
-        if not categories or not len(self.zones):
-            return _Spatial(categories, signed, nearest), areas, assignment
-        cat_code = {c: i for i, c in enumerate(categories)}
-        zone_cat = np.array([cat_code.get(c, -1) for c in self.zones.categories], dtype=np.int64)
-        radius = self.zone_radius()
-        # grown by the tolerance too, so a report at the threshold is always a candidate
-        reach = np.array([needs.get(c, 0.0) for c in self.zones.categories]) + radius + TOLERANCE_M
-        acc, _ = self.accuracy()
-        max_acc = float(np.nanmax(acc[valid])) if valid.any() else 0.0
-        margin = float(reach.max(initial=0.0)) + max_acc + 1.0
-        done, total = 0, int((assignment >= 0).sum())
-        for a, area in enumerate(areas):
-            members = np.nonzero(assignment == a)[0]
-            if not len(members):
-                continue
+        zone_cat = np.zeros(0, dtype=np.int64)
+        prepare: Callable[[Area], Any] | None = None
+        if categories and len(self.zones):
+            cat_code = {c: i for i, c in enumerate(categories)}
+            zone_cat = np.array([cat_code.get(c, -1) for c in self.zones.categories], dtype=np.int64)
+            radius = self.zone_radius()
+            # grown by the tolerance too, so a report at the threshold is always a candidate
+            reach = np.array([needs.get(c, 0.0) for c in self.zones.categories]) + radius + TOLERANCE_M
+            max_acc = float(np.nanmax(self.acc[valid])) if valid.any() else 0.0
+            margin = float(reach.max(initial=0.0)) + max_acc + 1.0
             key = (
                 "spatial",
                 tuple(sorted(needs.items())),
                 tuple(sorted(self.rules.zone_radius_m.items())),
                 margin,
             )
-            prepared = self.zones.prepared(
-                area, key, lambda area=area: self._prepare(area, zone_cat, radius, reach, margin)
-            )
-            if prepared is None:
-                continue
-            chunks = [members[c : c + CHUNK] for c in range(0, len(members), CHUNK)]
-            # shapely releases the GIL in its array functions, so chunks run in threads;
-            # each chunk writes only its own reports' entries of signed/nearest
-            if len(chunks) > 1 and self.threads > 1:
-                with ThreadPoolExecutor(max_workers=self.threads) as pool:
-                    futures = [
-                        pool.submit(self._spatial_chunk, chunk, prepared, zone_cat, acc, signed, nearest)
-                        for chunk in chunks
-                    ]
-                    for future, chunk in zip(futures, chunks):
-                        future.result()
-                        done += len(chunk)
-                        if self.progress is not None:
-                            self.progress(done, total)
-            else:
-                for chunk in chunks:
-                    self._spatial_chunk(chunk, prepared, zone_cat, acc, signed, nearest)
+
+            def prepare(area: Area) -> Any:
+                return self.zones.prepared(
+                    area, key, lambda: self._prepare(area, zone_cat, radius, reach, margin)
+                )
+
+        # per area with reports: its chunks (every report is projected, even where no zone is)
+        work = []
+        for a, area in enumerate(areas):
+            members = np.nonzero(assignment == a)[0]
+            if len(members):
+                work.append((area, [members[c : c + CHUNK] for c in range(0, len(members), CHUNK)]))
+        done, total = 0, int((assignment >= 0).sum())
+        args = (zone_cat, signed, nearest)
+        if self.threads > 1 and sum(len(chunks) for _, chunks in work) > 1:
+            # each chunk writes only its own reports' entries of px/py/signed/nearest; a chunk
+            # waits for its area's zones only after making its points
+            pool = ThreadPoolExecutor(max_workers=self.threads)
+            try:
+                futures = []
+                for area, chunks in work:
+                    ready = pool.submit(prepare, area) if prepare is not None else None
+                    futures += [(pool.submit(self._spatial_chunk, area, c, ready, *args), c) for c in chunks]
+                if meanwhile is not None:
+                    meanwhile()
+                for future, chunk in futures:
+                    future.result()
                     done += len(chunk)
                     if self.progress is not None:
                         self.progress(done, total)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            for area, chunks in work:
+                prepared = prepare(area) if prepare is not None else None
+                for chunk in chunks:
+                    self._spatial_chunk(area, chunk, prepared, *args)
+                    done += len(chunk)
+                    if self.progress is not None:
+                        self.progress(done, total)
+            if meanwhile is not None:
+                meanwhile()
         return _Spatial(categories, signed, nearest), areas, assignment
 
-    def _spatial_chunk(self, members, prepared, zone_cat, acc, signed, nearest) -> None:
-        """Candidates, signed distances and nearest zone per category for one chunk of reports."""
-        zidx, geoms, boundaries, zradius, areal, tree = prepared
-        x, y = self.px[members], self.py[members]
+    def _spatial_chunk(self, area, members, prepared, zone_cat, signed, nearest) -> None:
+        """Project one chunk of reports; then candidates, signed distances and the nearest zone
+        per category. ``prepared`` is the area's prepared zones, None, or a future of them."""
+        x, y = project(area, self.reports.lon[members], self.reports.lat[members])
+        self.px[members], self.py[members] = x, y
+        if prepared is None:
+            return
         points = shapely.points(x, y)
-        r_acc = acc[members]
+        if isinstance(prepared, Future):
+            prepared = prepared.result()
+            if prepared is None:
+                return
+        zidx, geoms, boundaries, zradius, areal, tree = prepared
+        r_acc = self.acc[members]
         has_acc = r_acc > 0
-        pairs = [tree.query(points[~has_acc])]
-        pairs[0][0] = np.nonzero(~has_acc)[0][pairs[0][0]]
-        if has_acc.any():
+        if not has_acc.any():
+            pr, pz = tree.query(points)
+        else:
+            pairs = []
+            if not has_acc.all():
+                no_acc = np.nonzero(~has_acc)[0]
+                q = tree.query(points[no_acc])
+                pairs.append((no_acc[q[0]], q[1]))
             sel = np.nonzero(has_acc)[0]
             boxes = shapely.box(
                 x[sel] - r_acc[sel], y[sel] - r_acc[sel], x[sel] + r_acc[sel], y[sel] + r_acc[sel]
             )
             q = tree.query(boxes)
-            q[0] = sel[q[0]]
-            pairs.append(q)
-        pr = np.concatenate([p[0] for p in pairs])
-        pz = np.concatenate([p[1] for p in pairs])
+            pairs.append((sel[q[0]], q[1]))
+            pr = np.concatenate([p[0] for p in pairs])
+            pz = np.concatenate([p[1] for p in pairs])
         if not len(pr):
             return
         d = shapely.distance(points[pr], geoms[pz])
@@ -372,15 +398,18 @@ class _Evaluation:
             s[inside] = -(zradius[pz[inside]] + bd)
         zone_global = zidx[pz]
         cat = zone_cat[zone_global]
-        report_global = members[pr]
-        # nearest per (category, report): sort by key, then signed distance, then zone order
-        order = np.lexsort((zone_global, s, report_global, cat))
-        cat_o, rep_o = cat[order], report_global[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (cat_o[1:] != cat_o[:-1]) | (rep_o[1:] != rep_o[:-1])
-        pick = order[first]
-        signed[cat[pick], report_global[pick]] = s[pick]
-        nearest[cat[pick], report_global[pick]] = zone_global[pick]
+        # nearest per (category, report): the smallest signed distance, ties to the first zone;
+        # one slot per (category, report of the chunk), so no sort is needed
+        slot = cat * len(members) + pr
+        best = np.full(signed.shape[0] * len(members), np.inf)
+        np.minimum.at(best, slot, s)
+        tie = s == best[slot]
+        first = np.full(len(best), np.iinfo(np.int64).max)
+        np.minimum.at(first, slot[tie], zone_global[tie])
+        pick = tie & (zone_global == first[slot])
+        report_global = members[pr[pick]]
+        signed[cat[pick], report_global] = s[pick]
+        nearest[cat[pick], report_global] = zone_global[pick]
 
     def zone_radius(self) -> np.ndarray:
         """Each zone's radius: its own ``radius_m``, else the rule set's default for a point or
@@ -435,7 +464,9 @@ class _Evaluation:
             c = self.spatial.categories.index(cond.zone)
             depth = cond.within_m - self.spatial.signed[c] + TOLERANCE_M
             acc = self.acc
-            return np.where(depth >= acc, TRUE, np.where(depth >= -acc, UNKNOWN, FALSE)).astype(np.int8)
+            # TRUE (2) when depth >= acc, else UNKNOWN (1) when depth >= -acc, else FALSE (0)
+            sure = depth >= acc
+            return sure.view(np.int8) + (sure | (depth >= -acc)).view(np.int8)
         if isinstance(cond, During):
             day = self.reports.observed_day
             inside = self._in_period(self.rules.periods[cond.period], undated=False)
@@ -499,17 +530,9 @@ class _Evaluation:
             valid[i] = False
         self.valid = valid
         self.acc, self.acc_reported = self.accuracy()
-        self.spatial, areas, assignment = self._spatial(valid)
+        self.spatial, areas, assignment = self._spatial(valid, meanwhile=self._without_geometry)
         self._category_row = {c: k for k, c in enumerate(self.spatial.categories)}
         self._areas, self._assignment = areas, assignment
-        whole_list = self.rules.duplicates is not None or any(
-            r.quota is not None or r.spacing is not None for r in self.active
-        )
-        self.rank = (
-            wholelist.decision_order(self.reports.observed_day, self.reports.ids, self.reports.rows)
-            if whole_list
-            else np.arange(self.n)
-        )
         self.rep = self._duplicates(valid)
         for rule in self.active:
             value = self._rule_value(rule, valid)
@@ -552,6 +575,25 @@ class _Evaluation:
             },
         )
         return Run(verdicts, self._summary(status), provenance, self.reports, self.rules, self.zones)
+
+    def _without_geometry(self) -> None:
+        """What needs no geometry, done while threads do the spatial work: the whole-list
+        decision order, the text columns the rules and the summary read (factorised), and the
+        conditions that name no zone. Results land in caches the rules then read."""
+        whole_list = self.rules.duplicates is not None or any(
+            r.quota is not None or r.spacing is not None for r in self.active
+        )
+        self.rank = (
+            wholelist.decision_order(self.reports.observed_day, self.reports.ids, self.reports.rows)
+            if whole_list
+            else np.arange(self.n)
+        )
+        for rule in self.active:
+            for cond in (rule.applies_to, rule.when, rule.area):
+                for node in walk(cond) if cond is not None else ():
+                    if isinstance(node, (FieldTest, During)):
+                        self.leaf(node)
+        self.column("party")
 
     def _rule_value(self, rule: Rule, valid: np.ndarray) -> np.ndarray:
         """The rule's three-valued result per report (for quota/spacing: whether it counts)."""
