@@ -136,9 +136,19 @@ class Run:
 
 
 class _FindingIndex:
-    """Which (rule, finding) pairs belong to each report, as sorted arrays (no per-finding Python)."""
+    """Which (rule, finding) pairs belong to each report, as sorted arrays (no per-finding Python).
+
+    The per-report lists are built on the first :meth:`entries` call, so that ``check``
+    itself makes no Python object per finding (they would only feed the garbage collector).
+    """
 
     def __init__(self, per_rule: list[np.ndarray], n: int):
+        self._per_rule, self._n = per_rule, n
+        self._starts: list[int] | None = None
+        self._pairs: list[tuple[int, int]] = []
+
+    def _build(self) -> list[int]:
+        per_rule, n = self._per_rule, self._n
         empty = np.zeros(0, dtype=np.int64)
         reports = np.concatenate(per_rule) if per_rule else empty
         rules = (
@@ -148,11 +158,13 @@ class _FindingIndex:
         )
         ks = np.concatenate([np.arange(len(ix)) for ix in per_rule]) if per_rule else empty
         order = np.argsort(reports, kind="stable")
-        self._starts = np.searchsorted(reports[order], np.arange(n + 1)).tolist()
         self._pairs = list(zip(rules[order].tolist(), ks[order].tolist()))
+        self._starts = np.searchsorted(reports[order], np.arange(n + 1)).tolist()
+        return self._starts
 
     def entries(self, i: int) -> list[tuple[int, int]]:
-        return self._pairs[self._starts[i] : self._starts[i + 1]]
+        starts = self._starts if self._starts is not None else self._build()
+        return self._pairs[starts[i] : starts[i + 1]]
 
 
 class VerdictList(Sequence[Verdict]):
