@@ -330,9 +330,19 @@ def _to_local(city: City) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
 
 
-def floor(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
-    """The bare shapely floor: per category, which reports have a zone within its reach."""
-    tr = _to_local(city)
+@dataclass
+class _FloorZones:
+    """The floor's zones: projected, grown by their category's reach, in one STRtree."""
+
+    cats: list[str]
+    code: dict[str, int]
+    zcat: np.ndarray  # category code per indexed zone
+    geoms: np.ndarray
+    grow: np.ndarray
+    tree: shapely.STRtree
+
+
+def _floor_zones(city: City, reach: dict[str, float], tr: pyproj.Transformer) -> _FloorZones:
     cats = sorted(reach)
     code = {c: i for i, c in enumerate(cats)}
     zcat = np.array([code.get(c, -1) for c in city.zone_cat], dtype=np.int64)
@@ -343,17 +353,29 @@ def floor(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
     grow = np.array([reach[c] for c in cats])[zcat[used]]
     xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
     tree = shapely.STRtree(shapely.box(xmin - grow, ymin - grow, xmax + grow, ymax + grow))
-    x, y = tr.transform(city.r_lon, city.r_lat)
+    return _FloorZones(cats, code, zcat[used], geoms, grow, tree)
+
+
+def _floor_reports(
+    zones: _FloorZones, tr: pyproj.Transformer, lon: np.ndarray, lat: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per category, which of these reports have a zone within reach (one bulk query)."""
+    x, y = tr.transform(lon, lat)
     points = shapely.points(x, y)
-    pr, pz = tree.query(points)
-    hit = shapely.distance(points[pr], geoms[pz]) <= grow[pz]
+    pr, pz = zones.tree.query(points)
+    hit = shapely.distance(points[pr], zones.geoms[pz]) <= zones.grow[pz]
     out = {}
-    for c in cats:
-        m = np.zeros(city.n_reports, dtype=bool)
-        sel = hit & (zcat[used][pz] == code[c])
-        m[pr[sel]] = True
+    for c in zones.cats:
+        m = np.zeros(len(lon), dtype=bool)
+        m[pr[hit & (zones.zcat[pz] == zones.code[c])]] = True
         out[c] = m
     return out
+
+
+def floor(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
+    """The bare shapely floor: per category, which reports have a zone within its reach."""
+    tr = _to_local(city)
+    return _floor_reports(_floor_zones(city, reach, tr), tr, city.r_lon, city.r_lat)
 
 
 def floor_2_threads(city: City, reach: dict[str, float]) -> dict[str, np.ndarray]:
@@ -362,37 +384,17 @@ def floor_2_threads(city: City, reach: dict[str, float]) -> dict[str, np.ndarray
     makes its points, queries and measures. Issue 7's floor is this one (2 threads)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    b = shapely.total_bounds(city.zone_geoms)
-    crs = _local_tm((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
-    tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    cats = sorted(reach)
-    code = {c: i for i, c in enumerate(cats)}
-    zcat = np.array([code.get(c, -1) for c in city.zone_cat], dtype=np.int64)
-    used = np.nonzero(zcat >= 0)[0]
-    geoms = shapely.transform(
-        city.zone_geoms[used], lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))
-    )
-    grow = np.array([reach[c] for c in cats])[zcat[used]]
-    xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
-    tree = shapely.STRtree(shapely.box(xmin - grow, ymin - grow, xmax + grow, ymax + grow))
-    zcat_used = zcat[used]
-    out = {c: np.zeros(city.n_reports, dtype=bool) for c in cats}
+    zones = _floor_zones(city, reach, _to_local(city))
 
-    def half(lo: int, hi: int) -> None:
-        t = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)  # one per thread
-        x, y = t.transform(city.r_lon[lo:hi], city.r_lat[lo:hi])
-        points = shapely.points(x, y)
-        pr, pz = tree.query(points)
-        hit = shapely.distance(points[pr], geoms[pz]) <= grow[pz]
-        for c in cats:
-            sel = hit & (zcat_used[pz] == code[c])
-            out[c][lo + pr[sel]] = True
+    def half(lo: int, hi: int) -> dict[str, np.ndarray]:
+        tr = _to_local(city)  # one transformer per thread
+        return _floor_reports(zones, tr, city.r_lon[lo:hi], city.r_lat[lo:hi])
 
     mid = city.n_reports // 2
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for f in [pool.submit(half, 0, mid), pool.submit(half, mid, city.n_reports)]:
-            f.result()
-    return out
+        parts = [pool.submit(half, 0, mid), pool.submit(half, mid, city.n_reports)]
+        first, second = (p.result() for p in parts)
+    return {c: np.concatenate([first[c], second[c]]) for c in zones.cats}
 
 
 def _local_tm(lon0: float, lat0: float) -> str:
