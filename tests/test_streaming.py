@@ -15,6 +15,7 @@ import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.cli import main
 from atribut_rules.readers import read_reports, report_chunks
+from atribut_rules.readers.csv_reader import iter_csv
 from atribut_rules.reports import SeenIds
 from atribut_rules.streaming import check_chunks, concat_reports, whole_list_run
 from atribut_rules.writers.records import verdict_record
@@ -152,3 +153,12 @@ def test_an_encoding_that_cannot_read_text_is_one_line_error(fmt: str, encoding:
     code, out, err = cli("check", REPORTS, "--format", fmt, "--encoding", encoding)
     assert (code, out) == (2, "")
     assert err.endswith(f"unknown encoding {encoding!r}\n") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("chunk_rows", [0, -1])
+def test_chunk_rows_below_one_is_refused_by_the_api(chunk_rows: int) -> None:
+    """Not an empty table (every row lost) nor a crash deep in the reader."""
+    with pytest.raises(ValueError, match="chunk_rows must be at least 1"):
+        ar.report_chunks(REPORTS, chunk_rows=chunk_rows)
+    with pytest.raises(ValueError, match="chunk_rows must be at least 1"):
+        next(iter_csv(io.StringIO("id,lat,lon\na,-2.1,106.1\n"), chunk_rows=chunk_rows))

@@ -155,8 +155,10 @@ def report_chunks(
 
     Checked and read as :func:`read_reports` reads it, but one chunk at a time, so
     memory does not grow with the file. ``keep_raw`` keeps the input cells (for
-    writers that hand the sheet back).
+    writers that hand the sheet back). ``chunk_rows`` below 1 is a ValueError.
     """
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
     p = Path(path)
     fmt = report_format(p)
     if fmt not in STREAMED_READERS:

@@ -85,6 +85,8 @@ def iter_csv(
     a batch took one line, row numbers follow from the line count; a batch with a
     record over several lines (a quoted line break) is parsed again record by record.
     """
+    if chunk_rows is not None and chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1 (or None for one table), not {chunk_rows}")
     tracked = lines if isinstance(lines, _Lines) else _Lines(iter(lines), file)
     first_line = tracked.first_content_line()
     if first_line is None:
