@@ -9,7 +9,7 @@ import pytest
 from support import csv_bytes
 
 import atribut_rules as ar
-from atribut_rules.readers import read_csv, read_geojson_reports, read_jsonl
+from atribut_rules.readers import read_csv, read_geojson_reports, read_jsonl, report_chunks
 
 HEADER = ["no", "lintang", "bujur", "jenis"]
 ROWS = [["R-1", "-2,1291", "106,1133", "baliho"], ["R-2", "-2,13", "106,12", "spanduk"]]
@@ -194,3 +194,17 @@ def test_geojson_bad_json_names_line_and_column() -> None:
     with pytest.raises(ar.InputError) as info:
         read_geojson_reports('{\n  "type": "FeatureCollection",\n  "features": [,]\n}', file="r.geojson")
     assert (info.value.line, info.value.column) == (3, 16)
+
+
+@pytest.mark.parametrize("lines", [3, 30_000])
+def test_csv_quote_never_closed_is_refused_however_much_it_swallows(tmp_path: Path, lines: int) -> None:
+    """Also when the open field is longer than the csv module's default field limit (131,072)."""
+    text = 'no,lat,lon\nA,-2.1,106.1\nB,"-2.2\n' + "C,-2.3,106.3\n" * lines
+    with pytest.raises(ar.InputError, match="never closed") as error:
+        read_csv(text, file="f.csv")
+    assert error.value.line == 3
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ar.InputError, match="never closed"):
+        for _ in report_chunks(path, chunk_rows=7):
+            pass

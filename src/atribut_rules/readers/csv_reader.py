@@ -322,11 +322,15 @@ class _Lines:
 
 def _unclosed_quote(record_lines: list[str], delimiter: str) -> bool:
     """True when the record's text ends inside a quoted field (the lenient parser accepts it)."""
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, sum(map(len, record_lines)) + 1))  # the open field may be long
     try:
         for _ in csv.reader(record_lines, delimiter=delimiter, strict=True):
             pass
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)
+    finally:
+        csv.field_size_limit(old_limit)
     return False
 
 
