@@ -255,6 +255,7 @@ class _Evaluation:
         self._ref = RuleSetRef(rules.id, rules.version, rules.sha256)
         self._zone_refs: dict[int, ZoneRef] = {}
         self._finding_facts: dict[int, _FindingFacts] = {}
+        self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- spatial -----------------------------------------------------------------
     def _thresholds(self) -> dict[str, float]:
@@ -718,6 +719,7 @@ class _Evaluation:
                 continue
             idx = res.index
             folded: np.ndarray | None = None  # the findings' parties, case-folded once per rule
+            evidence_zones: np.ndarray | None = None  # the zone ids the findings name, once per rule
             for p, permit in enumerate(self.permits):
                 if not permit.covers_rule(rule.id):
                     continue
@@ -740,7 +742,9 @@ class _Evaluation:
                     scope &= dist <= permit.radius_m + TOLERANCE_M
                 if permit.zone is not None:
                     in_zone = self._in_zone(permit.zone)[idx] == TRUE
-                    scope &= in_zone | (self._evidence_zone_ids(rule, res) == permit.zone)
+                    if evidence_zones is None:
+                        evidence_zones = self._evidence_zone_ids(rule, res)
+                    scope &= in_zone | (evidence_zones == permit.zone)
                 dated = ~np.isnat(day[idx])
                 inside = dated.copy()
                 if permit.valid_from is not None:
@@ -759,7 +763,14 @@ class _Evaluation:
 
     def _near_evidence(self, rule: Rule, res: _RuleResult) -> tuple[np.ndarray, np.ndarray]:
         """Per finding of ``rule``: the zone its ``near`` evidence names (-1 when none) and the
-        signed distance to it (NaN when none), gathered for all findings at once."""
+        signed distance to it (NaN when none), gathered for all findings at once; computed once
+        per rule (permits and Finding objects both read it)."""
+        cached = self._near_by_rule.get(rule.id)
+        if cached is None:
+            cached = self._near_by_rule[rule.id] = self._gather_near_evidence(rule, res)
+        return cached
+
+    def _gather_near_evidence(self, rule: Rule, res: _RuleResult) -> tuple[np.ndarray, np.ndarray]:
         rows = [
             self._category_row[cond.zone] if isinstance(cond, Near) else -1
             for cond, _ in self.evidence_leaves.get(rule.id, [])
