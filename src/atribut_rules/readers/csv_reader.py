@@ -126,7 +126,6 @@ def iter_csv(
             if not record:
                 break
             rows.add(record[0], tracked.between(before, reader.line_num), before + 1)
-        rows.longest = 0
         while rows.header:
             before = reader.line_num
             batch = parse(_BATCH if chunk_rows is None else chunk_rows - len(rows.raw))
@@ -175,12 +174,12 @@ class _Rows:
         self.numbers: list[int] = []
         self.problems: dict[int, list[Problem]] = {}
         self.last: tuple[list[str], int] = ([], 1)  # the last record's lines and its first line
-        self.longest: int | None = None  # longest line of the chunk when every record took one line
+        self.longest: int | None = 0  # longest line of the chunk; None once a record took several
 
     def add(self, record: list[str], lines: list[str], start: int) -> None:
         """Add one record (the header, while there is none yet) that began on line ``start``."""
         self.last = (lines, start)
-        if not record or not "".join(record).strip():
+        if _blank(record):
             return
         if not self.header:
             self.header.extend(cell.strip() for cell in record)
@@ -195,11 +194,7 @@ class _Rows:
         """Add records that took one line each, the first on line ``start``."""
         self.last = (last_line, start + len(batch) - 1)
         numbers: Iterable[int] = range(start, start + len(batch))
-        blank = {
-            k
-            for k, record in enumerate(batch)
-            if not record or (not record[0].strip() and not "".join(record).strip())
-        }
+        blank = {k for k, record in enumerate(batch) if _blank(record)}
         if blank:
             numbers = [n for k, n in enumerate(numbers) if k not in blank]
             batch = [record for k, record in enumerate(batch) if k not in blank]
@@ -220,6 +215,11 @@ class _Rows:
     def _ragged(self, index: int, found: int) -> None:
         msg = i18n.render("ragged", found=found, expected=len(self.header))
         self.problems[index] = [Problem("ragged", None, None, msg)]
+
+
+def _blank(record: list[str]) -> bool:
+    """True for a record with no text (a blank line, or only separators and spaces)."""
+    return not record or (not record[0].strip() and not "".join(record).strip())
 
 
 def read_csv_file(
