@@ -770,15 +770,14 @@ def _measures(column: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     n = len(column)
     if not n or column[0] is None:
         return np.full(n, np.nan), np.zeros(n, dtype=bool)
-    distinct: dict[Any, tuple[float, bool]] = {}
+    value_of: dict[Any, float] = {}
+    bad_of: dict[Any, bool] = {}
     for s in set(column):
         if not s.strip():
-            distinct[s] = (math.nan, False)
+            value_of[s], bad_of[s] = math.nan, False
         else:
-            v = _plain_float(s)
-            distinct[s] = (v, math.isnan(v) or v < 0)
-    value_of = {s: v for s, (v, _) in distinct.items()}
-    bad_of = {s: b for s, (_, b) in distinct.items()}
+            v = value_of[s] = _plain_float(s)
+            bad_of[s] = math.isnan(v) or v < 0
     values = np.fromiter(map(value_of.__getitem__, column), dtype=float, count=n)
     bad = np.fromiter(map(bad_of.__getitem__, column), dtype=bool, count=n)
     return values, bad
