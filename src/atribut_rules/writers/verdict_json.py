@@ -57,8 +57,7 @@ class VerdictJson:
         self._zones: dict[int, tuple[Any, str]] = {}
         self._texts: dict[Any, str] = {}
         self._sources: dict[str, str] = {}
-        self._rulesets: dict[Any, str] = {}
-        self._last_ruleset: tuple[Any, str] = (None, "null")
+        self._ruleset: tuple[Any, str] = (None, "null")  # the last reference and its JSON
 
     def _text(self, value: Any) -> str:
         """A string or None, encoded (cached: the same texts come back many times)."""
@@ -85,15 +84,11 @@ class VerdictJson:
         ref = verdict.ruleset
         if ref is None:
             ruleset_json = "null"
-        elif ref is self._last_ruleset[0]:  # one run's verdicts share one reference
-            ruleset_json = self._last_ruleset[1]
+        elif ref is self._ruleset[0]:  # one run's verdicts share one reference
+            ruleset_json = self._ruleset[1]
         else:
-            ruleset_json = self._rulesets.get(ref)
-            if ruleset_json is None:
-                ruleset_json = self._rulesets[ref] = _ENCODE(
-                    {"id": ref.id, "version": ref.version, "sha256": ref.sha256}
-                )
-            self._last_ruleset = (ref, ruleset_json)
+            ruleset_json = _ENCODE({"id": ref.id, "version": ref.version, "sha256": ref.sha256})
+            self._ruleset = (ref, ruleset_json)
         problems = (
             _ENCODE(
                 [
