@@ -323,11 +323,15 @@ def run_check(city: City, rules: ar.RuleSet) -> ar.Run:
     return ar.check(reports_of(city), zones_of(city), rules)
 
 
-def _to_local(city: City) -> pyproj.Transformer:
-    """WGS84 -> the local transverse Mercator around the zones' centre (what the engine uses)."""
+def _local_crs(city: City) -> str:
+    """The local transverse Mercator around the zones' centre (what the engine uses)."""
     b = shapely.total_bounds(city.zone_geoms)
-    crs = _local_tm((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
-    return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return _local_tm((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+
+
+def _to_local(city: City) -> pyproj.Transformer:
+    """WGS84 -> :func:`_local_crs`."""
+    return pyproj.Transformer.from_crs("EPSG:4326", _local_crs(city), always_xy=True)
 
 
 @dataclass
@@ -408,8 +412,7 @@ def geopandas_pipeline(city: City, reach: dict[str, float]) -> dict[str, np.ndar
     """GeoPandas: project both layers, then one ``sjoin(predicate="dwithin")`` per category."""
     import geopandas as gpd
 
-    b = shapely.total_bounds(city.zone_geoms)
-    crs = _local_tm((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+    crs = _local_crs(city)
     zones = gpd.GeoDataFrame({"category": city.zone_cat}, geometry=city.zone_geoms, crs="EPSG:4326").to_crs(
         crs
     )
