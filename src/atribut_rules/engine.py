@@ -38,6 +38,7 @@ from .model import (
     Summary,
     Verdict,
     ZoneRef,
+    fast_constructor,
 )
 from .permits import Permit
 from .reports import Reports, parse_number
@@ -55,6 +56,9 @@ TOLERANCE_M = 0.001
 FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
 STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.EXEMPT, Status.OK, Status.INVALID)
 _CODE = {s: i for i, s in enumerate(STATUS_CODES)}
+_new_source = fast_constructor(Source)
+_new_verdict = fast_constructor(Verdict)
+_new_finding = fast_constructor(Finding)
 
 
 def engine_version() -> str:
@@ -836,14 +840,14 @@ class _Evaluation:
         return worst
 
     def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
-        source = Source(self.reports.file, self._rows[i])
+        source = _new_source(self.reports.file, self._rows[i])
         rid = self.reports.ids[i]
         ref = self._ref
         if status is Status.INVALID:
-            return Verdict(rid, status, (), source, tuple(self.problems.get(i, ())), ref)
+            return _new_verdict(rid, status, (), source, tuple(self.problems.get(i, ())), ref, None)
         findings = tuple([self._finding(i, r, k) for r, k in entries])
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
-        return Verdict(rid, status, findings, source, (), ref, group)
+        return _new_verdict(rid, status, findings, source, (), ref, group)
 
     def _facts(self, r: int) -> _FindingFacts:
         """Everything per finding of active rule ``r`` that its Finding objects read, as lists."""
@@ -976,22 +980,23 @@ class _Evaluation:
             for suffix in suffixes:
                 text += " — " + suffix[lang]
             message[lang] = text
-        return Finding(
-            rule=rule.id,
-            severity=rule.severity,
-            status=status,
-            message=message,
-            legal_basis=rule.legal_basis,
-            title=dict(rule.title),
-            zone=zone,
-            distance_m=distance,
-            threshold_m=threshold,
-            margin_m=margin,
-            accuracy_m=acc if zone is not None or reason or rule.spacing is not None else None,
-            accuracy_source=acc_source if zone is not None or reason or rule.spacing is not None else None,
-            reason=reason or (permit_reason[0] if permit_reason else None),
-            permit=permit,
-            details=details,
+        spatial = zone is not None or reason or rule.spacing is not None
+        return _new_finding(
+            rule.id,
+            rule.severity,
+            status,
+            message,
+            rule.legal_basis,
+            dict(rule.title),
+            zone,
+            distance,
+            threshold,
+            margin,
+            acc if spatial else None,
+            acc_source if spatial else None,
+            reason or (permit_reason[0] if permit_reason else None),
+            permit,
+            details,
         )
 
     def _template(self, rule: Rule, lang: str) -> tuple[str, tuple[str, ...]]:
