@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 from pathlib import Path
 
@@ -162,3 +163,43 @@ def test_chunk_rows_below_one_is_refused_by_the_api(chunk_rows: int) -> None:
         ar.report_chunks(REPORTS, chunk_rows=chunk_rows)
     with pytest.raises(ValueError, match="chunk_rows must be at least 1"):
         next(iter_csv(io.StringIO("id,lat,lon\na,-2.1,106.1\n"), chunk_rows=chunk_rows))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_streamed_bytes_reach_byte_streams_as_a_whole_run_writes_them(
+    encoding: str, jobs: str, tmp_path: Path
+) -> None:
+    """Chunks go to stdout's and the output files' byte streams as UTF-8 bytes when they can;
+    another encoding gets them decoded; a byte order mark still comes first."""
+
+    def run(chunk_rows: int, name: str) -> tuple[bytes, bytes, bytes]:
+        raw = io.BytesIO()
+        stdout = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        jsonl, geojson = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.geojson"
+        zones = [a for z in ZONES for a in ("--zones", z)]
+        argv = [
+            "check", REPORTS, *zones, "--permits", PERMITS, "--format", "json", "-q", "--bom",
+            "--chunk-rows", str(chunk_rows), "-j", jobs,
+            "--output", f"jsonl:{jsonl}", "--output", f"geojson:{geojson}",
+        ]  # fmt: skip
+        main(argv, stdout, io.StringIO())
+        stdout.flush()
+        return raw.getvalue(), jsonl.read_bytes(), geojson.read_bytes()
+
+    whole = run(0, "whole")
+    assert run(11, "chunks") == whole
+    assert len(json.loads(whole[0].decode(encoding))["verdicts"]) == len(whole[1].splitlines())
+    assert whole[1].startswith(b"\xef\xbb\xbf{") and whole[2].startswith(b"\xef\xbb\xbf{")
+
+
+def test_byte_stream_is_offered_only_for_utf8_text_streams() -> None:
+    from atribut_rules.writers.stream import byte_stream
+
+    assert byte_stream(io.StringIO()) is None
+    assert byte_stream(io.TextIOWrapper(io.BytesIO(), encoding="utf-16")) is None
+    raw = io.BytesIO()
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    assert byte_stream(text) is raw
+    text.flush()
+    assert raw.getvalue() == b"\xef\xbb\xbf"  # the mark is out before any bytes go under the text layer

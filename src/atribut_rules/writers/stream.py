@@ -7,11 +7,17 @@ go to a spool file first and follow the head when the last chunk is done. With
 the whole list could be read (the CLI does this for stdout). Each
 chunk's summary is merged into the list's: the same numbers, in the same order,
 as the summary of one run over the whole list.
+
+Chunks arrive as UTF-8 bytes (a worker process encodes its own chunk) and go to
+the spool and to the file's byte stream as they are; a text stream with no byte
+stream under it (or another encoding) gets them decoded.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -35,13 +41,11 @@ class ChunkWriter:
         if fmt not in STREAMED_FORMATS:
             raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
         self.fmt, self.out = fmt, out
+        self.raw = byte_stream(out)
         self.summaries: list[dict[str, Any]] = []
         self.spool: Any = None
         if spool or fmt == "json":
-            self.spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in close()
-                SPOOL_MEMORY, mode="w+", encoding="utf-8", newline=""
-            )
-        self.body = self.spool if self.spool is not None else out
+            self.spool = tempfile.SpooledTemporaryFile(SPOOL_MEMORY, mode="w+b")  # noqa: SIM115 - closed in close()
         if fmt == "geojson" and self.spool is None:
             out.write(GEOJSON_HEAD)
 
@@ -49,7 +53,18 @@ class ChunkWriter:
         """Write one chunk rendered by :func:`render_chunk` (possibly in another process)."""
         if chunk.summary is not None:
             self.summaries.append(chunk.summary)
-        self.body.write(chunk.text)
+        if self.spool is not None:
+            self.spool.write(chunk.data)
+        else:
+            self._write(chunk.data)
+
+    def _write(self, data: bytes) -> None:
+        """UTF-8 ``data`` to ``out``, after whatever text was written to it before."""
+        if self.raw is None:
+            self.out.write(data.decode("utf-8"))
+        else:
+            self.out.flush()
+            self.raw.write(data)
 
     def close(self, ruleset: Any, provenance: Any, attributes: int | None = None) -> None:
         """End the document with the list's rule set, provenance and count of distinct attributes."""
@@ -60,7 +75,13 @@ class ChunkWriter:
             self.out.write(GEOJSON_HEAD)
         if self.spool is not None:
             self.spool.seek(0)
-            shutil.copyfileobj(self.spool, self.out, 1024**2)
+            if self.raw is None:
+                text = io.TextIOWrapper(self.spool, encoding="utf-8", newline="")
+                shutil.copyfileobj(text, self.out, 1024**2)
+                text.detach()
+            else:
+                self.out.flush()
+                shutil.copyfileobj(self.spool, self.raw, 1024**2)
             self.spool.close()
         if self.fmt == "json":
             self.out.write(JSON_TAIL)
@@ -73,11 +94,31 @@ class ChunkWriter:
             self.spool.close()
 
 
+def byte_stream(out: IO[str]) -> IO[bytes] | None:
+    """The byte stream under the text stream ``out``, when UTF-8 bytes may go to it as they are.
+
+    That is when ``out`` encodes as UTF-8 (with or without a byte order mark, which is
+    written first) and line ends need no translation; else None.
+    """
+    raw = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if raw is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    if name not in ("utf-8", "utf-8-sig"):
+        return None
+    out.write("")  # a text stream writes its byte order mark, if any, with its first write
+    return raw
+
+
 @dataclass(frozen=True)
 class RenderedChunk:
-    """One chunk's verdicts as text in one format, its summary record (json only), its size."""
+    """One chunk's verdicts as UTF-8 text in one format, its summary record (json only), its size."""
 
-    text: str
+    data: bytes
     summary: dict[str, Any] | None
     count: int
 
@@ -100,7 +141,7 @@ def render_chunk(
         write_features(run, out, first=first, lang=lang)
     else:
         raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
-    return RenderedChunk(out.getvalue(), summary, len(run.verdicts))
+    return RenderedChunk(out.getvalue().encode("utf-8"), summary, len(run.verdicts))
 
 
 def merge_summary_records(records: list[dict[str, Any]], attributes: int | None = None) -> dict[str, Any]:
