@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -13,7 +14,7 @@ import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.model import Finding, Problem, RuleSetRef, Severity, Source, Status, Verdict, ZoneRef
 from atribut_rules.writers.records import verdict_record
-from atribut_rules.writers.verdict_json import VerdictJson
+from atribut_rules.writers.verdict_json import VerdictJson, encoded_verdicts
 
 EXAMPLE = resources.example_dir()
 
@@ -37,6 +38,9 @@ def test_every_verdict_of_the_example(rules: str) -> None:
     encoder = VerdictJson()
     for verdict in run.verdicts:
         assert encoder.encode(verdict) == reference(verdict)
+    # the writers' path: the engine's plain values, no Verdict objects, the same text
+    assert list(encoded_verdicts(run.verdicts)) == [reference(v) for v in run.verdicts]
+    assert list(encoded_verdicts(list(run.verdicts))) == [reference(v) for v in run.verdicts]
 
 
 _floats = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**6), 10**6))
@@ -120,3 +124,19 @@ def test_non_finite_numbers_as_json_writes_them() -> None:
 
     for value in (math.nan, math.inf, -math.inf, 0.1, -0.0, 1e300, 5, True, None):
         assert _number(value) == json.dumps(value)
+
+
+def test_a_title_object_reused_for_another_rule_gets_its_own_head() -> None:
+    """The head cache looks titles up by identity; the same object under another rule,
+    or an equal title in a new object, must still give that finding's own head."""
+    title = {"id": "Judul", "en": "Title"}
+    rules = [("A", Severity.ERROR, Status.VIOLATION), ("B", Severity.INFO, Status.REVIEW)]
+    encoder = VerdictJson()
+    for k in range(3):
+        for rule, severity, status in rules:
+            same = title if k < 2 else dict(title)
+            finding = Finding(rule, severity, status, {"id": "m", "en": "m"}, "dasar", same)
+            verdict = Verdict(f"R{k}", status, (finding,), Source("f.csv", k + 2))
+            fields = ("R", status, [tuple(vars(finding).values())], "f.csv", k + 2, (), None, None)
+            assert encoder.encode(verdict) == reference(verdict)
+            assert encoder.encode_fields(fields) == reference(dataclasses.replace(verdict, report="R"))

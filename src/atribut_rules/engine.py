@@ -57,6 +57,12 @@ FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
 STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.EXEMPT, Status.OK, Status.INVALID)
 _CODE = {s: i for i, s in enumerate(STATUS_CODES)}
 _new_source = fast_constructor(Source)
+FindingFields = tuple[Any, ...]
+"""A Finding's fields in declaration order (see :meth:`VerdictList.field_tuples`)."""
+VerdictFields = tuple[
+    str, Status, list[FindingFields], str, int, tuple[Problem, ...], RuleSetRef | None, str | None
+]
+"""(report, status, findings, file, row, problems, ruleset, group) of one verdict."""
 _new_verdict = fast_constructor(Verdict)
 _new_finding = fast_constructor(Finding)
 
@@ -201,6 +207,17 @@ class VerdictList(Sequence[Verdict]):
         verdict, entries = self._engine.verdict, self._by_report.entries
         for i, code in enumerate(self._status.tolist()):
             yield verdict(i, STATUS_CODES[code], entries(i))
+
+    def field_tuples(self) -> Iterator[VerdictFields]:
+        """Every verdict in input order as plain values, without building its objects.
+
+        What the JSON writers read: ``(report, status, findings, file, row, problems,
+        ruleset, group)``, each finding a tuple of :class:`Finding`'s fields in their
+        order (its ``title`` the rule's own mapping, not a copy).
+        """
+        fields, entries = self._engine.verdict_fields, self._by_report.entries
+        for i, code in enumerate(self._status.tolist()):
+            yield fields(i, STATUS_CODES[code], entries(i))
 
     def worst_rank(self) -> int:
         """The highest severity rank among violation findings (-1 when none)."""
@@ -840,14 +857,26 @@ class _Evaluation:
         return worst
 
     def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
-        source = _new_source(self.reports.file, self._rows[i])
+        rid, status, findings, file, row, problems, ref, group = self.verdict_fields(i, status, entries)
+        return _new_verdict(
+            rid,
+            status,
+            tuple([_new_finding(*f[:5], dict(f[5]), *f[6:]) for f in findings]),
+            _new_source(file, row),
+            problems,
+            ref,
+            group,
+        )
+
+    def verdict_fields(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictFields:
+        """Report ``i``'s verdict as plain values (see :meth:`VerdictList.field_tuples`)."""
         rid = self.reports.ids[i]
-        ref = self._ref
         if status is Status.INVALID:
-            return _new_verdict(rid, status, (), source, tuple(self.problems.get(i, ())), ref, None)
-        findings = tuple([self._finding(i, r, k) for r, k in entries])
+            problems = tuple(self.problems.get(i, ()))
+            return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None
+        findings = [self._finding(i, r, k) for r, k in entries]
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
-        return _new_verdict(rid, status, findings, source, (), ref, group)
+        return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group
 
     def _facts(self, r: int) -> _FindingFacts:
         """Everything per finding of active rule ``r`` that its Finding objects read, as lists."""
@@ -876,7 +905,8 @@ class _Evaluation:
             templates=tuple((lang, *self._template(rule, lang)) for lang in i18n.LANGUAGES),
         )
 
-    def _finding(self, i: int, r: int, k: int) -> Finding:
+    def _finding(self, i: int, r: int, k: int) -> FindingFields:
+        """Finding ``k`` of active rule ``r`` (about report ``i``) as its fields, in order."""
         facts = self._facts(r)
         rule = facts.rule
         status = Status.VIOLATION if facts.value[k] == TRUE else Status.REVIEW
@@ -981,13 +1011,13 @@ class _Evaluation:
                 text += " — " + suffix[lang]
             message[lang] = text
         spatial = zone is not None or reason or rule.spacing is not None
-        return _new_finding(
+        return (
             rule.id,
             rule.severity,
             status,
             message,
             rule.legal_basis,
-            dict(rule.title),
+            rule.title,
             zone,
             distance,
             threshold,

@@ -5,6 +5,7 @@ Its shape is described by the JSON Schema ``schemas/verdicts-1.json`` shipped in
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from typing import IO, Any
@@ -16,7 +17,7 @@ from .records import (
     rule_records,
     run_summary_record,
 )
-from .verdict_json import VerdictJson
+from .verdict_json import encoded_verdicts
 
 
 def write_json(run: Any, out: IO[str], *, area_by: str = "auto", **_: Any) -> None:
@@ -44,8 +45,8 @@ def json_head(ruleset: Any, summary: dict[str, Any], provenance: Any) -> str:
 
 def write_json_verdicts(verdicts: Iterable[Any], out: IO[str], *, first: bool) -> None:
     """The ``verdicts`` list's items; ``first`` says whether they open the list."""
-    encode = VerdictJson().encode
-    for verdict in verdicts:
-        out.write("\n  " if first else ",\n  ")
-        out.write(encode(verdict))
-        first = False
+    lines = encoded_verdicts(verdicts)
+    for line in itertools.islice(lines, 1) if first else ():
+        out.write("\n  " + line)
+    for batch in iter(lambda: list(itertools.islice(lines, 4096)), []):
+        out.write(",\n  " + ",\n  ".join(batch))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from typing import IO, Any
 
 from .records import report_fields, verdict_cells, verdict_record
-from .verdict_json import VerdictJson
+from .verdict_json import encoded_verdicts
 
 
 def write_jsonl(run: Any, out: IO[str], **_: Any) -> None:
     """One verdict record per line, in input order (no header line)."""
-    encode = VerdictJson().encode
-    for verdict in run.verdicts:
-        out.write(encode(verdict) + "\n")
+    lines = encoded_verdicts(run.verdicts)
+    for batch in iter(lambda: list(itertools.islice(lines, 4096)), []):
+        out.write("\n".join(batch) + "\n")
 
 
 GEOJSON_HEAD = '{"type":"FeatureCollection","features":['

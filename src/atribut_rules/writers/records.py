@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..engine import STATUS_CODES
-from ..model import Finding, Provenance, Status, Summary, Verdict
+from ..model import Finding, Provenance, Status, Summary, Verdict, ZoneRef
 from ..reports import CORE_FIELDS
 from . import texts
 from .areas import area_summary, assign_areas
@@ -31,18 +31,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "title": dict(finding.title),
         "message": dict(finding.message),
         "legal_basis": finding.legal_basis,
-        "zone": None
-        if zone is None
-        else {
-            "id": zone.id,
-            "category": zone.category,
-            "name": zone.name,
-            "geometry_kind": zone.geometry_kind,
-            "approximated": zone.approximated,
-            "radius_m": zone.radius_m,
-            "source_file": zone.source_file,
-            "origin": dict(zone.origin) if zone.origin else None,
-        },
+        "zone": None if zone is None else zone_record(zone),
         "distance_m": finding.distance_m,
         "threshold_m": finding.threshold_m,
         "margin_m": finding.margin_m,
@@ -51,6 +40,20 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "reason": finding.reason,
         "permit": finding.permit,
         "details": dict(finding.details),
+    }
+
+
+def zone_record(zone: ZoneRef) -> dict[str, Any]:
+    """The zone a finding is about, as plain JSON-ready data."""
+    return {
+        "id": zone.id,
+        "category": zone.category,
+        "name": zone.name,
+        "geometry_kind": zone.geometry_kind,
+        "approximated": zone.approximated,
+        "radius_m": zone.radius_m,
+        "source_file": zone.source_file,
+        "origin": dict(zone.origin) if zone.origin else None,
     }
 
 

@@ -11,15 +11,22 @@ between runs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import operator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..model import Finding, Verdict
-from .records import finding_record
+from .records import finding_record, zone_record
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _ENCODE_STR = json.encoder.encode_basestring  # what _ENCODE does for a str, without its checks
+
+
+_finding_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Finding)))
+"""A Finding's fields as a tuple, in declaration order."""
 
 
 def _value(value: Any) -> str:
@@ -49,11 +56,26 @@ def _number(value: Any) -> str:
     return _ENCODE(value)
 
 
+def encoded_verdicts(verdicts: Iterable[Any]) -> Iterator[str]:
+    """Each verdict as one line of compact JSON, with a new encoder.
+
+    The engine's verdict list is read as plain values (``field_tuples``), so no
+    Verdict or Finding object is built for it; any other sequence of verdicts is
+    read object by object. The text is the same either way.
+    """
+    encoder = VerdictJson()
+    tuples = getattr(verdicts, "field_tuples", None)
+    if tuples is not None:
+        return map(encoder.encode_fields, tuples())
+    return map(encoder.encode, verdicts)
+
+
 class VerdictJson:
     """Encodes verdicts one at a time; caches what repeats across them."""
 
     def __init__(self) -> None:
         self._heads: dict[tuple[Any, ...], str] = {}
+        self._heads_by_title: dict[tuple[Any, ...], tuple[Any, str]] = {}
         self._zones: dict[int, tuple[Any, str]] = {}
         self._texts: dict[Any, str] = {}
         self._sources: dict[str, str] = {}
@@ -74,14 +96,34 @@ class VerdictJson:
     def encode(self, verdict: Verdict) -> str:
         """``verdict`` as one line of compact JSON (the shape of ``verdict_record``)."""
         source = verdict.source
-        if source is None:
+        return self.encode_fields(
+            (
+                verdict.report,
+                verdict.status,
+                [_finding_fields(f) for f in verdict.findings],
+                None if source is None else source.file,
+                None if source is None else source.row,
+                verdict.problems,
+                verdict.ruleset,
+                verdict.group,
+            )
+        )
+
+    def encode_fields(self, fields: tuple[Any, ...]) -> str:
+        """A verdict given as plain values (``VerdictList.field_tuples``), as :meth:`encode` writes it.
+
+        ``fields`` is ``(report, status, findings, file, row, problems, ruleset, group)``
+        with each finding a tuple of :class:`Finding`'s fields in order; a ``file`` of
+        None stands for a verdict without source.
+        """
+        report, status, findings, file, row, problems, ref, group = fields
+        if file is None:
             source_json = "null"
         else:
-            head = self._sources.get(source.file)
+            head = self._sources.get(file)
             if head is None:
-                head = self._sources[source.file] = '{"file":' + _ENCODE(source.file) + ',"row":'
-            source_json = head + _number(source.row) + "}"
-        ref = verdict.ruleset
+                head = self._sources[file] = '{"file":' + _ENCODE(file) + ',"row":'
+            source_json = head + _number(row) + "}"
         if ref is None:
             ruleset_json = "null"
         elif ref is self._ruleset[0]:  # one run's verdicts share one reference
@@ -89,41 +131,56 @@ class VerdictJson:
         else:
             ruleset_json = _ENCODE({"id": ref.id, "version": ref.version, "sha256": ref.sha256})
             self._ruleset = (ref, ruleset_json)
-        problems = (
+        problems_json = (
             _ENCODE(
                 [
                     {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)}
-                    for p in verdict.problems
+                    for p in problems
                 ]
             )
-            if verdict.problems
+            if problems
             else "[]"
         )
-        findings = ",".join([self._finding(f) for f in verdict.findings]) if verdict.findings else ""
-        group = "null" if verdict.group is None else _value(verdict.group)
+        findings_json = ",".join([self._finding(f) for f in findings]) if findings else ""
         return (
-            f'{{"report":{_value(verdict.report)},"source":{source_json}'
-            f',"status":{self._text(verdict.status.value)},"findings":[{findings}]'
-            f',"problems":{problems},"group":{group},"ruleset":{ruleset_json}}}'
+            f'{{"report":{_value(report)},"source":{source_json}'
+            f',"status":{self._text(status.value)},"findings":[{findings_json}]'
+            f',"problems":{problems_json},"group":{"null" if group is None else _value(group)}'
+            f',"ruleset":{ruleset_json}}}'
         )
 
-    def _finding(self, f: Finding) -> str:
+    def _head(self, rule: Any, severity: Any, status: Any, title: Any) -> str:
+        """A finding's JSON up to its message: the same for every finding of a rule and status.
+
+        Looked up by the title object first (the engine hands every finding of a rule the
+        rule's own title), then by the title's items.
+        """
+        by_identity = self._heads_by_title.get((rule, severity, status, id(title)))
+        if by_identity is not None and by_identity[0] is title:
+            return by_identity[1]
         try:
-            key = (f.rule, f.severity, f.status, tuple(f.title.items()))
-        except TypeError:  # an unhashable title: no shortcut
-            return _ENCODE(finding_record(f))
-        head = self._heads.get(key)
+            key: Any = (rule, severity, status, tuple(title.items()))
+        except TypeError:  # an unhashable title
+            key = None
+        head = self._heads.get(key) if key is not None else None
         if head is None:
             start = _ENCODE(
-                {
-                    "rule": f.rule,
-                    "severity": f.severity.value,
-                    "status": f.status.value,
-                    "title": dict(f.title),
-                }
+                {"rule": rule, "severity": severity.value, "status": status.value, "title": dict(title)}
             )
-            head = self._heads[key] = start[:-1] + ',"message":'
-        zone = f.zone
+            head = start[:-1] + ',"message":'
+            if key is not None:
+                self._heads[key] = head
+        if len(self._heads_by_title) < 1000:  # keeps the titles alive, so their ids stay theirs
+            self._heads_by_title[(rule, severity, status, id(title))] = (title, head)
+        return head
+
+    def _finding(self, f: tuple[Any, ...]) -> str:
+        (rule, severity, status, message, legal_basis, title, zone, distance, threshold, margin, acc,
+         acc_source, reason, permit, details) = f  # fmt: skip
+        try:
+            head = self._head(rule, severity, status, title)
+        except (TypeError, AttributeError):  # not the shapes a Finding holds: no shortcut
+            return _ENCODE(finding_record(Finding(*f)))
         if zone is None:
             zone_json = "null"
         else:
@@ -131,14 +188,13 @@ class VerdictJson:
             if cached is None or cached[0] is not zone:
                 if len(self._zones) > 100_000:
                     self._zones.clear()
-                cached = self._zones[id(zone)] = (zone, _ENCODE(finding_record(f)["zone"]))
+                cached = self._zones[id(zone)] = (zone, _ENCODE(zone_record(zone)))
             zone_json = cached[1]
         text = self._text
-        details = _ENCODE(dict(f.details)) if f.details else "{}"
         return (
-            f'{head}{_texts(f.message)},"legal_basis":{text(f.legal_basis)},"zone":{zone_json}'
-            f',"distance_m":{_number(f.distance_m)},"threshold_m":{_number(f.threshold_m)}'
-            f',"margin_m":{_number(f.margin_m)},"accuracy_m":{_number(f.accuracy_m)}'
-            f',"accuracy_source":{text(f.accuracy_source)},"reason":{text(f.reason)}'
-            f',"permit":{text(f.permit)},"details":{details}}}'
+            f'{head}{_texts(message)},"legal_basis":{text(legal_basis)},"zone":{zone_json}'
+            f',"distance_m":{_number(distance)},"threshold_m":{_number(threshold)}'
+            f',"margin_m":{_number(margin)},"accuracy_m":{_number(acc)}'
+            f',"accuracy_source":{text(acc_source)},"reason":{text(reason)}'
+            f',"permit":{text(permit)},"details":{_ENCODE(dict(details)) if details else "{}"}}}'
         )
