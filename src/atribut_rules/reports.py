@@ -660,8 +660,12 @@ def build_table(
     def col(name: str) -> Sequence[Any]:
         return field_column.get(name, none_column)
 
-    ids = [s.strip() if s is not None else None for s in col("id")] if "id" in field_column else [None] * n
-    ids = [rid if rid else f"row-{row_numbers[i]}" for i, rid in enumerate(ids)]
+    if "id" in field_column:
+        ids = list(map(str.strip, col("id")))  # every cell is text (ragged rows were filled)
+        if "" in ids:
+            ids = [rid if rid else f"row-{row_numbers[i]}" for i, rid in enumerate(ids)]
+    else:
+        ids = [f"row-{number}" for number in row_numbers]
     lat, bad_lat = _coordinates(col("lat"))
     lon, bad_lon = _coordinates(col("lon"))
     slow |= bad_lat | bad_lon | ~(np.abs(lat) <= 90) | ~(np.abs(lon) <= 180)
@@ -741,7 +745,7 @@ _TEXT_FIELDS = ("type", "party", "candidate", "mounted_on")
 def _texts(column: Sequence[Any], fold: bool) -> list[str | None]:
     """``_text`` of every cell, computed once per distinct cell (equal texts share one object)."""
     distinct = {s: _text(s, fold) for s in set(column)}
-    return [distinct[s] for s in column]
+    return list(map(distinct.__getitem__, column))
 
 
 def _plain_float(text: str) -> float:

@@ -194,13 +194,17 @@ class _Rows:
         """Add records that took one line each, the first on line ``start``."""
         self.last = (last_line, start + len(batch) - 1)
         numbers: Iterable[int] = range(start, start + len(batch))
-        blank = {k for k, record in enumerate(batch) if _blank(record)}
+        blank = {  # _blank, inlined: it runs for every record
+            k for k, r in enumerate(batch) if not r or (not r[0].strip() and not "".join(r).strip())
+        }
         if blank:
             numbers = [n for k, n in enumerate(numbers) if k not in blank]
             batch = [record for k, record in enumerate(batch) if k not in blank]
         width, offset = len(self.header), len(self.raw)
-        for k in [k for k, record in enumerate(batch) if len(record) != width]:
-            self._ragged(offset + k, len(batch[k]))
+        lengths = list(map(len, batch))
+        if lengths.count(width) != len(lengths):
+            for k in [k for k, found in enumerate(lengths) if found != width]:
+                self._ragged(offset + k, lengths[k])
         self.raw.extend(batch)
         self.numbers.extend(numbers)
 
