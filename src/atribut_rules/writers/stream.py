@@ -23,9 +23,10 @@ import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .json_writer import JSON_TAIL, json_head, write_json_verdicts
-from .machine import GEOJSON_HEAD, GEOJSON_TAIL, write_features, write_jsonl
+from .json_writer import JSON_TAIL, json_head
+from .machine import GEOJSON_HEAD, GEOJSON_TAIL, write_features
 from .records import run_summary_record
+from .verdict_json import encoded_verdicts
 
 STREAMED_FORMATS = ("json", "jsonl", "geojson")
 """Formats written chunk by chunk; the others need the whole run at once."""
@@ -130,18 +131,23 @@ def render_chunk(
 
     ``first`` says whether they are the first of the list (no separator before them).
     """
-    out = io.StringIO()
     summary = None
-    if fmt == "json":
-        summary = run_summary_record(run, area_by)
-        write_json_verdicts(run.verdicts, out, first=first)
-    elif fmt == "jsonl":
-        write_jsonl(run, out)
+    if fmt in ("json", "jsonl"):
+        # each line encoded on its own: most are ASCII, which encodes as a plain copy,
+        # where one text holding a single non-ASCII character would be encoded wide
+        lines = [line.encode("utf-8") for line in encoded_verdicts(run.verdicts)]
+        if fmt == "json":
+            summary = run_summary_record(run, area_by)
+            data = (b"\n  " if first else b",\n  ") + b",\n  ".join(lines) if lines else b""
+        else:
+            data = b"\n".join(lines) + b"\n" if lines else b""
     elif fmt == "geojson":
+        out = io.StringIO()
         write_features(run, out, first=first, lang=lang)
+        data = out.getvalue().encode("utf-8")
     else:
         raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
-    return RenderedChunk(out.getvalue().encode("utf-8"), summary, len(run.verdicts))
+    return RenderedChunk(data, summary, len(run.verdicts))
 
 
 def merge_summary_records(records: list[dict[str, Any]], attributes: int | None = None) -> dict[str, Any]:
