@@ -14,7 +14,7 @@ import datetime as _dt
 import math
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -42,7 +42,7 @@ from .model import (
 )
 from .permits import Permit
 from .reports import Reports, parse_number
-from .ruleset import REPORT_PLACEHOLDERS, Rule, RuleSet
+from .ruleset import Rule, RuleSet
 from .zones import Zones
 
 ENGINE = "atribut-rules"
@@ -117,6 +117,7 @@ class _FindingFacts:
     signed: list[float]
     extra: dict[str, list[Any]]
     templates: tuple[tuple[str, str, tuple[str, ...]], ...]
+    report: dict[str, list[Any]]  # per message placeholder: the report's own value (None if none)
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,7 @@ class _Evaluation:
         self._ref = RuleSetRef(rules.id, rules.version, rules.sha256)
         self._zone_refs: dict[int, ZoneRef] = {}
         self._finding_facts: dict[int, _FindingFacts] = {}
+        self._reason_texts: dict[tuple[str, str, str], dict[str, str]] = {}
         self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- spatial -----------------------------------------------------------------
@@ -889,6 +891,7 @@ class _Evaluation:
         res = self.results[rule.id]
         index = res.index
         zone, signed = self._near_evidence(rule, res)
+        templates = tuple((lang, *self._template(rule, lang)) for lang in i18n.LANGUAGES)
         return _FindingFacts(
             rule=rule,
             value=res.value.tolist(),
@@ -902,8 +905,25 @@ class _Evaluation:
             zone=zone.tolist(),
             signed=signed.tolist(),
             extra={name: column.tolist() for name, column in res.extra.items()},
-            templates=tuple((lang, *self._template(rule, lang)) for lang in i18n.LANGUAGES),
+            templates=templates,
+            report={name: self._report_values(name, index) for _, _, names in templates for name in names},
         )
+
+    def _report_values(self, name: str, index: np.ndarray) -> list[Any]:
+        """Field ``name`` (canonical, else an extra column; else None) of the reports at ``index``."""
+        r = self.reports
+        if name == "id":
+            return [r.ids[j] for j in index.tolist()]
+        if name in ("type", "party", "candidate", "mounted_on", "width_m", "height_m", "accuracy_m"):
+            return getattr(r, name)[index].tolist()
+        if name == "observed_at":
+            return [r.observed_at[j] for j in index.tolist()]
+        if name == "area_m2":
+            return (r.width_m[index] * r.height_m[index]).tolist()
+        if name in r.extra:
+            column = r.extra[name]
+            return [column[j] for j in index.tolist()]
+        return [None] * len(index)
 
     def _finding(self, i: int, r: int, k: int) -> FindingFields:
         """Finding ``k`` of active rule ``r`` (about report ``i``) as its fields, in order."""
@@ -916,8 +936,7 @@ class _Evaluation:
         reason = None
         acc = facts.acc[k]
         acc_source = "reported" if facts.acc_reported[k] else "assumed"
-        values: dict[str, Any] = {}  # evidence values; the report's own fields are read on demand
-        fields = _ReportValues(self.reports, i)
+        values: dict[str, Any] = {}  # evidence values; the report's own are in facts.report
         period = None
         details: dict[str, Any] = {}
         if rule.quota is not None:
@@ -974,13 +993,7 @@ class _Evaluation:
         )
         suffixes = []  # why the finding is in doubt, or what a permit did: in every language
         if reason:
-            suffixes.append(
-                i18n.render(
-                    reason,
-                    accuracy_m={lang: _fmt(acc, lang) for lang in i18n.LANGUAGES},
-                    accuracy_source=i18n.ACCURACY_SOURCE[acc_source],
-                )
-            )
+            suffixes.append(self._reason_text(reason, acc, acc_source))
         if permit_reason:
             code, p = permit_reason
             suffixes.append(
@@ -989,22 +1002,23 @@ class _Evaluation:
                     permit=p.id,
                     span=p.span(),
                     reason=p.reason or "-",
-                    observed_at=fields.get("observed_at"),
+                    observed_at=self.reports.observed_at[i],
                 )
             )
         message = {}
         numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
+        report = facts.report
         for lang, template, names in facts.templates:
             local = []
             for name in names:  # only what the message uses: most findings need two or three values
                 if name in numbers:
                     v = _fmt(numbers[name], lang)
                 elif name in _NUMERIC_PLACEHOLDERS:
-                    v = _fmt(values[name] if name in values else fields.get(name), lang)
+                    v = _fmt(values[name] if name in values else report[name][k], lang)
                 elif name == "category" and zone is not None:
                     v = i18n.category_label(zone.category, lang)
                 else:
-                    v = values[name] if name in values else fields.get(name)
+                    v = values[name] if name in values else report[name][k]
                 local.append("" if v is None else v)
             text = template.format(*local)
             for suffix in suffixes:
@@ -1028,6 +1042,20 @@ class _Evaluation:
             permit,
             details,
         )
+
+    def _reason_text(self, reason: str, acc: float, acc_source: str) -> dict[str, str]:
+        """Why a finding is in doubt, in every language; rendered once per reason and accuracy."""
+        key = (reason, acc_source, acc.hex() if type(acc) is float else repr(acc))  # -0.0 is not 0.0
+        text = self._reason_texts.get(key)
+        if text is None:
+            text = i18n.render(
+                reason,
+                accuracy_m={lang: _fmt(acc, lang) for lang in i18n.LANGUAGES},
+                accuracy_source=i18n.ACCURACY_SOURCE[acc_source],
+            )
+            if len(self._reason_texts) < 10_000:  # reported accuracies may all differ
+                self._reason_texts[key] = text
+        return text
 
     def _template(self, rule: Rule, lang: str) -> tuple[str, tuple[str, ...]]:
         """The rule's message in ``lang`` as a ``str.format`` template with numbered fields,
@@ -1091,43 +1119,6 @@ def _fmt(value: Any, lang: str) -> str | None:
 
 _NUMERIC_PLACEHOLDERS = frozenset({"width_m", "height_m", "area_m2", "accuracy_m", "min_m"})
 _PLACEHOLDER_NAMES = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-class _ReportValues(Mapping[str, Any]):
-    """A report's fields (canonical and extra) as a mapping, read only when asked for."""
-
-    _FIELDS = REPORT_PLACEHOLDERS
-
-    def __init__(self, reports: Reports, i: int):
-        self._reports, self._i = reports, i
-
-    def __getitem__(self, key: str) -> Any:
-        r, i = self._reports, self._i
-        if key == "id":
-            return r.ids[i]
-        if key in ("type", "party", "candidate", "mounted_on"):
-            return getattr(r, key)[i]
-        if key == "observed_at":
-            return r.observed_at[i]
-        if key in ("width_m", "height_m", "accuracy_m"):
-            return float(getattr(r, key)[i])
-        if key == "area_m2":
-            return float(r.width_m[i]) * float(r.height_m[i])
-        if key in r.extra:
-            return r.extra[key][i]
-        raise KeyError(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter((*self._FIELDS, *self._reports.extra))
-
-    def __len__(self) -> int:
-        return len(self._FIELDS) + len(self._reports.extra)
 
 
 def _number_test(data: np.ndarray, test: FieldTest) -> np.ndarray:
