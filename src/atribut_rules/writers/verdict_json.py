@@ -18,7 +18,7 @@ import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..model import Finding, Verdict
+from ..model import Finding, Status, Verdict
 from .records import finding_record, zone_record
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -29,6 +29,9 @@ _finding_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Findi
 """A Finding's fields as a tuple, in declaration order."""
 
 
+_STATUS_JSON = {s: f'"{s.value}"' for s in Status}
+
+
 def _value(value: Any) -> str:
     """Any JSON value as ``json.dumps`` writes it; a plain string goes the short way."""
     return _ENCODE_STR(value) if type(value) is str else _ENCODE(value)
@@ -36,6 +39,10 @@ def _value(value: Any) -> str:
 
 def _texts(texts: Any) -> str:
     """A ``{lang: text}`` mapping (a message) as ``json.dumps`` writes it."""
+    if type(texts) is dict and len(texts) == 2:  # the engine's messages: {"id": ..., "en": ...}
+        (k1, v1), (k2, v2) = texts.items()
+        if k1 == "id" and k2 == "en" and type(v1) is str and type(v2) is str:
+            return f'{{"id":{_ENCODE_STR(v1)},"en":{_ENCODE_STR(v2)}}}'
     items = texts.items()
     if all(type(k) is str and type(v) is str for k, v in items):
         return "{" + ",".join([_ENCODE_STR(k) + ":" + _ENCODE_STR(v) for k, v in items]) + "}"
@@ -123,7 +130,7 @@ class VerdictJson:
             head = self._sources.get(file)
             if head is None:
                 head = self._sources[file] = '{"file":' + _ENCODE(file) + ',"row":'
-            source_json = head + _number(row) + "}"
+            source_json = f"{head}{int.__repr__(row) if type(row) is int else _number(row)}}}"
         if ref is None:
             ruleset_json = "null"
         elif ref is self._ruleset[0]:  # one run's verdicts share one reference
@@ -144,7 +151,7 @@ class VerdictJson:
         findings_json = ",".join([self._finding(f) for f in findings]) if findings else ""
         return (
             f'{{"report":{_value(report)},"source":{source_json}'
-            f',"status":{self._text(status.value)},"findings":[{findings_json}]'
+            f',"status":{_STATUS_JSON.get(status) or self._text(status.value)},"findings":[{findings_json}]'
             f',"problems":{problems_json},"group":{"null" if group is None else _value(group)}'
             f',"ruleset":{ruleset_json}}}'
         )
