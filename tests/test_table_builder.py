@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atribut_rules.reports import Reports, SeenIds, build_reports, build_table
+from atribut_rules.reports import Reports, SeenIds, build_reports, build_table, table_parts
 
 HEADER = [
     "no",
@@ -51,7 +53,7 @@ _texts = st.sampled_from(["", " ", "Baliho", " spanduk ", "Partai A", "partai a"
 _dates = st.sampled_from(
     ["", "2024-01-05", "05/01/2024", "2024-13-01", "kemarin", " 2024-02-10 ", "2024-01-05T10:00:00+07:00"]
 )
-_ids = st.sampled_from(["", "R-1", "R-2", "R-3", " R-1 ", "R-4"])
+_ids = st.sampled_from(["", "R-1", "R-2", "R-3", " R-1 ", "R-4", "R-0000001"])  # the last is over-long at 5
 
 
 @st.composite
@@ -116,6 +118,37 @@ def test_columnar_table_equals_row_by_row(rows, max_chars) -> None:
     _same(fast, reference)
 
 
+def _ragged_problems(rows: list[list[str]]) -> dict:
+    from atribut_rules import i18n
+    from atribut_rules.model import Problem
+
+    return {
+        k: [Problem("ragged", None, None, i18n.render("ragged", found=len(r), expected=len(HEADER)))]
+        for k, r in enumerate(rows)
+        if len(r) != len(HEADER)
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(records(), min_size=1, max_size=3), st.sampled_from([10_000, 5]), st.booleans())
+def test_parts_sent_to_another_process_build_the_same_tables(chunks, max_chars, measured) -> None:
+    """What the reading process finds (ids repeated across and within chunks) and what a
+    worker builds from the packed parts after a pickle round trip make build_table's tables."""
+    direct_seen, parts_seen = SeenIds(), SeenIds()
+    start = 2
+    for rows in chunks:
+        numbers = list(range(start, start + len(rows)))
+        start += len(rows) + 1
+        pre = _ragged_problems(rows)
+        longest = max((len(c) for r in rows for c in r), default=0) if measured else None
+        options = dict(file="f.csv", row_problems=pre, max_field_chars=max_chars, longest_cell=longest)
+        direct = build_table(HEADER, rows, numbers, seen_ids=direct_seen, **options)
+        parts = table_parts(HEADER, rows, numbers, seen_ids=parts_seen, keep_raw=False, **options)
+        built = pickle.loads(pickle.dumps(parts.pack())).build()
+        _same(built, direct)
+        assert built.raw == []
+
+
 def test_ids_repeated_across_chunks_are_found_with_the_first_row() -> None:
     seen = SeenIds()
     row = ["R-1", "-2,1", "106,1", "", "baliho", "", "", "Partai A", "2024-01-05", ""]
@@ -124,3 +157,15 @@ def test_ids_repeated_across_chunks_are_found_with_the_first_row() -> None:
     assert [p.code for p in second.problems[0]] == ["duplicate_id"]
     assert "2" in second.problems[0][0].message["en"]
     assert 1 not in second.problems
+
+
+def test_over_long_ids_are_row_numbers_when_looking_for_repeats() -> None:
+    """An over-long id cell is read as blank (row-N), in regular and ragged rows alike, so
+    two rows carrying the same over-long id are not repeats of each other."""
+    regular = ["R-0000001", "-2,1", "106,1", "", "baliho", "", "", "Partai A", "2024-01-05", ""]
+    rows = [regular, regular, regular[:3], regular[:3]]
+    pre = _ragged_problems(rows)
+    for build in (build_table, lambda *a, **k: table_parts(*a, **k).pack().build()):
+        table = build(HEADER, rows, [2, 3, 4, 5], file="f.csv", row_problems=pre, max_field_chars=5)
+        assert table.ids == ["row-2", "row-3", "row-4", "row-5"]
+        assert not any(p.code == "duplicate_id" for ps in table.problems.values() for p in ps)

@@ -10,6 +10,7 @@ verdict: nothing is dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import math
@@ -482,16 +483,26 @@ def mark_duplicate_ids(
     problem goes (after the reader's own problems; default first). ``seen_ids`` holds the
     ids of earlier chunks of the same list, and learns this chunk's.
     """
+    add_duplicate_problems(ids, find_duplicate_ids(ids, rows, seen_ids), problems, slots)
+
+
+def find_duplicate_ids(
+    ids: Sequence[str], rows: Sequence[int], seen_ids: SeenIds | None = None
+) -> dict[int, int]:
+    """``{index: row number that first had the id}`` for every row repeating an earlier row's id.
+
+    ``seen_ids`` holds the ids of earlier chunks of the same list, and learns this chunk's.
+    """
     earlier: dict[int, int] = {}
     if seen_ids is not None:
         earlier, digests, buckets = seen_ids.lookup(ids)
     if not earlier and len(set(ids)) == len(ids):
         if seen_ids is not None:
             seen_ids.add_digests(digests, buckets, rows)
-        return
-    slots = slots or {}
+        return {}
     seen: dict[str, int] = {}
     firsts: list[int] = []
+    duplicates: dict[int, int] = {}
     for index, rid in enumerate(ids):
         first = earlier.get(index)
         if first is None:
@@ -499,13 +510,26 @@ def mark_duplicate_ids(
         if first is None:
             seen[rid] = int(rows[index])
             firsts.append(index)
-            continue
-        problems.setdefault(index, []).insert(
-            slots.get(index, 0), _problem("duplicate_id", "id", rid, first=first)
-        )
+        else:
+            duplicates[index] = first
     if seen_ids is not None:
         keep = np.asarray(firsts, dtype=np.int64)
         seen_ids.add_digests(digests[keep], buckets[keep], np.asarray(rows)[keep])
+    return duplicates
+
+
+def add_duplicate_problems(
+    ids: Sequence[str],
+    duplicates: Mapping[int, int],
+    problems: dict[int, list[Problem]],
+    slots: Mapping[int, int] | None = None,
+) -> None:
+    """Add the ``duplicate_id`` problem of each row in ``duplicates`` (see :func:`mark_duplicate_ids`)."""
+    slots = slots or {}
+    for index, first in duplicates.items():
+        problems.setdefault(index, []).insert(
+            slots.get(index, 0), _problem("duplicate_id", "id", ids[index], first=first)
+        )
 
 
 class SeenIds:
@@ -627,6 +651,36 @@ def build_table(
     longest line of one-line records): at or under ``max_field_chars`` the cells need
     not be measured.
     """
+    return table_parts(
+        header,
+        records,
+        row_numbers,
+        file=file,
+        row_problems=row_problems,
+        max_field_chars=max_field_chars,
+        seen_ids=seen_ids,
+        keep_raw=keep_raw,
+        longest_cell=longest_cell,
+    ).build()
+
+
+def table_parts(
+    header: Sequence[str],
+    records: Sequence[Sequence[str]],
+    row_numbers: Sequence[int],
+    *,
+    file: str,
+    row_problems: Mapping[int, list[Problem]] | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    seen_ids: SeenIds | None = None,
+    keep_raw: bool = True,
+    longest_cell: int | None = None,
+) -> TableParts:
+    """What :func:`build_table` needs, with ids repeated (here or in ``seen_ids``) found.
+
+    The ids are the work that must follow file order; :meth:`TableParts.build` does
+    the rest, in any process (:meth:`TableParts.pack` makes the parts cheap to send).
+    """
     row_problems = {} if row_problems is None else row_problems
     n, width = len(records), len(header)
     names = [canonical_field(h) for h in header]
@@ -634,7 +688,7 @@ def build_table(
     if (
         len(set(header)) != width or len(set(named)) != len(named) or n == 0
     ):  # repeated column names: a mapping keeps the last one
-        return build_reports(
+        built = build_reports(
             ((row_numbers[i], dict(zip(header, records[i]))) for i in range(n)),
             file=file,
             columns=header,
@@ -643,14 +697,111 @@ def build_table(
             max_field_chars=max_field_chars,
             seen_ids=seen_ids,
         )
-
-    slow = np.zeros(n, dtype=bool)
-    filler = [""] * width
+        return TableParts(
+            list(header), [], n, built.rows, {}, {}, {}, file, max_field_chars, None, None, built
+        )
+    ragged = {i: list(records[i]) for i in row_problems if len(records[i]) != width}
     regular = records
     if row_problems:
-        slow[list(row_problems)] = True
+        filler = [""] * width
         regular = [filler if len(r) != width else r for r in records]
-    columns = list(zip(*regular)) if n else [()] * width
+    columns: list[Sequence[str]] = list(zip(*regular))
+    rows = np.asarray(row_numbers, dtype=np.int64)
+    ids = _final_ids(names, columns, ragged, rows, max_field_chars, longest_cell)
+    duplicates = find_duplicate_ids(ids, rows, seen_ids)
+    return TableParts(
+        list(header),
+        columns,
+        n,
+        rows,
+        dict(row_problems),
+        ragged,
+        duplicates,
+        file,
+        max_field_chars,
+        longest_cell,
+        list(records) if keep_raw else None,
+    )
+
+
+def _final_ids(
+    names: list[str | None],
+    columns: list[Sequence[str]],
+    ragged: Mapping[int, list[str]],
+    rows: np.ndarray,
+    max_field_chars: int,
+    longest_cell: int | None,
+) -> list[str]:
+    """Every row's id as :meth:`TableParts.build` will give it (blank or over-long: ``row-N``)."""
+    if "id" not in names:
+        return [f"row-{number}" for number in rows.tolist()]
+    k = names.index("id")
+    cells = columns[k]
+    ids = list(map(str.strip, cells))
+    if longest_cell is None or longest_cell > max_field_chars:
+        for i in [i for i, cell in enumerate(cells) if len(cell) > max_field_chars]:
+            ids[i] = ""
+    for i, record in ragged.items():
+        cell = record[k] if k < len(record) else ""
+        ids[i] = cell.strip() if len(cell) <= max_field_chars else ""
+    if "" in ids:
+        ids = [rid if rid else f"row-{rows[i]}" for i, rid in enumerate(ids)]
+    return ids
+
+
+@dataclass
+class TableParts:
+    """One chunk of CSV records, its repeated ids found, not yet normalised into a table.
+
+    Made by :func:`table_parts` in the reading process (in file order, since an id is
+    repeated with respect to every earlier row); :meth:`build` makes the table, in a
+    worker process as well. Packed (:meth:`pack`), each column travels as one text.
+    """
+
+    header: list[str]
+    columns: list[Any]  # cells per column; one NUL-joined text per column once packed
+    n: int
+    rows: np.ndarray
+    row_problems: dict[int, list[Problem]]
+    ragged: dict[int, list[str]]  # records whose length is not the header's
+    duplicates: dict[int, int]  # index -> the row number that first had its id
+    file: str
+    max_field_chars: int
+    longest_cell: int | None
+    raw: list[Sequence[str]] | None
+    built: Reports | None = None  # a table made whole already (repeated column names)
+    packed: bool = False
+    sha256: str | None = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def pack(self) -> TableParts:
+        """These parts with each column as one NUL-joined text (the readers refuse NUL in cells)."""
+        if self.packed or self.built is not None:
+            return self
+        joined = ["\0".join(column) for column in self.columns]
+        return dataclasses.replace(self, columns=joined, packed=True)
+
+    def build(self) -> Reports:
+        """The table :func:`build_table` makes from the same records."""
+        if self.built is not None:
+            if self.sha256 is not None:
+                self.built.sha256 = self.sha256
+            return self.built
+        columns = [c.split("\0") for c in self.columns] if self.packed else self.columns
+        return _table_from_columns(self, columns)
+
+
+def _table_from_columns(parts: TableParts, columns: list[Sequence[str]]) -> Reports:
+    header, n, width = parts.header, parts.n, len(parts.header)
+    max_field_chars, longest_cell, ragged = parts.max_field_chars, parts.longest_cell, parts.ragged
+    row_problems = parts.row_problems
+    row_numbers = parts.rows.tolist()
+    names = [canonical_field(h) for h in header]
+    slow = np.zeros(n, dtype=bool)
+    if row_problems:
+        slow[list(row_problems)] = True
     for col in columns if longest_cell is None or longest_cell > max_field_chars else ():
         if max(map(len, col)) > max_field_chars:
             slow |= np.fromiter(map(len, col), dtype=np.int64, count=n) > max_field_chars
@@ -691,7 +842,9 @@ def build_table(
             )
             codes = np.fromiter((lookup.get(t, -1) for t in observed), dtype=np.int64, count=n)
             days = np.where(codes >= 0, table[np.maximum(codes, 0)], _NAT)
-    reached = max(map(len, records)) if row_problems else width  # columns some row has a cell in
+    # columns some row has a cell in
+    reached = max([width] if len(ragged) < n else [], default=0)
+    reached = max([reached, *map(len, ragged.values())])
     extra = {h: list(columns[k]) for k, h in enumerate(header) if names[k] is None and k < reached}
 
     problems: dict[int, list[Problem]] = {}
@@ -700,7 +853,7 @@ def build_table(
     if len(slow_rows):
         builder.extra = {h: [] for h in extra}
         for k, i in enumerate(slow_rows.tolist()):
-            record = records[i]
+            record = ragged[i] if i in ragged else [c[i] for c in columns]
             builder.add(k, row_numbers[i], dict(zip(header, record)), row_problems.get(i, ()))
             ids[i], lon[i], lat[i] = builder.ids[k], builder.lon[k], builder.lat[k]
             numbers["accuracy_m"][i], numbers["width_m"][i] = builder.acc[k], builder.width[k]
@@ -714,8 +867,7 @@ def build_table(
                 problems[i] = builder.problems[k]
             if k in builder.id_slot:
                 id_slot[i] = builder.id_slot[k]
-    rows = np.asarray(row_numbers, dtype=np.int64)
-    mark_duplicate_ids(ids, rows, problems, id_slot, seen_ids)
+    add_duplicate_problems(ids, parts.duplicates, problems, id_slot)
     return Reports(
         ids=ids,
         lon=lon,
@@ -730,11 +882,12 @@ def build_table(
         observed_at=observed,
         observed_day=days,
         extra=extra,
-        rows=rows,
-        file=file,
+        rows=parts.rows,
+        file=parts.file,
         problems=dict(sorted(problems.items())),
         columns=list(header),
-        raw=list(records) if keep_raw else [],
+        raw=parts.raw if parts.raw is not None else [],
+        sha256=parts.sha256,
     )
 
 
