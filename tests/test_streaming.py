@@ -60,7 +60,8 @@ def test_output_files_are_streamed_too(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_an_id_repeated_in_a_later_chunk_is_invalid_with_the_first_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # 2: tables built in worker processes from TableParts
+def test_an_id_repeated_in_a_later_chunk_is_invalid_with_the_first_row(jobs: str, tmp_path: Path) -> None:
     lines = Path(REPORTS).read_text(encoding="utf-8-sig").splitlines()
     header, body = lines[0], lines[1:]
     repeated = body[5].split(";")
@@ -68,7 +69,7 @@ def test_an_id_repeated_in_a_later_chunk_is_invalid_with_the_first_row(tmp_path:
     path = tmp_path / "dup.csv"
     path.write_text("\n".join([header, *body, ";".join(repeated)]) + "\n", encoding="utf-8")
     whole = run_cli(str(path), "jsonl", "builtin:id-pemilu-2024", 0)
-    assert run_cli(str(path), "jsonl", "builtin:id-pemilu-2024", 9) == whole
+    assert run_cli(str(path), "jsonl", "builtin:id-pemilu-2024", 9, ("-j", jobs)) == whole
     last = whole[1].splitlines()[-1]
     assert '"code":"duplicate_id"' in last and '"status":"invalid"' in last
 

@@ -440,8 +440,10 @@ def _check_streamed(
         # stdout is spooled: an input that breaks half-way leaves it empty, as in a whole run
         writers.append(ChunkWriter(args.format, stdout, spool=True))
         provenances, worst = [], -1
+        # with workers, each chunk's table is built in the worker that checks it
+        parts = chunks.parts() if jobs > 1 else chunks
         results = render_chunks(
-            chunks, zones, rules, formats, permits=permits, whole=whole, jobs=jobs, **options
+            parts, zones, rules, formats, permits=permits, whole=whole, jobs=jobs, **options
         )
         try:
             for result in results:

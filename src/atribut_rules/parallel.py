@@ -1,7 +1,9 @@
 """Check and render the chunks of a long list in worker processes, in order.
 
 The reading stays in the calling process (ids repeated across chunks are found
-there, in file order); each chunk then goes to a worker, which checks it
+there, in file order); each chunk then goes to a worker, which builds its table
+when it came as :class:`~atribut_rules.reports.TableParts`
+(:meth:`~atribut_rules.readers.ReportChunks.parts`), checks it
 (:func:`~atribut_rules.streaming.check_chunk`) and renders its verdicts as text in
 every requested format (:func:`~atribut_rules.writers.stream.render_chunk`). The
 results come back in file order, so the output is byte for byte that of one
@@ -22,7 +24,7 @@ from typing import Any
 from .engine import Run
 from .model import Provenance
 from .permits import Permit
-from .reports import Reports
+from .reports import Reports, TableParts
 from .ruleset import RuleSet
 from .streaming import check_chunk
 from .writers.stream import RenderedChunk, render_chunk
@@ -61,12 +63,14 @@ def _start_worker(job: _Job) -> None:
     _JOB = job
 
 
-def _work(chunk: Reports, offset: int) -> ChunkResult:
+def _work(chunk: Reports | TableParts, offset: int) -> ChunkResult:
     assert _JOB is not None
     return _do(_JOB, chunk, offset)
 
 
-def _do(job: _Job, chunk: Reports, offset: int) -> ChunkResult:
+def _do(job: _Job, chunk: Reports | TableParts, offset: int) -> ChunkResult:
+    if isinstance(chunk, TableParts):
+        chunk = chunk.build()
     run = check_chunk(
         chunk, offset, job.zones, job.rules, permits=job.permits, whole=job.whole, threads=job.threads
     )
@@ -86,7 +90,7 @@ def default_jobs() -> int:
 
 
 def render_chunks(
-    chunks: Iterable[Reports],
+    chunks: Iterable[Reports | TableParts],
     zones: Zones,
     rules: RuleSet,
     formats: Sequence[str],
@@ -125,7 +129,7 @@ def render_chunks(
             yield pending.popleft().get()
 
 
-def _drain(head: list[Reports], rest: Iterator[Reports]) -> Iterator[Reports]:
+def _drain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
     """``head`` then ``rest``, letting go of each chunk of ``head`` as it is handed out."""
     while head:
         yield head.pop(0)

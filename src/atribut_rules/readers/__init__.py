@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..digest import file_sha256
 from ..errors import InputError
-from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, TableParts
 from .csv_reader import read_csv, read_csv_file
 from .geojson_reader import read_geojson_reports
 from .jsonl_reader import read_jsonl
@@ -108,6 +108,16 @@ class ReportChunks:
         for chunk in read_csv_file(self.path, file=self.name, chunk_rows=self.chunk_rows, **self.options):
             chunk.sha256 = sha
             yield chunk
+
+    def parts(self) -> Iterator[TableParts]:
+        """The same chunks, each as packed :class:`~atribut_rules.reports.TableParts`: read and
+        checked for repeated ids here, normalised by ``build()`` wherever it is called (a worker
+        process of :func:`~atribut_rules.parallel.render_chunks`), into the same tables."""
+        sha = self.sha256
+        options = dict(self.options, deferred=True)
+        for parts in read_csv_file(self.path, file=self.name, chunk_rows=self.chunk_rows, **options):
+            parts.sha256 = sha
+            yield parts
 
 
 STREAMED_READERS = ("csv",)

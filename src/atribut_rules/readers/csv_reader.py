@@ -7,11 +7,12 @@ import io
 import itertools
 import os
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, SeenIds, build_table, canonical_field
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, SeenIds, canonical_field, table_parts
 from ._text import decode, text_encoding
 
 
@@ -73,8 +74,12 @@ def iter_csv(
     seen_ids: SeenIds | None = None,
     keep_raw: bool = True,
     field_limit: int = 2**31 - 1,
-) -> Iterator[Reports]:
+    deferred: bool = False,
+) -> Iterator[Any]:
     """Read CSV text lines (as ``open(..., newline="")`` gives them) in tables of ``chunk_rows`` rows.
+
+    With ``deferred``, each table comes as packed :class:`~atribut_rules.reports.TableParts`
+    (repeated ids found; ``build()`` makes the table, in any process).
 
     The rules of :func:`read_csv` apply; row numbers, and ids repeated across
     chunks (``seen_ids``), are those of the whole file. At least one table is
@@ -98,8 +103,8 @@ def iter_csv(
     rows = _Rows(file, delim)
     yielded = False
 
-    def table() -> Reports:
-        return build_table(
+    def table() -> Any:
+        parts = table_parts(
             rows.header,
             rows.raw,
             rows.numbers,
@@ -110,6 +115,7 @@ def iter_csv(
             keep_raw=keep_raw,
             longest_cell=rows.longest,
         )
+        return parts.pack() if deferred else parts.build()
 
     def parse(count: int) -> list[list[str]]:
         try:
@@ -234,11 +240,12 @@ def read_csv_file(
     chunk_rows: int = 25_000,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     keep_raw: bool = True,
-) -> Iterator[Reports]:
+    deferred: bool = False,
+) -> Iterator[Any]:
     """Read a CSV file in tables of ``chunk_rows`` rows, decoding it as it is read.
 
     The encoding is found as :func:`read_csv` finds it (the given one, a BOM's, else
-    UTF-8); only one chunk of rows is in memory at a time.
+    UTF-8); only one chunk of rows is in memory at a time. ``deferred``: see :func:`iter_csv`.
     """
     with open(path, "rb") as f:
         head = f.read(4)
@@ -254,6 +261,7 @@ def read_csv_file(
                 seen_ids=SeenIds(),
                 keep_raw=keep_raw,
                 field_limit=size + 1,
+                deferred=deferred,
             )
     except UnicodeDecodeError:
         # rare: decode the whole file once more to name the exact byte and line
