@@ -177,7 +177,7 @@ def stages(reports: Path, rows: int) -> None:
 
     import atribut_rules as ar
     from atribut_rules.writers.records import run_summary_record
-    from atribut_rules.writers.verdict_json import VerdictJson
+    from atribut_rules.writers.verdict_json import encoded_verdicts
 
     gc.set_threshold(200_000, 50, 100)  # as the CLI sets it
     folder = resources.example_dir()
@@ -192,14 +192,15 @@ def stages(reports: Path, rows: int) -> None:
         timings.append((name, time.perf_counter() - start))
         return value
 
-    chunk = timed(
-        "read and normalise (report_chunks)", lambda: next(iter(ar.report_chunks(reports, chunk_rows=rows)))
+    chunks = ar.report_chunks(reports, chunk_rows=rows)
+    parts = timed(
+        "read, parse, find repeated ids (ReportChunks.parts; CLI main process)", lambda: next(chunks.parts())
     )
+    chunk = timed("build the table (TableParts.build; CLI worker)", parts.build)
     run = timed("check", lambda: ar.check(chunk, zones, rules, permits=permits))
-    verdicts = timed("build Verdict and Finding objects", lambda: list(run.verdicts))
-    encode = VerdictJson().encode
     timed(
-        "JSON text (VerdictJson, as the json and jsonl writers use it)", lambda: [encode(v) for v in verdicts]
+        "JSON text from the engine's tuples (encoded_verdicts, as the json and jsonl writers use it)",
+        lambda: [line.encode() for line in encoded_verdicts(run.verdicts)],
     )
     timed("summary record", lambda: run_summary_record(run))
     print(f"| stage | seconds per {len(chunk):,} rows | us per row |")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import random
 from pathlib import Path
 
@@ -204,3 +205,17 @@ def test_byte_stream_is_offered_only_for_utf8_text_streams() -> None:
     assert byte_stream(text) is raw
     text.flush()
     assert raw.getvalue() == b"\xef\xbb\xbf"  # the mark is out before any bytes go under the text layer
+
+
+def test_parts_build_the_tables_the_chunks_are() -> None:
+    """ReportChunks.parts: the same tables, row numbers, problems and digest, built elsewhere."""
+    path = EXAMPLE / "laporan.csv"
+    chunks = report_chunks(path, chunk_rows=37)
+    tables = list(chunks)
+    built = [pickle.loads(pickle.dumps(parts)).build() for parts in chunks.parts()]
+    assert [len(t) for t in built] == [len(t) for t in tables]
+    for a, b in zip(built, tables):
+        assert a.ids == b.ids and a.problems == b.problems and a.sha256 == b.sha256
+        np.testing.assert_array_equal(a.rows, b.rows)
+        np.testing.assert_array_equal(a.lat, b.lat)
+        assert a.extra == b.extra and a.observed_at == b.observed_at

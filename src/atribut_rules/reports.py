@@ -630,38 +630,20 @@ def build_reports(
 
 
 def build_table(
-    header: Sequence[str],
-    records: Sequence[Sequence[str]],
-    row_numbers: Sequence[int],
-    *,
-    file: str,
-    row_problems: Mapping[int, list[Problem]] | None = None,
-    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
-    seen_ids: SeenIds | None = None,
-    keep_raw: bool = True,
-    longest_cell: int | None = None,
+    header: Sequence[str], records: Sequence[Sequence[str]], row_numbers: Sequence[int], **options: Any
 ) -> Reports:
     """Normalise text records (one list of cells per row, as a CSV reader gives) column by column.
 
     The same table :func:`build_reports` makes from ``zip(header, record)`` mappings, but
     each column is parsed once per distinct text, and only rows that are not plainly
     valid (ragged, over-long, unreadable or out-of-range values, bad dates) go through the
-    per-row normalisation. ``seen_ids`` carries ids over from earlier chunks of one list.
+    per-row normalisation. ``options`` are those of :func:`table_parts` (``file`` is
+    required): ``seen_ids`` carries ids over from earlier chunks of one list;
     ``longest_cell``, when the reader knows it, bounds the length of every cell (the
     longest line of one-line records): at or under ``max_field_chars`` the cells need
     not be measured.
     """
-    return table_parts(
-        header,
-        records,
-        row_numbers,
-        file=file,
-        row_problems=row_problems,
-        max_field_chars=max_field_chars,
-        seen_ids=seen_ids,
-        keep_raw=keep_raw,
-        longest_cell=longest_cell,
-    ).build()
+    return table_parts(header, records, row_numbers, **options).build()
 
 
 def table_parts(
