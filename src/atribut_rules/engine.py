@@ -57,6 +57,8 @@ FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
 STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.EXEMPT, Status.OK, Status.INVALID)
 _CODE = {s: i for i, s in enumerate(STATUS_CODES)}
 _new_source = fast_constructor(Source)
+_FINDING_BLOCK = 1024
+"""Findings of one rule made at a time while verdicts are read in order."""
 FindingFields = tuple[Any, ...]
 """A Finding's fields in declaration order (see :meth:`VerdictList.field_tuples`)."""
 VerdictFields = tuple[
@@ -105,6 +107,7 @@ class _FindingFacts:
     """Per finding of one rule, as plain Python values (numpy scalars are slow one by one)."""
 
     rule: Rule
+    index: list[int]  # the report of each finding
     value: list[int]
     leaf: list[int]
     leaves: list[Condition]
@@ -277,6 +280,7 @@ class _Evaluation:
         self._ref = RuleSetRef(rules.id, rules.version, rules.sha256)
         self._zone_refs: dict[int, ZoneRef] = {}
         self._finding_facts: dict[int, _FindingFacts] = {}
+        self._finding_blocks: dict[int, tuple[int, list[FindingFields]]] = {}
         self._reason_texts: dict[tuple[str, str, str], dict[str, str]] = {}
         self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -894,6 +898,7 @@ class _Evaluation:
         templates = tuple((lang, *self._template(rule, lang)) for lang in i18n.LANGUAGES)
         return _FindingFacts(
             rule=rule,
+            index=index.tolist(),
             value=res.value.tolist(),
             leaf=res.leaf.tolist(),
             leaves=[cond for cond, _ in self.evidence_leaves.get(rule.id, [])],
@@ -926,122 +931,157 @@ class _Evaluation:
         return [None] * len(index)
 
     def _finding(self, i: int, r: int, k: int) -> FindingFields:
-        """Finding ``k`` of active rule ``r`` (about report ``i``) as its fields, in order."""
+        """Finding ``k`` of active rule ``r`` (about report ``i``) as its fields, in order.
+
+        Made a block at a time while a rule's findings are read in order (as verdicts are
+        iterated), one at a time otherwise.
+        """
+        block = self._finding_blocks.get(r)
+        if block is None or not block[0] <= k < block[0] + len(block[1]):
+            on = block is not None and k == block[0] + len(block[1])
+            stop = min(k + _FINDING_BLOCK, len(self._facts(r).value)) if on else k + 1
+            block = self._finding_blocks[r] = (k, self._finding_block(r, k, stop))
+        return block[1][k - block[0]]
+
+    def _finding_block(self, r: int, start: int, stop: int) -> list[FindingFields]:
+        """Findings ``start:stop`` of active rule ``r`` as their fields, in order."""
         facts = self._facts(r)
         rule = facts.rule
-        status = Status.VIOLATION if facts.value[k] == TRUE else Status.REVIEW
-        leaf_index = facts.leaf[k]
-        zone = None
-        distance = threshold = margin = None
-        reason = None
-        acc = facts.acc[k]
-        acc_source = "reported" if facts.acc_reported[k] else "assumed"
-        values: dict[str, Any] = {}  # evidence values; the report's own are in facts.report
-        period = None
-        details: dict[str, Any] = {}
-        if rule.quota is not None:
-            details = {
-                "group": ", ".join(label(i) for label in self._group_labels[rule.id]),
-                "count": facts.extra["count"][k],
-                "max": rule.quota.max,
-                "rank": facts.extra["place"][k],
-            }
-            values.update(details)
-        elif rule.spacing is not None:
-            other = facts.extra["other"][k]
-            d = facts.extra["distance"][k]
-            distance, threshold = round(d, 3) + 0.0, rule.spacing.min_m
-            margin = round(d - rule.spacing.min_m, 3) + 0.0
-            details = {"other_report": self.reports.ids[other]}
-            values.update(other_report=self.reports.ids[other], min_m=rule.spacing.min_m)
-            if status is Status.REVIEW:
-                reason = "gps_straddles"
-        if self.rules.duplicates is not None and self.rep[i] != i:
-            values["duplicate_of"] = self.reports.ids[int(self.rep[i])]
-        permit = None
-        permit_reason = None
-        if facts.exempt is not None and facts.exempt[k] >= 0:
-            p = self.permits[facts.exempt[k]]
-            status, permit, permit_reason = Status.EXEMPT, p.id, ("permit_exempts", p)
-        elif facts.permit_note is not None and facts.permit_note[k] >= 0:
-            p = self.permits[facts.permit_note[k]]
-            permit = p.id
-            permit_reason = ("permit_undated" if facts.undated[k] else "permit_not_valid", p)
-        values["permit"] = permit
-        if leaf_index >= 0:
-            cond = facts.leaves[leaf_index]
-            if isinstance(cond, Near):
-                z = facts.zone[k]
-                if z >= 0:
-                    s = facts.signed[k]
-                    zone = self._zone_ref(z)
-                    distance = round(max(s, 0.0), 3) + 0.0
-                    threshold = cond.within_m
-                    margin = round(cond.within_m - s, 3) + 0.0
+        out: list[FindingFields] = []
+        facts_value = facts.value
+        facts_leaf = facts.leaf
+        facts_acc = facts.acc
+        facts_acc_reported = facts.acc_reported
+        facts_exempt = facts.exempt
+        facts_permit_note = facts.permit_note
+        facts_undated = facts.undated
+        facts_zone = facts.zone
+        facts_signed = facts.signed
+        facts_leaves = facts.leaves
+        facts_templates = facts.templates
+        facts_report = facts.report
+        facts_extra = facts.extra
+        facts_index = facts.index
+        quota, spacing = rule.quota, rule.spacing
+        duplicates = self.rules.duplicates is not None
+        for k in range(start, stop):
+            i = facts_index[k]
+            status = Status.VIOLATION if facts_value[k] == TRUE else Status.REVIEW
+            leaf_index = facts_leaf[k]
+            zone = None
+            distance = threshold = margin = None
+            reason = None
+            acc = facts_acc[k]
+            acc_source = "reported" if facts_acc_reported[k] else "assumed"
+            values: dict[str, Any] = {}  # evidence values; the report's own are in facts_report
+            period = None
+            details: dict[str, Any] = {}
+            if quota is not None:
+                details = {
+                    "group": ", ".join(label(i) for label in self._group_labels[rule.id]),
+                    "count": facts_extra["count"][k],
+                    "max": quota.max,
+                    "rank": facts_extra["place"][k],
+                }
+                values.update(details)
+            elif spacing is not None:
+                other = facts_extra["other"][k]
+                d = facts_extra["distance"][k]
+                distance, threshold = round(d, 3) + 0.0, spacing.min_m
+                margin = round(d - spacing.min_m, 3) + 0.0
+                details = {"other_report": self.reports.ids[other]}
+                values.update(other_report=self.reports.ids[other], min_m=spacing.min_m)
                 if status is Status.REVIEW:
                     reason = "gps_straddles"
-            elif isinstance(cond, During):
-                period = cond.period
-                if status is Status.REVIEW and facts.undated[k]:
-                    reason = "date_missing"
-        values.update(
-            rule=rule.id,
-            period=period,
-            zone_id=zone.id if zone else None,
-            zone_name=(zone.name or zone.id) if zone else None,
-            category=zone.category if zone else None,
-        )
-        suffixes = []  # why the finding is in doubt, or what a permit did: in every language
-        if reason:
-            suffixes.append(self._reason_text(reason, acc, acc_source))
-        if permit_reason:
-            code, p = permit_reason
-            suffixes.append(
-                i18n.render(
-                    code,
-                    permit=p.id,
-                    span=p.span(),
-                    reason=p.reason or "-",
-                    observed_at=self.reports.observed_at[i],
+            if duplicates and self.rep[i] != i:
+                values["duplicate_of"] = self.reports.ids[int(self.rep[i])]
+            permit = None
+            permit_reason = None
+            if facts_exempt is not None and facts_exempt[k] >= 0:
+                p = self.permits[facts_exempt[k]]
+                status, permit, permit_reason = Status.EXEMPT, p.id, ("permit_exempts", p)
+            elif facts_permit_note is not None and facts_permit_note[k] >= 0:
+                p = self.permits[facts_permit_note[k]]
+                permit = p.id
+                permit_reason = ("permit_undated" if facts_undated[k] else "permit_not_valid", p)
+            values["permit"] = permit
+            if leaf_index >= 0:
+                cond = facts_leaves[leaf_index]
+                if isinstance(cond, Near):
+                    z = facts_zone[k]
+                    if z >= 0:
+                        s = facts_signed[k]
+                        zone = self._zone_ref(z)
+                        distance = round(max(s, 0.0), 3) + 0.0
+                        threshold = cond.within_m
+                        margin = round(cond.within_m - s, 3) + 0.0
+                    if status is Status.REVIEW:
+                        reason = "gps_straddles"
+                elif isinstance(cond, During):
+                    period = cond.period
+                    if status is Status.REVIEW and facts_undated[k]:
+                        reason = "date_missing"
+            values.update(
+                rule=rule.id,
+                period=period,
+                zone_id=zone.id if zone else None,
+                zone_name=(zone.name or zone.id) if zone else None,
+                category=zone.category if zone else None,
+            )
+            suffixes = []  # why the finding is in doubt, or what a permit did: in every language
+            if reason:
+                suffixes.append(self._reason_text(reason, acc, acc_source))
+            if permit_reason:
+                code, p = permit_reason
+                suffixes.append(
+                    i18n.render(
+                        code,
+                        permit=p.id,
+                        span=p.span(),
+                        reason=p.reason or "-",
+                        observed_at=self.reports.observed_at[i],
+                    )
+                )
+            message = {}
+            numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
+            report = facts_report
+            for lang, template, names in facts_templates:
+                local = []
+                for name in names:  # only what the message uses: most findings need two or three values
+                    if name in numbers:
+                        v = _fmt(numbers[name], lang)
+                    elif name in _NUMERIC_PLACEHOLDERS:
+                        v = _fmt(values[name] if name in values else report[name][k], lang)
+                    elif name == "category" and zone is not None:
+                        v = i18n.category_label(zone.category, lang)
+                    else:
+                        v = values[name] if name in values else report[name][k]
+                    local.append("" if v is None else v)
+                text = template.format(*local)
+                for suffix in suffixes:
+                    text += " — " + suffix[lang]
+                message[lang] = text
+            spatial = zone is not None or reason or spacing is not None
+            out.append(
+                (
+                    rule.id,
+                    rule.severity,
+                    status,
+                    message,
+                    rule.legal_basis,
+                    rule.title,
+                    zone,
+                    distance,
+                    threshold,
+                    margin,
+                    acc if spatial else None,
+                    acc_source if spatial else None,
+                    reason or (permit_reason[0] if permit_reason else None),
+                    permit,
+                    details,
                 )
             )
-        message = {}
-        numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
-        report = facts.report
-        for lang, template, names in facts.templates:
-            local = []
-            for name in names:  # only what the message uses: most findings need two or three values
-                if name in numbers:
-                    v = _fmt(numbers[name], lang)
-                elif name in _NUMERIC_PLACEHOLDERS:
-                    v = _fmt(values[name] if name in values else report[name][k], lang)
-                elif name == "category" and zone is not None:
-                    v = i18n.category_label(zone.category, lang)
-                else:
-                    v = values[name] if name in values else report[name][k]
-                local.append("" if v is None else v)
-            text = template.format(*local)
-            for suffix in suffixes:
-                text += " — " + suffix[lang]
-            message[lang] = text
-        spatial = zone is not None or reason or rule.spacing is not None
-        return (
-            rule.id,
-            rule.severity,
-            status,
-            message,
-            rule.legal_basis,
-            rule.title,
-            zone,
-            distance,
-            threshold,
-            margin,
-            acc if spatial else None,
-            acc_source if spatial else None,
-            reason or (permit_reason[0] if permit_reason else None),
-            permit,
-            details,
-        )
+        return out
 
     def _reason_text(self, reason: str, acc: float, acc_source: str) -> dict[str, str]:
         """Why a finding is in doubt, in every language; rendered once per reason and accuracy."""
