@@ -140,3 +140,21 @@ def test_a_title_object_reused_for_another_rule_gets_its_own_head() -> None:
             fields = ("R", status, [tuple(vars(finding).values())], "f.csv", k + 2, (), None, None)
             assert encoder.encode(verdict) == reference(verdict)
             assert encoder.encode_fields(fields) == reference(dataclasses.replace(verdict, report="R"))
+
+
+def test_verdicts_read_in_any_order_are_the_verdicts_read_in_order() -> None:
+    """Findings are made a block per rule while verdicts are read in order: reading them
+    backwards, at random, or in order again gives the same verdicts."""
+    import random
+
+    ruleset = ar.load_rules("builtin:pangkalpinang-2024")
+    zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=ruleset.categories)
+    reports = ar.read_reports(EXAMPLE / "laporan.csv")
+    permits = ar.load_permits(EXAMPLE / "izin.csv")
+    in_order = [reference(v) for v in ar.check(reports, zones, ruleset, permits=permits).verdicts]
+    verdicts = ar.check(reports, zones, ruleset, permits=permits).verdicts
+    order = list(range(len(verdicts)))
+    random.Random(7).shuffle(order)
+    for indexes in (order, order[::-1], list(range(len(verdicts)))[::-1], range(len(verdicts))):
+        assert {i: reference(verdicts[i]) for i in indexes} == dict(enumerate(in_order))
+    assert list(encoded_verdicts(verdicts)) == in_order
