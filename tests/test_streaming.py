@@ -219,3 +219,44 @@ def test_parts_build_the_tables_the_chunks_are() -> None:
         np.testing.assert_array_equal(a.rows, b.rows)
         np.testing.assert_array_equal(a.lat, b.lat)
         assert a.extra == b.extra and a.observed_at == b.observed_at
+
+
+@pytest.mark.parametrize("target_kind", ["file", "pipe", "bytesio"])
+def test_spooled_bytes_are_copied_whole_by_the_kernel_or_the_plain_way(
+    target_kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import tempfile
+    import threading
+
+    from atribut_rules.writers.stream import _copy_bytes
+
+    sent: list[int] = []
+    sendfile = os.sendfile
+    monkeypatch.setattr(os, "sendfile", lambda *args: sent.append(sendfile(*args)) or sent[-1])
+    data = bytes(range(256)) * 12_289  # about 3 MB, not a multiple of any block size
+    source = tempfile.TemporaryFile()  # noqa: SIM115 - closed at the end of the test
+    source.write(data)
+    source.seek(0)
+    if target_kind == "bytesio":
+        target = io.BytesIO()
+        _copy_bytes(source, target, len(data), on_disk=True)
+        assert target.getvalue() == data
+    elif target_kind == "file":
+        with open(tmp_path / "out.bin", "wb") as target:
+            target.write(b"head:")  # buffered bytes must come first
+            _copy_bytes(source, target, len(data), on_disk=True)
+            target.write(b":tail")
+        assert (tmp_path / "out.bin").read_bytes() == b"head:" + data + b":tail"
+        assert sum(sent) == len(data)  # all of it by the kernel
+    else:
+        read_fd, write_fd = os.pipe()
+        blocks: list[bytes] = []
+        reader = threading.Thread(target=lambda: blocks.extend(iter(lambda: os.read(read_fd, 65536), b"")))
+        reader.start()
+        with open(write_fd, "wb") as target:
+            _copy_bytes(source, target, len(data), on_disk=True)
+        reader.join()
+        os.close(read_fd)
+        assert b"".join(blocks) == data
+    source.close()

@@ -75,6 +75,7 @@ class ChunkWriter:
         elif self.fmt == "geojson" and self.spool is not None:
             self.out.write(GEOJSON_HEAD)
         if self.spool is not None:
+            size = self.spool.tell()
             self.spool.seek(0)
             if self.raw is None:
                 text = io.TextIOWrapper(self.spool, encoding="utf-8", newline="")
@@ -82,7 +83,7 @@ class ChunkWriter:
                 text.detach()
             else:
                 self.out.flush()
-                shutil.copyfileobj(self.spool, self.raw, 1024**2)
+                _copy_bytes(self.spool, self.raw, size, on_disk=size > SPOOL_MEMORY)
             self.spool.close()
         if self.fmt == "json":
             self.out.write(JSON_TAIL)
@@ -93,6 +94,25 @@ class ChunkWriter:
         """Drop what is spooled (the list could not be read to its end)."""
         if self.spool is not None:
             self.spool.close()
+
+
+def _copy_bytes(source: Any, target: IO[bytes], size: int, *, on_disk: bool) -> None:
+    """``size`` bytes of ``source`` (from its start) to ``target``: by ``os.sendfile``, in the
+    kernel, when both are files (``on_disk``: the spool has gone to its temporary file)."""
+    target.flush()
+    sent = 0
+    if on_disk and hasattr(os, "sendfile"):
+        try:
+            source_fd, target_fd = source.fileno(), target.fileno()
+            while sent < size:
+                step = os.sendfile(target_fd, source_fd, sent, size - sent)
+                if step == 0:
+                    break
+                sent += step
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass  # not a file the kernel can copy to: the rest goes the plain way
+    source.seek(sent)
+    shutil.copyfileobj(source, target, 1024**2)
 
 
 def byte_stream(out: IO[str]) -> IO[bytes] | None:
