@@ -113,11 +113,13 @@ def _tree_pss_kib(pid: int) -> int:
     return total
 
 
-def run_cli(reports: Path, out: Path, fmt: str, extra: list[str]) -> tuple[float, float, int]:
-    """(wall seconds, peak memory in MiB of the CLI with its workers, exit code) of one run to ``out``.
+def run_cli(reports: Path, out: Path, fmt: str, extra: list[str]) -> tuple[float, float, float, int]:
+    """(wall seconds, peak memory in MiB, CPU seconds, exit code) of one run to ``out``.
 
     The peak is sampled every 50 ms over the process tree (the sum of proportional set
     sizes); the CLI's own ``ru_maxrss`` is the floor when sampling misses a short peak.
+    CPU is user + system time of the CLI and the worker processes it waited for
+    (``wait4``'s resource usage): on two cores, wall time cannot go below half of it.
     """
     start = time.perf_counter()
     peak = [0]
@@ -140,7 +142,7 @@ def run_cli(reports: Path, out: Path, fmt: str, extra: list[str]) -> tuple[float
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"CLI failed with exit code {code}:\n{err}")
-    return wall, max(peak[0], usage.ru_maxrss) / 1024, code
+    return wall, max(peak[0], usage.ru_maxrss) / 1024, usage.ru_utime + usage.ru_stime, code
 
 
 def io_floor(reports: Path, out: Path) -> float:
@@ -243,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
             f"# CLI with --jobs {args.jobs} (0: one per CPU), --chunk-rows {args.chunk_rows or 'default'}; "
             "memory: PSS summed over the CLI and its workers"
         )
-        print("| rows | CLI s | peak memory MiB | I/O floor s | CLI / floor | rows/s | verdicts |")
-        print("| ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+        print("| rows | CLI s | CPU s | peak memory MiB | I/O floor s | CLI / floor | rows/s | verdicts |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for n in sizes:
         reports = work / f"reports_{n}.csv"
         if not reports.exists():
@@ -259,12 +261,12 @@ def main(argv: list[str] | None = None) -> int:
         extra = ["--jobs", str(args.jobs)]
         if args.chunk_rows is not None:
             extra += ["--chunk-rows", str(args.chunk_rows)]
-        wall, rss, _ = run_cli(reports, out, args.format, extra)
+        wall, rss, cpu, _ = run_cli(reports, out, args.format, extra)
         counts = {} if args.no_verify else check_output(out, args.format, n)
         floor = io_floor(reports, work / f"floor_{n}.jsonl")
         mix = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         print(
-            f"| {n:,} | {wall:.1f} | {rss:.0f} | {floor:.1f} | {wall / floor:.2f} | {n / wall:,.0f} | {mix} |"
+            f"| {n:,} | {wall:.1f} | {cpu:.1f} | {rss:.0f} | {floor:.1f} | {wall / floor:.2f} | {n / wall:,.0f} | {mix} |"
         )
         sys.stdout.flush()
     if tmp is not None:

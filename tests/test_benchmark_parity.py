@@ -93,8 +93,8 @@ def test_cli_benchmark_gets_one_verdict_per_row_in_order(tmp_path: Path) -> None
     spec.loader.exec_module(bench_cli)
     reports, out = tmp_path / "reports.csv", tmp_path / "verdicts.jsonl"
     bench_cli.make_csv(reports, 600)
-    _, memory, code = bench_cli.run_cli(reports, out, "jsonl", ["--jobs", "2", "--chunk-rows", "100"])
-    assert code == 1 and memory > 0
+    wall, memory, cpu, code = bench_cli.run_cli(reports, out, "jsonl", ["--jobs", "2", "--chunk-rows", "100"])
+    assert code == 1 and memory > 0 and wall > 0 and cpu > 0
     counts = bench_cli.check_output(out, "jsonl", 600)
     assert sum(counts.values()) == 600 and counts["violation"] > 0 and counts["invalid"] > 0
     with pytest.raises(SystemExit, match="verdicts for"):
