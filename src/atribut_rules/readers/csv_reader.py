@@ -200,9 +200,7 @@ class _Rows:
         """Add records that took one line each, the first on line ``start``."""
         self.last = (last_line, start + len(batch) - 1)
         numbers: Iterable[int] = range(start, start + len(batch))
-        blank = {  # _blank, inlined: it runs for every record
-            k for k, r in enumerate(batch) if not r or (not r[0].strip() and not "".join(r).strip())
-        }
+        blank = {k for k, record in enumerate(batch) if _blank(record)}
         if blank:
             numbers = [n for k, n in enumerate(numbers) if k not in blank]
             batch = [record for k, record in enumerate(batch) if k not in blank]
