@@ -880,7 +880,7 @@ class _Evaluation:
         if status is Status.INVALID:
             problems = tuple(self.problems.get(i, ()))
             return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None
-        findings = [self._finding(i, r, k) for r, k in entries]
+        findings = [self._finding(r, k) for r, k in entries]
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
         return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group
 
@@ -930,8 +930,8 @@ class _Evaluation:
             return [column[j] for j in index.tolist()]
         return [None] * len(index)
 
-    def _finding(self, i: int, r: int, k: int) -> FindingFields:
-        """Finding ``k`` of active rule ``r`` (about report ``i``) as its fields, in order.
+    def _finding(self, r: int, k: int) -> FindingFields:
+        """Finding ``k`` of active rule ``r`` as its fields, in order.
 
         Made a block at a time while a rule's findings are read in order (as verdicts are
         iterated), one at a time otherwise.
@@ -1044,18 +1044,17 @@ class _Evaluation:
                 )
             message = {}
             numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
-            report = facts_report
             for lang, template, names in facts_templates:
                 local = []
                 for name in names:  # only what the message uses: most findings need two or three values
                     if name in numbers:
                         v = _fmt(numbers[name], lang)
                     elif name in _NUMERIC_PLACEHOLDERS:
-                        v = _fmt(values[name] if name in values else report[name][k], lang)
+                        v = _fmt(values[name] if name in values else facts_report[name][k], lang)
                     elif name == "category" and zone is not None:
                         v = i18n.category_label(zone.category, lang)
                     else:
-                        v = values[name] if name in values else report[name][k]
+                        v = values[name] if name in values else facts_report[name][k]
                     local.append("" if v is None else v)
                 text = template.format(*local)
                 for suffix in suffixes:
