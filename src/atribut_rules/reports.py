@@ -680,7 +680,7 @@ def table_parts(
             seen_ids=seen_ids,
         )
         return TableParts(
-            list(header), [], n, built.rows, {}, {}, {}, file, max_field_chars, None, None, built
+            list(header), [], [], n, built.rows, {}, {}, {}, file, max_field_chars, None, None, built
         )
     ragged = {i: list(records[i]) for i in row_problems if len(records[i]) != width}
     regular = records
@@ -694,6 +694,7 @@ def table_parts(
     return TableParts(
         list(header),
         columns,
+        ids,
         n,
         rows,
         dict(row_problems),
@@ -742,6 +743,7 @@ class TableParts:
 
     header: list[str]
     columns: list[Any]  # cells per column; one NUL-joined text per column once packed
+    ids: Any  # the ids repeats were looked for among (NUL-joined once packed)
     n: int
     rows: np.ndarray
     row_problems: dict[int, list[Problem]]
@@ -763,7 +765,7 @@ class TableParts:
         if self.packed or self.built is not None:
             return self
         joined = ["\0".join(column) for column in self.columns]
-        return dataclasses.replace(self, columns=joined, packed=True)
+        return dataclasses.replace(self, columns=joined, ids="\0".join(self.ids), packed=True)
 
     def build(self) -> Reports:
         """The table :func:`build_table` makes from the same records."""
@@ -771,11 +773,12 @@ class TableParts:
             if self.sha256 is not None:
                 self.built.sha256 = self.sha256
             return self.built
-        columns = [c.split("\0") for c in self.columns] if self.packed else self.columns
-        return _table_from_columns(self, columns)
+        if not self.packed:
+            return _table_from_columns(self, self.columns, list(self.ids))
+        return _table_from_columns(self, [c.split("\0") for c in self.columns], self.ids.split("\0"))
 
 
-def _table_from_columns(parts: TableParts, columns: list[Sequence[str]]) -> Reports:
+def _table_from_columns(parts: TableParts, columns: list[Sequence[str]], ids: list[str]) -> Reports:
     header, n, width = parts.header, parts.n, len(parts.header)
     max_field_chars, longest_cell, ragged = parts.max_field_chars, parts.longest_cell, parts.ragged
     row_problems = parts.row_problems
@@ -793,12 +796,6 @@ def _table_from_columns(parts: TableParts, columns: list[Sequence[str]]) -> Repo
     def col(name: str) -> Sequence[Any]:
         return field_column.get(name, none_column)
 
-    if "id" in field_column:
-        ids = list(map(str.strip, col("id")))  # every cell is text (ragged rows were filled)
-        if "" in ids:
-            ids = [rid if rid else f"row-{row_numbers[i]}" for i, rid in enumerate(ids)]
-    else:
-        ids = [f"row-{number}" for number in row_numbers]
     lat, bad_lat = _coordinates(col("lat"))
     lon, bad_lon = _coordinates(col("lon"))
     slow |= bad_lat | bad_lon | ~(np.abs(lat) <= 90) | ~(np.abs(lon) <= 180)
@@ -824,9 +821,8 @@ def _table_from_columns(parts: TableParts, columns: list[Sequence[str]]) -> Repo
             )
             codes = np.fromiter((lookup.get(t, -1) for t in observed), dtype=np.int64, count=n)
             days = np.where(codes >= 0, table[np.maximum(codes, 0)], _NAT)
-    # columns some row has a cell in
-    reached = max([width] if len(ragged) < n else [], default=0)
-    reached = max([reached, *map(len, ragged.values())])
+    regular_width = [width] if len(ragged) < n else []  # every row not ragged has the header's
+    reached = max([*regular_width, *map(len, ragged.values())])  # columns some row has a cell in
     extra = {h: list(columns[k]) for k, h in enumerate(header) if names[k] is None and k < reached}
 
     problems: dict[int, list[Problem]] = {}
@@ -837,7 +833,7 @@ def _table_from_columns(parts: TableParts, columns: list[Sequence[str]]) -> Repo
         for k, i in enumerate(slow_rows.tolist()):
             record = ragged[i] if i in ragged else [c[i] for c in columns]
             builder.add(k, row_numbers[i], dict(zip(header, record)), row_problems.get(i, ()))
-            ids[i], lon[i], lat[i] = builder.ids[k], builder.lon[k], builder.lat[k]
+            lon[i], lat[i] = builder.lon[k], builder.lat[k]  # the id is _final_ids' already
             numbers["accuracy_m"][i], numbers["width_m"][i] = builder.acc[k], builder.width[k]
             numbers["height_m"][i] = builder.height[k]
             texts["type"][i], texts["party"][i] = builder.type[k], builder.party[k]
