@@ -28,6 +28,8 @@ def write_json(run: Any, out: IO[str], *, area_by: str = "auto", **_: Any) -> No
 
 
 JSON_TAIL = "\n ]\n}\n"
+VERDICT_FIRST, VERDICT_SEPARATOR = "\n  ", ",\n  "
+"""What goes before the first verdict of the list, and before every other one."""
 
 
 def json_head(ruleset: Any, summary: dict[str, Any], provenance: Any) -> str:
@@ -47,6 +49,6 @@ def write_json_verdicts(verdicts: Iterable[Any], out: IO[str], *, first: bool) -
     """The ``verdicts`` list's items; ``first`` says whether they open the list."""
     lines = encoded_verdicts(verdicts)
     for line in itertools.islice(lines, 1) if first else ():
-        out.write("\n  " + line)
+        out.write(VERDICT_FIRST + line)
     for batch in iter(lambda: list(itertools.islice(lines, 4096)), []):
-        out.write(",\n  " + ",\n  ".join(batch))
+        out.write(VERDICT_SEPARATOR + VERDICT_SEPARATOR.join(batch))

@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .json_writer import JSON_TAIL, json_head
+from .json_writer import JSON_TAIL, VERDICT_FIRST, VERDICT_SEPARATOR, json_head
 from .machine import GEOJSON_HEAD, GEOJSON_TAIL, write_features
 from .records import run_summary_record
 from .verdict_json import encoded_verdicts
@@ -158,7 +158,8 @@ def render_chunk(
         lines = [line.encode("utf-8") for line in encoded_verdicts(run.verdicts)]
         if fmt == "json":
             summary = run_summary_record(run, area_by)
-            data = (b"\n  " if first else b",\n  ") + b",\n  ".join(lines) if lines else b""
+            separator = VERDICT_SEPARATOR.encode()
+            data = (VERDICT_FIRST.encode() if first else separator) + separator.join(lines) if lines else b""
         else:
             data = b"\n".join(lines) + b"\n" if lines else b""
     elif fmt == "geojson":
