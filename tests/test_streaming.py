@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import pickle
-import random
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,6 @@ from atribut_rules import resources
 from atribut_rules.cli import main
 from atribut_rules.readers import read_reports, report_chunks
 from atribut_rules.readers.csv_reader import iter_csv
-from atribut_rules.reports import SeenIds
 from atribut_rules.streaming import check_chunks, concat_reports, whole_list_run
 from atribut_rules.writers.records import verdict_record
 
@@ -104,33 +102,6 @@ def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
     zones = ar.load_zones(*ZONES, categories=rules.categories)
     with pytest.raises(ValueError, match="whole_list_run"):
         next(iter(check_chunks(report_chunks(REPORTS), zones, rules)))
-
-
-def test_seen_ids_finds_every_repeat_across_many_chunks() -> None:
-    rng = random.Random(3)
-    ids = [f"R-{rng.randrange(5000)}" for _ in range(6000)]
-    seen, found, first = SeenIds(), {}, {}
-    for start in range(0, len(ids), 250):
-        chunk = ids[start : start + 250]
-        earlier = seen.first_rows(chunk)
-        new_ids, new_rows = [], []
-        for k, rid in enumerate(chunk):
-            row = start + k
-            if k in earlier:
-                found[row] = earlier[k]
-            elif rid in dict(zip(new_ids, new_rows)):
-                found[row] = dict(zip(new_ids, new_rows))[rid]
-            else:
-                new_ids.append(rid)
-                new_rows.append(row)
-        seen.add(new_ids, new_rows)
-    for row, rid in enumerate(ids):
-        if rid in first:
-            assert found.get(row) == first[rid], row
-        else:
-            first[rid] = row
-            assert row not in found
-    assert seen.nbytes == 16 * len(first)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

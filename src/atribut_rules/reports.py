@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,6 +22,7 @@ import numpy as np
 
 from . import i18n
 from .model import Problem, Report, Source
+from .seen_ids import SeenIds
 
 CORE_FIELDS = (
     "id",
@@ -530,80 +530,6 @@ def add_duplicate_problems(
         problems.setdefault(index, []).insert(
             slots.get(index, 0), _problem("duplicate_id", "id", ids[index], first=first)
         )
-
-
-class SeenIds:
-    """The ids of the chunks read so far, for finding an id repeated across chunks.
-
-    Each id is kept as a 12-byte BLAKE2b digest with the row it was first seen on (16
-    bytes per report instead of the id text), in sorted runs per bucket of digests
-    (so merging two runs never copies more than a bucket). Two different ids share a
-    digest with a probability below 1e-15 for ten million ids.
-    """
-
-    DIGEST_BYTES = 12
-    BUCKETS = 64
-
-    def __init__(self) -> None:
-        self._runs: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(self.BUCKETS)]
-
-    def _digests(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        blake, size = hashlib.blake2b, self.DIGEST_BYTES
-        raw = b"".join(blake(s.encode("utf-8", "surrogatepass"), digest_size=size).digest() for s in ids)
-        if not raw:
-            return np.zeros(0, dtype=f"S{size}"), np.zeros(0, dtype=np.uint8)
-        digests = np.frombuffer(raw, dtype=f"S{size}")
-        buckets = np.frombuffer(raw, dtype=np.uint8)[::size] % self.BUCKETS
-        return digests, buckets
-
-    def first_rows(self, ids: Sequence[str]) -> dict[int, int]:
-        """``{index: first row}`` for the ids that an earlier chunk already had."""
-        return self.lookup(ids)[0]
-
-    def lookup(self, ids: Sequence[str]) -> tuple[dict[int, int], np.ndarray, np.ndarray]:
-        """:meth:`first_rows`, with the ids' digests and buckets for :meth:`add_digests`."""
-        digests, buckets = self._digests(ids)
-        found: dict[int, int] = {}
-        if not len(ids) or not any(self._runs):
-            return found, digests, buckets
-        for b in np.unique(buckets).tolist():
-            members = np.nonzero(buckets == b)[0]
-            wanted = digests[members]
-            for keys, rows in self._runs[b]:
-                at = np.searchsorted(keys, wanted)
-                at[at == len(keys)] = 0
-                hit = np.nonzero(keys[at] == wanted)[0]
-                for k in hit.tolist():
-                    found.setdefault(int(members[k]), int(rows[at[k]]))
-        return found, digests, buckets
-
-    def add(self, ids: Sequence[str], rows: Sequence[int]) -> None:
-        """Remember ``ids`` (distinct, and new) with their rows."""
-        self.add_digests(*self._digests(ids), rows)
-
-    def add_digests(self, digests: np.ndarray, buckets: np.ndarray, rows: Sequence[int]) -> None:
-        """Remember ids by the digests and buckets :meth:`lookup` gave for them."""
-        if not len(digests):
-            return
-        rows_array = np.asarray(rows, dtype=np.int64)
-        if rows_array.max() < 2**31:
-            rows_array = rows_array.astype(np.int32)
-        for b in np.unique(buckets).tolist():
-            members = np.nonzero(buckets == b)[0]
-            keys = digests[members]
-            order = np.argsort(keys, kind="stable")
-            runs = self._runs[b]
-            runs.append((keys[order], rows_array[members][order]))
-            while len(runs) > 1 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
-                (k1, r1), (k2, r2) = runs.pop(), runs.pop()
-                keys_, rows_ = np.concatenate([k2, k1]), np.concatenate([r2, r1])
-                order = np.argsort(keys_, kind="stable")
-                runs.append((keys_[order], rows_[order]))
-
-    @property
-    def nbytes(self) -> int:
-        """Memory held, in bytes."""
-        return sum(k.nbytes + r.nbytes for runs in self._runs for k, r in runs)
 
 
 def build_reports(

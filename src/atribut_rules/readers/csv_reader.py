@@ -249,6 +249,7 @@ def read_csv_file(
         head = f.read(4)
     name = text_encoding(head, file=file, encoding=encoding)
     size = os.path.getsize(path)
+    seen_ids = SeenIds()  # closed below: the ids of a long list may have gone to disk
     try:
         with open(path, encoding=name, newline="", errors="strict") as stream:
             yield from iter_csv(
@@ -256,7 +257,7 @@ def read_csv_file(
                 file=file,
                 max_field_chars=max_field_chars,
                 chunk_rows=chunk_rows,
-                seen_ids=SeenIds(),
+                seen_ids=seen_ids,
                 keep_raw=keep_raw,
                 field_limit=size + 1,
                 deferred=deferred,
@@ -266,6 +267,8 @@ def read_csv_file(
         with open(path, "rb") as f:
             decode(f.read(), file=file, encoding=encoding)
         raise InputError(f"not valid {name} text", file=file) from None
+    finally:
+        seen_ids.close()
 
 
 class _Lines:
