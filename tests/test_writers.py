@@ -9,12 +9,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
 from atribut_rules import check, load_rules, load_zones, read_reports, resources
 from atribut_rules.cli import main
 from atribut_rules.errors import MissingExtraError
+from atribut_rules.readers.csv_reader import iter_csv
 from atribut_rules.writers import FORMATS, neutralise, write, write_file
 from atribut_rules.writers.areas import assign_areas
 from atribut_rules.writers.ci import artifact_uri
@@ -284,6 +286,50 @@ def test_areas_by_field_and_by_zone_agree_mostly(run):
     placed = sum(1 for a in by_zone.labels if a)
     assert placed and same / placed > 0.8
     assert assign_areas(run, "none") is None
+
+
+def _square(zone_id: str, x0: float, y0: float, size: float) -> dict:
+    ring = [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
+    return {
+        "type": "Feature",
+        "properties": {"id": zone_id, "name": zone_id, "category": "admin_area"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def test_area_labels_are_the_first_area_in_file_order_that_holds_the_point():
+    layer = {
+        "type": "FeatureCollection",
+        "features": [
+            _square("B", 106.11, -2.13, 0.01),
+            _square("A", 106.10, -2.13, 0.01),  # shares B's west edge
+            _square("C", 106.105, -2.125, 0.01),  # overlaps both ...
+        ],
+    }
+    triangle = [[106.105, -2.125], [106.115, -2.125], [106.105, -2.115], [106.105, -2.125]]
+    layer["features"][2]["geometry"]["coordinates"] = [triangle]  # ... as a triangle, not its envelope
+    zones = load_zones(layer)
+    points = [
+        (106.101, -2.129),  # A only
+        (106.119, -2.129),  # B only
+        (106.11, -2.129),  # on the A|B edge: B comes first
+        (106.108, -2.12),  # A and C: A comes first
+        (106.112, -2.121),  # B and C: B
+        (106.106, -2.117),  # C only
+        (106.109, -2.1155),  # in C's envelope only
+        (106.2, -2.2),  # outside
+        (106.10, -2.13),  # A's corner
+    ]
+    header = "id,lon,lat,observed_at,type\n"
+    lines = "".join(f"R{k},{x},{y},2024-01-20,baliho\n" for k, (x, y) in enumerate(points))
+    lines += f"R{len(points)},,,2024-01-20,baliho\n"
+    reports = next(iter(iter_csv(io.StringIO(header + lines), file="t.csv")))
+    labels = assign_areas(check(reports, zones, load_rules()), "auto").labels
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in layer["features"]]
+    names = [f["properties"]["name"] for f in layer["features"]]
+    expected = [next((n for n, g in zip(names, geoms) if g.intersects(shapely.Point(p))), "") for p in points]
+    assert labels == [*expected, ""]
+    assert labels[:9] == ["A", "B", "B", "A", "B", "C", "", "", "A"]
 
 
 def test_artifact_uri():

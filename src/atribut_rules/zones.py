@@ -78,7 +78,8 @@ class Zones:
         return {str(c): int(n) for c, n in zip(cats, counts)}
 
     def prepared(self, area: Area, key: Any, build: Any) -> Any:
-        """Cache of per-area projected geometry and index (built once per area and rule needs)."""
+        """Cache of what is built from the zones once per run: per-area projected geometry and
+        indexes (``area`` None: in longitude and latitude), keyed by what they are for."""
         k = (area, key)
         if k not in self._prepared:
             self._prepared[k] = build()

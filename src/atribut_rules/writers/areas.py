@@ -60,11 +60,12 @@ def _by_zone(run: Any, category: str) -> AreaAssignment:
     index = np.nonzero(np.asarray(zones.categories) == category)[0]
     ok = ~(np.isnan(reports.lon) | np.isnan(reports.lat))
     if len(index) and ok.any():
-        geoms = np.asarray(zones.geoms)[index]
+        tree, prepared = zones.prepared(None, ("area labels", category), lambda: _area_index(zones, index))
         rows = np.nonzero(ok)[0]
-        points = shapely.points(reports.lon[rows], reports.lat[rows])
-        tree = shapely.STRtree(geoms)
-        point, zone = tree.query(points, predicate="intersects")
+        x, y = reports.lon[rows], reports.lat[rows]
+        point, zone = tree.query(shapely.points(x, y))  # the areas whose envelope holds each point
+        inside = shapely.intersects_xy(prepared[zone], x[point], y[point])
+        point, zone = point[inside], zone[inside]
         order = np.lexsort((zone, point))  # the first zone in file order wins on a shared border
         point, zone = point[order], zone[order]
         first = np.ones(len(point), dtype=bool)
@@ -73,6 +74,14 @@ def _by_zone(run: Any, category: str) -> AreaAssignment:
         for p, g in zip(rows[point[first]].tolist(), zone[first].tolist()):
             labels[p] = names[g]
     return AreaAssignment("zone", category, labels)
+
+
+def _area_index(zones: Any, index: np.ndarray) -> tuple[shapely.STRtree, np.ndarray]:
+    """An index of the areas' envelopes and prepared copies of them (the zones' own stay unprepared)."""
+    geoms = np.asarray(zones.geoms)[index]
+    prepared = shapely.from_wkb(shapely.to_wkb(geoms))
+    shapely.prepare(prepared)
+    return shapely.STRtree(geoms), prepared
 
 
 def area_summary(run: Any, assignment: AreaAssignment) -> dict[str, dict[str, int]]:
