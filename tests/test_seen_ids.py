@@ -6,6 +6,7 @@ import os
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,6 +120,24 @@ def test_the_filter_keeps_every_id_and_rarely_takes_a_new_one_for_a_kept_one() -
     kept, _ = seen._digests([f"kept-{n}" for n in range(50_000)])
     new, _ = seen._digests([f"new-{n}" for n in range(50_000)])
     bloom = _BlockedBloom(50_000)
-    bloom.add(kept)
+    bloom.add(kept["hash"], kept["crc"])
     assert bloom.may_contain(kept).all()
     assert bloom.may_contain(new).mean() < 0.006  # about 1 in 250 when full
+
+
+class CollidingIds(SeenIds):
+    """Hashes cut to 6 bits, so that most ids share theirs with others: the CRC-32 tells them apart."""
+
+    def _digests(self, ids):
+        digests, _ = super()._digests(ids)
+        digests["hash"] &= np.uint64((0xF << 60) | 0x3)
+        return digests, (digests["hash"] >> np.uint64(58)).astype(np.uint8)
+
+
+@pytest.mark.parametrize("memory_ids", [50, 1 << 20])
+def test_ids_whose_hashes_collide_are_told_apart(memory_ids: int, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    ids = [f"R-{rng.randrange(3000)}" for _ in range(4000)]
+    seen = CollidingIds(memory_ids=memory_ids, spill_dir=tmp_path)
+    assert feed(seen, ids, 300) == expected_repeats(ids)
+    seen.close()

@@ -1,8 +1,9 @@
 """The ids of the rows read so far, to find an id repeated across chunks, in bounded memory.
 
-Each id is kept as a 12-byte digest with the row it was first seen on. Up to
-``memory_ids`` ids stay in memory, in sorted runs per bucket of digests (merging two
-runs never copies more than a bucket). Past that, the runs are written to a
+Each id is kept as a 12-byte digest (a 64-bit hash, searched as a number, and a
+CRC-32 to tell apart ids whose hashes collide) with the row it was first seen on. Up
+to ``memory_ids`` ids stay in memory, in runs sorted by hash per bucket of hashes
+(merging two runs never copies more than a bucket). Past that, the runs are written to a
 temporary folder as one sorted file (a *spill*), and only a blocked Bloom filter of
 them stays in memory (2 bytes per id): an id is looked for on disk only when the
 filter says it may be there, so a lookup reads a few pages instead of every spill.
@@ -18,6 +19,7 @@ import weakref
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -40,10 +42,10 @@ class SeenIds:
     """
 
     DIGEST_BYTES = _DIGEST.itemsize
-    BUCKETS = 64  # by the top 6 bits of a digest's first byte, so buckets in order are sorted digests
+    BUCKETS = 64  # by the top 6 bits of the hash, so the buckets' runs one after another are sorted
 
     def __init__(self, memory_ids: int = 1 << 20, spill_dir: str | os.PathLike[str] | None = None) -> None:
-        self._runs: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(self.BUCKETS)]
+        self._runs: list[list[_Run]] = [[] for _ in range(self.BUCKETS)]
         self._in_memory = 0
         self._memory_ids = max(1, memory_ids)
         self._spill_parent = spill_dir
@@ -55,12 +57,11 @@ class SeenIds:
     # -- digests ------------------------------------------------------------------
     def _digests(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         n = len(ids)
-        parts = np.empty(n, dtype=_DIGEST)
-        parts["hash"] = np.fromiter(map(hash, ids), dtype=np.int64, count=n).view(np.uint64)
+        digests = np.empty(n, dtype=_DIGEST)
+        digests["hash"] = np.fromiter(map(hash, ids), dtype=np.int64, count=n).view(np.uint64)
         encoded = (s.encode("utf-8", "surrogatepass") for s in ids)
-        parts["crc"] = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=n)
-        digests = parts.view(f"S{self.DIGEST_BYTES}")
-        buckets = (parts["hash"] & 0xFF).astype(np.uint8) >> 2
+        digests["crc"] = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=n)
+        buckets = (digests["hash"] >> np.uint64(58)).astype(np.uint8)
         return digests, buckets
 
     # -- looking up ---------------------------------------------------------------
@@ -75,11 +76,10 @@ class SeenIds:
         if not len(ids):
             return found, digests, buckets
         if self._in_memory:
-            for b in np.unique(buckets).tolist():
-                members = np.nonzero(buckets == b)[0]
+            for b, members in _by_bucket(digests["hash"], buckets):
                 wanted = digests[members]
-                for keys, rows in self._runs[b]:
-                    _search(keys, rows, wanted, members, found)
+                for run in self._runs[b]:
+                    _search(run, wanted, members, found)
         if self._spills:
             maybe = np.zeros(len(digests), dtype=bool)
             for bloom in self._filters:
@@ -88,9 +88,9 @@ class SeenIds:
             if len(members):
                 wanted = digests[members]
                 for spill in self._spills:
-                    keys, rows = spill.open()
-                    _search(keys, rows, wanted, members, found)
-                    del keys, rows  # unmapped: pages read stay out of this process's memory
+                    run = spill.open()
+                    _search(run, wanted, members, found)
+                    del run  # unmapped: pages read stay out of this process's memory
         return found, digests, buckets
 
     # -- remembering --------------------------------------------------------------
@@ -105,13 +105,11 @@ class SeenIds:
         rows_array = np.asarray(rows, dtype=np.int64)
         if rows_array.max() < 2**31:
             rows_array = rows_array.astype(np.int32)
-        for b in np.unique(buckets).tolist():
-            members = np.nonzero(buckets == b)[0]
-            keys = digests[members]
-            order = np.argsort(keys, kind="stable")
+        hashes, crcs = digests["hash"], digests["crc"]
+        for b, members in _by_bucket(hashes, buckets):
             runs = self._runs[b]
-            runs.append((keys[order], rows_array[members][order]))
-            while len(runs) > 1 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
+            runs.append(_Run(hashes[members], crcs[members], rows_array[members]))
+            while len(runs) > 1 and len(runs[-2].hashes) <= 2 * len(runs[-1].hashes):
                 runs.append(_merge(runs.pop(), runs.pop()))
         self._in_memory += len(digests)
         if self._in_memory >= self._memory_ids:
@@ -120,31 +118,31 @@ class SeenIds:
     def _spill(self) -> None:
         """Write the runs in memory to one sorted file; keep a Bloom filter of them."""
         folder = self._spill_folder()
-        number = len(self._spills)
-        keys_path, rows_path = folder / f"ids-{number}.keys", folder / f"ids-{number}.rows"
+        paths = [folder / f"ids-{len(self._spills)}.{part}" for part in ("hashes", "crcs", "rows")]
         if not self._filters or self._filters[-1].full(self._in_memory):
             capacity = max(self._memory_ids, 2 * (self._filters[-1].capacity if self._filters else 0))
             self._filters.append(_BlockedBloom(capacity))
         bloom = self._filters[-1]
         count = 0
         try:
-            with open(keys_path, "wb") as keys_file, open(rows_path, "wb") as rows_file:
+            with open(paths[0], "wb") as hashes, open(paths[1], "wb") as crcs, open(paths[2], "wb") as rows:
                 for b, runs in enumerate(self._runs):
                     while len(runs) > 1:
                         runs.append(_merge(runs.pop(), runs.pop()))
                     if runs:
-                        keys, rows = runs.pop()
-                        keys.tofile(keys_file)
-                        rows.astype(np.int64).tofile(rows_file)
-                        bloom.add(keys)
-                        count += len(keys)
+                        run = runs.pop()
+                        run.hashes.tofile(hashes)
+                        run.crcs.tofile(crcs)
+                        run.rows.astype(np.int64).tofile(rows)
+                        bloom.add(run.hashes, run.crcs)
+                        count += len(run.hashes)
                     self._runs[b] = []
         except OSError as exc:
             raise AtributRulesError(
                 f"cannot keep the ids of rows read so far in {folder}: {exc}; "
                 "set TMPDIR to a folder with room (about 20 bytes per row)"
             ) from None
-        self._spills.append(_Spill(keys_path, rows_path, count, self.DIGEST_BYTES))
+        self._spills.append(_Spill(*paths, count))
         self._in_memory = 0
 
     def _spill_folder(self) -> Path:
@@ -172,7 +170,7 @@ class SeenIds:
     @property
     def nbytes(self) -> int:
         """Memory held, in bytes (the runs in memory and the filters of the spilled ones)."""
-        in_memory = sum(k.nbytes + r.nbytes for runs in self._runs for k, r in runs)
+        in_memory = sum(run.nbytes for runs in self._runs for run in runs)
         return in_memory + sum(f.nbytes for f in self._filters)
 
     @property
@@ -181,36 +179,79 @@ class SeenIds:
         return sum(s.count for s in self._spills)
 
 
-def _merge(later: tuple[np.ndarray, np.ndarray], earlier: tuple[np.ndarray, np.ndarray]):
-    keys, rows = np.concatenate([earlier[0], later[0]]), np.concatenate([earlier[1], later[1]])
-    order = np.argsort(keys, kind="stable")
-    return keys[order], rows[order]
+def _by_bucket(hashes: np.ndarray, buckets: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """``(bucket, indices)`` for each bucket that has digests, the indices in the order of their hashes.
+
+    One sort of the hashes orders the buckets too (a bucket is the hash's top bits).
+    """
+    order = np.argsort(hashes)
+    bounds = np.searchsorted(buckets[order], np.arange(SeenIds.BUCKETS + 1)).tolist()
+    return [
+        (b, order[bounds[b] : bounds[b + 1]]) for b in range(SeenIds.BUCKETS) if bounds[b + 1] > bounds[b]
+    ]
 
 
-def _search(keys: np.ndarray, rows: np.ndarray, wanted: np.ndarray, members: np.ndarray, found: dict) -> None:
-    """Add ``{members[k]: row}`` to ``found`` for each ``wanted[k]`` in the sorted ``keys``."""
-    if not len(keys):
+class _Run(NamedTuple):
+    """Digests sorted by hash (the hash and the CRC-32 as two arrays) and the rows of their ids."""
+
+    hashes: np.ndarray
+    crcs: np.ndarray
+    rows: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.hashes.nbytes + self.crcs.nbytes + self.rows.nbytes
+
+
+def _merge(later: _Run, earlier: _Run) -> _Run:
+    hashes = np.concatenate([earlier.hashes, later.hashes])
+    order = np.argsort(hashes)
+    return _Run(
+        hashes[order],
+        np.concatenate([earlier.crcs, later.crcs])[order],
+        np.concatenate([earlier.rows, later.rows])[order],
+    )
+
+
+def _search(run: _Run, wanted: np.ndarray, members: np.ndarray, found: dict) -> None:
+    """Add ``{members[k]: row}`` to ``found`` for each digest ``wanted[k]`` in ``run``.
+
+    The hash is looked for in the sorted hashes; every entry with that hash (almost
+    always one) is then compared by its CRC-32.
+    """
+    size = len(run.hashes)
+    if not size:
         return
-    at = np.searchsorted(keys, wanted)
-    at[at == len(keys)] = 0
-    hit = np.nonzero(keys[at] == wanted)[0]
-    for k in hit.tolist():
-        found.setdefault(int(members[k]), int(rows[at[k]]))
+    hashes, crcs = wanted["hash"], wanted["crc"]
+    at = np.searchsorted(run.hashes, hashes)
+    open_ = np.nonzero(at < size)[0]
+    while len(open_):
+        where = at[open_]
+        same_hash = run.hashes[where] == hashes[open_]
+        open_, where = open_[same_hash], where[same_hash]
+        hit = run.crcs[where] == crcs[open_]
+        for k, row in zip(open_[hit].tolist(), run.rows[where[hit]].tolist()):
+            found.setdefault(int(members[k]), row)
+        at[open_] += 1  # the next entry may share the hash (a 64-bit collision between ids)
+        open_ = open_[at[open_] < size]
 
 
 class _Spill:
-    """One sorted file of digests and the file of their rows."""
+    """One spill: digests sorted by hash, and their rows, in three files."""
 
-    def __init__(self, keys_path: Path, rows_path: Path, count: int, digest_bytes: int) -> None:
-        self.keys_path, self.rows_path, self.count = keys_path, rows_path, count
-        self._dtype = f"S{digest_bytes}"
+    def __init__(self, hashes: Path, crcs: Path, rows: Path, count: int) -> None:
+        self.paths, self.count = (hashes, crcs, rows), count
 
-    def open(self) -> tuple[np.ndarray, np.ndarray]:
+    def open(self) -> _Run:
         if not self.count:
-            return np.zeros(0, dtype=self._dtype), np.zeros(0, dtype=np.int64)
-        keys = np.memmap(self.keys_path, dtype=self._dtype, mode="r", shape=(self.count,))
-        rows = np.memmap(self.rows_path, dtype=np.int64, mode="r", shape=(self.count,))
-        return keys, rows
+            empty = np.zeros(0, dtype=np.uint64)
+            return _Run(empty, empty.astype(np.uint32), empty.astype(np.int64))
+        hashes, crcs, rows = self.paths
+        return _Run(
+            np.memmap(hashes, dtype=np.uint64, mode="r", shape=(self.count,)),
+            np.memmap(crcs, dtype=np.uint32, mode="r", shape=(self.count,)),
+            np.memmap(rows, dtype=np.int64, mode="r", shape=(self.count,)),
+        )
 
 
 class _BlockedBloom:
@@ -233,24 +274,23 @@ class _BlockedBloom:
     def full(self, more: int) -> bool:
         return self.count + more > self.capacity
 
-    def _where(self, digests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        parts = digests.view(_DIGEST)
-        word = parts["crc"].astype(np.int64) % len(self._words)
-        h = parts["hash"] >> np.uint64(8)  # the low byte picked the bucket
-        mask = np.zeros(len(parts), dtype=np.uint64)
+    def _where(self, hashes: np.ndarray, crcs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        word = crcs.astype(np.int64) % len(self._words)
+        h = hashes.copy()  # probes from bits 0-35 (the top 6 picked the bucket)
+        mask = np.zeros(len(hashes), dtype=np.uint64)
         one, six = np.uint64(1), np.uint64(6)
         for _ in range(self.PROBES):
             mask |= one << (h & np.uint64(63))
             h >>= six
         return word, mask
 
-    def add(self, digests: np.ndarray) -> None:
-        word, mask = self._where(digests)
+    def add(self, hashes: np.ndarray, crcs: np.ndarray) -> None:
+        word, mask = self._where(hashes, crcs)
         np.bitwise_or.at(self._words, word, mask)
-        self.count += len(digests)
+        self.count += len(hashes)
 
     def may_contain(self, digests: np.ndarray) -> np.ndarray:
-        word, mask = self._where(digests)
+        word, mask = self._where(digests["hash"], digests["crc"])
         return (self._words[word] & mask) == mask
 
     @property
