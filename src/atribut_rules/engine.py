@@ -50,6 +50,9 @@ CHUNK = 125_000
 """Reports per bulk query: bounds the memory of candidate pairs, paces progress, and is
 the unit of work handed to threads."""
 
+PREPARE_SPLIT = 20_000
+"""Zones in reach from which their projection and envelopes are shared among the threads."""
+
 TOLERANCE_M = 0.001
 """Distances within 1 mm of a threshold count as equal to it (thresholds are inclusive)."""
 
@@ -468,14 +471,26 @@ class _Evaluation:
         zidx = np.intersect1d(used, near)
         if not len(zidx):
             return None
-        geoms = self.zones.project(area, zidx)
         areal = (self.zones.kinds[zidx] == "polygon").astype(bool)
-        boundaries = np.empty(len(zidx), dtype=object)
-        boundaries[areal] = shapely.boundary(geoms[areal])
-        xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
-        g = reach[zidx]
-        tree = shapely.STRtree(shapely.box(xmin - g, ymin - g, xmax + g, ymax + g))
-        return zidx, geoms, boundaries, radius[zidx], areal, tree
+        parts = np.array_split(np.arange(len(zidx)), self.threads if len(zidx) >= PREPARE_SPLIT else 1)
+
+        def part(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Projected zones, their boundaries (polygons) and envelopes grown by their reach."""
+            geoms = self.zones.project(area, zidx[rows])
+            boundaries = np.empty(len(rows), dtype=object)
+            boundaries[areal[rows]] = shapely.boundary(geoms[areal[rows]])
+            xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
+            g = reach[zidx[rows]]
+            return geoms, boundaries, shapely.box(xmin - g, ymin - g, xmax + g, ymax + g)
+
+        # the chunks wait for the zones: share the work among the threads (shapely and pyproj free the GIL)
+        if len(parts) > 1:
+            with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+                done = list(pool.map(part, parts))
+        else:
+            done = [part(parts[0])]
+        geoms, boundaries, boxes = (np.concatenate(column) for column in zip(*done))
+        return zidx, geoms, boundaries, radius[zidx], areal, shapely.STRtree(boxes)
 
     # -- conditions -------------------------------------------------------------
     def column(self, name: str) -> Any:
