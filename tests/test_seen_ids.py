@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
@@ -102,15 +101,20 @@ def test_an_unusable_spill_folder_is_a_clear_error(tmp_path: Path) -> None:
         seen.add(["a", "b", "c"], [1, 2, 3])
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a folder this user cannot write")
-def test_a_read_only_spill_folder_is_a_clear_error(tmp_path: Path) -> None:
-    tmp_path.chmod(0o500)
-    try:
-        seen = SeenIds(memory_ids=2, spill_dir=tmp_path)
-        with pytest.raises(AtributRulesError, match="TMPDIR"):
-            seen.add(["a", "b", "c"], [1, 2, 3])
-    finally:
-        tmp_path.chmod(0o700)
+def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    from atribut_rules import seen_ids
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(seen_ids, "open", full, raising=False)
+    seen = SeenIds(memory_ids=2, spill_dir=tmp_path)
+    with pytest.raises(AtributRulesError, match="No space left.*TMPDIR"):
+        seen.add(["a", "b", "c"], [1, 2, 3])
+    seen.close()
+    assert not list(tmp_path.iterdir())
 
 
 def test_the_filter_keeps_every_id_and_rarely_takes_a_new_one_for_a_kept_one() -> None:

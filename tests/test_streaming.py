@@ -105,6 +105,50 @@ def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    from atribut_rules.readers import csv_reader
+    from atribut_rules.seen_ids import SeenIds
+
+    rules = "builtin:pangkalpinang-2024"
+    whole = run_cli(REPORTS, "jsonl", rules, 0)
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    spilled: list[int] = []
+
+    class SmallSeenIds(SeenIds):  # 16 ids in memory, the rest on disk
+        def __init__(self) -> None:
+            super().__init__(memory_ids=16)
+
+        def close(self) -> None:
+            spilled.append(self.spilled)
+            super().close()
+
+    monkeypatch.setattr(csv_reader, "SeenIds", SmallSeenIds)
+    assert run_cli(REPORTS, "jsonl", rules, 10, ("--jobs", jobs)) == whole
+    assert spilled and spilled[0] >= 200  # the ids went to disk, and were closed once read ...
+    assert not list(spill.iterdir())  # ... which removed their folder
+
+
+def test_an_unusable_temporary_folder_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import functools
+    import tempfile
+
+    from atribut_rules.readers import csv_reader
+    from atribut_rules.seen_ids import SeenIds
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    monkeypatch.setattr(csv_reader, "SeenIds", functools.partial(SeenIds, memory_ids=16))
+    zones = [a for z in ZONES for a in ("--zones", z)]
+    code, out, err = cli("check", REPORTS, *zones, "--format", "jsonl", "--chunk-rows", "10", "-q")
+    assert code == 2
+    assert out == ""
+    assert "TMPDIR" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_worker_processes_write_the_same_bytes(jobs: str, tmp_path: Path) -> None:
     rules = "builtin:pangkalpinang-2024"
     whole = run_cli(REPORTS, "json", rules, 0)
