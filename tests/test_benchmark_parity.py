@@ -99,3 +99,16 @@ def test_cli_benchmark_gets_one_verdict_per_row_in_order(tmp_path: Path) -> None
     assert sum(counts.values()) == 600 and counts["violation"] > 0 and counts["invalid"] > 0
     with pytest.raises(SystemExit, match="verdicts for"):
         bench_cli.check_output(out, "jsonl", 601)
+
+
+def test_the_whole_list_benchmark_finds_the_same_pairs_both_ways(capsys) -> None:
+    path = BENCH.with_name("bench_wholelist.py")
+    spec = importlib.util.spec_from_file_location("bench_wholelist", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--sizes", "3000", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("parity ok") == 2 and "FAILED" not in out
+    data = module.make_list(3000)
+    i, j = module.plain_pairs(data["px"], data["py"], data["party"], 500.0)
+    assert len(i) and (data["party"][i] == data["party"][j]).all()  # a case with pairs to compare

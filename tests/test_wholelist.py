@@ -353,3 +353,54 @@ def test_permuting_the_reports_never_changes_a_verdict_with_duplicate_groups() -
     expected = {"X": ("ok", "Y"), "Y": ("ok", "Y"), "Z": ("violation", "Z")}
     for order in (records, records[::-1]):
         assert {v.report: (v.status.value, v.group) for v in run(order, NO_ZONES, rules).verdicts} == expected
+
+
+@SETTINGS
+@given(
+    points=st.lists(
+        st.tuples(st.integers(-30, 30), st.integers(-30, 30), st.integers(0, 3), st.integers(0, 1)),
+        min_size=2,
+        max_size=40,
+    ),
+    reach=st.lists(st.sampled_from([0.0, 5.0, 10.0, 12.5, 26**0.5 - 0.0005]), min_size=40, max_size=40),
+    far=st.sampled_from([0.0, 1e5, -3e6]),
+)
+def test_pairs_by_group_are_the_pairs_within_reach_of_the_same_group(points, reach, far) -> None:
+    """Whole-metre coordinates put many pairs exactly at the reach, and some just beyond the
+    query's slack (sqrt(26) m against a reach 0.5 mm short of it): the shift between groups
+    must not add or drop one."""
+    import numpy as np
+    import shapely
+
+    from atribut_rules.wholelist import _pairs
+
+    n = len(points)
+    px = np.array([p[0] for p in points], dtype=float) + far
+    py = np.array([p[1] for p in points], dtype=float)
+    group = np.array([p[2] for p in points])
+    area = np.array([p[3] for p in points])
+    distance = np.array(reach[:n])
+    i, j = _pairs(px, py, area, np.ones(n, dtype=bool), distance, group=group)
+    got = sorted(zip(i.tolist(), j.tolist()))
+    geoms = shapely.points(px, py)
+    expected = [
+        (a, b)
+        for a in range(n)
+        for b in range(n)
+        if a != b
+        and area[a] == area[b]
+        and group[a] == group[b]
+        and shapely.dwithin(geoms[a], geoms[b], distance[a])
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(("reach", "paired"), [(26**0.5, True), (26**0.5 - 0.0005, False)])
+def test_pairs_by_group_keep_the_exact_reach(reach: float, paired: bool) -> None:
+    import numpy as np
+
+    from atribut_rules.wholelist import _pairs
+
+    px, py = np.array([0.0, 5.0, 5.0]), np.array([0.0, 1.0, 1.0])
+    i, j = _pairs(px, py, np.zeros(3, dtype=int), np.ones(3, dtype=bool), reach, group=np.array([7, 7, 8]))
+    assert sorted(zip(i.tolist(), j.tolist())) == ([(0, 1), (1, 0)] if paired else [])

@@ -35,8 +35,14 @@ def decision_order(day: np.ndarray, ids: list[str], rows: np.ndarray) -> np.ndar
     return rank
 
 
-def _pairs(px, py, area_of, eligible, distance: np.ndarray | float):
-    """All (i, j), i != j, of eligible reports in the same area within ``distance`` of each other."""
+def _pairs(px, py, area_of, eligible, distance: np.ndarray | float, group: np.ndarray | None = None):
+    """All (i, j), i != j, of eligible reports in the same area (and ``group``) within ``distance``.
+
+    ``distance`` is per report i (``dwithin(i, j, distance[i])``). Reports of different
+    groups are never paired: each group is moved along x, beyond the reach of the others,
+    before the one bulk query, so that dense lists do not pay for pairs across groups.
+    The candidates are then tested again on the coordinates as given.
+    """
     out_i, out_j = [], []
     dist = np.broadcast_to(np.asarray(distance, dtype=float), px.shape)
     for a in np.unique(area_of[eligible & (area_of >= 0)]):
@@ -44,8 +50,17 @@ def _pairs(px, py, area_of, eligible, distance: np.ndarray | float):
         if len(members) < 2:
             continue
         points = shapely.points(px[members], py[members])
-        tree = shapely.STRtree(points)
-        q = tree.query(points, predicate="dwithin", distance=dist[members])
+        reach = dist[members]
+        if group is None:
+            q = shapely.STRtree(points).query(points, predicate="dwithin", distance=reach)
+        else:
+            codes = np.unique(group[members], return_inverse=True)[1].reshape(-1)
+            x = px[members] - px[members].min()
+            span = float(x.max()) + 2 * float(reach.max()) + 1.0
+            apart = shapely.points(x + codes * span, py[members])
+            # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
+            q = shapely.STRtree(apart).query(apart, predicate="dwithin", distance=reach + 0.001)
+            q = q[:, shapely.dwithin(points[q[0]], points[q[1]], reach[q[0]])]
         keep = q[0] != q[1]
         out_i.append(members[q[0][keep]])
         out_j.append(members[q[1][keep]])
@@ -78,7 +93,7 @@ def duplicate_groups(
     labels = rank.copy()
     index_of_rank = np.empty(n, dtype=np.int64)
     index_of_rank[rank] = np.arange(n)
-    i, j = _pairs(px, py, area_of, eligible, within_m + TOLERANCE_M)
+    i, j = _pairs(px, py, area_of, eligible, within_m + TOLERANCE_M, group=key)
     same = key[i] == key[j]
     if within_days is not None:
         di, dj = day[i], day[j]
@@ -161,7 +176,7 @@ def too_close(
     other = np.full(n, -1, dtype=np.int64)
     distance = np.full(n, np.nan)
     max_acc = float(accuracy[eligible].max()) if eligible.any() else 0.0
-    i, j = _pairs(px, py, area_of, eligible, min_m + accuracy + max_acc)
+    i, j = _pairs(px, py, area_of, eligible, min_m + accuracy + max_acc, group=group)
     keep = (group[i] == group[j]) & (rep[i] != rep[j]) & (rank[i] > rank[j])
     i, j = i[keep], j[keep]
     if not len(i):
