@@ -7,7 +7,8 @@ to ``memory_ids`` ids stay in memory, in runs sorted by hash per bucket of hashe
 temporary folder as one sorted file (a *spill*), and only a blocked Bloom filter of
 them stays in memory (2 bytes per id): an id is looked for on disk only when the
 filter says it may be there, so a lookup reads a few pages instead of every spill.
-Memory then stays near ``memory_ids`` x 16 bytes however long the list is.
+Memory is then ``memory_ids`` x 16 bytes at most, plus 2 bytes per id on disk (20 MB for
+ten million ids), and the disk holds 20 bytes per id.
 """
 
 from __future__ import annotations
