@@ -35,8 +35,8 @@ def decision_order(day: np.ndarray, ids: list[str], rows: np.ndarray) -> np.ndar
     return rank
 
 
-def _pairs(px, py, area_of, eligible, distance: np.ndarray | float, group: np.ndarray | None = None):
-    """All (i, j), i != j, of eligible reports in the same area (and ``group``) within ``distance``.
+def _pairs(px, py, area_of, eligible, distance: np.ndarray | float, group: np.ndarray):
+    """All (i, j), i != j, of eligible reports in the same area and ``group`` within ``distance``.
 
     ``distance`` is per report i (``dwithin(i, j, distance[i])``). Reports of different
     groups are never paired: each group is moved along x, beyond the reach of the others,
@@ -51,16 +51,13 @@ def _pairs(px, py, area_of, eligible, distance: np.ndarray | float, group: np.nd
             continue
         points = shapely.points(px[members], py[members])
         reach = dist[members]
-        if group is None:
-            q = shapely.STRtree(points).query(points, predicate="dwithin", distance=reach)
-        else:
-            codes = np.unique(group[members], return_inverse=True)[1].reshape(-1)
-            x = px[members] - px[members].min()
-            span = float(x.max()) + 2 * float(reach.max()) + 1.0
-            apart = shapely.points(x + codes * span, py[members])
-            # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
-            q = shapely.STRtree(apart).query(apart, predicate="dwithin", distance=reach + 0.001)
-            q = q[:, shapely.dwithin(points[q[0]], points[q[1]], reach[q[0]])]
+        codes = np.unique(group[members], return_inverse=True)[1].reshape(-1)
+        x = px[members] - px[members].min()
+        span = float(x.max()) + 2 * float(reach.max()) + 1.0
+        apart = shapely.points(x + codes * span, py[members])
+        # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
+        q = shapely.STRtree(apart).query(apart, predicate="dwithin", distance=reach + 0.001)
+        q = q[:, shapely.dwithin(points[q[0]], points[q[1]], reach[q[0]])]
         keep = q[0] != q[1]
         out_i.append(members[q[0][keep]])
         out_j.append(members[q[1][keep]])
@@ -93,16 +90,15 @@ def duplicate_groups(
     labels = rank.copy()
     index_of_rank = np.empty(n, dtype=np.int64)
     index_of_rank[rank] = np.arange(n)
-    i, j = _pairs(px, py, area_of, eligible, within_m + TOLERANCE_M, group=key)
-    same = key[i] == key[j]
+    i, j = _pairs(px, py, area_of, eligible, within_m + TOLERANCE_M, group=key)  # same key only
     if within_days is not None:
         di, dj = day[i], day[j]
         dated = ~np.isnat(di) & ~np.isnat(dj)
         gap = np.abs(
             (di - dj).astype("timedelta64[D]").astype(np.int64), where=dated, out=np.zeros(len(i), np.int64)
         )
-        same &= dated & (gap <= within_days)
-    i, j = i[same], j[same]
+        same = dated & (gap <= within_days)
+        i, j = i[same], j[same]
     while len(i):
         low = np.minimum(labels[i], labels[j])
         new = labels.copy()
@@ -176,8 +172,8 @@ def too_close(
     other = np.full(n, -1, dtype=np.int64)
     distance = np.full(n, np.nan)
     max_acc = float(accuracy[eligible].max()) if eligible.any() else 0.0
-    i, j = _pairs(px, py, area_of, eligible, min_m + accuracy + max_acc, group=group)
-    keep = (group[i] == group[j]) & (rep[i] != rep[j]) & (rank[i] > rank[j])
+    i, j = _pairs(px, py, area_of, eligible, min_m + accuracy + max_acc, group=group)  # same group only
+    keep = (rep[i] != rep[j]) & (rank[i] > rank[j])
     i, j = i[keep], j[keep]
     if not len(i):
         return value, other, distance
