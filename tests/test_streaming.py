@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import pickle
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +17,9 @@ from hypothesis import strategies as st
 import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.cli import main
-from atribut_rules.readers import read_reports, report_chunks
+from atribut_rules.readers import csv_reader, read_reports, report_chunks
 from atribut_rules.readers.csv_reader import iter_csv
+from atribut_rules.seen_ids import SeenIds
 from atribut_rules.streaming import check_chunks, concat_reports, whole_list_run
 from atribut_rules.writers.records import verdict_record
 
@@ -106,11 +109,6 @@ def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monkeypatch) -> None:
-    import tempfile
-
-    from atribut_rules.readers import csv_reader
-    from atribut_rules.seen_ids import SeenIds
-
     rules = "builtin:pangkalpinang-2024"
     whole = run_cli(REPORTS, "jsonl", rules, 0)
     spill = tmp_path / "tmp"
@@ -133,12 +131,6 @@ def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monk
 
 
 def test_an_unusable_temporary_folder_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
-    import functools
-    import tempfile
-
-    from atribut_rules.readers import csv_reader
-    from atribut_rules.seen_ids import SeenIds
-
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
     monkeypatch.setattr(csv_reader, "SeenIds", functools.partial(SeenIds, memory_ids=16))
     zones = [a for z in ZONES for a in ("--zones", z)]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import PKP, collection, feature, fwd, geodesic, make_rules, polygon, rules_doc, run, square
 
 import atribut_rules as ar
+from atribut_rules.wholelist import _pairs
 
 NO_ZONES = ar.load_zones()
 MESSAGE = {"id": "{group} {count}/{max} #{rank}", "en": "{group} {count}/{max} #{rank}"}
@@ -369,11 +372,6 @@ def test_pairs_by_group_are_the_pairs_within_reach_of_the_same_group(points, rea
     """Whole-metre coordinates put many pairs exactly at the reach, and some just beyond the
     query's slack (sqrt(26) m against a reach 0.5 mm short of it): the shift between groups
     must not add or drop one."""
-    import numpy as np
-    import shapely
-
-    from atribut_rules.wholelist import _pairs
-
     n = len(points)
     px = np.array([p[0] for p in points], dtype=float) + far
     py = np.array([p[1] for p in points], dtype=float)
@@ -397,10 +395,6 @@ def test_pairs_by_group_are_the_pairs_within_reach_of_the_same_group(points, rea
 
 @pytest.mark.parametrize(("reach", "paired"), [(26**0.5, True), (26**0.5 - 0.0005, False)])
 def test_pairs_by_group_keep_the_exact_reach(reach: float, paired: bool) -> None:
-    import numpy as np
-
-    from atribut_rules.wholelist import _pairs
-
     px, py = np.array([0.0, 5.0, 5.0]), np.array([0.0, 1.0, 1.0])
     i, j = _pairs(px, py, np.zeros(3, dtype=int), np.ones(3, dtype=bool), reach, group=np.array([7, 7, 8]))
     assert sorted(zip(i.tolist(), j.tolist())) == ([(0, 1), (1, 0)] if paired else [])

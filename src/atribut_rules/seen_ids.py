@@ -244,9 +244,7 @@ class _Spill:
         self.paths, self.count = (hashes, crcs, rows), count
 
     def open(self) -> _Run:
-        if not self.count:
-            empty = np.zeros(0, dtype=np.uint64)
-            return _Run(empty, empty.astype(np.uint32), empty.astype(np.int64))
+        """The spill's arrays, mapped from its files (a spill holds at least one id)."""
         hashes, crcs, rows = self.paths
         return _Run(
             np.memmap(hashes, dtype=np.uint64, mode="r", shape=(self.count,)),
