@@ -267,3 +267,74 @@ def test_spooled_bytes_are_copied_whole_by_the_kernel_or_the_plain_way(
         os.close(read_fd)
         assert b"".join(blocks) == data
     source.close()
+
+
+def test_workers_hand_chunks_over_as_files_that_are_removed(tmp_path: Path, monkeypatch) -> None:
+    """With workers, each chunk's text comes back as a file (not through the pipe); the
+    writers take the files in order, and neither the files nor their folder are left."""
+    from atribut_rules.writers import stream
+
+    rules = "builtin:pangkalpinang-2024"
+    whole = run_cli(REPORTS, "json", rules, 0)
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    paths: list[str | None] = []
+    add = stream.ChunkWriter.add
+    monkeypatch.setattr(
+        stream.ChunkWriter, "add", lambda self, chunk: paths.append(chunk.path) or add(self, chunk)
+    )
+    out = tmp_path / "out.jsonl"
+    assert run_cli(REPORTS, "json", rules, 23, ("-j", "2", "--output", f"jsonl:{out}")) == whole
+    assert len(paths) == 2 * 12 and all(p is not None and p.startswith(str(folder)) for p in paths)
+    assert not list(folder.iterdir())
+    run_cli(REPORTS, "jsonl", rules, 0, ("--output", f"jsonl:{tmp_path / 'whole.jsonl'}"))
+    assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+
+
+def test_a_worker_that_cannot_write_its_chunk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import os
+
+    def full(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(tempfile, "mkstemp", full)  # inherited by the forked workers
+    code, out, err = cli("check", REPORTS, "--format", "jsonl", "--chunk-rows", "50", "-j", "2", "-q")
+    assert (code, out) == (2, "")
+    assert "No space left on device" in err and "TMPDIR" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_chunk_writer_keeps_chunk_files_and_bytes_in_their_order(tmp_path: Path) -> None:
+    from atribut_rules.writers.stream import ChunkWriter, RenderedChunk
+
+    def pieces() -> list[RenderedChunk]:
+        """Text in memory and in files (as workers hand it over), mixed."""
+        out = []
+        for k, text in enumerate(["a\n", "b\n", "č\n", "d\n", "e\n", "f\n"]):
+            data = text.encode()
+            if k in (1, 2, 5):
+                (tmp_path / str(k)).write_bytes(data)
+                out.append(RenderedChunk(b"", None, 1, str(tmp_path / str(k))))
+            else:
+                out.append(RenderedChunk(data, None, 1))
+        return out
+
+    for spool in (True, False):
+        for raw in (io.BytesIO(), None):  # a UTF-8 byte stream, or text only
+            target = io.StringIO() if raw is None else io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            writer = ChunkWriter("jsonl", target, spool=spool)
+            for piece in pieces():
+                writer.add(piece)
+            writer.close(None, None)
+            target.flush()
+            text = target.getvalue() if raw is None else raw.getvalue().decode()
+            assert text == "a\nb\nč\nd\ne\nf\n", (spool, raw)
+            assert not list(tmp_path.iterdir())  # each file removed once copied
+    writer = ChunkWriter("jsonl", io.StringIO(), spool=True)
+    for piece in pieces():
+        writer.add(piece)
+    writer.discard()
+    assert not list(tmp_path.iterdir())

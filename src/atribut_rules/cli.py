@@ -12,7 +12,9 @@ import contextlib
 import dataclasses
 import gc
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -442,8 +444,17 @@ def _check_streamed(
         provenances, worst = [], -1
         # with workers, each chunk's table is built in the worker that checks it
         parts = chunks.parts() if jobs > 1 else chunks
+        chunk_dir = stack.enter_context(_temporary_folder("atribut-rules-chunks-")) if jobs > 1 else None
         results = render_chunks(
-            parts, zones, rules, formats, permits=permits, whole=whole, jobs=jobs, **options
+            parts,
+            zones,
+            rules,
+            formats,
+            permits=permits,
+            whole=whole,
+            jobs=jobs,
+            chunk_dir=chunk_dir,
+            **options,
         )
         try:
             for result in results:
@@ -466,6 +477,21 @@ def _check_streamed(
             writer.close(rules, provenance, attributes)
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
     return EXIT_FINDINGS if fail_on is not None and worst >= fail_on.rank else EXIT_OK
+
+
+@contextlib.contextmanager
+def _temporary_folder(prefix: str) -> Iterator[str]:
+    """A new folder under TMPDIR for the workers' chunk files, removed with all in it at the end."""
+    try:
+        folder = tempfile.mkdtemp(prefix=prefix)
+    except OSError as exc:
+        raise AtributRulesError(
+            f"cannot make a temporary folder for checked chunks: {exc}; set TMPDIR to a writable folder"
+        ) from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int | None, int | None, str]]:

@@ -8,20 +8,26 @@ when it came as :class:`~atribut_rules.reports.TableParts`
 every requested format (:func:`~atribut_rules.writers.stream.render_chunk`). The
 results come back in file order, so the output is byte for byte that of one
 process. Workers get the zones, rules, permits and whole-list run once, when they
-start (inherited through ``fork`` where the platform has it).
+start (inherited through ``fork`` where the platform has it). Given a folder
+(``chunk_dir``), a worker writes each chunk's text to a file there and hands back
+only its name: a pipe would copy every byte of the output twice more, in pieces
+of 64 KiB.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import os
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .engine import Run
+from .errors import AtributRulesError
 from .model import Provenance
 from .permits import Permit
 from .reports import Reports, TableParts
@@ -53,6 +59,7 @@ class _Job:
     lang: str
     area_by: str
     threads: int | None
+    chunk_dir: str | None = None
 
 
 _JOB: _Job | None = None  # set once in each worker process by _start_worker
@@ -77,7 +84,25 @@ def _do(job: _Job, chunk: Reports | TableParts, offset: int) -> ChunkResult:
     rendered = tuple(
         render_chunk(fmt, run, first=offset == 0, lang=job.lang, area_by=job.area_by) for fmt in job.formats
     )
+    if job.chunk_dir is not None:
+        rendered = tuple(
+            _to_file(r, job.chunk_dir, f"{offset}-{fmt}") for r, fmt in zip(rendered, job.formats)
+        )
     return ChunkResult(rendered, run.provenance, run.verdicts.worst_rank(), len(chunk))
+
+
+def _to_file(rendered: RenderedChunk, folder: str, name: str) -> RenderedChunk:
+    """``rendered`` with its text moved to a new file in ``folder``."""
+    try:
+        fd, path = tempfile.mkstemp(prefix=f"chunk-{name}-", dir=folder)
+        with open(fd, "wb") as f:
+            f.write(rendered.data)
+    except OSError as exc:
+        raise AtributRulesError(
+            f"cannot write checked verdicts to {folder}: {exc}; "
+            "set TMPDIR to a folder with room for the whole output"
+        ) from None
+    return dataclasses.replace(rendered, data=b"", path=path)
 
 
 def default_jobs() -> int:
@@ -100,18 +125,33 @@ def render_chunks(
     lang: str = "id",
     area_by: str = "auto",
     jobs: int = 1,
+    chunk_dir: str | os.PathLike[str] | None = None,
 ) -> Iterator[ChunkResult]:
     """Check every chunk and render it in ``formats``; results in file order.
 
     With ``jobs`` above 1 and more than one chunk, ``jobs`` worker processes do the
     checking and rendering while this process reads on; at most ``jobs + 1`` chunks are
     in flight, so memory stays bounded. With one chunk or ``jobs=1`` all runs here.
+    With ``chunk_dir``, workers write their chunks' text to files in that folder
+    (:attr:`RenderedChunk.path`; the :class:`~atribut_rules.writers.stream.ChunkWriter`
+    that gets one removes it, and the caller removes the folder).
     """
-    job = _Job(zones, rules, tuple(permits), whole, tuple(formats), lang, area_by, 1 if jobs > 1 else None)
+    job = _Job(
+        zones,
+        rules,
+        tuple(permits),
+        whole,
+        tuple(formats),
+        lang,
+        area_by,
+        1 if jobs > 1 else None,
+        None if chunk_dir is None else os.fspath(chunk_dir),
+    )
     it = iter(chunks)
     head = list(itertools.islice(it, 2))  # a pool only pays when there is a second chunk
     offset = 0
     if len(head) < 2 or jobs <= 1:
+        job = dataclasses.replace(job, chunk_dir=None)  # in this process, the text is at hand
         for chunk in _drain(head, it):
             yield _do(job, chunk, offset)
             offset += len(chunk)

@@ -8,14 +8,17 @@ the whole list could be read (the CLI does this for stdout). Each
 chunk's summary is merged into the list's: the same numbers, in the same order,
 as the summary of one run over the whole list.
 
-Chunks arrive as UTF-8 bytes (a worker process encodes its own chunk) and go to
-the spool and to the file's byte stream as they are; a text stream with no byte
-stream under it (or another encoding) gets them decoded.
+Chunks arrive as UTF-8 bytes (a worker process encodes its own chunk), or as a
+file a worker process wrote them to, and go to the spool and to the file's byte
+stream as they are (a chunk file is spooled by keeping it, and copied by the
+kernel, ``os.sendfile``, where it can); a text stream with no byte stream under
+it (or another encoding) gets them decoded.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import shutil
@@ -44,18 +47,29 @@ class ChunkWriter:
         self.fmt, self.out = fmt, out
         self.raw = byte_stream(out)
         self.summaries: list[dict[str, Any]] = []
-        self.spool: Any = None
-        if spool or fmt == "json":
-            self.spool = tempfile.SpooledTemporaryFile(SPOOL_MEMORY, mode="w+b")  # noqa: SIM115 - closed in close()
-        if fmt == "geojson" and self.spool is None:
+        self.spooling = spool or fmt == "json"
+        # what is spooled, in order: this writer's own spool files and chunk files (paths)
+        self.segments: list[Any] = []
+        if fmt == "geojson" and not self.spooling:
             out.write(GEOJSON_HEAD)
 
     def add(self, chunk: RenderedChunk) -> None:
-        """Write one chunk rendered by :func:`render_chunk` (possibly in another process)."""
+        """Write one chunk rendered by :func:`render_chunk` (possibly in another process).
+
+        A chunk that comes as a file (``chunk.path``) becomes this writer's: it is
+        copied to ``out`` (when its turn comes, if spooling) and removed.
+        """
         if chunk.summary is not None:
             self.summaries.append(chunk.summary)
-        if self.spool is not None:
-            self.spool.write(chunk.data)
+        if chunk.path is not None:
+            if self.spooling:
+                self.segments.append(chunk.path)
+            else:
+                self._copy_file(chunk.path)
+        elif self.spooling:
+            if not self.segments or isinstance(self.segments[-1], str):
+                self.segments.append(tempfile.SpooledTemporaryFile(SPOOL_MEMORY, mode="w+b"))  # noqa: SIM115 - closed in close()
+            self.segments[-1].write(chunk.data)
         else:
             self._write(chunk.data)
 
@@ -67,24 +81,40 @@ class ChunkWriter:
             self.out.flush()
             self.raw.write(data)
 
+    def _copy_file(self, path: str) -> None:
+        """The UTF-8 chunk file ``path`` to ``out``; the file is removed."""
+        try:
+            with open(path, "rb") as source:
+                self._copy(source, os.fstat(source.fileno()).st_size, on_disk=True)
+        finally:
+            os.remove(path)
+
+    def _copy(self, source: Any, size: int, *, on_disk: bool) -> None:
+        """``size`` UTF-8 bytes of ``source``, from its start, to ``out``."""
+        source.seek(0)
+        if self.raw is None:
+            text = io.TextIOWrapper(source, encoding="utf-8", newline="")
+            shutil.copyfileobj(text, self.out, 1024**2)
+            text.detach()
+        else:
+            self.out.flush()
+            _copy_bytes(source, self.raw, size, on_disk=on_disk)
+
     def close(self, ruleset: Any, provenance: Any, attributes: int | None = None) -> None:
         """End the document with the list's rule set, provenance and count of distinct attributes."""
         if self.fmt == "json":
             summary = merge_summary_records(self.summaries, attributes)
             self.out.write(json_head(ruleset, summary, provenance))
-        elif self.fmt == "geojson" and self.spool is not None:
+        elif self.fmt == "geojson" and self.spooling:
             self.out.write(GEOJSON_HEAD)
-        if self.spool is not None:
-            size = self.spool.tell()
-            self.spool.seek(0)
-            if self.raw is None:
-                text = io.TextIOWrapper(self.spool, encoding="utf-8", newline="")
-                shutil.copyfileobj(text, self.out, 1024**2)
-                text.detach()
+        while self.segments:
+            segment = self.segments.pop(0)
+            if isinstance(segment, str):
+                self._copy_file(segment)
             else:
-                self.out.flush()
-                _copy_bytes(self.spool, self.raw, size, on_disk=size > SPOOL_MEMORY)
-            self.spool.close()
+                with segment:
+                    size = segment.tell()
+                    self._copy(segment, size, on_disk=size > SPOOL_MEMORY)
         if self.fmt == "json":
             self.out.write(JSON_TAIL)
         elif self.fmt == "geojson":
@@ -92,8 +122,13 @@ class ChunkWriter:
 
     def discard(self) -> None:
         """Drop what is spooled (the list could not be read to its end)."""
-        if self.spool is not None:
-            self.spool.close()
+        for segment in self.segments:
+            if isinstance(segment, str):
+                with contextlib.suppress(OSError):
+                    os.remove(segment)
+            else:
+                segment.close()
+        self.segments = []
 
 
 def _copy_bytes(source: Any, target: IO[bytes], size: int, *, on_disk: bool) -> None:
@@ -137,11 +172,16 @@ def byte_stream(out: IO[str]) -> IO[bytes] | None:
 
 @dataclass(frozen=True)
 class RenderedChunk:
-    """One chunk's verdicts as UTF-8 text in one format, its summary record (json only), its size."""
+    """One chunk's verdicts as UTF-8 text in one format, its summary record (json only), its size.
+
+    The text is ``data``, or, when ``path`` is set, that file's content (a worker
+    process wrote it there; the :class:`ChunkWriter` that gets the chunk removes it).
+    """
 
     data: bytes
     summary: dict[str, Any] | None
     count: int
+    path: str | None = None
 
 
 def render_chunk(
