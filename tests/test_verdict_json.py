@@ -119,6 +119,65 @@ def test_edge_values_encode_as_json_dumps_does(batch) -> None:
         assert encoder.encode(verdict) == reference(verdict)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(verdicts(), max_size=6),
+    st.lists(st.tuples(st.text(max_size=8), st.integers(1, 10**9), _texts), max_size=6),
+    st.randoms(use_true_random=False),
+    st.one_of(st.none(), st.text(max_size=6)),
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grouped, with_ruleset) -> None:
+    """VerdictBlock: ok verdicts written from one template, the others as they are, mixed in order."""
+    from atribut_rules.engine import VerdictBlock
+
+    ref = RuleSetRef("rs", "1", "ab" * 32) if with_ruleset else None
+    source = None if file is None else file
+    others = [
+        dataclasses.replace(v, source=None if source is None else Source(source, k + 1), ruleset=ref)
+        for k, v in enumerate(others)
+    ]
+    ok = [
+        Verdict(
+            rid,
+            Status.OK,
+            (),
+            None if source is None else Source(source, row),
+            (),
+            ref,
+            group if grouped else None,
+        )
+        for rid, row, group in oks
+    ]
+    flags = [True] * len(ok) + [False] * len(others)
+    rng.shuffle(flags)
+    taken_ok, taken_other = iter(ok), iter(others)
+    in_order = [next(taken_ok) if flag else next(taken_other) for flag in flags]
+    block = VerdictBlock(
+        ok=flags,
+        ok_ids=[v.report for v in ok],
+        ok_rows=[v.source.row if v.source else 0 for v in ok],
+        ok_groups=[v.group for v in ok] if grouped else None,
+        file=file,
+        ruleset=ref,
+        others=[
+            (
+                v.report,
+                v.status,
+                [tuple(vars(f).values()) for f in v.findings],
+                file,
+                v.source.row if v.source else 0,
+                v.problems,
+                ref,
+                v.group,
+            )
+            for v in others
+        ],  # fmt: skip
+    )
+    assert VerdictJson().encode_block(block) == [reference(v) for v in in_order]
+
+
 def test_non_finite_numbers_as_json_writes_them() -> None:
     from atribut_rules.writers.verdict_json import _number
 
@@ -158,3 +217,7 @@ def test_verdicts_read_in_any_order_are_the_verdicts_read_in_order() -> None:
     for indexes in (order, order[::-1], list(range(len(verdicts)))[::-1], range(len(verdicts))):
         assert {i: reference(verdicts[i]) for i in indexes} == dict(enumerate(in_order))
     assert list(encoded_verdicts(verdicts)) == in_order
+    blocks = list(verdicts.field_blocks(size=7))  # many blocks, ok verdicts and others in each
+    assert len(blocks) == -(-len(verdicts) // 7) and any(b.ok_ids and b.others for b in blocks)
+    encoder = VerdictJson()
+    assert [line for b in blocks for line in encoder.encode_block(b)] == in_order

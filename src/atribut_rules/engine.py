@@ -63,11 +63,33 @@ _new_source = fast_constructor(Source)
 _FINDING_BLOCK = 1024
 """Findings of one rule made at a time while verdicts are read in order."""
 FindingFields = tuple[Any, ...]
-"""A Finding's fields in declaration order (see :meth:`VerdictList.field_tuples`)."""
+"""A Finding's fields in declaration order (see :meth:`VerdictList.field_blocks`)."""
 VerdictFields = tuple[
     str, Status, list[FindingFields], str, int, tuple[Problem, ...], RuleSetRef | None, str | None
 ]
 """(report, status, findings, file, row, problems, ruleset, group) of one verdict."""
+_FIELD_BLOCK = 4096
+"""Verdicts per :class:`VerdictBlock`."""
+
+
+@dataclass(frozen=True)
+class VerdictBlock:
+    """Consecutive verdicts as plain values (see :meth:`VerdictList.field_blocks`).
+
+    A verdict with status ok has no finding and no problem, so it differs from another
+    only in its report id, row and group: those come as columns. Every other verdict
+    comes whole, as :data:`VerdictFields`.
+    """
+
+    ok: list[bool]  # per verdict of the block, in order: is its status ok
+    ok_ids: list[str]  # report id of each ok verdict
+    ok_rows: list[int]  # row of each ok verdict
+    ok_groups: list[str] | None  # duplicate group of each ok verdict; None when nothing is grouped
+    file: str | None  # source file of every verdict
+    ruleset: RuleSetRef | None  # rule set reference of every verdict
+    others: list[VerdictFields]  # the verdicts that are not ok, in order
+
+
 _new_verdict = fast_constructor(Verdict)
 _new_finding = fast_constructor(Finding)
 
@@ -215,16 +237,37 @@ class VerdictList(Sequence[Verdict]):
         for i, code in enumerate(self._status.tolist()):
             yield verdict(i, STATUS_CODES[code], entries(i))
 
-    def field_tuples(self) -> Iterator[VerdictFields]:
-        """Every verdict in input order as plain values, without building its objects.
+    def field_blocks(self, size: int = _FIELD_BLOCK) -> Iterator[VerdictBlock]:
+        """Every verdict in input order as plain values, ``size`` at a time, without
+        building its objects.
 
-        What the JSON writers read: ``(report, status, findings, file, row, problems,
-        ruleset, group)``, each finding a tuple of :class:`Finding`'s fields in their
-        order (its ``title`` the rule's own mapping, not a copy).
+        What the JSON writers read. Verdicts with status ok come as columns; each other
+        verdict as ``(report, status, findings, file, row, problems, ruleset, group)``,
+        each finding a tuple of :class:`Finding`'s fields in their order (its ``title``
+        the rule's own mapping, not a copy).
         """
-        fields, entries = self._engine.verdict_fields, self._by_report.entries
-        for i, code in enumerate(self._status.tolist()):
-            yield fields(i, STATUS_CODES[code], entries(i))
+        engine = self._engine
+        fields, entries = engine.verdict_fields, self._by_report.entries
+        ids, rows = engine.reports.ids, engine._rows
+        grouped = engine.rules.duplicates is not None
+        ok_code = _CODE[Status.OK]
+        for start in range(0, len(self._status), size):
+            codes = self._status[start : start + size]
+            is_ok = codes == ok_code
+            ok = (np.flatnonzero(is_ok) + start).tolist()
+            other = (np.flatnonzero(~is_ok) + start).tolist()
+            yield VerdictBlock(
+                ok=is_ok.tolist(),
+                ok_ids=[ids[i] for i in ok],
+                ok_rows=[rows[i] for i in ok],
+                ok_groups=[ids[j] for j in engine.rep[ok].tolist()] if grouped else None,
+                file=engine.reports.file,
+                ruleset=engine._ref,
+                others=[
+                    fields(i, STATUS_CODES[code], entries(i))
+                    for i, code in zip(other, codes[~is_ok].tolist())
+                ],
+            )
 
     def worst_rank(self) -> int:
         """The highest severity rank among violation findings (-1 when none)."""

@@ -12,12 +12,14 @@ between runs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..engine import VerdictBlock
 from ..model import Finding, Status, Verdict
 from .records import finding_record, zone_record
 
@@ -66,14 +68,14 @@ def _number(value: Any) -> str:
 def encoded_verdicts(verdicts: Iterable[Any]) -> Iterator[str]:
     """Each verdict as one line of compact JSON, with a new encoder.
 
-    The engine's verdict list is read as plain values (``field_tuples``), so no
+    The engine's verdict list is read as plain values (``field_blocks``), so no
     Verdict or Finding object is built for it; any other sequence of verdicts is
     read object by object. The text is the same either way.
     """
     encoder = VerdictJson()
-    tuples = getattr(verdicts, "field_tuples", None)
-    if tuples is not None:
-        return map(encoder.encode_fields, tuples())
+    blocks = getattr(verdicts, "field_blocks", None)
+    if blocks is not None:
+        return itertools.chain.from_iterable(map(encoder.encode_block, blocks()))
     return map(encoder.encode, verdicts)
 
 
@@ -116,8 +118,55 @@ class VerdictJson:
             )
         )
 
+    def encode_block(self, block: VerdictBlock) -> list[str]:
+        """The verdicts of a :class:`~atribut_rules.engine.VerdictBlock`, as :meth:`encode` writes them.
+
+        The ok verdicts share all but their report, row and group, so they are written
+        from one template.
+        """
+        others = map(self.encode_fields, block.others)
+        if not block.ok_ids:
+            return list(others)
+        ids = block.ok_ids
+        report = [_ENCODE_STR(rid) if type(rid) is str else _ENCODE(rid) for rid in ids]
+        if block.file is None:
+            middle = ',"source":null'
+            rows: Iterable[str] = ("" for _ in ids)
+        else:
+            middle = ',"source":' + self._source_head(block.file)
+            rows = [f"{int.__repr__(row) if type(row) is int else _number(row)}}}" for row in block.ok_rows]
+        status = f',"status":{_STATUS_JSON[Status.OK]},"findings":[],"problems":[],"group":'
+        ruleset = f',"ruleset":{self._ruleset_json(block.ruleset)}}}'
+        if block.ok_groups is None:
+            tail = "null" + ruleset
+            ok = iter([f'{{"report":{r}{middle}{row}{status}{tail}' for r, row in zip(report, rows)])
+        else:
+            groups = [_value(g) for g in block.ok_groups]
+            ok = iter(
+                [
+                    f'{{"report":{r}{middle}{row}{status}{g}{ruleset}'
+                    for r, row, g in zip(report, rows, groups)
+                ]
+            )
+        return [next(ok) if flag else next(others) for flag in block.ok]
+
+    def _source_head(self, file: str) -> str:
+        """``{"file":...,"row":`` for ``file``: what a verdict's source holds before its row."""
+        head = self._sources.get(file)
+        if head is None:
+            head = self._sources[file] = '{"file":' + _ENCODE(file) + ',"row":'
+        return head
+
+    def _ruleset_json(self, ref: Any) -> str:
+        """A rule set reference (or None) as JSON; one run's verdicts share one reference."""
+        if ref is None:
+            return "null"
+        if ref is not self._ruleset[0]:
+            self._ruleset = (ref, _ENCODE({"id": ref.id, "version": ref.version, "sha256": ref.sha256}))
+        return self._ruleset[1]
+
     def encode_fields(self, fields: tuple[Any, ...]) -> str:
-        """A verdict given as plain values (``VerdictList.field_tuples``), as :meth:`encode` writes it.
+        """A verdict given as plain values (``VerdictBlock.others``), as :meth:`encode` writes it.
 
         ``fields`` is ``(report, status, findings, file, row, problems, ruleset, group)``
         with each finding a tuple of :class:`Finding`'s fields in order; a ``file`` of
@@ -127,17 +176,9 @@ class VerdictJson:
         if file is None:
             source_json = "null"
         else:
-            head = self._sources.get(file)
-            if head is None:
-                head = self._sources[file] = '{"file":' + _ENCODE(file) + ',"row":'
+            head = self._sources.get(file) or self._source_head(file)
             source_json = f"{head}{int.__repr__(row) if type(row) is int else _number(row)}}}"
-        if ref is None:
-            ruleset_json = "null"
-        elif ref is self._ruleset[0]:  # one run's verdicts share one reference
-            ruleset_json = self._ruleset[1]
-        else:
-            ruleset_json = _ENCODE({"id": ref.id, "version": ref.version, "sha256": ref.sha256})
-            self._ruleset = (ref, ruleset_json)
+        ruleset_json = self._ruleset[1] if ref is self._ruleset[0] else self._ruleset_json(ref)
         problems_json = (
             _ENCODE(
                 [
