@@ -169,3 +169,19 @@ def test_over_long_ids_are_row_numbers_when_looking_for_repeats() -> None:
         table = build(HEADER, rows, [2, 3, 4, 5], file="f.csv", row_problems=pre, max_field_chars=5)
         assert table.ids == ["row-2", "row-3", "row-4", "row-5"]
         assert not any(p.code == "duplicate_id" for ps in table.problems.values() for p in ps)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_numbers, st.text(alphabet="0123456789,.-+_eE naif\u0661\u00a0", max_size=8)), max_size=30
+    )
+)
+def test_a_coordinate_column_reads_as_its_cells_one_by_one(cells) -> None:
+    """The column-at-a-time reading of coordinates gives ``_plain_float`` of every cell."""
+    from atribut_rules.reports import _coordinates, _plain_float
+
+    values, slow = _coordinates(cells)
+    expected = np.array([_plain_float(c) for c in cells], dtype=float)
+    np.testing.assert_array_equal(values, expected)
+    np.testing.assert_array_equal(slow, np.isnan(expected))

@@ -819,11 +819,36 @@ def _plain_float(text: str) -> float:
 
 
 def _coordinates(column: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """A coordinate column as floats, and which cells need the per-row path (blank ones too)."""
-    if column and column[0] is None:
-        return np.full(len(column), np.nan), np.ones(len(column), dtype=bool)
-    values = np.fromiter(map(_plain_float, column), dtype=float, count=len(column))
+    """A coordinate column as floats, and which cells need the per-row path (blank ones too).
+
+    The values are ``_plain_float``'s, read by the built-in ``float`` a column at a time:
+    with every comma made a point, a cell ``_plain_float`` refuses for its commas (two
+    of them, or a comma and a point) has two points, which ``float`` refuses too.
+    Underscores, which ``float`` accepts, send the column the cell-by-cell way.
+    """
+    n = len(column)
+    if n and column[0] is None:
+        return np.full(n, np.nan), np.ones(n, dtype=bool)
+    text = "\0".join(column)
+    cells = text.replace(",", ".").split("\0") if "_" not in text else []
+    if n and len(cells) == n:  # (a NUL in a cell, which the readers refuse, would split it)
+        values = np.array(_floats(cells), dtype=float)
+        values[~np.isfinite(values)] = np.nan
+    else:
+        values = np.fromiter(map(_plain_float, column), dtype=float, count=n)
     return values, np.isnan(values)
+
+
+def _floats(cells: Iterable[str]) -> list[float]:
+    """``float`` of each cell, NaN for a cell it cannot read (one exception per such cell)."""
+    out: list[float] = []
+    rest = iter(cells)
+    while True:
+        try:
+            out.extend(map(float, rest))  # what is read before a failure stays in ``out``
+            return out
+        except ValueError:  # the cell that failed has been taken from ``rest``
+            out.append(math.nan)
 
 
 def _measures(column: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
