@@ -11,6 +11,7 @@ Verdicts are built lazily when read, so a million ``ok`` reports cost no objects
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import math
 import os
 import re
@@ -1002,143 +1003,175 @@ class _Evaluation:
         return block[1][k - block[0]]
 
     def _finding_block(self, r: int, start: int, stop: int) -> list[FindingFields]:
-        """Findings ``start:stop`` of active rule ``r`` as their fields, in order."""
+        """Findings ``start:stop`` of active rule ``r`` as their fields, in order.
+
+        Made a field at a time over the block (list comprehensions over the facts'
+        lists), not a finding at a time.
+        """
         facts = self._facts(r)
         rule = facts.rule
-        out: list[FindingFields] = []
-        facts_value = facts.value
-        facts_leaf = facts.leaf
-        facts_acc = facts.acc
-        facts_acc_reported = facts.acc_reported
-        facts_exempt = facts.exempt
-        facts_permit_note = facts.permit_note
-        facts_undated = facts.undated
-        facts_zone = facts.zone
-        facts_signed = facts.signed
-        facts_leaves = facts.leaves
-        facts_templates = facts.templates
-        facts_report = facts.report
-        facts_extra = facts.extra
-        facts_index = facts.index
+        m = stop - start
+        index = facts.index[start:stop]
+        status = [Status.VIOLATION if v == TRUE else Status.REVIEW for v in facts.value[start:stop]]
+        acc = facts.acc[start:stop]
+        acc_source = ["reported" if a else "assumed" for a in facts.acc_reported[start:stop]]
+        undated = facts.undated[start:stop]
+        zone: list[ZoneRef | None] = [None] * m
+        distance: list[float | None] = [None] * m
+        threshold: list[float | None] = [None] * m
+        margin: list[float | None] = [None] * m
+        reason: list[str | None] = [None] * m
+        period: list[Any] = [None] * m
+        evidence: dict[str, list[Any]] = {}  # values the message may name, besides the report's own
         quota, spacing = rule.quota, rule.spacing
-        duplicates = self.rules.duplicates is not None
-        for k in range(start, stop):
-            i = facts_index[k]
-            status = Status.VIOLATION if facts_value[k] == TRUE else Status.REVIEW
-            leaf_index = facts_leaf[k]
-            zone = None
-            distance = threshold = margin = None
-            reason = None
-            acc = facts_acc[k]
-            acc_source = "reported" if facts_acc_reported[k] else "assumed"
-            values: dict[str, Any] = {}  # evidence values; the report's own are in facts_report
-            period = None
-            details: dict[str, Any] = {}
-            if quota is not None:
-                details = {
-                    "group": ", ".join(label(i) for label in self._group_labels[rule.id]),
-                    "count": facts_extra["count"][k],
-                    "max": quota.max,
-                    "rank": facts_extra["place"][k],
-                }
-                values.update(details)
-            elif spacing is not None:
-                other = facts_extra["other"][k]
-                d = facts_extra["distance"][k]
-                distance, threshold = round(d, 3) + 0.0, spacing.min_m
-                margin = round(d - spacing.min_m, 3) + 0.0
-                details = {"other_report": self.reports.ids[other]}
-                values.update(other_report=self.reports.ids[other], min_m=spacing.min_m)
-                if status is Status.REVIEW:
-                    reason = "gps_straddles"
-            if duplicates and self.rep[i] != i:
-                values["duplicate_of"] = self.reports.ids[int(self.rep[i])]
-            permit = None
-            permit_reason = None
-            if facts_exempt is not None and facts_exempt[k] >= 0:
-                p = self.permits[facts_exempt[k]]
-                status, permit, permit_reason = Status.EXEMPT, p.id, ("permit_exempts", p)
-            elif facts_permit_note is not None and facts_permit_note[k] >= 0:
-                p = self.permits[facts_permit_note[k]]
-                permit = p.id
-                permit_reason = ("permit_undated" if facts_undated[k] else "permit_not_valid", p)
-            values["permit"] = permit
-            if leaf_index >= 0:
-                cond = facts_leaves[leaf_index]
-                if isinstance(cond, Near):
-                    z = facts_zone[k]
+        if quota is not None:
+            labels = self._group_labels[rule.id]
+            count, rank = facts.extra["count"][start:stop], facts.extra["place"][start:stop]
+            group = [", ".join(label(i) for label in labels) for i in index]
+            details = [
+                {"group": g, "count": c, "max": quota.max, "rank": p} for g, c, p in zip(group, count, rank)
+            ]
+            evidence.update(group=group, count=count, max=[quota.max] * m, rank=rank)
+        elif spacing is not None:
+            ids = self.reports.ids
+            apart = facts.extra["distance"][start:stop]
+            other = [ids[o] for o in facts.extra["other"][start:stop]]
+            distance = [round(d, 3) + 0.0 for d in apart]
+            threshold = [spacing.min_m] * m
+            margin = [round(d - spacing.min_m, 3) + 0.0 for d in apart]
+            details = [{"other_report": o} for o in other]
+            evidence.update(other_report=other, min_m=[spacing.min_m] * m)
+            reason = ["gps_straddles" if s is Status.REVIEW else None for s in status]  # before permits
+        else:
+            details = [{} for _ in range(m)]
+        if self.rules.duplicates is not None:
+            ids = self.reports.ids
+            reps = self.rep[index].tolist() if m else []
+            if any(p != i for p, i in zip(reps, index)):
+                evidence["duplicate_of"] = [ids[p] if p != i else _UNSET for p, i in zip(reps, index)]
+        permit: list[str | None] = [None] * m
+        permit_reason: list[tuple[str, Permit] | None] = [None] * m
+        for notes, exempts in ((facts.permit_note, False), (facts.exempt, True)):  # exempting wins
+            if notes is None:
+                continue
+            for j, q in enumerate(notes[start:stop]):
+                if q >= 0:
+                    p = self.permits[q]
+                    permit[j] = p.id
+                    if exempts:
+                        status[j], permit_reason[j] = Status.EXEMPT, ("permit_exempts", p)
+                    else:
+                        permit_reason[j] = ("permit_undated" if undated[j] else "permit_not_valid", p)
+        evidence["permit"] = permit
+        leaf = facts.leaf[start:stop]
+        for li, cond in enumerate(facts.leaves):
+            if isinstance(cond, Near):
+                zone_of, signed = facts.zone, facts.signed
+                for j in [j for j, x in enumerate(leaf) if x == li]:
+                    z = zone_of[start + j]
                     if z >= 0:
-                        s = facts_signed[k]
-                        zone = self._zone_ref(z)
-                        distance = round(max(s, 0.0), 3) + 0.0
-                        threshold = cond.within_m
-                        margin = round(cond.within_m - s, 3) + 0.0
-                    if status is Status.REVIEW:
-                        reason = "gps_straddles"
-                elif isinstance(cond, During):
-                    period = cond.period
-                    if status is Status.REVIEW and facts_undated[k]:
-                        reason = "date_missing"
-            values.update(
-                rule=rule.id,
-                period=period,
-                zone_id=zone.id if zone else None,
-                zone_name=(zone.name or zone.id) if zone else None,
-                category=zone.category if zone else None,
-            )
+                        s = signed[start + j]
+                        zone[j] = self._zone_ref(z)
+                        distance[j] = round(max(s, 0.0), 3) + 0.0
+                        threshold[j] = cond.within_m
+                        margin[j] = round(cond.within_m - s, 3) + 0.0
+                    if status[j] is Status.REVIEW:
+                        reason[j] = "gps_straddles"
+            elif isinstance(cond, During):
+                for j in [j for j, x in enumerate(leaf) if x == li]:
+                    period[j] = cond.period
+                    if status[j] is Status.REVIEW and undated[j]:
+                        reason[j] = "date_missing"
+        messages = self._messages(facts, start, stop, zone, distance, threshold, margin, period, evidence)
+        for j in [j for j in range(m) if reason[j] or permit_reason[j]]:
             suffixes = []  # why the finding is in doubt, or what a permit did: in every language
-            if reason:
-                suffixes.append(self._reason_text(reason, acc, acc_source))
-            if permit_reason:
-                code, p = permit_reason
+            if reason[j]:
+                suffixes.append(self._reason_text(reason[j], acc[j], acc_source[j]))
+            if permit_reason[j]:
+                code, p = permit_reason[j]
+                observed_at = self.reports.observed_at[index[j]]
                 suffixes.append(
                     i18n.render(
-                        code,
-                        permit=p.id,
-                        span=p.span(),
-                        reason=p.reason or "-",
-                        observed_at=self.reports.observed_at[i],
+                        code, permit=p.id, span=p.span(), reason=p.reason or "-", observed_at=observed_at
                     )
                 )
-            message = {}
-            numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
-            for lang, template, names in facts_templates:
-                local = []
-                for name in names:  # only what the message uses: most findings need two or three values
-                    if name in numbers:
-                        v = _fmt(numbers[name], lang)
-                    elif name in _NUMERIC_PLACEHOLDERS:
-                        v = _fmt(values[name] if name in values else facts_report[name][k], lang)
-                    elif name == "category" and zone is not None:
-                        v = i18n.category_label(zone.category, lang)
-                    else:
-                        v = values[name] if name in values else facts_report[name][k]
-                    local.append("" if v is None else v)
-                text = template.format(*local)
-                for suffix in suffixes:
-                    text += " — " + suffix[lang]
-                message[lang] = text
-            spatial = zone is not None or reason or spacing is not None
-            out.append(
-                (
-                    rule.id,
-                    rule.severity,
-                    status,
-                    message,
-                    rule.legal_basis,
-                    rule.title,
-                    zone,
-                    distance,
-                    threshold,
-                    margin,
-                    acc if spatial else None,
-                    acc_source if spatial else None,
-                    reason or (permit_reason[0] if permit_reason else None),
-                    permit,
-                    details,
-                )
+            messages[j] = {
+                lang: text + "".join(" — " + s[lang] for s in suffixes) for lang, text in messages[j].items()
+            }
+        spatial = [z is not None or bool(why) or spacing is not None for z, why in zip(zone, reason)]
+        return list(
+            zip(
+                itertools.repeat(rule.id),
+                itertools.repeat(rule.severity),
+                status,
+                messages,
+                itertools.repeat(rule.legal_basis),
+                itertools.repeat(rule.title),
+                zone,
+                distance,
+                threshold,
+                margin,
+                [a if s else None for a, s in zip(acc, spatial)],
+                [a if s else None for a, s in zip(acc_source, spatial)],
+                [why or (pr[0] if pr else None) for why, pr in zip(reason, permit_reason)],
+                permit,
+                details,
             )
-        return out
+        )
+
+    def _messages(
+        self,
+        facts: _FindingFacts,
+        start: int,
+        stop: int,
+        zone: list[ZoneRef | None],
+        distance: list[float | None],
+        threshold: list[float | None],
+        margin: list[float | None],
+        period: list[Any],
+        evidence: dict[str, list[Any]],
+    ) -> list[dict[str, str]]:
+        """The messages of findings ``start:stop`` of a rule, in every language, from its templates."""
+        m = stop - start
+        numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
+
+        def values(name: str) -> list[Any]:  # what the message names: evidence first, then the report's
+            if name == "rule":
+                return [facts.rule.id] * m
+            if name == "period":
+                return period
+            if name == "zone_id":
+                return [z.id if z else None for z in zone]
+            if name == "zone_name":
+                return [(z.name or z.id) if z else None for z in zone]
+            if name == "category":
+                return [z.category if z else None for z in zone]
+            own = facts.report[name][start:stop]
+            if name in evidence:
+                return [v if v is not _UNSET else w for v, w in zip(evidence[name], own)]
+            return own
+
+        texts = []
+        for lang, template, names in facts.templates:
+            columns = []
+            for name in names:
+                if name in numbers:
+                    column = [_fmt(v, lang) for v in numbers[name]]
+                elif name in _NUMERIC_PLACEHOLDERS:
+                    column = [_fmt(v, lang) for v in values(name)]
+                elif name == "category":
+                    column = [i18n.category_label(z.category, lang) if z is not None else None for z in zone]
+                else:
+                    column = values(name)
+                columns.append(["" if v is None else v for v in column])
+            texts.append(
+                [template.format(*row) for row in zip(*columns)] if names else [template.format()] * m
+            )
+        langs = [lang for lang, _, _ in facts.templates]
+        if len(langs) == 2:
+            first, second = langs
+            return [{first: a, second: b} for a, b in zip(*texts)]
+        return [dict(zip(langs, row)) for row in zip(*texts)]
 
     def _reason_text(self, reason: str, acc: float, acc_source: str) -> dict[str, str]:
         """Why a finding is in doubt, in every language; rendered once per reason and accuracy."""
@@ -1214,6 +1247,8 @@ def _fmt(value: Any, lang: str) -> str | None:
     return text.replace(".", ",") if lang == "id" else text
 
 
+_UNSET = object()
+"""Marks a finding whose evidence lacks a value its message may name (the report's own is used)."""
 _NUMERIC_PLACEHOLDERS = frozenset({"width_m", "height_m", "area_m2", "accuracy_m", "min_m"})
 _PLACEHOLDER_NAMES = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
