@@ -585,8 +585,12 @@ class _Evaluation:
             inside &= day <= np.datetime64(period.end, "D")
         return inside | (np.isnat(day) & undated)
 
-    def _in_zone(self, zone_id: str) -> np.ndarray:
-        """Three-valued: the report is inside zone ``zone_id`` (GPS accuracy considered)."""
+    def _in_zone(self, zone_id: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Three-valued: the report is inside zone ``zone_id`` (GPS accuracy considered).
+
+        With ``rows``, only those reports are tested (the others are FALSE). Reports are
+        taken as ``_spatial`` projected them.
+        """
         out = np.zeros(self.n, dtype=np.int8)
         try:
             z = self.zones.ids.index(zone_id)
@@ -595,12 +599,12 @@ class _Evaluation:
         radius = self.zone_radius()[z]
         areal = self.zones.kinds[z] == "polygon"
         for a, area in enumerate(self._areas):
-            members = np.nonzero(self._assignment == a)[0]
+            in_area = self._assignment == a
+            members = np.nonzero(in_area)[0] if rows is None else rows[in_area[rows]]
             if not len(members):
                 continue
             geom = self.zones.project(area, np.array([z]))[0]
-            x, y = project(area, self.reports.lon[members], self.reports.lat[members])
-            pts = shapely.points(x, y)
+            pts = shapely.points(self.px[members], self.py[members])
             d = shapely.distance(pts, geom)
             s = d - radius
             if areal:
@@ -827,7 +831,7 @@ class _Evaluation:
                     )
                     scope &= dist <= permit.radius_m + TOLERANCE_M
                 if permit.zone is not None:
-                    in_zone = self._in_zone(permit.zone)[idx] == TRUE
+                    in_zone = self._in_zone(permit.zone, idx)[idx] == TRUE
                     if evidence_zones is None:
                         evidence_zones = self._evidence_zone_ids(rule, res)
                     scope &= in_zone | (evidence_zones == permit.zone)
