@@ -332,6 +332,28 @@ def test_area_labels_are_the_first_area_in_file_order_that_holds_the_point():
     assert labels[:9] == ["A", "B", "B", "A", "B", "C", "", "", "A"]
 
 
+def test_areas_that_share_a_name_are_counted_as_one_area():
+    from atribut_rules.writers.areas import area_summary
+
+    west, east, far = (
+        _square("W", 106.10, -2.13, 0.01),
+        _square("E", 106.11, -2.13, 0.01),
+        _square("F", 107, -3, 0.01),
+    )
+    west["properties"]["name"] = east["properties"]["name"] = "Bukit Intan"  # one kelurahan in two parts
+    zones = load_zones({"type": "FeatureCollection", "features": [west, far, east]})
+    points = [(106.101, -2.129), (106.119, -2.129), (106.119, -2.128), (106.2, -2.2)]
+    header = "id,lon,lat,observed_at,type\n"
+    lines = "".join(f"R{k},{x},{y},2024-01-20,baliho\n" for k, (x, y) in enumerate(points))
+    run = check(next(iter(iter_csv(io.StringIO(header + lines), file="t.csv"))), zones, load_rules())
+    assignment = assign_areas(run, "auto")
+    assert assignment.labels == ["Bukit Intan", "Bukit Intan", "Bukit Intan", ""]
+    summary = area_summary(run, assignment)
+    assert list(summary) == ["Bukit Intan", ""]  # F holds no report: no row for it
+    assert summary["Bukit Intan"]["reports"] == 3 and summary[""]["reports"] == 1
+    assert sum(summary["Bukit Intan"][s] for s in ("violation", "review", "exempt", "ok", "invalid")) == 3
+
+
 def test_artifact_uri():
     assert artifact_uri("data/laporan saya.csv") == "data/laporan%20saya.csv"
     assert artifact_uri("/tmp/a.csv") == "file:///tmp/a.csv"

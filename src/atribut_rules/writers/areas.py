@@ -24,11 +24,20 @@ class AreaAssignment:
     """One area label per report (``""`` outside every area) and what the labels are.
 
     ``kind`` is ``zone`` or ``field``; ``source`` the zone category or field name.
+    The labels are kept factorised: report ``i``'s is ``names[codes[i]]`` (a label may
+    stand at more than one code, as two areas may have one name).
     """
 
     kind: str
     source: str
-    labels: list[str]
+    names: list[str]
+    codes: np.ndarray
+
+    @property
+    def labels(self) -> list[str]:
+        """Every report's area label, in report order."""
+        names = self.names
+        return [names[c] for c in self.codes.tolist()]
 
 
 def assign_areas(run: Any, by: str = "auto") -> AreaAssignment | None:
@@ -50,13 +59,16 @@ def assign_areas(run: Any, by: str = "auto") -> AreaAssignment | None:
 def _by_field(run: Any, name: str) -> AreaAssignment:
     values = run.reports.field_values(name)
     labels = ["" if v is None else " ".join(str(v).split()) for v in values]
-    return AreaAssignment("field", name, labels)
+    seen: dict[str, int] = {}
+    codes = np.fromiter(
+        (seen.setdefault(label, len(seen)) for label in labels), dtype=np.int64, count=len(labels)
+    )
+    return AreaAssignment("field", name, list(seen), codes)
 
 
 def _by_zone(run: Any, category: str) -> AreaAssignment:
     zones, reports = run.zones, run.reports
-    n = len(reports)
-    labels = [""] * n
+    codes = np.zeros(len(reports), dtype=np.int64)  # 0: no area; k: the k-th zone of the category
     index = np.nonzero(np.asarray(zones.categories) == category)[0]
     ok = ~(np.isnan(reports.lon) | np.isnan(reports.lat))
     if len(index) and ok.any():
@@ -70,10 +82,9 @@ def _by_zone(run: Any, category: str) -> AreaAssignment:
         point, zone = point[order], zone[order]
         first = np.ones(len(point), dtype=bool)
         first[1:] = point[1:] != point[:-1]
-        names = [zones.names[z] or zones.ids[z] for z in index.tolist()]
-        for p, g in zip(rows[point[first]].tolist(), zone[first].tolist()):
-            labels[p] = names[g]
-    return AreaAssignment("zone", category, labels)
+        codes[rows[point[first]]] = zone[first] + 1
+    names = ["", *(zones.names[z] or zones.ids[z] for z in index.tolist())]
+    return AreaAssignment("zone", category, names, codes)
 
 
 def _area_index(zones: Any, index: np.ndarray) -> tuple[shapely.STRtree, np.ndarray]:
@@ -88,11 +99,13 @@ def area_summary(run: Any, assignment: AreaAssignment) -> dict[str, dict[str, in
     """Per area label: ``reports`` (the denominator) and the count of each status, sorted."""
     codes = np.asarray(run.status_codes, dtype=np.int64)
     statuses = tuple(s.value for s in STATUS_CODES)
-    seen: dict[str, int] = {}
-    area = np.fromiter(
-        (seen.setdefault(label, len(seen)) for label in assignment.labels), dtype=np.int64, count=len(codes)
-    )
-    counts = np.bincount(area * len(statuses) + codes, minlength=len(seen) * len(statuses))
-    counts = counts.reshape(len(seen), len(statuses)).tolist()
-    out = {label: {"reports": sum(counts[k]), **dict(zip(statuses, counts[k]))} for label, k in seen.items()}
+    names = assignment.names
+    counts = np.bincount(assignment.codes * len(statuses) + codes, minlength=len(names) * len(statuses))
+    by_label: dict[str, list[int]] = {}
+    for label, row in zip(names, counts.reshape(len(names), len(statuses)).tolist()):
+        if any(row):  # an area with reports in it
+            if label in by_label:
+                row = [a + b for a, b in zip(by_label[label], row)]
+            by_label[label] = row
+    out = {label: {"reports": sum(row), **dict(zip(statuses, row))} for label, row in by_label.items()}
     return dict(sorted(out.items(), key=lambda kv: (kv[0] == "", kv[0].casefold(), kv[0])))
