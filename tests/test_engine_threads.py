@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import atribut_rules as ar
 from atribut_rules import engine, resources
@@ -59,3 +63,62 @@ def test_threads_and_chunks_do_not_change_verdicts(example: tuple, ruleset: str,
     assert calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert len(calls) > 2
+
+
+@pytest.mark.parametrize("ruleset", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
+def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
+    example: tuple, ruleset: str, monkeypatch
+) -> None:
+    """The example's roads (about 90 vertices each) cut into pieces of 2 vertices (every
+    segment on its own) or kept whole: the same distances, nearest zones and verdicts."""
+    reports, _, permits = example
+    rules = ar.load_rules(ruleset)
+    runs = {}
+    for piece in (2, 10**9):
+        monkeypatch.setattr(engine, "LINE_PIECE", piece)
+        zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))  # prepared anew for each
+        runs[piece] = ar.check(reports, zones, rules, permits=permits, threads=1)
+    pieces, whole = runs[2], runs[10**9]
+    assert [verdict_record(v) for v in pieces.verdicts] == [verdict_record(v) for v in whole.verdicts]
+    # within reach (the category's largest threshold, plus the report's accuracy), the same
+    # nearest zone at the same distance; beyond it a whole line's envelope may still have
+    # made a far road a candidate, where a piece does not
+    evaluation = whole.verdicts._engine
+    a, b = pieces.verdicts._engine.spatial, evaluation.spatial
+    need = evaluation._thresholds()
+    reach = np.array([[need[c]] for c in b.categories]) + evaluation.acc
+    in_reach = (a.signed <= reach) | (b.signed <= reach)
+    np.testing.assert_array_equal(a.signed[in_reach], b.signed[in_reach])
+    np.testing.assert_array_equal(a.zone[in_reach], b.zone[in_reach])
+    assert (a.signed[~in_reach] > reach[~in_reach]).all()
+    road = b.categories.index("road")
+    assert in_reach[road].sum() > 10  # reports within reach of a road were compared
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), min_size=2, max_size=40),
+        min_size=1,
+        max_size=4,
+    ),
+    st.booleans(),
+    st.integers(2, 9),
+)
+def test_line_pieces_measure_as_the_whole_line(lines, multi, most) -> None:
+    from atribut_rules.engine import _line_pieces
+
+    geoms = [shapely.linestrings(line) for line in lines]
+    if multi:
+        geoms = [shapely.multilinestrings(geoms)]
+    geoms = np.array([*geoms, shapely.box(0, 0, 3, 3), shapely.points(1, 1)], dtype=object)
+    pieces, owner = _line_pieces(geoms, most)
+    lines_out = pieces[np.isin(shapely.get_type_id(pieces), (1, 5))]
+    assert (shapely.get_num_coordinates(lines_out) <= most).all()
+    assert owner.tolist() == sorted(owner.tolist()) and set(owner.tolist()) == set(range(len(geoms)))
+    grid = np.arange(-60, 61, 7.5)
+    points = shapely.points(np.array(np.meshgrid(grid, grid)).reshape(2, -1).T)
+    for k, geom in enumerate(geoms):
+        own = pieces[owner == k]
+        nearest = np.min([shapely.distance(points, piece) for piece in own], axis=0)
+        np.testing.assert_array_equal(nearest, shapely.distance(points, geom))

@@ -54,6 +54,10 @@ the unit of work handed to threads."""
 PREPARE_SPLIT = 20_000
 """Zones in reach from which their projection and envelopes are shared among the threads."""
 
+LINE_PIECE = 16
+"""Vertices per piece a longer line zone (a road) is indexed and measured in: a report is a
+candidate of the pieces near it, not of a whole line whose envelope may span the city."""
+
 TOLERANCE_M = 0.001
 """Distances within 1 mm of a threshold count as equal to it (thresholds are inclusive)."""
 
@@ -518,14 +522,17 @@ class _Evaluation:
         areal = (self.zones.kinds[zidx] == "polygon").astype(bool)
         parts = np.array_split(np.arange(len(zidx)), self.threads if len(zidx) >= PREPARE_SPLIT else 1)
 
-        def part(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            """Projected zones, their boundaries (polygons) and envelopes grown by their reach."""
+        def part(rows: np.ndarray) -> tuple[np.ndarray, ...]:
+            """Projected zones (long lines in pieces), which zone each is, their boundaries
+            (polygons) and envelopes grown by their reach."""
             geoms = self.zones.project(area, zidx[rows])
+            geoms, owner = _line_pieces(geoms, LINE_PIECE)
+            rows = rows[owner]
             boundaries = np.empty(len(rows), dtype=object)
             boundaries[areal[rows]] = shapely.boundary(geoms[areal[rows]])
             xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
             g = reach[zidx[rows]]
-            return geoms, boundaries, shapely.box(xmin - g, ymin - g, xmax + g, ymax + g)
+            return rows, geoms, boundaries, shapely.box(xmin - g, ymin - g, xmax + g, ymax + g)
 
         # the chunks wait for the zones: share the work among the threads (shapely and pyproj free the GIL)
         if len(parts) > 1:
@@ -533,8 +540,8 @@ class _Evaluation:
                 done = list(pool.map(part, parts))
         else:
             done = [part(parts[0])]
-        geoms, boundaries, boxes = (np.concatenate(column) for column in zip(*done))
-        return zidx, geoms, boundaries, radius[zidx], areal, shapely.STRtree(boxes)
+        rows, geoms, boundaries, boxes = (np.concatenate(column) for column in zip(*done))
+        return zidx[rows], geoms, boundaries, radius[zidx[rows]], areal[rows], shapely.STRtree(boxes)
 
     # -- conditions -------------------------------------------------------------
     def column(self, name: str) -> Any:
@@ -1231,6 +1238,37 @@ class _Evaluation:
             source_file=zones.source_files[z],
             origin=zones.origins[z] if zones.origins else None,
         )
+
+
+def _line_pieces(geoms: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """``geoms`` with every line of more than ``most`` vertices (and every part of such a
+    multi-line) cut into lines of at most ``most``, each sharing its last vertex with the
+    next piece; and for each geometry out, the index of the one it came from.
+
+    A point's distance to a line is the least of its distances to the line's segments, so
+    the least distance to the pieces is the distance to the line.
+    """
+    owner = np.arange(len(geoms))
+    long = np.isin(shapely.get_type_id(geoms), (1, 5)) & (shapely.get_num_coordinates(geoms) > most)
+    if not long.any():
+        return geoms, owner
+    parts, part_owner = shapely.get_parts(geoms[long], return_index=True)
+    n = shapely.get_num_coordinates(parts)
+    parts, part_owner, n = parts[n >= 2], part_owner[n >= 2], n[n >= 2]  # (an empty part is at no distance)
+    coords = shapely.get_coordinates(parts)
+    first = np.cumsum(n) - n  # each part's first vertex in ``coords``
+    count = -(-(n - 1) // (most - 1))  # pieces per part
+    piece_part = np.repeat(np.arange(len(parts)), count)
+    start = (np.arange(len(piece_part)) - np.repeat(np.cumsum(count) - count, count)) * (most - 1)
+    size = np.minimum(most, n[piece_part] - start)
+    vertex = np.repeat(first[piece_part] + start, size) + (
+        np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
+    )
+    pieces = shapely.linestrings(coords[vertex], indices=np.repeat(np.arange(len(size)), size))
+    kept = np.nonzero(~long)[0]
+    came_from = np.concatenate([kept, np.nonzero(long)[0][part_owner][piece_part]])
+    order = np.argsort(came_from, kind="stable")  # each zone's pieces where the zone was
+    return np.concatenate([geoms[kept], pieces])[order], came_from[order]
 
 
 def _factorise(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
