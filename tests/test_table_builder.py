@@ -185,3 +185,23 @@ def test_a_coordinate_column_reads_as_its_cells_one_by_one(cells) -> None:
     expected = np.array([_plain_float(c) for c in cells], dtype=float)
     np.testing.assert_array_equal(values, expected)
     np.testing.assert_array_equal(slow, np.isnan(expected))
+
+
+def test_rows_share_a_problem_only_when_its_arguments_are_the_same() -> None:
+    """The table builder makes each problem once: the same object for the same arguments,
+    and never one made for a value that only compares equal (1, 1.0, True; 0.0, -0.0)."""
+    from atribut_rules.reports import _problem, _TableBuilder
+
+    builder = _TableBuilder(100)
+    calls = (
+        [("not_number", "width_m", v, {}) for v in (1, 1.0, True, "1", 0.0, -0.0, None)]
+        + [("swapped", "lat", 106.1, {"lat": 106.1, "lon": lat}) for lat in (-2.0, -0.0, 0.0)]
+        + [("missing", "lat", None, {"expected": {"id": "lintang", "en": "latitude"}})]
+    )
+    made = [builder.problem(code, field, value, **params) for code, field, value, params in calls]
+    for problem, (code, field, value, params) in zip(made, calls):
+        assert problem == _problem(code, field, value, **params)
+    assert len({id(p) for p in made}) == len(calls)  # all different arguments
+    again = [builder.problem(code, field, value, **params) for code, field, value, params in calls]
+    assert all(a is b for a, b in zip(again, made))
+    assert made[4].message != made[5].message  # "0.0" and "-0.0"

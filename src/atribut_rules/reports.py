@@ -14,7 +14,7 @@ import dataclasses
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -256,7 +256,9 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _number(value: Any, name: str, problems: list[Problem]) -> float:
+def _number(
+    value: Any, name: str, problems: list[Problem], problem: Callable[..., Problem] = _problem
+) -> float:
     if type(value) is str:  # fast path: a plain number, decimal point or comma
         f = _plain_float(value)
         if not math.isnan(f):
@@ -264,22 +266,22 @@ def _number(value: Any, name: str, problems: list[Problem]) -> float:
     if _is_blank(value):
         return math.nan
     if isinstance(value, bool):
-        problems.append(_problem("not_number", name, value))
+        problems.append(problem("not_number", name, value))
         return math.nan
     if isinstance(value, (int, float)):
         f = float(value)
     else:
         text = str(value)
         if name in ("lat", "lon") and _DMS.search(text):
-            problems.append(_problem("dms", name, text, expected="-2.1291" if name == "lat" else "106.1133"))
+            problems.append(problem("dms", name, text, expected="-2.1291" if name == "lat" else "106.1133"))
             return math.nan
         try:
             f = parse_number(text)
         except ValueError:
-            problems.append(_problem("not_number", name, text))
+            problems.append(problem("not_number", name, text))
             return math.nan
     if not math.isfinite(f):
-        problems.append(_problem("not_finite", name, value))
+        problems.append(problem("not_finite", name, value))
         return math.nan
     return f
 
@@ -318,6 +320,28 @@ class _TableBuilder:
         self.id_slot: dict[int, int] = {}  # where a duplicate-id problem goes in a row's list
         self.names: dict[Any, str | None] = {}  # header -> canonical field, computed once per header
         self.dates: dict[str, Any] = {}  # date text -> day (or None when unreadable), once per text
+        self.made: dict[Any, Problem] = {}  # problems made so far, by their arguments (see problem)
+
+    def problem(self, code: str, field_name: str | None, value: Any, **params: Any) -> Problem:
+        """``_problem(...)``; rows of one table with the same problem share one object.
+
+        Blank coordinates, say, are one problem however many rows lack them, so its
+        message is rendered once. Arguments are told apart by type and ``repr`` (so
+        ``1``, ``1.0`` and ``True``, or ``0.0`` and ``-0.0``, stay different problems).
+        """
+        key = (
+            code,
+            field_name,
+            type(value),
+            repr(value),
+            *((k, type(v), repr(v)) for k, v in params.items()),
+        )
+        made = self.made.get(key)
+        if made is None:
+            if len(self.made) >= 10_000:  # values that all differ: keep the cache small
+                self.made.clear()
+            made = self.made[key] = _problem(code, field_name, value, **params)
+        return made
 
     def add(self, index: int, row_number: int, record: Mapping[str, Any], pre: Sequence[Problem]) -> None:
         """Normalise one raw row (``pre``: problems its reader already found) and append it."""
@@ -333,7 +357,9 @@ class _TableBuilder:
                 name = None
             if isinstance(value, str) and len(value) > self.max_field_chars:
                 probs.append(
-                    _problem("too_long", name or key, None, found=len(value), expected=self.max_field_chars)
+                    self.problem(
+                        "too_long", name or key, None, found=len(value), expected=self.max_field_chars
+                    )
                 )
                 value = value[:0]
             if name is None:
@@ -354,11 +380,11 @@ class _TableBuilder:
 
         y_value, x_value = canon.get("lat"), canon.get("lon")
         coord_probs: list[Problem] = []
-        y = _number(y_value, "lat", coord_probs)
-        x = _number(x_value, "lon", coord_probs)
+        y = _number(y_value, "lat", coord_probs, self.problem)
+        x = _number(x_value, "lon", coord_probs, self.problem)
         if _is_blank(y_value):
             coord_probs.append(
-                _problem(
+                self.problem(
                     "missing",
                     "lat",
                     None,
@@ -367,7 +393,7 @@ class _TableBuilder:
             )
         if _is_blank(x_value):
             coord_probs.append(
-                _problem(
+                self.problem(
                     "missing",
                     "lon",
                     None,
@@ -377,21 +403,21 @@ class _TableBuilder:
         if not coord_probs:
             lat_bad, lon_bad = not -90 <= y <= 90, not -180 <= x <= 180
             if (lat_bad or lon_bad) and -90 <= x <= 90 and -180 <= y <= 180:
-                coord_probs.append(_problem("swapped", "lat", y, lat=y, lon=x))
+                coord_probs.append(self.problem("swapped", "lat", y, lat=y, lon=x))
             else:
                 if lat_bad:
-                    coord_probs.append(_problem("out_of_range", "lat", y, expected="-90..90"))
+                    coord_probs.append(self.problem("out_of_range", "lat", y, expected="-90..90"))
                 if lon_bad:
-                    coord_probs.append(_problem("out_of_range", "lon", x, expected="-180..180"))
+                    coord_probs.append(self.problem("out_of_range", "lon", x, expected="-180..180"))
         if coord_probs:
             x = y = math.nan
             probs.extend(coord_probs)
 
         nums = []
         for name in ("accuracy_m", "width_m", "height_m"):
-            v = _number(canon.get(name), name, probs)
+            v = _number(canon.get(name), name, probs, self.problem)
             if v < 0:
-                probs.append(_problem("negative", name, canon.get(name)))
+                probs.append(self.problem("negative", name, canon.get(name)))
                 v = math.nan
             nums.append(v)
 
@@ -401,7 +427,7 @@ class _TableBuilder:
             d = self.day_of(observed)
             if d is None:
                 d = np.datetime64("NaT")
-                probs.append(_problem("bad_date", "observed_at", observed))
+                probs.append(self.problem("bad_date", "observed_at", observed))
         self.ids.append(rid)
         self.lon.append(x)
         self.lat.append(y)

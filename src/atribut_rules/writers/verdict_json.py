@@ -86,6 +86,7 @@ class VerdictJson:
         self._heads: dict[tuple[Any, ...], str] = {}
         self._heads_by_title: dict[tuple[Any, ...], tuple[Any, str]] = {}
         self._zones: dict[int, tuple[Any, str]] = {}
+        self._problems: dict[int, tuple[Any, str]] = {}
         self._texts: dict[Any, str] = {}
         self._sources: dict[str, str] = {}
         self._ruleset: tuple[Any, str] = (None, "null")  # the last reference and its JSON
@@ -179,16 +180,7 @@ class VerdictJson:
             head = self._sources.get(file) or self._source_head(file)
             source_json = f"{head}{int.__repr__(row) if type(row) is int else _number(row)}}}"
         ruleset_json = self._ruleset[1] if ref is self._ruleset[0] else self._ruleset_json(ref)
-        problems_json = (
-            _ENCODE(
-                [
-                    {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)}
-                    for p in problems
-                ]
-            )
-            if problems
-            else "[]"
-        )
+        problems_json = f"[{','.join([self._problem(p) for p in problems])}]" if problems else "[]"
         findings_json = ",".join([self._finding(f) for f in findings]) if findings else ""
         return (
             f'{{"report":{_value(report)},"source":{source_json}'
@@ -196,6 +188,17 @@ class VerdictJson:
             f',"problems":{problems_json},"group":{"null" if group is None else _value(group)}'
             f',"ruleset":{ruleset_json}}}'
         )
+
+    def _problem(self, problem: Any) -> str:
+        """A problem's JSON; cached by identity, as the rows of a table share their problems."""
+        cached = self._problems.get(id(problem))
+        if cached is None or cached[0] is not problem:
+            if len(self._problems) >= 10_000:
+                self._problems.clear()
+            p = problem
+            record = {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)}
+            cached = self._problems[id(problem)] = (problem, _ENCODE(record))
+        return cached[1]
 
     def _head(self, rule: Any, severity: Any, status: Any, title: Any) -> str:
         """A finding's JSON up to its message: the same for every finding of a rule and status.
