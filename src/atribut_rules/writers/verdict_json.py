@@ -32,6 +32,7 @@ _finding_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Findi
 
 
 _STATUS_JSON = {s: f'"{s.value}"' for s in Status}
+_NO_NUMBERS = ',"distance_m":null,"threshold_m":null,"margin_m":null,"accuracy_m":null'
 
 
 def _value(value: Any) -> str:
@@ -87,6 +88,7 @@ class VerdictJson:
         self._heads_by_title: dict[tuple[Any, ...], tuple[Any, str]] = {}
         self._zones: dict[int, tuple[Any, str]] = {}
         self._problems: dict[int, tuple[Any, str]] = {}
+        self._tails: dict[tuple[Any, Any, Any], str] = {}  # accuracy source, reason and permit, encoded
         self._texts: dict[Any, str] = {}
         self._sources: dict[str, str] = {}
         self._ruleset: tuple[Any, str] = (None, "null")  # the last reference and its JSON
@@ -241,11 +243,25 @@ class VerdictJson:
                     self._zones.clear()
                 cached = self._zones[id(zone)] = (zone, _ENCODE(zone_record(zone)))
             zone_json = cached[1]
-        text = self._text
+        if distance is None and threshold is None and margin is None and acc is None:
+            numbers = _NO_NUMBERS  # a finding with no distance: a date or field rule's
+        else:
+            numbers = (
+                f',"distance_m":{_number(distance)},"threshold_m":{_number(threshold)}'
+                f',"margin_m":{_number(margin)},"accuracy_m":{_number(acc)}'
+            )
+        try:
+            tail = self._tails[(acc_source, reason, permit)]
+        except KeyError:  # a few kinds a run: "assumed", "gps_straddles", a permit id ...
+            text = self._text
+            tail = f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
+            if len(self._tails) > 10_000:
+                self._tails.clear()
+            self._tails[(acc_source, reason, permit)] = tail
+        except TypeError:  # an unhashable value
+            text = self._text
+            tail = f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
         return (
-            f'{head}{_texts(message)},"legal_basis":{text(legal_basis)},"zone":{zone_json}'
-            f',"distance_m":{_number(distance)},"threshold_m":{_number(threshold)}'
-            f',"margin_m":{_number(margin)},"accuracy_m":{_number(acc)}'
-            f',"accuracy_source":{text(acc_source)},"reason":{text(reason)}'
-            f',"permit":{text(permit)},"details":{_ENCODE(dict(details)) if details else "{}"}}}'
+            f'{head}{_texts(message)},"legal_basis":{self._text(legal_basis)},"zone":{zone_json}'
+            f'{numbers}{tail},"details":{_ENCODE(dict(details)) if details else "{}"}}}'
         )
