@@ -195,13 +195,16 @@ def render_chunk(
     if fmt in ("json", "jsonl"):
         # each line encoded on its own: most are ASCII, which encodes as a plain copy,
         # where one text holding a single non-ASCII character would be encoded wide
+        # (joined in one go: adding a head or tail to the joined bytes would copy them all again)
         lines = [line.encode("utf-8") for line in encoded_verdicts(run.verdicts)]
         if fmt == "json":
             summary = run_summary_record(run, area_by)
             separator = VERDICT_SEPARATOR.encode()
-            data = (VERDICT_FIRST.encode() if first else separator) + separator.join(lines) if lines else b""
+            if lines:
+                lines[0] = (VERDICT_FIRST.encode() if first else separator) + lines[0]
+            data = separator.join(lines)
         else:
-            data = b"\n".join(lines) + b"\n" if lines else b""
+            data = b"\n".join([*lines, b""]) if lines else b""
     elif fmt == "geojson":
         out = io.StringIO()
         write_features(run, out, first=first, lang=lang)
