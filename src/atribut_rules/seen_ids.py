@@ -206,7 +206,7 @@ class _Run(NamedTuple):
 
 def _merge(later: _Run, earlier: _Run) -> _Run:
     hashes = np.concatenate([earlier.hashes, later.hashes])
-    order = np.argsort(hashes)
+    order = np.argsort(hashes, kind="stable")  # two sorted runs: timsort merges them in one pass
     return _Run(
         hashes[order],
         np.concatenate([earlier.crcs, later.crcs])[order],
