@@ -66,6 +66,25 @@ def _number(value: Any) -> str:
     return _ENCODE(value)
 
 
+def _by_identity(cache: dict[int, tuple[Any, str]], obj: Any, encode: Any, *, limit: int) -> str:
+    """``encode(obj)``, kept in ``cache`` by the object's identity (with the object, so that
+    its id stays its own); the cache is emptied when it reaches ``limit`` entries."""
+    cached = cache.get(id(obj))
+    if cached is None or cached[0] is not obj:
+        if len(cache) >= limit:
+            cache.clear()
+        cached = cache[id(obj)] = (obj, encode(obj))
+    return cached[1]
+
+
+def _zone_json(zone: Any) -> str:
+    return _ENCODE(zone_record(zone))
+
+
+def _problem_json(p: Any) -> str:
+    return _ENCODE({"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)})
+
+
 def encoded_verdicts(verdicts: Iterable[Any]) -> Iterator[str]:
     """Each verdict as one line of compact JSON, with a new encoder.
 
@@ -193,14 +212,7 @@ class VerdictJson:
 
     def _problem(self, problem: Any) -> str:
         """A problem's JSON; cached by identity, as the rows of a table share their problems."""
-        cached = self._problems.get(id(problem))
-        if cached is None or cached[0] is not problem:
-            if len(self._problems) >= 10_000:
-                self._problems.clear()
-            p = problem
-            record = {"code": p.code, "field": p.field, "value": p.value, "message": dict(p.message)}
-            cached = self._problems[id(problem)] = (problem, _ENCODE(record))
-        return cached[1]
+        return _by_identity(self._problems, problem, _problem_json, limit=10_000)
 
     def _head(self, rule: Any, severity: Any, status: Any, title: Any) -> str:
         """A finding's JSON up to its message: the same for every finding of a rule and status.
@@ -237,12 +249,7 @@ class VerdictJson:
         if zone is None:
             zone_json = "null"
         else:
-            cached = self._zones.get(id(zone))
-            if cached is None or cached[0] is not zone:
-                if len(self._zones) > 100_000:
-                    self._zones.clear()
-                cached = self._zones[id(zone)] = (zone, _ENCODE(zone_record(zone)))
-            zone_json = cached[1]
+            zone_json = _by_identity(self._zones, zone, _zone_json, limit=100_000)
         if distance is None and threshold is None and margin is None and acc is None:
             numbers = _NO_NUMBERS  # a finding with no distance: a date or field rule's
         else:
@@ -250,17 +257,22 @@ class VerdictJson:
                 f',"distance_m":{_number(distance)},"threshold_m":{_number(threshold)}'
                 f',"margin_m":{_number(margin)},"accuracy_m":{_number(acc)}'
             )
+        key: Any = (
+            acc_source,
+            reason,
+            permit,
+        )  # a few kinds a run: "assumed", "gps_straddles", a permit id ...
         try:
-            tail = self._tails[(acc_source, reason, permit)]
-        except KeyError:  # a few kinds a run: "assumed", "gps_straddles", a permit id ...
+            tail = self._tails.get(key)
+        except TypeError:  # an unhashable value: not cached
+            tail = key = None
+        if tail is None:
             text = self._text
             tail = f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
-            if len(self._tails) > 10_000:
-                self._tails.clear()
-            self._tails[(acc_source, reason, permit)] = tail
-        except TypeError:  # an unhashable value
-            text = self._text
-            tail = f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
+            if key is not None:
+                if len(self._tails) > 10_000:
+                    self._tails.clear()
+                self._tails[key] = tail
         return (
             f'{head}{_texts(message)},"legal_basis":{self._text(legal_basis)},"zone":{zone_json}'
             f'{numbers}{tail},"details":{_ENCODE(dict(details)) if details else "{}"}}}'
