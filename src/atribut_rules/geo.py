@@ -11,6 +11,7 @@ meridian can be 3 degrees away, where the scale is off by up to 0.1 %.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,14 +38,32 @@ class Area:
         return _transformer(self.crs)
 
 
+_TM = "+proj=tmerc +lat_0={lat0} +lon_0={lon0} +k=1 +x_0=0 +y_0=0 +ellps=WGS84"
+_LOCAL_TM = re.compile(
+    re.escape(_TM)
+    .replace(r"\{lat0\}", r"(?P<lat0>-?\d+\.\d{4})")
+    .replace(r"\{lon0\}", r"(?P<lon0>-?\d+\.\d{4})")
+    + re.escape(" +units=m +no_defs +type=crs")
+)
+
+
 @lru_cache(maxsize=256)
 def _transformer(crs: str) -> pyproj.Transformer:
+    local = _LOCAL_TM.fullmatch(crs)
+    if local is not None:
+        # the operation PROJ would pick for EPSG:4326 to this CRS, given as a pipeline: pyproj
+        # remakes a transformer in each thread that uses it, which takes about 20 ms from two
+        # CRSs (a search of PROJ's database) and 0.3 ms from a pipeline
+        return pyproj.Transformer.from_pipeline(
+            "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step "
+            + _TM.format(**local.groupdict())
+        )
     return pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_user_input(crs), always_xy=True)
 
 
 def local_tm(lon0: float, lat0: float) -> str:
     """PROJ string of a transverse Mercator centred on (lon0, lat0), WGS84 ellipsoid, metres."""
-    return f"+proj=tmerc +lat_0={lat0:.4f} +lon_0={lon0:.4f} +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs"
+    return _TM.format(lat0=f"{lat0:.4f}", lon0=f"{lon0:.4f}") + " +units=m +no_defs +type=crs"
 
 
 def plan_areas(
