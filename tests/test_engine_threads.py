@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
-from atribut_rules import engine, resources
+from atribut_rules import candidates, engine, resources
 from atribut_rules.writers import run_summary_record, verdict_record
 
 EXAMPLE = resources.example_dir()
@@ -122,3 +123,37 @@ def test_line_pieces_measure_as_the_whole_line(lines, multi, most) -> None:
         own = pieces[owner == k]
         nearest = np.min([shapely.distance(points, piece) for piece in own], axis=0)
         np.testing.assert_array_equal(nearest, shapely.distance(points, geom))
+
+
+@pytest.mark.parametrize("ruleset", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
+@pytest.mark.parametrize("wide_error", [False, True])
+def test_candidates_by_cells_match_asking_the_tree_per_report(
+    example: tuple, ruleset: str, wide_error: bool, monkeypatch
+) -> None:
+    """Candidates found cell by cell (the default) or by asking the zones' tree about each
+    report (its point, or its box where it has a GPS error): the same distances, nearest
+    zones and verdicts. With ``wide_error``, every other report has a GPS error of 150 m
+    (the others none), so many boxes reach zones their points do not."""
+    reports, _, permits = example
+    if wide_error:
+        accuracy = np.zeros(len(reports))
+        accuracy[1::2] = 150.0
+        reports = dataclasses.replace(reports, accuracy_m=accuracy)
+    rules = ar.load_rules(ruleset)
+    asked = []
+    real = engine._query_each
+    monkeypatch.setattr(engine, "_query_each", lambda *a: asked.append(1) or real(*a))
+    runs = []
+    for most in (candidates.MAX_TESTS_PER_BOX, -1):  # -1: the cells always decline
+        monkeypatch.setattr(candidates, "MAX_TESTS_PER_BOX", most)
+        zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))
+        runs.append(ar.check(reports, zones, rules, permits=permits, threads=1))
+        assert bool(asked) == (most == -1)
+    cells, each = runs
+    assert [verdict_record(v) for v in cells.verdicts] == [verdict_record(v) for v in each.verdicts]
+    a, b = cells.verdicts._engine.spatial, each.verdicts._engine.spatial
+    np.testing.assert_array_equal(a.signed, b.signed)
+    np.testing.assert_array_equal(a.zone, b.zone)
+    assert np.isfinite(a.signed).sum() > 100  # many reports had a zone within reach
+    acc = each.verdicts._engine.acc
+    assert (acc > 0).any() and (acc == 0).any()  # reports asked about as boxes and as points

@@ -15,6 +15,7 @@ import itertools
 import math
 import os
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import pyproj
 import shapely
 
 from . import i18n, wholelist
+from .candidates import BoxCells, envelopes
 from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, leaves, walk
 from .geo import Area, plan_areas, project
 from .model import (
@@ -455,37 +457,26 @@ class _Evaluation:
         self.px[members], self.py[members] = x, y
         if prepared is None:
             return
-        points = shapely.points(x, y)
+        # a report's query box: its point, grown by its GPS error where it has one
+        r_acc = self.acc[members]
+        r = np.where(r_acc > 0, r_acc, 0.0)
+        cells = BoxCells.group(x - r, y - r, x + r, y + r)
         if isinstance(prepared, Future):
             prepared = prepared.result()
             if prepared is None:
                 return
-        zidx, geoms, boundaries, zradius, areal, tree = prepared
-        r_acc = self.acc[members]
-        has_acc = r_acc > 0
-        if not has_acc.any():
-            pr, pz = tree.query(points)
-        else:
-            pairs = []
-            if not has_acc.all():
-                no_acc = np.nonzero(~has_acc)[0]
-                q = tree.query(points[no_acc])
-                pairs.append((no_acc[q[0]], q[1]))
-            sel = np.nonzero(has_acc)[0]
-            boxes = shapely.box(
-                x[sel] - r_acc[sel], y[sel] - r_acc[sel], x[sel] + r_acc[sel], y[sel] + r_acc[sel]
-            )
-            q = tree.query(boxes)
-            pairs.append((sel[q[0]], q[1]))
-            pr = np.concatenate([p[0] for p in pairs])
-            pz = np.concatenate([p[1] for p in pairs])
+        zidx, geoms, boundaries, zradius, areal, tree, item_bounds = prepared
+        found = cells.touching(tree, item_bounds)
+        pr, pz = found if found is not None else _query_each(tree, x, y, r)
         if not len(pr):
             return
-        d = shapely.distance(points[pr], geoms[pz])
+        touched, at = np.unique(pr, return_inverse=True)
+        points = shapely.points(x[touched], y[touched])[at]  # one per pair
+        d = shapely.distance(points, geoms[pz])
         s = d - zradius[pz]
         inside = (d == 0) & areal[pz]
         if inside.any():
-            bd = shapely.distance(points[pr[inside]], boundaries[pz[inside]])
+            bd = shapely.distance(points[inside], boundaries[pz[inside]])
             s[inside] = -(zradius[pz[inside]] + bd)
         zone_global = zidx[pz]
         cat = zone_cat[zone_global]
@@ -514,9 +505,8 @@ class _Evaluation:
     def _prepare(
         self, area: Area, zone_cat: np.ndarray, radius: np.ndarray, reach: np.ndarray, margin: float
     ):
-        used = np.nonzero(zone_cat >= 0)[0]
         near = self.zones.select_near(area, margin)
-        zidx = np.intersect1d(used, near)
+        zidx = near[zone_cat[near] >= 0]
         if not len(zidx):
             return None
         areal = (self.zones.kinds[zidx] == "polygon").astype(bool)
@@ -532,7 +522,8 @@ class _Evaluation:
             boundaries[areal[rows]] = shapely.boundary(geoms[areal[rows]])
             xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
             g = reach[zidx[rows]]
-            return rows, geoms, boundaries, shapely.box(xmin - g, ymin - g, xmax + g, ymax + g)
+            grown = np.stack([xmin - g, ymin - g, xmax + g, ymax + g])
+            return rows, geoms, boundaries, grown, envelopes(*grown)
 
         # the chunks wait for the zones: share the work among the threads (shapely and pyproj free the GIL)
         if len(parts) > 1:
@@ -540,8 +531,9 @@ class _Evaluation:
                 done = list(pool.map(part, parts))
         else:
             done = [part(parts[0])]
-        rows, geoms, boundaries, boxes = (np.concatenate(column) for column in zip(*done))
-        return zidx[rows], geoms, boundaries, radius[zidx[rows]], areal[rows], shapely.STRtree(boxes)
+        rows, geoms, boundaries, grown, boxes = (np.concatenate(column, axis=-1) for column in zip(*done))
+        tree = shapely.STRtree(boxes)
+        return zidx[rows], geoms, boundaries, radius[zidx[rows]], areal[rows], tree, grown
 
     # -- conditions -------------------------------------------------------------
     def column(self, name: str) -> Any:
@@ -1274,12 +1266,33 @@ def _line_pieces(geoms: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
 def _factorise(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Integer codes and the distinct values of an object column, in first-seen order.
 
-    One dictionary pass (about 0.1 s per million values, several times faster than
+    One dictionary pass (about 0.05 s per million values, several times faster than
     sorting strings with ``numpy.unique``); rules then test only the distinct values.
     """
-    seen = {v: k for k, v in enumerate(dict.fromkeys(values))}
+    seen: defaultdict[Any, int] = defaultdict()
+    seen.default_factory = seen.__len__  # a value not seen yet gets the next code
     codes = np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=len(values))
+    seen.default_factory = None  # no cycle left behind
     return codes, list(seen)
+
+
+def _query_each(
+    tree: shapely.STRtree, x: np.ndarray, y: np.ndarray, r: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (report, tree item) by asking the tree about each report: its point,
+    or its box where it has a GPS error ``r``."""
+    has_r = r > 0
+    if not has_r.any():
+        return tree.query(shapely.points(x, y))
+    pairs = []
+    if not has_r.all():
+        plain = np.nonzero(~has_r)[0]
+        q = tree.query(shapely.points(x[plain], y[plain]))
+        pairs.append((plain[q[0]], q[1]))
+    sel = np.nonzero(has_r)[0]
+    q = tree.query(envelopes(x[sel] - r[sel], y[sel] - r[sel], x[sel] + r[sel], y[sel] + r[sel]))
+    pairs.append((sel[q[0]], q[1]))
+    return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
 
 
 def _fmt(value: Any, lang: str) -> str | None:
