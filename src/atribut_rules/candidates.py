@@ -73,7 +73,7 @@ class BoxCells:
             cell = max(float(np.sqrt(width * height * per)), (width + height) * per, 1e-6)
         rows = int(height / cell) + 1
         key = np.floor((cx - x0) / cell).astype(np.int64) * rows + np.floor((cy - y0) / cell).astype(np.int64)
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key)  # the order within a cell does not matter: quicksort is 2.5x faster
         sorted_key = key[order]
         starts = np.flatnonzero(np.concatenate(([True], sorted_key[1:] != sorted_key[:-1])))
         counts = np.diff(np.append(starts, len(order)))
