@@ -762,17 +762,20 @@ def _table_from_columns(parts: TableParts, columns: list[Sequence[str]], ids: li
     if "observed_at" in field_column:
         observed = _texts(col("observed_at"), fold=False)
         distinct = {t: builder.day_of(t) for t in set(observed) if t is not None}
-        bad_days = {t for t, d in distinct.items() if d is None}
-        if bad_days:
-            slow |= np.fromiter((t in bad_days for t in observed), dtype=bool, count=n)
         if distinct:
+            # each distinct text once: its day (NaT for none and for text that is no date)
             keys = list(distinct)
-            lookup = {t: k for k, t in enumerate(keys)}
+            lookup: dict[str | None, int] = {t: k for k, t in enumerate(keys)}
+            lookup[None] = len(keys)
             table = np.array(
-                [distinct[t] if distinct[t] is not None else _NAT for t in keys], dtype="datetime64[D]"
+                [distinct[t] if distinct[t] is not None else _NAT for t in keys] + [_NAT],
+                dtype="datetime64[D]",
             )
-            codes = np.fromiter((lookup.get(t, -1) for t in observed), dtype=np.int64, count=n)
-            days = np.where(codes >= 0, table[np.maximum(codes, 0)], _NAT)
+            codes = np.fromiter(map(lookup.__getitem__, observed), dtype=np.int64, count=n)
+            days = table[codes]
+            unreadable = np.array([distinct[t] is None for t in keys] + [False])
+            if unreadable.any():
+                slow |= unreadable[codes]
     regular_width = [width] if len(ragged) < n else []  # every row not ragged has the header's
     reached = max([*regular_width, *map(len, ragged.values())])  # columns some row has a cell in
     extra = {h: list(columns[k]) for k, h in enumerate(header) if names[k] is None and k < reached}
