@@ -92,3 +92,29 @@ def test_nothing_to_pair(n_items: int, n_boxes: int) -> None:
     q = np.zeros(n_boxes)
     box, item = BoxCells.group(q, q, q, q).touching(shapely.STRtree(envelopes(*items.T)), items.T)
     assert len(box) == len(item) == 0
+
+
+def test_towns_far_apart_get_cells_of_their_own_size() -> None:
+    """Reports in five towns 300 km apart along a band, zones dense in each: cells sized for
+    the towns, not for the band's extent, so the cells are used (not declined)."""
+    rng = np.random.default_rng(7)
+    towns = np.array([[0.0, 300_000.0 * k] for k in range(5)])
+    pts = np.concatenate([t + rng.uniform(0, 10_000, (4_000, 2)) for t in towns])
+    zones = np.concatenate([t + rng.uniform(0, 10_000, (3_000, 2)) for t in towns])
+    items = np.column_stack([zones - 15.0, zones + 15.0])
+    x, y = pts.T
+    cells = BoxCells.group(x, y, x, y)
+    assert len(cells.counts) > len(pts) / (4 * candidates.CELL_BOXES)
+    found = cells.touching(shapely.STRtree(envelopes(*items.T)), np.ascontiguousarray(items.T))
+    assert found is not None
+    assert set(zip(*(a.tolist() for a in found))) == _tree_pairs(items, np.column_stack([pts, pts]))
+
+
+def test_boxes_on_two_far_spots_keep_finite_keys() -> None:
+    """Identical points far apart: the cells shrink at most three times and stay usable."""
+    x = np.repeat([0.0, 1e7], 500)
+    cells = BoxCells.group(x, x, x, x)
+    assert len(cells.counts) == 2
+    items = np.array([[-1.0, -1.0, 1.0, 1.0], [1e7, 1e7, 1e7, 1e7]])
+    box, item = cells.touching(shapely.STRtree(envelopes(*items.T)), items.T)
+    assert sorted(set(item.tolist())) == [0, 1] and len(box) == 1000

@@ -68,14 +68,25 @@ class BoxCells:
         cx, cy = (xmin[boxes] + xmax[boxes]) / 2, (ymin[boxes] + ymax[boxes]) / 2
         x0, y0 = cx.min(), cy.min()
         width, height = cx.max() - x0, cy.max() - y0
+        refine = cell is None
         if cell is None:
             per = CELL_BOXES / len(boxes)
             cell = max(float(np.sqrt(width * height * per)), (width + height) * per, 1e-6)
-        rows = int(height / cell) + 1
-        key = np.floor((cx - x0) / cell).astype(np.int64) * rows + np.floor((cy - y0) / cell).astype(np.int64)
-        order = np.argsort(key)  # the order within a cell does not matter: quicksort is 2.5x faster
-        sorted_key = key[order]
-        starts = np.flatnonzero(np.concatenate(([True], sorted_key[1:] != sorted_key[:-1])))
+        for _ in range(3):
+            cell = max(cell, max(width, height) / 2**24)  # keys stay below 2**50
+            rows = int(height / cell) + 1
+            key = np.floor((cx - x0) / cell).astype(np.int64) * rows + np.floor((cy - y0) / cell).astype(
+                np.int64
+            )
+            order = np.argsort(key)  # the order within a cell does not matter: quicksort is 2.5x faster
+            sorted_key = key[order]
+            starts = np.flatnonzero(np.concatenate(([True], sorted_key[1:] != sorted_key[:-1])))
+            crowded = len(boxes) / len(starts) / CELL_BOXES
+            if not refine or crowded <= 2:
+                break
+            # boxes in clusters (towns along a long band): smaller cells, as many boxes per
+            # occupied cell as an even spread would give
+            cell /= float(np.sqrt(crowded))
         counts = np.diff(np.append(starts, len(order)))
         members = boxes[order]
         extent = np.stack(
