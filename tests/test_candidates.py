@@ -111,7 +111,7 @@ def test_towns_far_apart_get_cells_of_their_own_size() -> None:
 
 
 def test_boxes_on_two_far_spots_keep_finite_keys() -> None:
-    """Identical points far apart: the cells shrink at most three times and stay usable."""
+    """Identical points far apart: the cells shrink once and stay usable."""
     x = np.repeat([0.0, 1e7], 500)
     cells = BoxCells.group(x, x, x, x)
     assert len(cells.counts) == 2

@@ -72,7 +72,7 @@ class BoxCells:
         if cell is None:
             per = CELL_BOXES / len(boxes)
             cell = max(float(np.sqrt(width * height * per)), (width + height) * per, 1e-6)
-        for _ in range(3):
+        for refined in (False, True):
             cell = max(cell, max(width, height) / 2**24)  # keys stay below 2**50
             rows = int(height / cell) + 1
             key = np.floor((cx - x0) / cell).astype(np.int64) * rows + np.floor((cy - y0) / cell).astype(
@@ -82,10 +82,11 @@ class BoxCells:
             sorted_key = key[order]
             starts = np.flatnonzero(np.concatenate(([True], sorted_key[1:] != sorted_key[:-1])))
             crowded = len(boxes) / len(starts) / CELL_BOXES
-            if not refine or crowded <= 2:
+            if refined or not refine or crowded <= 2:
                 break
-            # boxes in clusters (towns along a long band): smaller cells, as many boxes per
-            # occupied cell as an even spread would give
+            # boxes in clusters (towns along a long band): smaller cells, once, for as many
+            # boxes per occupied cell as an even spread would give (boxes piled on a few
+            # spots stay crowded however small the cells; another pass would not help them)
             cell /= float(np.sqrt(crowded))
         counts = np.diff(np.append(starts, len(order)))
         members = boxes[order]
