@@ -118,3 +118,16 @@ def test_boxes_on_two_far_spots_keep_finite_keys() -> None:
     items = np.array([[-1.0, -1.0, 1.0, 1.0], [1e7, 1e7, 1e7, 1e7]])
     box, item = cells.touching(shapely.STRtree(envelopes(*items.T)), items.T)
     assert sorted(set(item.tolist())) == [0, 1] and len(box) == 1000
+
+
+def test_envelopes_with_a_coordinate_that_is_not_finite_touch_nothing() -> None:
+    """As box polygons with NaN did: a line with NaN would have an envelope touching every
+    query, in the tree and as a query."""
+    bad = np.array([np.nan, 0.0, np.inf, 0.0])
+    lo, hi = np.array([0.0, np.nan, 0.0, -np.inf]), np.array([1.0, 1.0, 1.0, 1.0])
+    items = envelopes(np.append(bad, -10.0), np.append(lo, -10.0), np.append(bad, 10.0), np.append(hi, 10.0))
+    assert [g is None for g in items] == [True, True, True, True, False]
+    tree = shapely.STRtree(items)
+    assert tree.query(shapely.points([0.5, 100.0], [0.5, 100.0])).tolist() == [[0], [4]]
+    queries = envelopes(bad, lo, bad, hi)
+    assert len(shapely.STRtree(envelopes(*np.array([[-1e9, -1e9, 1e9, 1e9]]).T)).query(queries)[0]) == 0

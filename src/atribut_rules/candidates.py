@@ -26,10 +26,19 @@ where items are dense), :meth:`BoxCells.touching` declines and the tree is asked
 
 def envelopes(xmin: np.ndarray, ymin: np.ndarray, xmax: np.ndarray, ymax: np.ndarray) -> np.ndarray:
     """Geometries with these envelopes, for an STRtree queried without a predicate (which
-    tests envelopes only): a diagonal line is made in about half the time of a box polygon."""
+    tests envelopes only): a diagonal line is made in about half the time of a box polygon.
+
+    A box with a coordinate that is not finite is None, which touches nothing (as a box
+    polygon with NaN did; a line's envelope with NaN would touch everything).
+    """
     corners = np.empty((len(xmin), 2, 2))
     corners[:, 0, 0], corners[:, 0, 1], corners[:, 1, 0], corners[:, 1, 1] = xmin, ymin, xmax, ymax
-    return shapely.linestrings(corners)
+    finite = np.isfinite(corners).all(axis=(1, 2))
+    if finite.all():
+        return shapely.linestrings(corners)
+    out = np.full(len(corners), None, dtype=object)
+    out[finite] = shapely.linestrings(corners[finite])
+    return out
 
 
 @dataclass(frozen=True)
