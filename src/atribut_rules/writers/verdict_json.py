@@ -150,7 +150,7 @@ class VerdictJson:
         if not block.ok_ids:
             return list(others)
         ids = block.ok_ids
-        report = [_ENCODE_STR(rid) if type(rid) is str else _ENCODE(rid) for rid in ids]
+        report = list(map(_value, ids))
         if block.file is None:
             middle = ',"source":null'
             rows: Iterable[str] = ("" for _ in ids)
