@@ -467,7 +467,7 @@ class _Evaluation:
                 return
         zidx, geoms, boundaries, zradius, areal, tree, item_bounds = prepared
         found = cells.touching(tree, item_bounds)
-        pr, pz = found if found is not None else _query_each(tree, x, y, r)
+        pr, pz = found if found is not None else _query_each(tree, cells.bounds)
         if not len(pr):
             return
         touched, at = np.unique(pr, return_inverse=True)
@@ -1284,23 +1284,10 @@ def _factorise(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     return codes, list(seen)
 
 
-def _query_each(
-    tree: shapely.STRtree, x: np.ndarray, y: np.ndarray, r: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs (report, tree item) by asking the tree about each report: its point,
-    or its box where it has a GPS error ``r``."""
-    has_r = r > 0
-    if not has_r.any():
-        return tree.query(shapely.points(x, y))
-    pairs = []
-    if not has_r.all():
-        plain = np.nonzero(~has_r)[0]
-        q = tree.query(shapely.points(x[plain], y[plain]))
-        pairs.append((plain[q[0]], q[1]))
-    sel = np.nonzero(has_r)[0]
-    q = tree.query(envelopes(x[sel] - r[sel], y[sel] - r[sel], x[sel] + r[sel], y[sel] + r[sel]))
-    pairs.append((sel[q[0]], q[1]))
-    return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
+def _query_each(tree: shapely.STRtree, bounds: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (report, tree item) by asking the tree about each report's box (its
+    point where it has no GPS error), one geometry per report."""
+    return tree.query(envelopes(*bounds))
 
 
 def _fmt(value: Any, lang: str) -> str | None:
