@@ -23,6 +23,34 @@ def reference(verdict: Verdict) -> str:
     return json.dumps(verdict_record(verdict), ensure_ascii=False, separators=(",", ":"))
 
 
+def as_columns(findings, blocks: dict) -> list:
+    """Each finding's place in a block of FindingColumns, one block per rule's shared values
+    (kept in ``blocks`` across calls, so a block holds findings of several verdicts)."""
+    from atribut_rules.engine import FindingColumns
+
+    refs = []
+    for f in findings:
+        langs = tuple(f.message)
+        key = (f.rule, f.severity, f.legal_basis, id(f.title), langs)
+        block = blocks.get(key)
+        if block is None:
+            block = blocks[key] = FindingColumns(
+                f.rule, f.severity, f.legal_basis, f.title, [], langs, [[] for _ in langs],
+                [], [], [], [], [], [], [], [], [],
+            )  # fmt: skip
+        refs.append((block, len(block)))
+        block.status.append(f.status)
+        for column, lang in zip(block.texts, langs):
+            column.append(f.message[lang])
+        for name, value in (
+            ("zone", f.zone), ("distance", f.distance_m), ("threshold", f.threshold_m),
+            ("margin", f.margin_m), ("accuracy", f.accuracy_m), ("accuracy_source", f.accuracy_source),
+            ("reason", f.reason), ("permit", f.permit), ("details", f.details),
+        ):  # fmt: skip
+            getattr(block, name).append(value)
+    return refs
+
+
 @pytest.mark.parametrize(
     "rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024", "builtin:id-pemilu-2019"]
 )
@@ -154,6 +182,7 @@ def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grou
     rng.shuffle(flags)
     taken_ok, taken_other = iter(ok), iter(others)
     in_order = [next(taken_ok) if flag else next(taken_other) for flag in flags]
+    blocks: dict = {}
     block = VerdictBlock(
         ok=flags,
         ok_ids=[v.report for v in ok],
@@ -165,7 +194,7 @@ def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grou
             (
                 v.report,
                 v.status,
-                [tuple(vars(f).values()) for f in v.findings],
+                as_columns(v.findings, blocks),
                 file,
                 v.source.row if v.source else 0,
                 v.problems,
@@ -176,6 +205,29 @@ def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grou
         ],  # fmt: skip
     )
     assert VerdictJson().encode_block(block) == [reference(v) for v in in_order]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(verdicts(), min_size=1, max_size=5),
+    st.sampled_from([("id", "en"), ("id",), ("en", "id"), ("id", "en", "jv")]),
+)
+def test_findings_encode_a_block_of_columns_at_a_time(batch, langs) -> None:
+    """encode_columns writes each finding of a block as json.dumps writes its record,
+    for the engine's two languages and for others."""
+    from atribut_rules.writers.records import finding_record
+
+    findings = [
+        dataclasses.replace(f, message={lang: f"{f.message['id']}/{lang}" for lang in langs})
+        for v in batch
+        for f in v.findings
+    ]
+    blocks: dict = {}
+    refs = as_columns(findings, blocks)
+    encoder = VerdictJson()
+    encoded = {id(b): encoder.encode_columns(b) for b in blocks.values()}
+    expected = [json.dumps(finding_record(f), ensure_ascii=False, separators=(",", ":")) for f in findings]
+    assert [encoded[id(b)][j] for b, j in refs] == expected
 
 
 def test_non_finite_numbers_as_json_writes_them() -> None:

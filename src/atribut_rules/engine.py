@@ -85,7 +85,8 @@ class VerdictBlock:
 
     A verdict with status ok has no finding and no problem, so it differs from another
     only in its report id, row and group: those come as columns. Every other verdict
-    comes whole, as :data:`VerdictFields`.
+    comes whole, as :data:`VerdictRefs`: its findings are places in blocks of
+    :class:`FindingColumns`, which are shared by the verdicts of many blocks.
     """
 
     ok: list[bool]  # per verdict of the block, in order: is its status ok
@@ -94,7 +95,77 @@ class VerdictBlock:
     ok_groups: list[str] | None  # duplicate group of each ok verdict; None when nothing is grouped
     file: str | None  # source file of every verdict
     ruleset: RuleSetRef | None  # rule set reference of every verdict
-    others: list[VerdictFields]  # the verdicts that are not ok, in order
+    others: list[VerdictRefs]  # the verdicts that are not ok, in order
+
+
+@dataclass
+class FindingColumns:
+    """Consecutive findings of one rule as columns: what the engine makes them from, and
+    what the JSON writers encode a column at a time (:class:`VerdictBlock` refers to them).
+
+    The rule's own values (``rule``, ``severity``, ``legal_basis``, ``title``) are shared by
+    every finding; each list holds one value per finding. ``texts[k][j]`` is finding ``j``'s
+    message in language ``langs[k]``.
+    """
+
+    rule: str
+    severity: Severity
+    legal_basis: str
+    title: Any  # the rule's own mapping, not a copy
+    status: list[Status]
+    langs: tuple[str, ...]
+    texts: list[list[str]]
+    zone: list[ZoneRef | None]
+    distance: list[float | None]
+    threshold: list[float | None]
+    margin: list[float | None]
+    accuracy: list[float | None]
+    accuracy_source: list[str | None]
+    reason: list[str | None]
+    permit: list[str | None]
+    details: list[dict[str, Any]]
+    _rows: list[FindingFields] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def fields(self, j: int) -> FindingFields:
+        """Finding ``j`` as a tuple of :class:`Finding`'s fields, in their order."""
+        if self._rows is None:
+            langs = self.langs
+            messages = (
+                [{langs[0]: a, langs[1]: b} for a, b in zip(*self.texts)]
+                if len(langs) == 2
+                else [dict(zip(langs, row)) for row in zip(*self.texts)]
+            )
+            self._rows = list(
+                zip(
+                    itertools.repeat(self.rule),
+                    itertools.repeat(self.severity),
+                    self.status,
+                    messages,
+                    itertools.repeat(self.legal_basis),
+                    itertools.repeat(self.title),
+                    self.zone,
+                    self.distance,
+                    self.threshold,
+                    self.margin,
+                    self.accuracy,
+                    self.accuracy_source,
+                    self.reason,
+                    self.permit,
+                    self.details,
+                )
+            )
+        return self._rows[j]
+
+
+FindingRef = tuple[FindingColumns, int]
+"""A finding as its block of columns and its place in it."""
+VerdictRefs = tuple[
+    str, Status, list[FindingRef], str, int, tuple[Problem, ...], RuleSetRef | None, str | None
+]
+"""(report, status, findings, file, row, problems, ruleset, group), the findings as references."""
 
 
 _new_verdict = fast_constructor(Verdict)
@@ -250,11 +321,10 @@ class VerdictList(Sequence[Verdict]):
 
         What the JSON writers read. Verdicts with status ok come as columns; each other
         verdict as ``(report, status, findings, file, row, problems, ruleset, group)``,
-        each finding a tuple of :class:`Finding`'s fields in their order (its ``title``
-        the rule's own mapping, not a copy).
+        each finding a place in a block of :class:`FindingColumns` (see :data:`VerdictRefs`).
         """
         engine = self._engine
-        fields, entries = engine.verdict_fields, self._by_report.entries
+        fields, entries = engine.verdict_refs, self._by_report.entries
         ids, rows = engine.reports.ids, engine._rows
         grouped = engine.rules.duplicates is not None
         ok_code = _CODE[Status.OK]
@@ -333,7 +403,7 @@ class _Evaluation:
         self._ref = RuleSetRef(rules.id, rules.version, rules.sha256)
         self._zone_refs: dict[int, ZoneRef] = {}
         self._finding_facts: dict[int, _FindingFacts] = {}
-        self._finding_blocks: dict[int, tuple[int, list[FindingFields]]] = {}
+        self._finding_blocks: dict[int, tuple[int, FindingColumns]] = {}
         self._reason_texts: dict[tuple[str, str, str], dict[str, str]] = {}
         self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -939,12 +1009,31 @@ class _Evaluation:
         )
 
     def verdict_fields(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictFields:
-        """Report ``i``'s verdict as plain values (see :meth:`VerdictList.field_tuples`)."""
+        """Report ``i``'s verdict as plain values, each finding a tuple of its fields."""
         rid = self.reports.ids[i]
         if status is Status.INVALID:
             problems = tuple(self.problems.get(i, ()))
             return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None
-        findings = [self._finding(r, k) for r, k in entries]
+        findings = []
+        for r, k in entries:
+            start, columns = self._finding_place(r, k)
+            findings.append(columns.fields(k - start))
+        group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
+        return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group
+
+    def verdict_refs(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictRefs:
+        """Report ``i``'s verdict as plain values, each finding a place in its block of columns."""
+        rid = self.reports.ids[i]
+        if status is Status.INVALID:
+            problems = tuple(self.problems.get(i, ()))
+            return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None
+        findings = []
+        blocks = self._finding_blocks
+        for r, k in entries:
+            block = blocks.get(r)
+            if block is None or not block[0] <= k < block[0] + len(block[1]):
+                block = self._finding_place(r, k)
+            findings.append((block[1], k - block[0]))
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
         return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group
 
@@ -994,8 +1083,8 @@ class _Evaluation:
             return [column[j] for j in index.tolist()]
         return [None] * len(index)
 
-    def _finding(self, r: int, k: int) -> FindingFields:
-        """Finding ``k`` of active rule ``r`` as its fields, in order.
+    def _finding_place(self, r: int, k: int) -> tuple[int, FindingColumns]:
+        """The block of columns holding finding ``k`` of active rule ``r``, and the block's first finding.
 
         Made a block at a time while a rule's findings are read in order (as verdicts are
         iterated), one at a time otherwise.
@@ -1005,10 +1094,10 @@ class _Evaluation:
             on = block is not None and k == block[0] + len(block[1])
             stop = min(k + _FINDING_BLOCK, len(self._facts(r).value)) if on else k + 1
             block = self._finding_blocks[r] = (k, self._finding_block(r, k, stop))
-        return block[1][k - block[0]]
+        return block
 
-    def _finding_block(self, r: int, start: int, stop: int) -> list[FindingFields]:
-        """Findings ``start:stop`` of active rule ``r`` as their fields, in order.
+    def _finding_block(self, r: int, start: int, stop: int) -> FindingColumns:
+        """Findings ``start:stop`` of active rule ``r``, as columns.
 
         Made a field at a time over the block (list comprehensions over the facts'
         lists), not a finding at a time.
@@ -1087,7 +1176,8 @@ class _Evaluation:
                     period[j] = cond.period
                     if status[j] is Status.REVIEW and undated[j]:
                         reason[j] = "date_missing"
-        messages = self._messages(facts, start, stop, zone, distance, threshold, margin, period, evidence)
+        texts = self._messages(facts, start, stop, zone, distance, threshold, margin, period, evidence)
+        langs = tuple(lang for lang, _, _ in facts.templates)
         for j in [j for j in range(m) if reason[j] or permit_reason[j]]:
             suffixes = []  # why the finding is in doubt, or what a permit did: in every language
             if reason[j]:
@@ -1100,28 +1190,26 @@ class _Evaluation:
                         code, permit=p.id, span=p.span(), reason=p.reason or "-", observed_at=observed_at
                     )
                 )
-            messages[j] = {
-                lang: text + "".join(" — " + s[lang] for s in suffixes) for lang, text in messages[j].items()
-            }
+            for lang, column in zip(langs, texts):
+                column[j] += "".join([" — " + s[lang] for s in suffixes])
         spatial = [z is not None or bool(why) or spacing is not None for z, why in zip(zone, reason)]
-        return list(
-            zip(
-                itertools.repeat(rule.id),
-                itertools.repeat(rule.severity),
-                status,
-                messages,
-                itertools.repeat(rule.legal_basis),
-                itertools.repeat(rule.title),
-                zone,
-                distance,
-                threshold,
-                margin,
-                [a if s else None for a, s in zip(acc, spatial)],
-                [a if s else None for a, s in zip(acc_source, spatial)],
-                [why or (pr[0] if pr else None) for why, pr in zip(reason, permit_reason)],
-                permit,
-                details,
-            )
+        return FindingColumns(
+            rule.id,
+            rule.severity,
+            rule.legal_basis,
+            rule.title,
+            status,
+            langs,
+            texts,
+            zone,
+            distance,
+            threshold,
+            margin,
+            [a if s else None for a, s in zip(acc, spatial)],
+            [a if s else None for a, s in zip(acc_source, spatial)],
+            [why or (pr[0] if pr else None) for why, pr in zip(reason, permit_reason)],
+            permit,
+            details,
         )
 
     def _messages(
@@ -1135,8 +1223,9 @@ class _Evaluation:
         margin: list[float | None],
         period: list[Any],
         evidence: dict[str, list[Any]],
-    ) -> list[dict[str, str]]:
-        """The messages of findings ``start:stop`` of a rule, in every language, from its templates."""
+    ) -> list[list[str]]:
+        """The messages of findings ``start:stop`` of a rule from its templates: one list per
+        language, in the order of ``facts.templates``."""
         m = stop - start
         numbers = {"distance_m": distance, "threshold_m": threshold, "margin_m": margin}
 
@@ -1172,11 +1261,7 @@ class _Evaluation:
             texts.append(
                 [template.format(*row) for row in zip(*columns)] if names else [template.format()] * m
             )
-        langs = [lang for lang, _, _ in facts.templates]
-        if len(langs) == 2:
-            first, second = langs
-            return [{first: a, second: b} for a, b in zip(*texts)]
-        return [dict(zip(langs, row)) for row in zip(*texts)]
+        return texts
 
     def _reason_text(self, reason: str, acc: float, acc_source: str) -> dict[str, str]:
         """Why a finding is in doubt, in every language; rendered once per reason and accuracy."""

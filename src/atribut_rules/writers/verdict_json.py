@@ -19,7 +19,7 @@ import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..engine import VerdictBlock
+from ..engine import FindingColumns, VerdictBlock, VerdictRefs
 from ..model import Finding, Status, Verdict
 from .records import finding_record, zone_record
 
@@ -50,6 +50,14 @@ def _texts(texts: Any) -> str:
     if all(type(k) is str and type(v) is str for k, v in items):
         return "{" + ",".join([_ENCODE_STR(k) + ":" + _ENCODE_STR(v) for k, v in items]) + "}"
     return _ENCODE(dict(texts))
+
+
+def _message_column(langs: tuple[str, ...], texts: list[list[str]]) -> list[str]:
+    """Messages given as one column of texts per language, each as ``_texts`` writes it."""
+    if langs == ("id", "en"):  # the engine's languages
+        return [f'{{"id":{_ENCODE_STR(a)},"en":{_ENCODE_STR(b)}}}' for a, b in zip(*texts)]
+    keys = [_ENCODE_STR(lang) + ":" for lang in langs]
+    return ["{" + ",".join([k + _ENCODE_STR(t) for k, t in zip(keys, row)]) + "}" for row in zip(*texts)]
 
 
 def _number(value: Any) -> str:
@@ -111,6 +119,7 @@ class VerdictJson:
         self._texts: dict[Any, str] = {}
         self._sources: dict[str, str] = {}
         self._ruleset: tuple[Any, str] = (None, "null")  # the last reference and its JSON
+        self._encoded: dict[int, tuple[FindingColumns, list[str]]] = {}  # findings' JSON per block
 
     def _text(self, value: Any) -> str:
         """A string or None, encoded (cached: the same texts come back many times)."""
@@ -144,9 +153,10 @@ class VerdictJson:
         """The verdicts of a :class:`~atribut_rules.engine.VerdictBlock`, as :meth:`encode` writes them.
 
         The ok verdicts share all but their report, row and group, so they are written
-        from one template.
+        from one template. The findings of the others are encoded a block of columns at
+        a time (:meth:`encode_columns`).
         """
-        others = map(self.encode_fields, block.others)
+        others = map(self._encode_refs, block.others)
         if not block.ok_ids:
             return list(others)
         ids = block.ok_ids
@@ -188,13 +198,42 @@ class VerdictJson:
         return self._ruleset[1]
 
     def encode_fields(self, fields: tuple[Any, ...]) -> str:
-        """A verdict given as plain values (``VerdictBlock.others``), as :meth:`encode` writes it.
+        """A verdict given as plain values, as :meth:`encode` writes it.
 
         ``fields`` is ``(report, status, findings, file, row, problems, ruleset, group)``
         with each finding a tuple of :class:`Finding`'s fields in order; a ``file`` of
         None stands for a verdict without source.
         """
-        report, status, findings, file, row, problems, ref, group = fields
+        findings = fields[2]
+        findings_json = ",".join([self._finding(f) for f in findings]) if findings else ""
+        return self._verdict(fields, findings_json)
+
+    def _encode_refs(self, fields: VerdictRefs) -> str:
+        """A verdict of ``VerdictBlock.others`` (its findings places in blocks of columns)."""
+        refs = fields[2]
+        if not refs:
+            return self._verdict(fields, "")
+        encoded = self._encoded
+        texts = []
+        for columns, j in refs:
+            cached = encoded.get(id(columns))
+            if cached is None or cached[0] is not columns:
+                cached = self._encoded_columns(columns)
+            texts.append(cached[1][j])
+        return self._verdict(fields, ",".join(texts))
+
+    def _encoded_columns(self, columns: FindingColumns) -> tuple[FindingColumns, list[str]]:
+        """``columns`` and their findings' JSON, kept by the block's identity (a block's
+        findings belong to verdicts of several blocks of verdicts)."""
+        if len(self._encoded) >= 64:  # the oldest half: the blocks the engine has moved on from
+            for key in list(self._encoded)[:32]:
+                del self._encoded[key]
+        cached = self._encoded[id(columns)] = (columns, self.encode_columns(columns))
+        return cached
+
+    def _verdict(self, fields: tuple[Any, ...], findings_json: str) -> str:
+        """A verdict's JSON from its plain values, its findings given as JSON."""
+        report, status, _, file, row, problems, ref, group = fields
         if file is None:
             source_json = "null"
         else:
@@ -202,7 +241,6 @@ class VerdictJson:
             source_json = f"{head}{int.__repr__(row) if type(row) is int else _number(row)}}}"
         ruleset_json = self._ruleset[1] if ref is self._ruleset[0] else self._ruleset_json(ref)
         problems_json = f"[{','.join([self._problem(p) for p in problems])}]" if problems else "[]"
-        findings_json = ",".join([self._finding(f) for f in findings]) if findings else ""
         return (
             f'{{"report":{_value(report)},"source":{source_json}'
             f',"status":{_STATUS_JSON.get(status) or self._text(status.value)},"findings":[{findings_json}]'
@@ -257,23 +295,64 @@ class VerdictJson:
                 f',"distance_m":{_number(distance)},"threshold_m":{_number(threshold)}'
                 f',"margin_m":{_number(margin)},"accuracy_m":{_number(acc)}'
             )
-        key: Any = (
-            acc_source,
-            reason,
-            permit,
-        )  # a few kinds a run: "assumed", "gps_straddles", a permit id ...
+        key = (acc_source, reason, permit)
         try:
-            tail = self._tails.get(key)
+            tail = self._tails.get(key) or self._tail(key)
         except TypeError:  # an unhashable value: not cached
-            tail = key = None
-        if tail is None:
-            text = self._text
-            tail = f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
-            if key is not None:
-                if len(self._tails) > 10_000:
-                    self._tails.clear()
-                self._tails[key] = tail
+            tail = self._tail(key)
         return (
             f'{head}{_texts(message)},"legal_basis":{self._text(legal_basis)},"zone":{zone_json}'
             f'{numbers}{tail},"details":{_ENCODE(dict(details)) if details else "{}"}}}'
         )
+
+    def _tail(self, key: tuple[Any, Any, Any]) -> str:
+        """A finding's accuracy source, reason and permit as JSON, cached (a few kinds a run:
+        "assumed", "gps_straddles", a permit id ...)."""
+        acc_source, reason, permit = key
+        text = self._text
+        tail = f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
+        try:
+            if len(self._tails) > 10_000:
+                self._tails.clear()
+            self._tails[key] = tail
+        except TypeError:  # an unhashable value: not cached
+            pass
+        return tail
+
+    def encode_columns(self, columns: FindingColumns) -> list[str]:
+        """Each finding of a block of :class:`~atribut_rules.engine.FindingColumns` as JSON, a
+        column at a time: the text :meth:`encode` writes for the same finding."""
+        title = columns.title
+        try:
+            heads = {
+                s: self._head(columns.rule, columns.severity, s, title) for s in dict.fromkeys(columns.status)
+            }
+        except (TypeError, AttributeError):  # not the shapes a Finding holds: no shortcut
+            return [self._finding(columns.fields(j)) for j in range(len(columns))]
+        head = [heads[s] for s in columns.status]
+        messages = _message_column(columns.langs, columns.texts)
+        middle = f',"legal_basis":{self._text(columns.legal_basis)},"zone":'
+        zones, limit = self._zones, 100_000
+        zone = [
+            "null" if z is None else _by_identity(zones, z, _zone_json, limit=limit) for z in columns.zone
+        ]
+        numbers = [
+            f',"distance_m":{d},"threshold_m":{t},"margin_m":{m},"accuracy_m":{a}'
+            for d, t, m, a in zip(
+                map(_number, columns.distance),
+                map(_number, columns.threshold),
+                map(_number, columns.margin),
+                map(_number, columns.accuracy),
+            )
+        ]
+        tails = self._tails
+        keys = zip(columns.accuracy_source, columns.reason, columns.permit)
+        try:
+            tail = [tails.get(key) or self._tail(key) for key in keys]
+        except TypeError:  # an unhashable value: nothing cached
+            tail = list(map(self._tail, zip(columns.accuracy_source, columns.reason, columns.permit)))
+        details = ["{}" if not d else _ENCODE(dict(d)) for d in columns.details]
+        return [
+            f'{h}{m}{middle}{z}{n}{t},"details":{d}}}'
+            for h, m, z, n, t, d in zip(head, messages, zone, numbers, tail, details)
+        ]
