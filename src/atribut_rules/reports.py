@@ -641,7 +641,8 @@ def table_parts(
         regular = [filler if len(r) != width else r for r in records]
     columns: list[Sequence[str]] = list(zip(*regular))
     rows = np.asarray(row_numbers, dtype=np.int64)
-    ids = _final_ids(names, columns, ragged, rows, max_field_chars, longest_cell)
+    k = names.index("id") if "id" in names else None
+    ids = _final_ids(k, None if k is None else columns[k], ragged, rows, max_field_chars, longest_cell)
     duplicates = find_duplicate_ids(ids, rows, seen_ids)
     return TableParts(
         list(header),
@@ -659,19 +660,61 @@ def table_parts(
     )
 
 
+def plain_table_parts(
+    header: Sequence[str],
+    text: str,
+    delimiter: str,
+    id_cells: Sequence[str] | None,
+    row_numbers: Sequence[int],
+    *,
+    file: str,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    seen_ids: SeenIds | None = None,
+    longest_cell: int | None = None,
+) -> TableParts:
+    """:func:`table_parts` for records given as the text of their lines, one line each.
+
+    Every line of ``text`` holds exactly ``len(header)`` cells split by ``delimiter``, no
+    quote and no blank record (what the CSV reader's plain path checks); ``id_cells`` are
+    the cells of the id column (None without one). The cells are split out of the text
+    by :meth:`TableParts.build`, in the process that builds the table.
+    """
+    names = [canonical_field(h) for h in header]
+    rows = np.asarray(row_numbers, dtype=np.int64)
+    k = names.index("id") if "id" in names else None
+    ids = _final_ids(k, id_cells, {}, rows, max_field_chars, longest_cell)
+    duplicates = find_duplicate_ids(ids, rows, seen_ids)
+    return TableParts(
+        list(header), [], ids, len(rows), rows, {}, {}, duplicates, file, max_field_chars, longest_cell, None,
+        text=text, delimiter=delimiter,
+    )  # fmt: skip
+
+
+def _plain_columns(text: str, delimiter: str, width: int, n: int) -> list[list[str]]:
+    """The cells of ``n`` lines of ``width`` cells each (see :func:`plain_table_parts`), by column."""
+    if "\r" in text:  # a line may end in \r\n or \r (the file is read with newline="")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):  # the file's last line, without a line end
+        text += "\n"
+    cells = text.replace("\n", delimiter).split(delimiter)
+    size = n * width
+    if len(cells) != size + 1:
+        raise ValueError(f"expected {n} lines of {width} cells, found {len(cells) - 1} cells")
+    return [cells[k:size:width] for k in range(width)]
+
+
 def _final_ids(
-    names: list[str | None],
-    columns: list[Sequence[str]],
+    k: int | None,
+    cells: Sequence[str] | None,
     ragged: Mapping[int, list[str]],
     rows: np.ndarray,
     max_field_chars: int,
     longest_cell: int | None,
 ) -> list[str]:
-    """Every row's id as :meth:`TableParts.build` will give it (blank or over-long: ``row-N``)."""
-    if "id" not in names:
+    """Every row's id as :meth:`TableParts.build` will give it (blank or over-long: ``row-N``),
+    from the cells of the id column, the ``k``-th (None without one)."""
+    if k is None or cells is None:
         return [f"row-{number}" for number in rows.tolist()]
-    k = names.index("id")
-    cells = columns[k]
     ids = list(map(str.strip, cells))
     if longest_cell is None or longest_cell > max_field_chars:
         for i in [i for i, cell in enumerate(cells) if len(cell) > max_field_chars]:
@@ -708,6 +751,8 @@ class TableParts:
     built: Reports | None = None  # a table made whole already (repeated column names)
     packed: bool = False
     sha256: str | None = None
+    text: str | None = None  # the records' lines, when they are plain (see plain_table_parts)
+    delimiter: str = ","
 
     def __len__(self) -> int:
         return self.n
@@ -716,6 +761,8 @@ class TableParts:
         """These parts with each column as one NUL-joined text (the readers refuse NUL in cells)."""
         if self.packed or self.built is not None:
             return self
+        if self.text is not None:  # the lines are one text already
+            return dataclasses.replace(self, ids="\0".join(self.ids), packed=True)
         joined = ["\0".join(column) for column in self.columns]
         return dataclasses.replace(self, columns=joined, ids="\0".join(self.ids), packed=True)
 
@@ -725,9 +772,13 @@ class TableParts:
             if self.sha256 is not None:
                 self.built.sha256 = self.sha256
             return self.built
+        ids = self.ids.split("\0") if self.packed else list(self.ids)
+        if self.text is not None:
+            columns = _plain_columns(self.text, self.delimiter, len(self.header), self.n)
+            return _table_from_columns(self, columns, ids)
         if not self.packed:
-            return _table_from_columns(self, self.columns, list(self.ids))
-        return _table_from_columns(self, [c.split("\0") for c in self.columns], self.ids.split("\0"))
+            return _table_from_columns(self, self.columns, ids)
+        return _table_from_columns(self, [c.split("\0") for c in self.columns], ids)
 
 
 def _table_from_columns(parts: TableParts, columns: list[Sequence[str]], ids: list[str]) -> Reports:

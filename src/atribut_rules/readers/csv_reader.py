@@ -12,7 +12,14 @@ from typing import Any
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, SeenIds, canonical_field, table_parts
+from ..reports import (
+    DEFAULT_MAX_FIELD_CHARS,
+    Reports,
+    SeenIds,
+    canonical_field,
+    plain_table_parts,
+    table_parts,
+)
 from ._text import decode, text_encoding
 
 
@@ -86,9 +93,13 @@ def iter_csv(
     yielded (empty when the header has no record after it). A quote left open at
     the end of the file raises InputError after the last table.
 
-    Records are parsed a batch at a time by the ``csv`` module. When every record of
-    a batch took one line, row numbers follow from the line count; a batch with a
-    record over several lines (a quoted line break) is parsed again record by record.
+    Records are read a batch of lines at a time. Without ``keep_raw``, a batch with no
+    quote in it whose every line has the header's number of cells is *plain*: its
+    lines are kept as one text, and only the id column is split out of them here (the
+    other cells are split where the table is built). Any other batch is parsed by the
+    ``csv`` module. When every record of a batch took one line, row numbers follow from
+    the line count; a batch with a record over several lines (a quoted line break) is
+    parsed again record by record.
     """
     if chunk_rows is not None and chunk_rows < 1:
         raise ValueError(f"chunk_rows must be at least 1 (or None for one table), not {chunk_rows}")
@@ -97,57 +108,90 @@ def iter_csv(
     if first_line is None:
         raise InputError("reports file is empty", file=file, hint="the first line must be a header")
     delim = delimiter or _sniff_delimiter(first_line)
-    reader = csv.reader(tracked, delimiter=delim, strict=False)
+    source = iter(tracked)  # csv readers and the plain path take lines from the same iterator
+    reader = csv.reader(source, delimiter=delim, strict=False)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(field_limit, old_limit))
     rows = _Rows(file, delim)
     yielded = False
 
     def table() -> Any:
-        parts = table_parts(
-            rows.header,
-            rows.raw,
-            rows.numbers,
-            file=file,
-            row_problems=rows.problems,
-            max_field_chars=max_field_chars,
-            seen_ids=seen_ids,
-            keep_raw=keep_raw,
-            longest_cell=rows.longest,
-        )
+        plain = rows.take_plain()
+        if plain is not None:
+            text, numbers, id_cells = plain
+            parts = plain_table_parts(
+                rows.header,
+                text,
+                delim,
+                id_cells,
+                numbers,
+                file=file,
+                max_field_chars=max_field_chars,
+                seen_ids=seen_ids,
+                longest_cell=rows.longest,
+            )
+        else:
+            parts = table_parts(
+                rows.header,
+                rows.raw,
+                rows.numbers,
+                file=file,
+                row_problems=rows.problems,
+                max_field_chars=max_field_chars,
+                seen_ids=seen_ids,
+                keep_raw=keep_raw,
+                longest_cell=rows.longest,
+            )
         return parts.pack() if deferred else parts.build()
 
-    def parse(count: int) -> list[list[str]]:
+    def parse(reader: Any, count: int, before: int) -> list[list[str]]:
+        """``count`` records from ``reader``, which started reading after line ``before``."""
         try:
             return list(itertools.islice(reader, count))
         except csv.Error as exc:
             raise InputError(
-                f"broken CSV: {exc}", file=file, line=reader.line_num, hint="check the quotes in this line"
+                f"broken CSV: {exc}",
+                file=file,
+                line=before + reader.line_num,
+                hint="check the quotes in this line",
             ) from None
 
     try:
         while not rows.header:  # record by record up to the header
             before = reader.line_num
-            record = parse(1)
+            record = parse(reader, 1, 0)
             if not record:
                 break
             rows.add(record[0], tracked.between(before, reader.line_num), before + 1)
+        consumed = reader.line_num  # lines read so far
+        tracked.stop_keeping()  # from here on, each batch's lines are at hand
+        rows.plain_ok = tracked.whole_lines and not keep_raw and len(set(rows.header)) == len(rows.header)
+        names = [canonical_field(h) for h in rows.header]
+        rows.id_index = names.index("id") if "id" in names else None
         while rows.header:
-            before = reader.line_num
-            batch = parse(_BATCH if chunk_rows is None else chunk_rows - len(rows.raw))
-            if not batch:
+            before = consumed
+            lines = list(itertools.islice(source, _BATCH if chunk_rows is None else chunk_rows - rows.count))
+            if not lines:
                 break
-            lines = tracked.between(before, reader.line_num)
-            if len(lines) == len(batch):  # one line per record
-                rows.add_lines(batch, before + 1, lines[-1:])
-                if rows.longest is not None:
-                    rows.longest = max(rows.longest, max(map(len, lines)))
-            else:
-                rows.add_records(lines, before)
-                rows.longest = None
-            if chunk_rows is not None and len(rows.raw) >= chunk_rows:
+            if not rows.add_plain(lines, before + 1):
+                rows.records_from_plain()
+                taken: list[str] = []  # lines a record's quoted line break reaches beyond the batch
+                batch_reader = csv.reader(
+                    itertools.chain(lines, _taking(source, taken)), delimiter=delim, strict=False
+                )
+                batch = parse(batch_reader, len(lines), before)
+                lines += taken
+                if len(lines) == len(batch):  # one line per record
+                    rows.add_lines(batch, before + 1, lines[-1:])
+                    if rows.longest is not None:
+                        rows.longest = max(rows.longest, max(map(len, lines)))
+                else:
+                    rows.add_records(lines, before)
+                    rows.longest = None
+            consumed += len(lines)
+            if chunk_rows is not None and rows.count >= chunk_rows:
                 chunk = table()
-                rows.raw, rows.numbers, rows.problems, rows.longest = [], [], {}, 0
+                rows.clear()
                 yielded = True
                 yield chunk
     finally:
@@ -162,12 +206,19 @@ def iter_csv(
             line=last_start,
             hint='close the quote, or double a quote inside a quoted field ("")',
         )
-    if rows.raw or not yielded:
+    if rows.count or not yielded:
         yield table()
 
 
 _BATCH = 50_000
-"""Records parsed at a time when the whole list becomes one table."""
+"""Lines read at a time when the whole list becomes one table."""
+
+
+def _taking(lines: Iterator[str], taken: list[str]) -> Iterator[str]:
+    """``lines``, each also appended to ``taken`` as it is handed out."""
+    for line in lines:
+        taken.append(line)
+        yield line
 
 
 class _Rows:
@@ -181,6 +232,88 @@ class _Rows:
         self.problems: dict[int, list[Problem]] = {}
         self.last: tuple[list[str], int] = ([], 1)  # the last record's lines and its first line
         self.longest: int | None = 0  # longest line of the chunk; None once a record took several
+        self.plain_ok = False  # may batches take the plain path (see add_plain)
+        self.id_index: int | None = None  # the id column's place in the header
+        # plain batches of the chunk (while it has no record parsed the csv way): the lines,
+        # as they are and as one text, their numbers, their id cells
+        self.plain: list[tuple[list[str], str, list[int], list[str] | None]] = []
+        self.plain_count = 0
+
+    @property
+    def count(self) -> int:
+        """Records of the chunk so far, either way."""
+        return len(self.raw) + self.plain_count
+
+    def clear(self) -> None:
+        """Forget the chunk's records (it has become a table)."""
+        self.raw, self.numbers, self.problems, self.longest = [], [], {}, 0
+        self.plain, self.plain_count = [], 0
+
+    def add_plain(self, lines: list[str], start: int) -> bool:
+        """Add lines (the first on line ``start``) the plain way, if they are plain: no quote,
+        and on every line the header's number of cells or no text at all. False, and
+        nothing added, if they are not."""
+        if not self.plain_ok or self.raw:
+            return False
+        delim, width = self.delimiter, len(self.header)
+        text = "".join(lines)
+        if '"' in text:
+            return False
+        counts = list(map(str.count, lines, itertools.repeat(delim)))
+        blank: set[int] = set()
+        if counts.count(width - 1) != len(counts):
+            blank = {j for j, c in enumerate(counts) if c != width - 1}
+            if any(lines[j].strip() for j in blank):  # ragged: the csv way makes its problem
+                return False
+        numbers = list(range(start, start + len(lines)))
+        body = _without(lines, blank)
+        cells = self._id_cells(body)
+        # a blank record (only separators and spaces) has a blank id cell: only those lines are read whole
+        maybe = (
+            range(len(body)) if cells is None else [j for j, c in enumerate(cells) if not c or c.isspace()]
+        )
+        more = {j for j in maybe if not body[j].replace(delim, "").strip()}
+        if more:
+            body, cells = _without(body, more), None if cells is None else _without(cells, more)
+        if blank or more:
+            numbers = _without(_without(numbers, blank), more)
+            text = "".join(body)
+        self.last = (lines[-1:], start + len(lines) - 1)
+        if body:
+            self.plain.append((body, text, numbers, cells))
+            self.plain_count += len(body)
+            if self.longest is not None:
+                self.longest = max(self.longest, max(map(len, body)))
+        return True
+
+    def _id_cells(self, lines: list[str]) -> list[str] | None:
+        """The id column's cells of plain lines (None without an id column)."""
+        k, delim = self.id_index, self.delimiter
+        if k is None:
+            return None
+        if k == 0:
+            return [line.partition(delim)[0] for line in lines]
+        if k == len(self.header) - 1:
+            return [line.rpartition(delim)[2] for line in lines]  # with its line end: ids are stripped
+        return [line.split(delim, k + 1)[k] for line in lines]
+
+    def take_plain(self) -> tuple[str, list[int], list[str] | None] | None:
+        """The chunk's plain batches as one (text, line numbers, id cells), or None when the
+        chunk's records are parsed ones (or there are none)."""
+        if not self.plain:
+            return None
+        if len(self.plain) == 1:
+            return self.plain[0][1:]
+        _, texts, numbers, cells = zip(*self.plain)
+        ids = None if cells[0] is None else [c for part in cells for c in part]
+        return "".join(texts), [n for part in numbers for n in part], ids
+
+    def records_from_plain(self) -> None:
+        """Parse the chunk's plain batches into records (a later batch of the chunk is not plain)."""
+        plain, self.plain, self.plain_count = self.plain, [], 0
+        for lines, _, numbers, _ in plain:
+            self.raw.extend(csv.reader(lines, delimiter=self.delimiter, strict=False))
+            self.numbers.extend(numbers)
 
     def add(self, record: list[str], lines: list[str], start: int) -> None:
         """Add one record (the header, while there is none yet) that began on line ``start``."""
@@ -225,6 +358,11 @@ class _Rows:
         self.problems[index] = [Problem("ragged", None, None, msg)]
 
 
+def _without(items: list[Any], skip: set[int]) -> list[Any]:
+    """``items`` without those at the places in ``skip``."""
+    return [x for j, x in enumerate(items) if j not in skip] if skip else items
+
+
 def _blank(record: list[str]) -> bool:
     """True for a record with no text (a blank line, or only separators and spaces)."""
     return not record or (not record[0].strip() and not "".join(record).strip())
@@ -253,7 +391,7 @@ def read_csv_file(
     try:
         with open(path, encoding=name, newline="", errors="strict") as stream:
             yield from iter_csv(
-                _Lines(stream, file),
+                _Lines(stream, file, whole_lines=True),
                 file=file,
                 max_field_chars=max_field_chars,
                 chunk_rows=chunk_rows,
@@ -278,12 +416,21 @@ class _Lines:
     BLOCK = 4096
     """Lines read at a time."""
 
-    def __init__(self, lines: Iterator[str], file: str) -> None:
+    def __init__(self, lines: Iterator[str], file: str, *, whole_lines: bool = False) -> None:
         self.lines = lines
         self.file = file
+        # each line ends in one line end (\n, \r\n or \r) and has no other, but for the
+        # last, as a file opened with newline="" gives them (lines may then take the plain way)
+        self.whole_lines = whole_lines
         self.pending: list[str] = []
         self.kept: list[str] = []  # lines from number self.start + 1 on, read but not yet taken
         self.start = 0
+        self.keeping = True
+
+    def stop_keeping(self) -> None:
+        """Keep no more lines for :meth:`between` (the reader takes them whole from here on)."""
+        self.keeping = False
+        self.kept = []
 
     def first_content_line(self) -> str | None:
         """The first line with text in it (kept to be read again), or None for an empty file."""
@@ -317,10 +464,12 @@ class _Lines:
         while block:
             if "\x00" in "".join(block):  # yield the lines before the NUL, then refuse it
                 bad = next(k for k, line in enumerate(block) if "\x00" in line)
-                self.kept.extend(block[:bad])
+                if self.keeping:
+                    self.kept.extend(block[:bad])
                 yield block[:bad]
                 self._refuse_nul(block[bad], number + bad + 1)
-            self.kept.extend(block)
+            if self.keeping:
+                self.kept.extend(block)
             number += len(block)
             yield block
             block = list(itertools.islice(self.lines, self.BLOCK))
