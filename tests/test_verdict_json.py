@@ -237,6 +237,19 @@ def test_non_finite_numbers_as_json_writes_them() -> None:
         assert _number(value) == json.dumps(value)
 
 
+def test_a_findings_four_numbers_as_json_writes_them() -> None:
+    """The shortcut for four finite floats, and every mix of None, ints, bools, zeros of
+    both signs, non-finite values and sums that overflow."""
+    import itertools
+
+    from atribut_rules.writers.verdict_json import _numbers
+
+    values = [None, 0.0, -0.0, 1.5, 1e308, math.inf, -math.inf, math.nan, 3, True, 1e-7, 123456789.123]
+    names = ("distance_m", "threshold_m", "margin_m", "accuracy_m")
+    for four in itertools.product(values, repeat=4):
+        assert _numbers(*four) == "," + json.dumps(dict(zip(names, four)), separators=(",", ":"))[1:-1]
+
+
 def test_a_title_object_reused_for_another_rule_gets_its_own_head() -> None:
     """The head cache looks titles up by identity; the same object under another rule,
     or an equal title in a new object, must still give that finding's own head."""

@@ -405,6 +405,7 @@ class _Evaluation:
         self._finding_facts: dict[int, _FindingFacts] = {}
         self._finding_blocks: dict[int, tuple[int, FindingColumns]] = {}
         self._reason_texts: dict[tuple[str, str, str], dict[str, str]] = {}
+        self._reason_suffixes: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- spatial -----------------------------------------------------------------
@@ -1179,7 +1180,11 @@ class _Evaluation:
         texts = self._messages(facts, start, stop, zone, distance, threshold, margin, period, evidence)
         langs = tuple(lang for lang, _, _ in facts.templates)
         for j in [j for j in range(m) if reason[j] or permit_reason[j]]:
-            suffixes = []  # why the finding is in doubt, or what a permit did: in every language
+            if not permit_reason[j]:  # most: a doubt, the same text for many findings
+                for column, text in zip(texts, self._reason_suffix(reason[j], acc[j], acc_source[j], langs)):
+                    column[j] += text
+                continue
+            suffixes = []  # why the finding is in doubt, and what a permit did: in every language
             if reason[j]:
                 suffixes.append(self._reason_text(reason[j], acc[j], acc_source[j]))
             if permit_reason[j]:
@@ -1262,6 +1267,19 @@ class _Evaluation:
                 [template.format(*row) for row in zip(*columns)] if names else [template.format()] * m
             )
         return texts
+
+    def _reason_suffix(
+        self, reason: str, acc: float, acc_source: str, langs: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """What a message gets after it for ``reason``: `` — `` and the reason's text, per language."""
+        key = (reason, acc_source, acc.hex() if type(acc) is float else repr(acc), langs)
+        suffix = self._reason_suffixes.get(key)
+        if suffix is None:
+            text = self._reason_text(reason, acc, acc_source)
+            suffix = tuple(" — " + text[lang] for lang in langs)
+            if len(self._reason_suffixes) < 10_000:  # reported accuracies may all differ
+                self._reason_suffixes[key] = suffix
+        return suffix
 
     def _reason_text(self, reason: str, acc: float, acc_source: str) -> dict[str, str]:
         """Why a finding is in doubt, in every language; rendered once per reason and accuracy."""

@@ -74,6 +74,27 @@ def _number(value: Any) -> str:
     return _ENCODE(value)
 
 
+def _numbers(distance: Any, threshold: Any, margin: Any, accuracy: Any) -> str:
+    """A finding's four numbers as the members ``json.dumps`` writes for them."""
+    if (
+        type(distance) is float
+        and type(threshold) is float
+        and type(margin) is float
+        and type(accuracy) is float
+        and (distance + threshold + margin + accuracy) * 0.0 == 0.0  # all finite (else inf or NaN)
+    ):  # a distance rule's finding: repr is what json.dumps writes for a finite float
+        return (
+            f',"distance_m":{distance!r},"threshold_m":{threshold!r}'
+            f',"margin_m":{margin!r},"accuracy_m":{accuracy!r}'
+        )
+    if distance is None and threshold is None and margin is None and accuracy is None:
+        return _NO_NUMBERS  # a date or field rule's finding
+    return (
+        f',"distance_m":{_number(distance)},"threshold_m":{_number(threshold)}'
+        f',"margin_m":{_number(margin)},"accuracy_m":{_number(accuracy)}'
+    )
+
+
 def _by_identity(cache: dict[int, tuple[Any, str]], obj: Any, encode: Any, *, limit: int) -> str:
     """``encode(obj)``, kept in ``cache`` by the object's identity (with the object, so that
     its id stays its own); the cache is emptied when it reaches ``limit`` entries."""
@@ -288,13 +309,7 @@ class VerdictJson:
             zone_json = "null"
         else:
             zone_json = _by_identity(self._zones, zone, _zone_json, limit=100_000)
-        if distance is None and threshold is None and margin is None and acc is None:
-            numbers = _NO_NUMBERS  # a finding with no distance: a date or field rule's
-        else:
-            numbers = (
-                f',"distance_m":{_number(distance)},"threshold_m":{_number(threshold)}'
-                f',"margin_m":{_number(margin)},"accuracy_m":{_number(acc)}'
-            )
+        numbers = _numbers(distance, threshold, margin, acc)
         key = (acc_source, reason, permit)
         try:
             tail = self._tails.get(key) or self._tail(key)
@@ -336,15 +351,7 @@ class VerdictJson:
         zone = [
             "null" if z is None else _by_identity(zones, z, _zone_json, limit=limit) for z in columns.zone
         ]
-        numbers = [
-            f',"distance_m":{d},"threshold_m":{t},"margin_m":{m},"accuracy_m":{a}'
-            for d, t, m, a in zip(
-                map(_number, columns.distance),
-                map(_number, columns.threshold),
-                map(_number, columns.margin),
-                map(_number, columns.accuracy),
-            )
-        ]
+        numbers = map(_numbers, columns.distance, columns.threshold, columns.margin, columns.accuracy)
         tails = self._tails
         keys = zip(columns.accuracy_source, columns.reason, columns.permit)
         try:
