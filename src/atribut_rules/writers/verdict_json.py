@@ -174,12 +174,12 @@ class VerdictJson:
         """The verdicts of a :class:`~atribut_rules.engine.VerdictBlock`, as :meth:`encode` writes them.
 
         The ok verdicts share all but their report, row and group, so they are written
-        from one template. The findings of the others are encoded a block of columns at
-        a time (:meth:`encode_columns`).
+        from one template. The others are written a field at a time over the block, their
+        findings a block of columns at a time (:meth:`encode_columns`).
         """
-        others = map(self._encode_refs, block.others)
         if not block.ok_ids:
-            return list(others)
+            return self._encode_others(block.others)
+        others = iter(self._encode_others(block.others))
         ids = block.ok_ids
         report = list(map(_value, ids))
         if block.file is None:
@@ -229,19 +229,36 @@ class VerdictJson:
         findings_json = ",".join([self._finding(f) for f in findings]) if findings else ""
         return self._verdict(fields, findings_json)
 
-    def _encode_refs(self, fields: VerdictRefs) -> str:
-        """A verdict of ``VerdictBlock.others`` (its findings places in blocks of columns)."""
-        refs = fields[2]
-        if not refs:
-            return self._verdict(fields, "")
-        encoded = self._encoded
-        texts = []
-        for columns, j in refs:
-            cached = encoded.get(id(columns))
-            if cached is None or cached[0] is not columns:
-                cached = self._encoded_columns(columns)
-            texts.append(cached[1][j])
-        return self._verdict(fields, ",".join(texts))
+    def _encode_others(self, others: list[VerdictRefs]) -> list[str]:
+        """The verdicts of ``VerdictBlock.others`` (findings as places in blocks of columns),
+        each as :meth:`encode` writes it, made a field at a time over all of them."""
+        if not others:
+            return []
+        reports, statuses, refs, files, rows, problems, rulesets, groups = zip(*others)
+        # an entry of the cache holds its block, so a block found by its id is that block
+        encoded, encode = self._encoded, self._encoded_columns
+        findings = [
+            ",".join([(encoded.get(id(c)) or encode(c))[1][j] for c, j in places]) if places else ""
+            for places in refs
+        ]
+        sources, source_head = self._sources, self._source_head
+        source = [
+            "null"
+            if f is None
+            else f"{sources.get(f) or source_head(f)}{int.__repr__(r) if type(r) is int else _number(r)}}}"
+            for f, r in zip(files, rows)
+        ]
+        status = [_STATUS_JSON.get(s) or self._text(s.value) for s in statuses]
+        problem = self._problem
+        problem_json = ["[" + ",".join([problem(p) for p in ps]) + "]" if ps else "[]" for ps in problems]
+        group = ["null" if g is None else _value(g) for g in groups]
+        ruleset = [self._ruleset_json(r) for r in rulesets]
+        return [
+            f'{{"report":{a},"source":{b},"status":{c},"findings":[{d}],"problems":{e},"group":{g},"ruleset":{h}}}'
+            for a, b, c, d, e, g, h in zip(
+                map(_value, reports), source, status, findings, problem_json, group, ruleset
+            )
+        ]
 
     def _encoded_columns(self, columns: FindingColumns) -> tuple[FindingColumns, list[str]]:
         """``columns`` and their findings' JSON, kept by the block's identity (a block's
