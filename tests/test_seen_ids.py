@@ -135,7 +135,7 @@ class CollidingIds(SeenIds):
     def _digests(self, ids):
         digests, _ = super()._digests(ids)
         digests["hash"] &= np.uint64((0xF << 60) | 0x3)
-        return digests, (digests["hash"] >> np.uint64(58)).astype(np.uint8)
+        return digests, (digests["hash"] >> self._BUCKET_SHIFT).astype(np.uint8)
 
 
 @pytest.mark.parametrize("memory_ids", [50, 1 << 20])
