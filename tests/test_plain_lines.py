@@ -74,16 +74,34 @@ def assert_same_tables(got: list[Reports], expected: list[Reports]) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=files(), chunk_rows=st.integers(1, 12), encoding=st.sampled_from(["utf-8", "utf-8-sig"]))
-def test_plain_lines_give_the_tables_the_csv_module_gives(text: str, chunk_rows: int, encoding: str) -> None:
+@given(
+    text=files(),
+    chunk_rows=st.integers(1, 12),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig"]),
+    max_field_chars=st.sampled_from([3, 4, 5, 10_000]),  # ids of 2-4 characters, and 12
+)
+def test_plain_lines_give_the_tables_the_csv_module_gives(
+    text: str, chunk_rows: int, encoding: str, max_field_chars: int
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "laporan.csv"
         path.write_bytes(text.encode(encoding))
-        parsed = list(report_chunks(path, chunk_rows=chunk_rows, keep_raw=True))
-        chunks = report_chunks(path, chunk_rows=chunk_rows)
+        options = {"chunk_rows": chunk_rows, "max_field_chars": max_field_chars}
+        parsed = list(report_chunks(path, keep_raw=True, **options))
+        chunks = report_chunks(path, **options)
         assert_same_tables(list(chunks), parsed)  # tables built where they are read
         built = [pickle.loads(pickle.dumps(parts)).build() for parts in chunks.parts()]
         assert_same_tables(built, parsed)  # tables built in another process, from packed parts
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_an_id_in_the_last_column_as_long_as_allowed_is_kept(end: str, tmp_path: Path) -> None:
+    """The last cell of a line is cut out with the line's end: the end is no part of it."""
+    path = tmp_path / "laporan.csv"
+    path.write_text(f"lat,lon,id{end}1,2,{'x' * 20}{end}3,4,y{end}", encoding="utf-8", newline="")
+    parts = list(report_chunks(path, max_field_chars=20).parts())
+    assert parts[0].text is not None
+    assert parts[0].build().ids == ["x" * 20, "y"]
 
 
 def test_lines_without_quotes_take_the_plain_path(tmp_path: Path) -> None:

@@ -294,7 +294,8 @@ class _Rows:
         if k == 0:
             return [line.partition(delim)[0] for line in lines]
         if k == len(self.header) - 1:
-            return [line.rpartition(delim)[2] for line in lines]  # with its line end: ids are stripped
+            # the cell without the line's end, which would count in the id's length
+            return [line.rpartition(delim)[2].rstrip("\r\n") for line in lines]
         return [line.split(delim, k + 1)[k] for line in lines]
 
     def take_plain(self) -> tuple[str, list[int], list[str] | None] | None:
