@@ -1011,16 +1011,8 @@ class _Evaluation:
 
     def verdict_fields(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictFields:
         """Report ``i``'s verdict as plain values, each finding a tuple of its fields."""
-        rid = self.reports.ids[i]
-        if status is Status.INVALID:
-            problems = tuple(self.problems.get(i, ()))
-            return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None
-        findings = []
-        for r, k in entries:
-            start, columns = self._finding_place(r, k)
-            findings.append(columns.fields(k - start))
-        group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
-        return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group
+        rid, status, places, file, row, problems, ref, group = self.verdict_refs(i, status, entries)
+        return rid, status, [columns.fields(j) for columns, j in places], file, row, problems, ref, group
 
     def verdict_refs(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictRefs:
         """Report ``i``'s verdict as plain values, each finding a place in its block of columns."""
