@@ -16,7 +16,7 @@ checking adds on top. Usage::
     python benchmarks/bench_cli.py                      # 100k and 1M rows
     python benchmarks/bench_cli.py --rows 1000000,10000000 --format jsonl
     python benchmarks/bench_cli.py --rows 200000 --profile 30
-    python benchmarks/bench_cli.py --rows 100000 --stages    # seconds per stage, in-process
+    python benchmarks/bench_cli.py --rows 100000 --stages    # seconds per stage, in-process, in the CLI's chunks
 
 Files go to ``--workdir`` (default: a temporary folder); a 10M-row CSV is about
 1 GB and its JSON about 8 GB.
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
+import functools
 import io
 import json
 import os
@@ -180,10 +181,12 @@ def check_output(out: Path, fmt: str, n_rows: int) -> dict[str, int]:
 
 
 def stages(reports: Path, rows: int) -> None:
-    """Time each stage of one chunk of ``rows`` rows in this process (as the CLI runs it)."""
+    """Time each stage over ``rows`` rows in this process, in chunks of the CLI's size, as a
+    CLI worker runs them (``check`` in one thread), summed over the chunks."""
     import gc
 
     import atribut_rules as ar
+    from atribut_rules.cli import DEFAULT_CHUNK_ROWS
     from atribut_rules.writers.records import run_summary_record
     from atribut_rules.writers.verdict_json import encoded_verdicts
 
@@ -192,29 +195,40 @@ def stages(reports: Path, rows: int) -> None:
     rules = ar.load_rules()
     zones = ar.load_zones(*sorted(str(p) for p in folder.glob("*.geojson")), categories=rules.categories)
     permits = ar.load_permits(str(folder / "izin.csv"))
-    timings: list[tuple[str, float]] = []
+    names = (
+        "read, find repeated ids (ReportChunks.parts; CLI main process)",
+        "build the table (TableParts.build; CLI worker)",
+        "check (one thread, as in a CLI worker)",
+        "JSON text from the engine's values (encoded_verdicts, as the json and jsonl writers use it)",
+        "summary record",
+    )
+    totals = dict.fromkeys(names, 0.0)
+    count = 0
 
-    def timed(name: str, fn):  # noqa: ANN001, ANN202
+    def timed(name: str, fn, *args):  # noqa: ANN001, ANN002, ANN202
         start = time.perf_counter()
-        value = fn()
-        timings.append((name, time.perf_counter() - start))
+        value = fn(*args)
+        totals[name] += time.perf_counter() - start
         return value
 
-    chunks = ar.report_chunks(reports, chunk_rows=rows)
-    parts = timed(
-        "read, parse, find repeated ids (ReportChunks.parts; CLI main process)", lambda: next(chunks.parts())
-    )
-    chunk = timed("build the table (TableParts.build; CLI worker)", parts.build)
-    run = timed("check", lambda: ar.check(chunk, zones, rules, permits=permits))
-    timed(
-        "JSON text from the engine's tuples (encoded_verdicts, as the json and jsonl writers use it)",
-        lambda: [line.encode() for line in encoded_verdicts(run.verdicts)],
-    )
-    timed("summary record", lambda: run_summary_record(run))
-    print(f"| stage | seconds per {len(chunk):,} rows | us per row |")
+    def json_lines(verdicts) -> list[bytes]:  # noqa: ANN001
+        return [line.encode() for line in encoded_verdicts(verdicts)]
+
+    check = functools.partial(ar.check, permits=permits, threads=1)
+    parts_of = iter(ar.report_chunks(reports, chunk_rows=DEFAULT_CHUNK_ROWS).parts())
+    while count < rows:
+        parts = timed(names[0], next, parts_of, None)
+        if parts is None:
+            break
+        chunk = timed(names[1], parts.build)
+        run = timed(names[2], check, chunk, zones, rules)
+        timed(names[3], json_lines, run.verdicts)
+        timed(names[4], run_summary_record, run)
+        count += len(chunk)
+    print(f"| stage | seconds per {count:,} rows, in chunks of {DEFAULT_CHUNK_ROWS:,} | us per row |")
     print("| --- | ---: | ---: |")
-    for name, seconds in timings:
-        print(f"| {name} | {seconds:.2f} | {seconds / len(chunk) * 1e6:.1f} |")
+    for name, seconds in totals.items():
+        print(f"| {name} | {seconds:.2f} | {seconds / count * 1e6:.1f} |")
 
 
 def profile_cli(reports: Path, out: Path, fmt: str, top: int) -> None:
