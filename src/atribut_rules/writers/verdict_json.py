@@ -174,8 +174,8 @@ class VerdictJson:
         """The verdicts of a :class:`~atribut_rules.engine.VerdictBlock`, as :meth:`encode` writes them.
 
         The ok verdicts share all but their report, row and group, so they are written
-        from one template. The others are written a field at a time over the block, their
-        findings a block of columns at a time (:meth:`encode_columns`).
+        from one template. The others' findings are written a block of columns at a time
+        (:meth:`encode_columns`).
         """
         if not block.ok_ids:
             return self._encode_others(block.others)
@@ -225,22 +225,33 @@ class VerdictJson:
         with each finding a tuple of :class:`Finding`'s fields in order; a ``file`` of
         None stands for a verdict without source.
         """
-        findings = fields[2]
-        findings_json = ",".join([self._finding(f) for f in findings]) if findings else ""
-        return self._verdict(fields, findings_json)
+        return self._verdicts([fields], [",".join([self._finding(f) for f in fields[2]])])[0]
 
     def _encode_others(self, others: list[VerdictRefs]) -> list[str]:
         """The verdicts of ``VerdictBlock.others`` (findings as places in blocks of columns),
-        each as :meth:`encode` writes it, made a field at a time over all of them."""
-        if not others:
-            return []
-        reports, statuses, refs, files, rows, problems, rulesets, groups = zip(*others)
+        each as :meth:`encode` writes it."""
         # an entry of the cache holds its block, so a block found by its id is that block
         encoded, encode = self._encoded, self._encoded_columns
         findings = [
-            ",".join([(encoded.get(id(c)) or encode(c))[1][j] for c, j in places]) if places else ""
-            for places in refs
+            ",".join([(encoded.get(id(c)) or encode(c))[1][j] for c, j in fields[2]]) for fields in others
         ]
+        return self._verdicts(others, findings)
+
+    def _encoded_columns(self, columns: FindingColumns) -> tuple[FindingColumns, list[str]]:
+        """``columns`` and their findings' JSON, kept by the block's identity (a block's
+        findings belong to verdicts of several blocks of verdicts)."""
+        if len(self._encoded) >= 64:  # the oldest half: the blocks the engine has moved on from
+            for key in list(self._encoded)[:32]:
+                del self._encoded[key]
+        cached = self._encoded[id(columns)] = (columns, self.encode_columns(columns))
+        return cached
+
+    def _verdicts(self, verdicts: list[tuple[Any, ...]], findings: list[str]) -> list[str]:
+        """Verdicts' JSON from their plain values (``encode_fields``'s), their findings given as
+        JSON; made a field at a time over all of them."""
+        if not verdicts:
+            return []
+        reports, statuses, _, files, rows, problems, rulesets, groups = zip(*verdicts)
         sources, source_head = self._sources, self._source_head
         source = [
             "null"
@@ -252,39 +263,13 @@ class VerdictJson:
         problem = self._problem
         problem_json = ["[" + ",".join([problem(p) for p in ps]) + "]" if ps else "[]" for ps in problems]
         group = ["null" if g is None else _value(g) for g in groups]
-        ruleset = [self._ruleset_json(r) for r in rulesets]
+        ruleset = [self._ruleset[1] if r is self._ruleset[0] else self._ruleset_json(r) for r in rulesets]
         return [
             f'{{"report":{a},"source":{b},"status":{c},"findings":[{d}],"problems":{e},"group":{g},"ruleset":{h}}}'
             for a, b, c, d, e, g, h in zip(
                 map(_value, reports), source, status, findings, problem_json, group, ruleset
             )
         ]
-
-    def _encoded_columns(self, columns: FindingColumns) -> tuple[FindingColumns, list[str]]:
-        """``columns`` and their findings' JSON, kept by the block's identity (a block's
-        findings belong to verdicts of several blocks of verdicts)."""
-        if len(self._encoded) >= 64:  # the oldest half: the blocks the engine has moved on from
-            for key in list(self._encoded)[:32]:
-                del self._encoded[key]
-        cached = self._encoded[id(columns)] = (columns, self.encode_columns(columns))
-        return cached
-
-    def _verdict(self, fields: tuple[Any, ...], findings_json: str) -> str:
-        """A verdict's JSON from its plain values, its findings given as JSON."""
-        report, status, _, file, row, problems, ref, group = fields
-        if file is None:
-            source_json = "null"
-        else:
-            head = self._sources.get(file) or self._source_head(file)
-            source_json = f"{head}{int.__repr__(row) if type(row) is int else _number(row)}}}"
-        ruleset_json = self._ruleset[1] if ref is self._ruleset[0] else self._ruleset_json(ref)
-        problems_json = f"[{','.join([self._problem(p) for p in problems])}]" if problems else "[]"
-        return (
-            f'{{"report":{_value(report)},"source":{source_json}'
-            f',"status":{_STATUS_JSON.get(status) or self._text(status.value)},"findings":[{findings_json}]'
-            f',"problems":{problems_json},"group":{"null" if group is None else _value(group)}'
-            f',"ruleset":{ruleset_json}}}'
-        )
 
     def _problem(self, problem: Any) -> str:
         """A problem's JSON; cached by identity, as the rows of a table share their problems."""
@@ -327,11 +312,7 @@ class VerdictJson:
         else:
             zone_json = _by_identity(self._zones, zone, _zone_json, limit=100_000)
         numbers = _numbers(distance, threshold, margin, acc)
-        key = (acc_source, reason, permit)
-        try:
-            tail = self._tails.get(key) or self._tail(key)
-        except TypeError:  # an unhashable value: not cached
-            tail = self._tail(key)
+        tail = self._tail((acc_source, reason, permit))
         return (
             f'{head}{_texts(message)},"legal_basis":{self._text(legal_basis)},"zone":{zone_json}'
             f'{numbers}{tail},"details":{_ENCODE(dict(details)) if details else "{}"}}}'
@@ -340,16 +321,20 @@ class VerdictJson:
     def _tail(self, key: tuple[Any, Any, Any]) -> str:
         """A finding's accuracy source, reason and permit as JSON, cached (a few kinds a run:
         "assumed", "gps_straddles", a permit id ...)."""
-        acc_source, reason, permit = key
-        text = self._text
-        tail = f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
         try:
+            tail = self._tails.get(key)
+        except TypeError:  # an unhashable value: not cached
+            return self._new_tail(key)
+        if tail is None:
             if len(self._tails) > 10_000:
                 self._tails.clear()
-            self._tails[key] = tail
-        except TypeError:  # an unhashable value: not cached
-            pass
+            tail = self._tails[key] = self._new_tail(key)
         return tail
+
+    def _new_tail(self, key: tuple[Any, Any, Any]) -> str:
+        acc_source, reason, permit = key
+        text = self._text
+        return f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
 
     def encode_columns(self, columns: FindingColumns) -> list[str]:
         """Each finding of a block of :class:`~atribut_rules.engine.FindingColumns` as JSON, a
@@ -369,12 +354,7 @@ class VerdictJson:
             "null" if z is None else _by_identity(zones, z, _zone_json, limit=limit) for z in columns.zone
         ]
         numbers = map(_numbers, columns.distance, columns.threshold, columns.margin, columns.accuracy)
-        tails = self._tails
-        keys = zip(columns.accuracy_source, columns.reason, columns.permit)
-        try:
-            tail = [tails.get(key) or self._tail(key) for key in keys]
-        except TypeError:  # an unhashable value: nothing cached
-            tail = list(map(self._tail, zip(columns.accuracy_source, columns.reason, columns.permit)))
+        tail = map(self._tail, zip(columns.accuracy_source, columns.reason, columns.permit))
         details = ["{}" if not d else _ENCODE(dict(d)) for d in columns.details]
         return [
             f'{h}{m}{middle}{z}{n}{t},"details":{d}}}'
