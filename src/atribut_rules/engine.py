@@ -1021,12 +1021,9 @@ class _Evaluation:
             problems = tuple(self.problems.get(i, ()))
             return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None
         findings = []
-        blocks = self._finding_blocks
         for r, k in entries:
-            block = blocks.get(r)
-            if block is None or not block[0] <= k < block[0] + len(block[1]):
-                block = self._finding_place(r, k)
-            findings.append((block[1], k - block[0]))
+            start, columns = self._finding_place(r, k)
+            findings.append((columns, k - start))
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
         return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group
 
@@ -1264,7 +1261,7 @@ class _Evaluation:
         self, reason: str, acc: float, acc_source: str, langs: tuple[str, ...]
     ) -> tuple[str, ...]:
         """What a message gets after it for ``reason``: `` — `` and the reason's text, per language."""
-        key = (reason, acc_source, acc.hex() if type(acc) is float else repr(acc), langs)
+        key = (*_reason_key(reason, acc, acc_source), langs)
         suffix = self._reason_suffixes.get(key)
         if suffix is None:
             text = self._reason_text(reason, acc, acc_source)
@@ -1275,7 +1272,7 @@ class _Evaluation:
 
     def _reason_text(self, reason: str, acc: float, acc_source: str) -> dict[str, str]:
         """Why a finding is in doubt, in every language; rendered once per reason and accuracy."""
-        key = (reason, acc_source, acc.hex() if type(acc) is float else repr(acc))  # -0.0 is not 0.0
+        key = _reason_key(reason, acc, acc_source)
         text = self._reason_texts.get(key)
         if text is None:
             text = i18n.render(
@@ -1358,6 +1355,11 @@ def _line_pieces(geoms: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
     came_from = np.concatenate([kept, np.nonzero(long)[0][part_owner][piece_part]])
     order = np.argsort(came_from, kind="stable")  # each zone's pieces where the zone was
     return np.concatenate([geoms[kept], pieces])[order], came_from[order]
+
+
+def _reason_key(reason: str, acc: Any, acc_source: str) -> tuple[str, str, str]:
+    """What a doubt's text depends on, as a key (the accuracy by its exact value: -0.0 is not 0.0)."""
+    return reason, acc_source, acc.hex() if type(acc) is float else repr(acc)
 
 
 def _true_where(mask: np.ndarray) -> np.ndarray:
