@@ -47,7 +47,7 @@ class SeenIds:
     # bucket's runs are searched one numpy call at a time, and 64 buckets took 1.3-1.5 times
     # as long as 8 to look up and remember a million ids, 25,000 at a time
     BUCKETS = 8
-    _BUCKET_SHIFT = np.uint64(61)
+    _BUCKET_SHIFT = np.uint64(64 - (BUCKETS - 1).bit_length())  # the hash's bits past the top ones
 
     def __init__(self, memory_ids: int = 1 << 20, spill_dir: str | os.PathLike[str] | None = None) -> None:
         self._runs: list[list[_Run]] = [[] for _ in range(self.BUCKETS)]
