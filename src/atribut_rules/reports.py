@@ -87,6 +87,11 @@ def canonical_field(header: str) -> str | None:
     return _ALIAS_TO_FIELD.get(normalise_header(header))
 
 
+def id_column(header: Sequence[str]) -> int | None:
+    """The place of the first column naming the ``id`` field, or None when none does."""
+    return next((k for k, h in enumerate(header) if canonical_field(h) == "id"), None)
+
+
 def parse_number(text: str) -> float:
     """Parse a decimal number written with a point or a comma (``-2,129`` or ``1.234,5``).
 
@@ -641,7 +646,7 @@ def table_parts(
         regular = [filler if len(r) != width else r for r in records]
     columns: list[Sequence[str]] = list(zip(*regular))
     rows = np.asarray(row_numbers, dtype=np.int64)
-    k = names.index("id") if "id" in names else None
+    k = id_column(header)
     ids = _final_ids(k, None if k is None else columns[k], ragged, rows, max_field_chars, longest_cell)
     duplicates = find_duplicate_ids(ids, rows, seen_ids)
     return TableParts(
@@ -679,10 +684,8 @@ def plain_table_parts(
     the cells of the id column (None without one). The cells are split out of the text
     by :meth:`TableParts.build`, in the process that builds the table.
     """
-    names = [canonical_field(h) for h in header]
     rows = np.asarray(row_numbers, dtype=np.int64)
-    k = names.index("id") if "id" in names else None
-    ids = _final_ids(k, id_cells, {}, rows, max_field_chars, longest_cell)
+    ids = _final_ids(id_column(header), id_cells, {}, rows, max_field_chars, longest_cell)
     duplicates = find_duplicate_ids(ids, rows, seen_ids)
     return TableParts(
         list(header), [], ids, len(rows), rows, {}, {}, duplicates, file, max_field_chars, longest_cell, None,

@@ -17,6 +17,7 @@ from ..reports import (
     Reports,
     SeenIds,
     canonical_field,
+    id_column,
     plain_table_parts,
     table_parts,
 )
@@ -166,8 +167,7 @@ def iter_csv(
         consumed = reader.line_num  # lines read so far
         tracked.stop_keeping()  # from here on, each batch's lines are at hand
         rows.plain_ok = tracked.whole_lines and not keep_raw and len(set(rows.header)) == len(rows.header)
-        names = [canonical_field(h) for h in rows.header]
-        rows.id_index = names.index("id") if "id" in names else None
+        rows.id_index = id_column(rows.header)
         while rows.header:
             before = consumed
             lines = list(itertools.islice(source, _BATCH if chunk_rows is None else chunk_rows - rows.count))
