@@ -1,7 +1,8 @@
 """Every file of the bad-input corpus gives its exact expected outcome, never a traceback.
 
-The corpus is tests/bad_inputs/{reports,zones,rules}/ and the expected outcomes
-are in tests/bad_inputs/expected.yaml (its header says how to read it). Cases
+The corpus is tests/bad_inputs/{reports,zones,rules,permits}/ and the expected
+outcomes are in tests/bad_inputs/expected.yaml and expected-*.yaml (the first's
+header says how to read them); make_corpus.py and make_corpus_*.py write the files. Cases
 that could hang or eat memory if a guard broke run in a subprocess with a
 timeout and an address-space limit.
 """
@@ -23,8 +24,20 @@ from atribut_rules import resources
 from atribut_rules.cli import main
 
 CORPUS = Path(__file__).parent / "bad_inputs"
-MANIFEST = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
-KINDS = ("reports", "zones", "rules")
+KINDS = ("reports", "zones", "rules", "permits")
+
+
+def _manifest() -> dict:
+    merged: dict = {}
+    for path in [CORPUS / "expected.yaml", *sorted(CORPUS.glob("expected-*.yaml"))]:
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        repeated = merged.keys() & part.keys()
+        assert not repeated, f"{path.name} repeats {sorted(repeated)}"
+        merged.update(part)
+    return merged
+
+
+MANIFEST = _manifest()
 TIMEOUT_S = 20
 MEMORY_BYTES = 1536 * 1024**2
 
@@ -48,6 +61,8 @@ def _argv(key: str) -> list[str]:
         argv = ["check", path, *zones]
     elif kind == "zones":
         argv = ["check", str(example / "laporan.csv"), "--zones", path]
+    elif kind == "permits":
+        argv = ["check", "--example", "--permits", path]
     else:
         argv = ["check", "--example", "--rules", path]
     return [*argv, "--format", "json", *extra]
@@ -117,7 +132,11 @@ def test_bad_input_outcome(key: str) -> None:
 
 def test_every_corpus_file_has_an_expected_outcome() -> None:
     files = {
-        p.relative_to(CORPUS).as_posix() for kind in KINDS for p in (CORPUS / kind).iterdir() if p.is_file()
+        p.relative_to(CORPUS).as_posix()
+        for kind in KINDS
+        if (CORPUS / kind).is_dir()
+        for p in (CORPUS / kind).iterdir()
+        if p.is_file() or p.is_symlink()
     }
     listed = {key.split()[0] for key in MANIFEST}
     assert files == listed
@@ -125,13 +144,19 @@ def test_every_corpus_file_has_an_expected_outcome() -> None:
 
 
 def test_corpus_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.write(tmp_path)
+    for script in sorted(CORPUS.glob("make_corpus*.py")):
+        spec = importlib.util.spec_from_file_location(script.stem, script)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.write(tmp_path)
     for kind in KINDS:
+        if not (CORPUS / kind).is_dir():
+            continue
         for p in sorted((CORPUS / kind).iterdir()):
-            assert (tmp_path / kind / p.name).read_bytes() == p.read_bytes(), p.name
+            if p.is_symlink():
+                assert os.readlink(tmp_path / kind / p.name) == os.readlink(p), p.name
+            else:
+                assert (tmp_path / kind / p.name).read_bytes() == p.read_bytes(), p.name
 
 
 # -- limits are configurable (docs/limits.md) ------------------------------------------
