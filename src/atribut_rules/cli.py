@@ -1,8 +1,9 @@
 """The ``atribut-rules`` command. The only module that touches argv, stdout and exit codes.
 
-Exit codes: 0 no finding at or above ``--fail-on`` severity; 1 there is one;
-2 the inputs or rules cannot be used (one line on stderr, no traceback);
-3 an internal error (a bug: please report it).
+Exit codes: 0 no finding at or above ``--fail-on`` severity and no invalid row; 1 there
+is one, or an invalid row (unless ``--fail-on-invalid never``); 2 the inputs or rules
+cannot be used, or enabled rules need a zone layer or column that was not loaded (one line
+per problem on stderr, no traceback); 3 an internal error (a bug: please report it).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import dataclasses
 import gc
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import resources
+from .coverage import CoverageError, find_gaps, gap_text
+from .coverage import loaded as coverage_loaded
 from .engine import check, engine_version
 from .errors import AtributRulesError
 from .model import Severity
@@ -160,6 +164,20 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a violation of this severity or worse is found (default: error)",
     )
     c.add_argument(
+        "--fail-on-invalid",
+        default="error",
+        choices=["error", "warning", "info", "never"],
+        help="the severity an unusable (invalid) row counts at for --fail-on (default: error, so a "
+        "list with unusable rows fails; never: invalid rows do not change the exit code)",
+    )
+    c.add_argument(
+        "--partial",
+        action="store_true",
+        help="run even when enabled rules need zone layers or columns that were not loaded: "
+        "those rules are listed as unchecked on each verdict they apply to, and such a report "
+        "is 'unchecked', never 'ok'",
+    )
+    c.add_argument(
         "--encoding", help="text encoding of the reports file (default: detect UTF-8/UTF-16 BOM, else UTF-8)"
     )
     c.add_argument(
@@ -187,11 +205,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _zone_sources(specs: Sequence[str]) -> list:
+_CATEGORY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _zone_sources(specs: Sequence[str], categories: frozenset[str] = frozenset(CATEGORIES)) -> list:
+    """``--zones`` values as paths or (path, category) pairs: ``CATEGORY=FILE`` where the
+    part before ``=`` names a category (built-in or declared by the rule set) and the whole
+    value is not itself an existing file."""
     sources: list = []
     for spec in specs:
         head, sep, tail = spec.partition("=")
-        if sep and head in CATEGORIES and not Path(spec).exists():
+        if sep and not Path(spec).exists() and _CATEGORY_NAME.fullmatch(head):
+            if head not in categories:
+                raise AtributRulesError(
+                    f"--zones {spec!r}: unknown category {head!r}",
+                    hint=f"known: {', '.join(sorted(categories))}",
+                )
             sources.append((tail, head))
         else:
             sources.append(spec)
@@ -302,22 +331,6 @@ def _is_tty(stream: IO[str]) -> bool:
         return False
 
 
-def required_but_missing(rules: Any, zones: Any) -> dict[str, list[str]]:
-    """Zone categories that enabled rules require a report to be in (under ``not``), but
-    that no loaded zone has: with the layer missing, such a rule fails every report."""
-    from .conditions import Near, leaves
-
-    present = set(zones.category_counts())
-    missing: dict[str, list[str]] = {}
-    for rule in rules.active_rules:
-        negated = {
-            cond.zone for cond, positive in leaves(rule.when) if isinstance(cond, Near) and not positive
-        }
-        for category in sorted(negated - present):
-            missing.setdefault(category, []).append(rule.id)
-    return missing
-
-
 def _rule_limits(args: argparse.Namespace) -> Limits:
     """Rule-file limits from the command line, defaults for what is not given."""
     yaml_limits = YamlLimits()
@@ -355,9 +368,11 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     rules = load_rules(args.rules, allow_paths=tuple(args.allow_path), limits=_rule_limits(args))
     zone_options = {"categories": rules.categories, "repair": args.repair_zones, "relative_to": base}
     if args.zones_cache:
-        zones, _ = load_zones_cached(*_zone_sources(args.zones), cache=args.zones_cache, **zone_options)
+        zones, _ = load_zones_cached(
+            *_zone_sources(args.zones, rules.categories), cache=args.zones_cache, **zone_options
+        )
     else:
-        zones = load_zones(*_zone_sources(args.zones), **zone_options)
+        zones = load_zones(*_zone_sources(args.zones, rules.categories), **zone_options)
     formats = [args.format or "table"] + [fmt for fmt, _ in outputs]
     streamed = (
         args.chunk_rows > 0
@@ -369,13 +384,6 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         if streamed
         else read_reports(args.reports, encoding=args.encoding, relative_to=base, **_reader_limits(args))
     )
-    if stderr is not None:
-        for category, rule_ids in sorted(required_but_missing(rules, zones).items()):
-            stderr.write(
-                f"atribut-rules: warning: {', '.join(rule_ids)} require(s) reports to be in a "
-                f"{category!r} zone, but no zone has that category, so every report they apply to "
-                f"breaks them; add the layer (--zones {category}=FILE)\n"
-            )
     permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
     if reports is None:
         chunks = report_chunks(
@@ -397,7 +405,16 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         progress.tick(done - checked[0])
         checked[0] = done
 
-    run = check(reports, zones, rules, permits=permits, progress=on_check if progress is not None else None)
+    run = check(
+        reports,
+        zones,
+        rules,
+        permits=permits,
+        progress=on_check if progress is not None else None,
+        partial=args.partial,
+    )
+    if stderr is not None and run.summary.gaps:
+        _warn_partial(run.summary.gaps, stderr)
     if progress is not None:
         progress.tick(len(reports) - checked[0])
         run = dataclasses.replace(run, verdicts=_CountedVerdicts(run.verdicts, progress))
@@ -414,7 +431,21 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         if progress is not None:
             progress.close()
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
-    return EXIT_FINDINGS if run.exit_code(fail_on) else EXIT_OK
+    invalid = run.summary.by_status.get("invalid", 0)
+    return EXIT_FINDINGS if run.exit_code(fail_on) or _invalid_fails(args, invalid) else EXIT_OK
+
+
+def _invalid_fails(args: argparse.Namespace, invalid: int) -> bool:
+    """Whether ``invalid`` unusable rows fail the run: they count at ``--fail-on-invalid``
+    severity against ``--fail-on``."""
+    if not invalid or args.fail_on == "never" or args.fail_on_invalid == "never":
+        return False
+    return Severity(args.fail_on_invalid).rank >= Severity(args.fail_on).rank
+
+
+def _warn_partial(gaps: Sequence[Any], stderr: IO[str]) -> None:
+    for gap in gaps:
+        stderr.write(f"atribut-rules: warning: partial run: {gap_text(gap, partial=True)}\n")
 
 
 def _check_streamed(
@@ -432,7 +463,13 @@ def _check_streamed(
     progress = None
     if stderr is not None and not args.quiet and _is_tty(stderr):
         progress = _Progress(stderr, None)
-    whole = whole_list_run(chunks, zones, rules, permits=permits)
+    first = chunks.first_table()
+    gaps = find_gaps(rules, coverage_loaded(zones, first)) if first is not None else ()
+    if gaps and not args.partial:
+        raise CoverageError(gaps)
+    if stderr is not None and gaps:
+        _warn_partial(gaps, stderr)
+    whole = whole_list_run(chunks, zones, rules, permits=permits, partial=args.partial)
     formats = [fmt for fmt, _ in outputs] + [args.format]
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     with contextlib.ExitStack() as stack:
@@ -441,7 +478,7 @@ def _check_streamed(
         ]
         # stdout is spooled: an input that breaks half-way leaves it empty, as in a whole run
         writers.append(ChunkWriter(args.format, stdout, spool=True))
-        provenances, worst = [], -1
+        provenances, worst, invalid = [], -1, 0
         # with workers, each chunk's table is built in the worker that checks it
         parts = chunks.parts() if jobs > 1 else chunks
         chunk_dir = stack.enter_context(_temporary_folder("atribut-rules-chunks-")) if jobs > 1 else None
@@ -454,6 +491,7 @@ def _check_streamed(
             whole=whole,
             jobs=jobs,
             chunk_dir=chunk_dir,
+            partial=args.partial,
             **options,
         )
         try:
@@ -462,6 +500,7 @@ def _check_streamed(
                     writer.add(rendered)
                 provenances.append(result.provenance)
                 worst = max(worst, result.worst_rank)
+                invalid += result.invalid
                 if progress is not None:
                     progress.tick(result.count)
         except BaseException:
@@ -476,7 +515,8 @@ def _check_streamed(
         for writer in writers:
             writer.close(rules, provenance, attributes)
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
-    return EXIT_FINDINGS if fail_on is not None and worst >= fail_on.rank else EXIT_OK
+    found = fail_on is not None and worst >= fail_on.rank
+    return EXIT_FINDINGS if found or _invalid_fails(args, invalid) else EXIT_OK
 
 
 @contextlib.contextmanager
@@ -657,6 +697,10 @@ def main(
         for module in _command_modules():
             if args.command == module.NAME:
                 return module.run(args, stdout, stderr)
+    except CoverageError as exc:
+        for line in exc.lines():
+            stderr.write(f"atribut-rules: error: {line}\n")
+        return EXIT_UNUSABLE
     except AtributRulesError as exc:
         stderr.write(f"atribut-rules: error: {exc}\n")
         return EXIT_UNUSABLE

@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from . import coverage
 from .engine import Run, check
 from .errors import MissingExtraError
 from .model import Verdict
@@ -74,9 +75,10 @@ def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:
 
 
 def _check_slice(
-    reports: Reports, zones: Zones, rules: RuleSet, permits: tuple[Permit, ...]
-) -> list[Verdict]:
-    return list(check(reports, zones, rules, permits=permits, threads=1).verdicts)
+    reports: Reports, zones: Zones, rules: RuleSet, permits: tuple[Permit, ...], partial: bool = False
+) -> tuple[list[Verdict], dict[str, dict[str, int]]]:
+    run = check(reports, zones, rules, permits=permits, threads=1, partial=partial)
+    return list(run.verdicts), {k: dict(v) for k, v in run.summary.coverage.items()}
 
 
 def check_dask(
@@ -88,6 +90,7 @@ def check_dask(
     client: Any = None,
     slice_size: int = DEFAULT_SLICE,
     file: str = "<dask>",
+    partial: bool = False,
 ) -> Run:
     """Check a Dask DataFrame or Bag of reports (or a :class:`Reports` table) on a Dask cluster.
 
@@ -96,6 +99,9 @@ def check_dask(
     """
     dask = _dask()
     reports = data if isinstance(data, Reports) else read_partitions(data, file=file)
+    gaps = coverage.find_gaps(rules, coverage.loaded(zones, reports))
+    if gaps and not partial:  # refused here, before any worker starts
+        raise coverage.CoverageError(gaps)
     per_report, whole = split_rules(rules)
     if whole is None:  # still run once centrally: provenance, and the same Run shape
         whole = dataclasses.replace(rules, rules=(), duplicates=None)
@@ -105,16 +111,32 @@ def check_dask(
         # zones and rules go to every worker once, not with every task
         zones_f, rules_f, permits_f = client.scatter([zones, per_report, permits], broadcast=True)
         futures = [
-            client.submit(_check_slice, reports.slice(a, b), zones_f, rules_f, permits_f) for a, b in bounds
+            client.submit(_check_slice, reports.slice(a, b), zones_f, rules_f, permits_f, partial)
+            for a, b in bounds
         ]
         parts = client.gather(futures)
     else:
         tasks = [
-            dask.delayed(_check_slice)(reports.slice(a, b), zones, per_report, permits) for a, b in bounds
+            dask.delayed(_check_slice)(reports.slice(a, b), zones, per_report, permits, partial)
+            for a, b in bounds
         ]
         parts = dask.compute(*tasks)
-    verdicts = [v for part in parts for v in part]
-    central = check(reports, zones, whole, permits=permits)
+    verdicts = [v for part, _ in parts for v in part]
+    rule_coverage: dict[str, dict[str, int]] = {}
+    for _, part_coverage in parts:
+        for rule_id, counts in part_coverage.items():
+            total = rule_coverage.setdefault(rule_id, dict.fromkeys(counts, 0))
+            for key, value in counts.items():
+                total[key] += value
+    central = check(reports, zones, whole, permits=permits, partial=partial)
     return merged_run(
-        verdicts, central.verdicts, reports, zones, rules, central.provenance, central.summary.attributes
+        verdicts,
+        central.verdicts,
+        reports,
+        zones,
+        rules,
+        central.provenance,
+        central.summary.attributes,
+        coverage={**rule_coverage, **central.summary.coverage},
+        gaps=gaps,
     )

@@ -25,12 +25,13 @@ import numpy as np
 import pyproj
 import shapely
 
-from . import i18n, wholelist
+from . import coverage, i18n, wholelist
 from .candidates import BoxCells, envelopes
 from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, leaves, walk
 from .geo import Area, plan_areas, project
 from .model import (
     Finding,
+    Gap,
     Problem,
     ProjectionArea,
     Provenance,
@@ -64,7 +65,7 @@ TOLERANCE_M = 0.001
 """Distances within 1 mm of a threshold count as equal to it (thresholds are inclusive)."""
 
 FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
-STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.EXEMPT, Status.OK, Status.INVALID)
+STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.UNCHECKED, Status.EXEMPT, Status.OK, Status.INVALID)
 _CODE = {s: i for i, s in enumerate(STATUS_CODES)}
 _new_source = fast_constructor(Source)
 _FINDING_BLOCK = 1024
@@ -72,9 +73,17 @@ _FINDING_BLOCK = 1024
 FindingFields = tuple[Any, ...]
 """A Finding's fields in declaration order (see :meth:`VerdictList.field_blocks`)."""
 VerdictFields = tuple[
-    str, Status, list[FindingFields], str, int, tuple[Problem, ...], RuleSetRef | None, str | None
+    str,
+    Status,
+    list[FindingFields],
+    str,
+    int,
+    tuple[Problem, ...],
+    RuleSetRef | None,
+    str | None,
+    tuple[str, ...],
 ]
-"""(report, status, findings, file, row, problems, ruleset, group) of one verdict."""
+"""(report, status, findings, file, row, problems, ruleset, group, unchecked) of one verdict."""
 _FIELD_BLOCK = 4096
 """Verdicts per :class:`VerdictBlock`."""
 
@@ -163,9 +172,10 @@ class FindingColumns:
 FindingRef = tuple[FindingColumns, int]
 """A finding as its block of columns and its place in it."""
 VerdictRefs = tuple[
-    str, Status, list[FindingRef], str, int, tuple[Problem, ...], RuleSetRef | None, str | None
+    str, Status, list[FindingRef], str, int, tuple[Problem, ...], RuleSetRef | None, str | None, tuple[str, ...]
 ]
-"""(report, status, findings, file, row, problems, ruleset, group), the findings as references."""
+"""(report, status, findings, file, row, problems, ruleset, group, unchecked), the findings as
+references."""
 
 
 _new_verdict = fast_constructor(Verdict)
@@ -350,6 +360,11 @@ class VerdictList(Sequence[Verdict]):
         """The highest severity rank among violation findings (-1 when none)."""
         return self._engine.worst_rank()
 
+    def coverage(self, start: int = 0, stop: int | None = None) -> dict[str, dict[str, int]]:
+        """Per enabled rule, over verdicts ``start:stop``: ``applicable``, ``checked`` and
+        ``unchecked`` report counts (see :class:`~atribut_rules.model.Summary`)."""
+        return self._engine.coverage(start, len(self) if stop is None else stop)
+
 
 def check(
     reports: Reports,
@@ -359,8 +374,17 @@ def check(
     permits: Sequence[Permit] = (),
     progress: Callable[[int, int], None] | None = None,
     threads: int | None = None,
+    partial: bool = False,
 ) -> Run:
     """Check every report against every enabled rule; one verdict per report, in order.
+
+    Before anything is evaluated, what the enabled rules need (zone categories, zone
+    ids, report columns, derived from their conditions) is compared with what was
+    loaded: a gap raises :class:`~atribut_rules.coverage.CoverageError`, naming each
+    missing thing and the rules that need it. With ``partial=True`` the check runs
+    anyway: each verdict lists in ``unchecked`` the rules that apply to the report but
+    could not be evaluated, and a report that no checked rule flags is ``unchecked``,
+    never ``ok``.
 
     ``permits`` (see :func:`~atribut_rules.permits.load_permits`) are applied
     together with the rule set's own ``exemptions``. ``progress``, when given, is
@@ -368,8 +392,12 @@ def check(
     ``threads`` is how many threads run the spatial work (default: the CPU count, at
     most 8); results are the same for any number.
     """
+    have = coverage.loaded(zones, reports)
+    gaps = coverage.find_gaps(rules, have)
+    if gaps and not partial:
+        raise coverage.CoverageError(gaps)
     evaluation = _Evaluation(
-        reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress, threads
+        reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress, threads, (have, gaps)
     )
     return evaluation.run()
 
@@ -383,7 +411,18 @@ class _Evaluation:
         permits: tuple[Permit, ...] = (),
         progress: Callable[[int, int], None] | None = None,
         threads: int | None = None,
+        have_and_gaps: tuple[coverage.Loaded, tuple[Gap, ...]] | None = None,
     ):
+        if have_and_gaps is None:
+            have = coverage.loaded(zones, reports)
+            have_and_gaps = (have, coverage.find_gaps(rules, have))
+        self.have, self.gaps = have_and_gaps
+        # what each rule lacks (only in a partial run); rules not listed lack nothing
+        self.lacking = {
+            r.id: lack for r in rules.active_rules if (lack := coverage.missing_needs(r, self.have))
+        }
+        self.unchecked: dict[str, np.ndarray] = {}  # rule id -> reports it applies to but could not check
+        self.applicable: dict[str, np.ndarray] = {}  # rule id -> the reports it applies to
         self.permits = permits
         self.progress = progress
         self.threads = threads if threads is not None else min(os.cpu_count() or 1, 8)
@@ -711,6 +750,9 @@ class _Evaluation:
         self.rep = self._duplicates(valid)
         for rule in self.active:
             value = self._rule_value(rule, valid)
+            self.applicable[rule.id] = self._applies(rule, valid) != FALSE
+            if rule.id in self.lacking:
+                value = self._partial_value(rule, valid, value)
             if rule.quota is not None or rule.spacing is not None:
                 self.results[rule.id] = self._whole_list(rule, value == TRUE)
             else:
@@ -725,6 +767,8 @@ class _Evaluation:
                 exempted[res.index[res.exempt >= 0]] = True
         status = np.full(self.n, _CODE[Status.OK], dtype=np.int8)
         status[exempted] = _CODE[Status.EXEMPT]
+        for mask in self.unchecked.values():
+            status[mask] = _CODE[Status.UNCHECKED]
         status[best == UNKNOWN] = _CODE[Status.REVIEW]
         status[best == TRUE] = _CODE[Status.VIOLATION]
         status[~valid] = _CODE[Status.INVALID]
@@ -781,6 +825,62 @@ class _Evaluation:
             value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
         return value * valid.view(np.int8)  # FALSE (0) where not valid
 
+    def _applies(self, rule: Rule, valid: np.ndarray) -> np.ndarray:
+        """Three-valued: the rule applies to the report (``applies_to``, ``area`` and its
+        ``effective`` dates; what a partial run lacks taken as unknown)."""
+        value = np.where(valid, TRUE, FALSE).astype(np.int8)
+        for cond in (rule.applies_to, rule.area):
+            if cond is not None:
+                value = np.minimum(value, self._value_with(cond, UNKNOWN))
+        if rule.effective is not None:
+            value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
+        return value
+
+    def _value_with(self, cond: Condition, lacking: np.int8) -> np.ndarray:
+        """``cond`` evaluated with every leaf that needs what the run lacks set to ``lacking``."""
+        if isinstance(cond, (All, AnyOf)):
+            values = [self._value_with(c, lacking) for c in cond.items]
+            return (np.minimum if isinstance(cond, All) else np.maximum).reduce(values)
+        if isinstance(cond, Not):
+            return (TRUE - self._value_with(cond.item, lacking)).astype(np.int8)
+        if coverage.leaf_is_missing(cond, self.have):
+            return np.full(self.n, lacking, dtype=np.int8)
+        return self.leaf(cond)
+
+    def _partial_value(self, rule: Rule, valid: np.ndarray, value: np.ndarray) -> np.ndarray:
+        """The value of a rule that lacks a layer or column, in a partial run.
+
+        Where the rule's result does not depend on what is missing (taking it as false
+        and as true gives the same), that result stands; elsewhere the rule is
+        unchecked for the report and makes no finding. A quota or spacing rule whose
+        groups need what is missing is unchecked wherever it applies.
+        """
+        lacking = self.lacking[rule.id]
+        leaf_needs = {
+            n
+            for cond in (rule.applies_to, rule.when, rule.area)
+            if cond is not None
+            for node in walk(cond)
+            for n in coverage.leaf_needs(node)
+        }
+
+        def evaluate(substitute: np.int8) -> np.ndarray:
+            v = self._value_with(rule.when, substitute) if rule.when is not None else np.full(self.n, TRUE)
+            for cond in (rule.applies_to, rule.area):
+                if cond is not None:
+                    v = np.minimum(v, self._value_with(cond, substitute))
+            if rule.effective is not None:
+                v = np.where(self._in_period(rule.effective, undated=True), v, FALSE)
+            return (v * valid.view(np.int8)).astype(np.int8)
+
+        kleene = evaluate(UNKNOWN)
+        if lacking - leaf_needs:  # the groups of a quota or spacing rule
+            self.unchecked[rule.id] = kleene != FALSE
+            return np.zeros(self.n, dtype=np.int8)
+        depends = (kleene == UNKNOWN) & (evaluate(FALSE) != evaluate(TRUE))
+        self.unchecked[rule.id] = depends
+        return np.where(depends, FALSE, kleene).astype(np.int8)
+
     def _findings(self, rule: Rule, value: np.ndarray) -> _RuleResult:
         idx = np.nonzero(value)[0]
         tests = list(leaves(rule.when)) + list(leaves(rule.applies_to))
@@ -791,7 +891,7 @@ class _Evaluation:
             hits = np.stack(
                 [
                     ((self.leaf(c)[idx] if pos else TRUE - self.leaf(c)[idx]) >= v)
-                    & (isinstance(c, (Near, During)))
+                    & (isinstance(c, (Near, During)) and not coverage.leaf_is_missing(c, self.have))
                     for c, pos in tests
                 ]
             )
@@ -987,7 +1087,19 @@ class _Evaluation:
                 by_party[label if label is not None else ""] = entry
         by_party = dict(sorted(by_party.items()))
         attributes_total = int(first.sum()) if self.rules.duplicates is not None else None
-        return Summary(self.n, by_status, by_rule, by_party, attributes_total)
+        rule_coverage = self.coverage(0, self.n)
+        return Summary(self.n, by_status, by_rule, by_party, attributes_total, rule_coverage, self.gaps)
+
+    def coverage(self, start: int, stop: int) -> dict[str, dict[str, int]]:
+        """Per enabled rule, over reports ``start:stop``: how many it applies to, how many of
+        those were checked and how many left unchecked."""
+        out = {}
+        for rule in self.active:
+            mask = self.unchecked.get(rule.id)
+            unchecked = int(mask[start:stop].sum()) if mask is not None else 0
+            applicable = int(self.applicable[rule.id][start:stop].sum())
+            out[rule.id] = {"applicable": applicable, "checked": applicable - unchecked, "unchecked": unchecked}
+        return out
 
     # -- verdicts -----------------------------------------------------------------
     def worst_rank(self) -> int:
@@ -998,7 +1110,9 @@ class _Evaluation:
         return worst
 
     def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
-        rid, status, findings, file, row, problems, ref, group = self.verdict_fields(i, status, entries)
+        rid, status, findings, file, row, problems, ref, group, unchecked = self.verdict_fields(
+            i, status, entries
+        )
         return _new_verdict(
             rid,
             status,
@@ -1007,25 +1121,28 @@ class _Evaluation:
             problems,
             ref,
             group,
+            unchecked,
         )
 
     def verdict_fields(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictFields:
         """Report ``i``'s verdict as plain values, each finding a tuple of its fields."""
-        rid, status, places, file, row, problems, ref, group = self.verdict_refs(i, status, entries)
-        return rid, status, [columns.fields(j) for columns, j in places], file, row, problems, ref, group
+        rid, status, places, file, row, problems, ref, group, unchecked = self.verdict_refs(i, status, entries)
+        findings = [columns.fields(j) for columns, j in places]
+        return rid, status, findings, file, row, problems, ref, group, unchecked
 
     def verdict_refs(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictRefs:
         """Report ``i``'s verdict as plain values, each finding a place in its block of columns."""
         rid = self.reports.ids[i]
         if status is Status.INVALID:
             problems = tuple(self.problems.get(i, ()))
-            return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None
+            return rid, status, [], self.reports.file, self._rows[i], problems, self._ref, None, ()
         findings = []
         for r, k in entries:
             start, columns = self._finding_place(r, k)
             findings.append((columns, k - start))
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
-        return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group
+        unchecked = tuple(rule_id for rule_id, mask in self.unchecked.items() if mask[i])
+        return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group, unchecked
 
     def _facts(self, r: int) -> _FindingFacts:
         """Everything per finding of active rule ``r`` that its Finding objects read, as lists."""

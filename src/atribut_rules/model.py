@@ -18,13 +18,17 @@ class Status(str, enum.Enum):
     """The outcome of a rule for one report, or of all rules for one report.
 
     ``violation``: the data show a rule is broken. ``review``: the data cannot
-    decide (for example the GPS error straddles a threshold). ``exempt``: a rule
-    is broken but a permit valid on the day covers it. ``ok``: no rule is broken.
+    decide (for example the GPS error straddles a threshold). ``unchecked``: no
+    checked rule is broken or in doubt, but a rule that applies could not be
+    evaluated because a zone layer or column it needs was not loaded (only in a
+    partial run). ``exempt``: a rule is broken but a permit valid on the day covers
+    it. ``ok``: every rule that applies was checked and none is broken.
     ``invalid``: the input row itself is unusable, and the message says why.
     """
 
     VIOLATION = "violation"
     REVIEW = "review"
+    UNCHECKED = "unchecked"
     EXEMPT = "exempt"
     OK = "ok"
     INVALID = "invalid"
@@ -165,6 +169,8 @@ class Verdict:
     ``ruleset`` names the rule set version and digest that produced the verdict;
     ``group`` is the id of the first report of the same physical attribute when the
     rule set declares ``duplicates`` (its own id when it has no duplicate).
+    ``unchecked`` lists the rules that apply to the report but could not be evaluated
+    (a partial run without a zone layer or column they need).
     """
 
     report: str
@@ -174,6 +180,7 @@ class Verdict:
     problems: tuple[Problem, ...] = ()
     ruleset: RuleSetRef | None = None
     group: str | None = None
+    unchecked: tuple[str, ...] = ()
 
     @property
     def max_severity(self) -> Severity | None:
@@ -210,6 +217,21 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Something enabled rules need that the run did not have.
+
+    ``kind`` is ``zone_category``, ``zone`` (a zone id) or ``field`` (a report column);
+    ``name`` is what is missing; ``rules`` the enabled rules that need it; ``suggestions``
+    the closest names that were loaded (for a misspelt field).
+    """
+
+    kind: str
+    name: str
+    rules: tuple[str, ...]
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Summary:
     """Counts over a run.
 
@@ -217,7 +239,9 @@ class Summary:
     ``violation`` and ``review`` finding counts; ``by_party`` maps a party label
     to its report count per status, with ``reports`` as the denominator.
     ``attributes`` is the number of distinct physical attributes when the rule set
-    groups duplicate reports (each group counted once), else None.
+    groups duplicate reports (each group counted once), else None. ``coverage`` maps
+    each enabled rule to the valid reports it ``applicable`` to, how many of them were
+    ``checked`` and how many left ``unchecked``; ``gaps`` names what was missing.
     """
 
     reports: int
@@ -225,6 +249,8 @@ class Summary:
     by_rule: Mapping[str, Mapping[str, int]]
     by_party: Mapping[str, Mapping[str, int]]
     attributes: int | None = None
+    coverage: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    gaps: tuple[Gap, ...] = ()
 
 
 def fast_constructor(cls: type[_T]) -> Callable[..., _T]:

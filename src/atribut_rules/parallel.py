@@ -41,12 +41,14 @@ __all__ = ["ChunkResult", "default_jobs", "render_chunks"]
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """One chunk, done: its text per requested format, provenance, worst violation rank, size."""
+    """One chunk, done: its text per requested format, provenance, worst violation rank, size,
+    and how many of its reports are invalid."""
 
     rendered: tuple[RenderedChunk, ...]
     provenance: Provenance
     worst_rank: int
     count: int
+    invalid: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class _Job:
     area_by: str
     threads: int | None
     chunk_dir: str | None = None
+    partial: bool = False
 
 
 _JOB: _Job | None = None  # set once in each worker process by _start_worker
@@ -79,7 +82,14 @@ def _do(job: _Job, chunk: Reports | TableParts, offset: int) -> ChunkResult:
     if isinstance(chunk, TableParts):
         chunk = chunk.build()
     run = check_chunk(
-        chunk, offset, job.zones, job.rules, permits=job.permits, whole=job.whole, threads=job.threads
+        chunk,
+        offset,
+        job.zones,
+        job.rules,
+        permits=job.permits,
+        whole=job.whole,
+        threads=job.threads,
+        partial=job.partial,
     )
     rendered = tuple(
         render_chunk(fmt, run, first=offset == 0, lang=job.lang, area_by=job.area_by) for fmt in job.formats
@@ -88,7 +98,8 @@ def _do(job: _Job, chunk: Reports | TableParts, offset: int) -> ChunkResult:
         rendered = tuple(
             _to_file(r, job.chunk_dir, f"{offset}-{fmt}") for r, fmt in zip(rendered, job.formats)
         )
-    return ChunkResult(rendered, run.provenance, run.verdicts.worst_rank(), len(chunk))
+    invalid = int(run.summary.by_status.get("invalid", 0))
+    return ChunkResult(rendered, run.provenance, run.verdicts.worst_rank(), len(chunk), invalid)
 
 
 def _to_file(rendered: RenderedChunk, folder: str, name: str) -> RenderedChunk:
@@ -126,6 +137,7 @@ def render_chunks(
     area_by: str = "auto",
     jobs: int = 1,
     chunk_dir: str | os.PathLike[str] | None = None,
+    partial: bool = False,
 ) -> Iterator[ChunkResult]:
     """Check every chunk and render it in ``formats``; results in file order.
 
@@ -146,6 +158,7 @@ def render_chunks(
         area_by,
         1 if jobs > 1 else None,
         None if chunk_dir is None else os.fspath(chunk_dir),
+        partial,
     )
     it = iter(chunks)
     head = list(itertools.islice(it, 2))  # a pool only pays when there is a second chunk

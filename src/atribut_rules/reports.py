@@ -207,6 +207,13 @@ class Reports:
             return np.array(self.observed_at, dtype=object)
         if name in self.extra:
             return np.array(self.extra[name], dtype=object)
+        canonical = canonical_field(name)
+        if canonical is not None and canonical != name:
+            return self.field_values(canonical)
+        key = normalise_header(name)
+        for column in self.extra:  # headers match ignoring case, spaces, dots and hyphens
+            if isinstance(column, str) and normalise_header(column) == key:
+                return np.array(self.extra[column], dtype=object)
         return np.full(len(self), None, dtype=object)
 
     def slice(self, start: int, stop: int) -> Reports:

@@ -14,14 +14,14 @@ uses the same split to spread the chunks over a cluster.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .conditions import FieldTest, walk
 from .engine import STATUS_CODES, Run, check
-from .model import Finding, ProjectionArea, Provenance, Status, Summary, Verdict
+from .model import Finding, Gap, ProjectionArea, Provenance, Status, Summary, Verdict
 from .permits import Permit
 from .reports import CORE_FIELDS, Reports
 from .ruleset import RuleSet
@@ -111,7 +111,12 @@ def concat_reports(parts: Sequence[Reports]) -> Reports:
 
 
 def whole_list_run(
-    chunks: Iterable[Reports], zones: Zones, rules: RuleSet, *, permits: Sequence[Permit] = ()
+    chunks: Iterable[Reports],
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    partial: bool = False,
 ) -> Run | None:
     """The whole-list rules over every chunk (first pass), or None when the rule set has none.
 
@@ -121,7 +126,8 @@ def whole_list_run(
     if whole is None:
         return None
     keep = fields_read(whole) - set(CORE_FIELDS)
-    return check(concat_reports([compact(c, keep) for c in chunks]), zones, whole, permits=permits)
+    table = concat_reports([compact(c, keep) for c in chunks])
+    return check(table, zones, whole, permits=permits, partial=partial)
 
 
 def check_chunks(
@@ -132,6 +138,7 @@ def check_chunks(
     permits: Sequence[Permit] = (),
     whole: Run | None = None,
     threads: int | None = None,
+    partial: bool = False,
 ) -> Iterator[Run]:
     """Check consecutive chunks of one list; yield one run per chunk, with final verdicts.
 
@@ -145,7 +152,9 @@ def check_chunks(
         raise ValueError("this rule set has whole-list rules: pass whole=whole_list_run(...)")
     offset = 0
     for chunk in chunks:
-        yield check_chunk(chunk, offset, zones, rules, permits=permits, whole=whole, threads=threads)
+        yield check_chunk(
+            chunk, offset, zones, rules, permits=permits, whole=whole, threads=threads, partial=partial
+        )
         offset += len(chunk)
 
 
@@ -158,14 +167,25 @@ def check_chunk(
     permits: Sequence[Permit] = (),
     whole: Run | None = None,
     threads: int | None = None,
+    partial: bool = False,
 ) -> Run:
     """One chunk's run: ``chunk`` holds rows ``offset:offset + len(chunk)`` of the list."""
     per_report, _ = split_rules(rules)
-    run = check(chunk, zones, per_report, permits=permits, threads=threads)
+    run = check(chunk, zones, per_report, permits=permits, threads=threads, partial=partial)
     if whole is None:
         return run
     central = whole.verdicts[offset : offset + len(chunk)]
-    return merged_run(run.verdicts, central, chunk, zones, rules, run.provenance)
+    rule_coverage = {**run.summary.coverage, **whole.verdicts.coverage(offset, offset + len(chunk))}
+    return merged_run(
+        run.verdicts,
+        central,
+        chunk,
+        zones,
+        rules,
+        run.provenance,
+        coverage=rule_coverage,
+        gaps=run.summary.gaps + whole.summary.gaps,
+    )
 
 
 def merge_provenance(parts: Sequence[Provenance]) -> Provenance:
@@ -194,15 +214,25 @@ def merged_run(
     rules: RuleSet,
     provenance: Provenance,
     attributes: int | None = None,
+    *,
+    coverage: Mapping[str, Mapping[str, int]] | None = None,
+    gaps: tuple[Gap, ...] = (),
 ) -> Run:
     """The run of ``reports`` whose verdicts join their per-report and whole-list findings.
 
-    ``attributes`` is the list's count of distinct attributes (see :class:`Summary`).
+    ``attributes`` is the list's count of distinct attributes (see :class:`Summary`);
+    ``coverage`` and ``gaps`` are the summary's (per-report and whole-list rules together).
     """
     order = {r.id: k for k, r in enumerate(rules.rules)}
     merged = [_merge_verdicts(a, b, order) for a, b in zip(per_report, whole_list)]
     status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
     summary = _summarise(merged, reports, rules, attributes)
+    known = {r.id: k for k, r in enumerate(rules.active_rules)}
+    summary = dataclasses.replace(
+        summary,
+        coverage=dict(sorted((coverage or {}).items(), key=lambda kv: known.get(kv[0], len(known)))),
+        gaps=tuple(sorted(set(gaps), key=lambda g: (g.kind != "zone_category", g.kind, g.name))),
+    )
     return Run(MergedVerdicts(merged, status), summary, provenance, reports, rules, zones)
 
 
@@ -211,15 +241,20 @@ def _merge_verdicts(a: Verdict, b: Verdict, order: dict[str, int]) -> Verdict:
     if a.status is Status.INVALID:
         return dataclasses.replace(a, group=b.group)
     findings = tuple(sorted(a.findings + b.findings, key=lambda f: order.get(f.rule, len(order))))
-    return dataclasses.replace(a, status=_status(findings), findings=findings, group=b.group)
+    unchecked = tuple(sorted(a.unchecked + b.unchecked, key=lambda r: order.get(r, len(order))))
+    return dataclasses.replace(
+        a, status=_status(findings, bool(unchecked)), findings=findings, group=b.group, unchecked=unchecked
+    )
 
 
-def _status(findings: tuple[Finding, ...]) -> Status:
+def _status(findings: tuple[Finding, ...], unchecked: bool = False) -> Status:
     statuses = {f.status for f in findings}
-    for status in (Status.VIOLATION, Status.REVIEW, Status.EXEMPT):
+    for status in (Status.VIOLATION, Status.REVIEW):
         if status in statuses:
             return status
-    return Status.OK
+    if unchecked:
+        return Status.UNCHECKED
+    return Status.EXEMPT if Status.EXEMPT in statuses else Status.OK
 
 
 def _summarise(verdicts: list[Verdict], reports: Reports, rules: RuleSet, attributes: int | None) -> Summary:

@@ -109,6 +109,17 @@ class ReportChunks:
             chunk.sha256 = sha
             yield chunk
 
+    def first_table(self) -> Reports | None:
+        """The header and first row as a table (what the list provides, for checking that the
+        rules' needs are met before the whole file is read), or None when it has no row."""
+        rows = read_csv_file(self.path, file=self.name, chunk_rows=1, **self.options)
+        try:
+            return next(iter(rows), None)
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
+
     def parts(self) -> Iterator[TableParts]:
         """The same chunks, each as packed :class:`~atribut_rules.reports.TableParts`: read and
         checked for repeated ids here, normalised by ``build()`` wherever it is called (a worker

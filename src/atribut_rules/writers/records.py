@@ -71,6 +71,7 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
             for p in verdict.problems
         ],
         "group": verdict.group,
+        "unchecked": list(verdict.unchecked),
         "ruleset": None
         if verdict.ruleset is None
         else {"id": verdict.ruleset.id, "version": verdict.ruleset.version, "sha256": verdict.ruleset.sha256},
@@ -85,6 +86,11 @@ def summary_record(summary: Summary) -> dict[str, Any]:
         "by_rule": {k: dict(v) for k, v in summary.by_rule.items()},
         "by_party": {k: dict(v) for k, v in summary.by_party.items()},
         "attributes": summary.attributes,
+        "coverage": {k: dict(v) for k, v in summary.coverage.items()},
+        "gaps": [
+            {"kind": g.kind, "name": g.name, "rules": list(g.rules), "suggestions": list(g.suggestions)}
+            for g in summary.gaps
+        ],
     }
 
 
@@ -101,7 +107,7 @@ def run_summary_record(run: Any, area_by: str = "auto") -> dict[str, Any]:
     checked = summary.reports - summary.by_status.get("invalid", 0)
     record["by_rule"] = {
         k: {
-            "checked": checked,
+            "checked": summary.coverage[k]["checked"] if k in summary.coverage else checked,
             "violation": v["violation"],
             "review": v["review"],
             "exempt": v.get("exempt", 0),

@@ -228,6 +228,8 @@ def merge_summary_records(records: list[dict[str, Any]], attributes: int | None 
         "by_rule": {k: _add([r["by_rule"][k] for r in records]) for k in first["by_rule"]},
         "by_party": _add_rows([r["by_party"] for r in records], key=lambda kv: kv[0]),
         "attributes": attributes,
+        "coverage": {k: _add([r["coverage"][k] for r in records]) for k in first["coverage"]},
+        "gaps": first["gaps"],
         "area": first["area"],
         "by_area": _add_rows(
             [r["by_area"] for r in records], key=lambda kv: (kv[0] == "", kv[0].casefold(), kv[0])

@@ -167,6 +167,7 @@ class VerdictJson:
                 verdict.problems,
                 verdict.ruleset,
                 verdict.group,
+                verdict.unchecked,
             )
         )
 
@@ -189,7 +190,7 @@ class VerdictJson:
             middle = ',"source":' + self._source_head(block.file)
             rows = [f"{int.__repr__(row) if type(row) is int else _number(row)}}}" for row in block.ok_rows]
         status = f',"status":{_STATUS_JSON[Status.OK]},"findings":[],"problems":[],"group":'
-        ruleset = f',"ruleset":{self._ruleset_json(block.ruleset)}}}'
+        ruleset = f',"unchecked":[],"ruleset":{self._ruleset_json(block.ruleset)}}}'
         if block.ok_groups is None:
             tail = "null" + ruleset
             ok = iter([f'{{"report":{r}{middle}{row}{status}{tail}' for r, row in zip(report, rows)])
@@ -221,7 +222,7 @@ class VerdictJson:
     def encode_fields(self, fields: tuple[Any, ...]) -> str:
         """A verdict given as plain values, as :meth:`encode` writes it.
 
-        ``fields`` is ``(report, status, findings, file, row, problems, ruleset, group)``
+        ``fields`` is ``(report, status, findings, file, row, problems, ruleset, group, unchecked)``
         with each finding a tuple of :class:`Finding`'s fields in order; a ``file`` of
         None stands for a verdict without source.
         """
@@ -251,7 +252,7 @@ class VerdictJson:
         JSON; made a field at a time over all of them."""
         if not verdicts:
             return []
-        reports, statuses, _, files, rows, problems, rulesets, groups = zip(*verdicts)
+        reports, statuses, _, files, rows, problems, rulesets, groups, unchecked = zip(*verdicts)
         sources, source_head = self._sources, self._source_head
         source = [
             "null"
@@ -264,10 +265,12 @@ class VerdictJson:
         problem_json = ["[" + ",".join([problem(p) for p in ps]) + "]" if ps else "[]" for ps in problems]
         group = ["null" if g is None else _value(g) for g in groups]
         ruleset = [self._ruleset[1] if r is self._ruleset[0] else self._ruleset_json(r) for r in rulesets]
+        unchecked_json = [_ENCODE(list(u)) if u else "[]" for u in unchecked]
         return [
-            f'{{"report":{a},"source":{b},"status":{c},"findings":[{d}],"problems":{e},"group":{g},"ruleset":{h}}}'
-            for a, b, c, d, e, g, h in zip(
-                map(_value, reports), source, status, findings, problem_json, group, ruleset
+            f'{{"report":{a},"source":{b},"status":{c},"findings":[{d}],"problems":{e},"group":{g},'
+            f'"unchecked":{u},"ruleset":{h}}}'
+            for a, b, c, d, e, g, u, h in zip(
+                map(_value, reports), source, status, findings, problem_json, group, unchecked_json, ruleset
             )
         ]
 
