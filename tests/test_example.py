@@ -88,7 +88,8 @@ def test_every_row_matches_its_expect_column(example_output: dict, example_dir: 
 
 def test_example_covers_every_status_and_every_rule(example_output: dict) -> None:
     verdicts = example_output["verdicts"]
-    assert {v["status"] for v in verdicts} == {s.value for s in ar.Status}
+    # every status but unchecked, which only a partial run gives
+    assert {v["status"] for v in verdicts} == {s.value for s in ar.Status} - {"unchecked"}
     fired = {f["rule"] for v in verdicts for f in v["findings"]}
     assert fired == {r.id for r in ar.load_rules().rules}
     assert {f["status"] for v in verdicts for f in v["findings"]} == {"violation", "review", "exempt"}

@@ -30,7 +30,7 @@ def _finding_values() -> tuple:
     [
         (Source, ("laporan.csv", 7)),
         (Finding, _finding_values()),
-        (Verdict, ("R-1", Status.VIOLATION, (Finding(*_finding_values()),), Source("f", 2), (), None, "R-0")),
+        (Verdict, ("R-1", Status.VIOLATION, (Finding(*_finding_values()),), Source("f", 2), (), None, "R-0", ("R-9",))),
     ],
 )
 def test_fast_constructor_makes_the_object_init_makes(cls: type, values: tuple) -> None:

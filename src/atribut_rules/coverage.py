@@ -29,8 +29,9 @@ FIELD = "field"
 
 # fields the engine derives from others: a rule naming one needs those
 DERIVED_FIELDS: Mapping[str, tuple[str, ...]] = {"area_m2": ("width_m", "height_m")}
-# fields every usable row has, whatever the list's columns
-ALWAYS_PRESENT = frozenset({"id", "lat", "lon"})
+# fields every list has, whatever its columns: the canonical fields (a value a row lacks is
+# missing for that row, as the three-valued logic handles it) and the derived ones
+ALWAYS_PRESENT = frozenset({"id", "lat", "lon", "area_m2"})
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ class Loaded:
             return need.name in self.categories
         if need.kind == ZONE:
             return need.name in self.zone_ids
-        return need.name in ALWAYS_PRESENT or field_key(need.name) in self.fields
+        key = field_key(need.name)
+        return key in CORE_FIELDS or key in ALWAYS_PRESENT or key in self.fields
 
 
 def field_key(name: str) -> str:

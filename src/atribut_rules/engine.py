@@ -588,6 +588,12 @@ class _Evaluation:
         if inside.any():
             bd = shapely.distance(points[inside], boundaries[pz[inside]])
             s[inside] = -(zradius[pz[inside]] + bd)
+        if not np.isfinite(s).all():  # an invariant: a NaN would compare false and read as "ok"
+            bad = int(zidx[pz[~np.isfinite(s)][0]])
+            raise FloatingPointError(
+                f"the distance to zone {self.zones.ids[bad]!r} is not a finite number; "
+                "no verdict is given rather than a wrong one"
+            )
         zone_global = zidx[pz]
         cat = zone_cat[zone_global]
         # nearest per (category, report): the smallest signed distance, ties to the first zone;
@@ -1239,7 +1245,7 @@ class _Evaluation:
             other = [ids[o] for o in facts.extra["other"][start:stop]]
             distance = [round(d, 3) + 0.0 for d in apart]
             threshold = [spacing.min_m] * m
-            margin = [round(d - spacing.min_m, 3) + 0.0 for d in apart]
+            margin = [round(spacing.min_m - d, 3) + 0.0 for d in distance]
             details = [{"other_report": o} for o in other]
             evidence.update(other_report=other, min_m=[spacing.min_m] * m)
             reason = ["gps_straddles" if s is Status.REVIEW else None for s in status]  # before permits
@@ -1273,9 +1279,10 @@ class _Evaluation:
                     if z >= 0:
                         s = signed[start + j]
                         zone[j] = self._zone_ref(z)
-                        distance[j] = round(max(s, 0.0), 3) + 0.0
+                        # inside a zone the distance is minus the depth: margin = threshold - distance
+                        distance[j] = round(s, 3) + 0.0
                         threshold[j] = cond.within_m
-                        margin[j] = round(cond.within_m - s, 3) + 0.0
+                        margin[j] = round(cond.within_m - distance[j], 3) + 0.0
                     if status[j] is Status.REVIEW:
                         reason[j] = "gps_straddles"
             elif isinstance(cond, During):

@@ -283,6 +283,10 @@ def _load_one(
     obj[:] = cats
     kind_arr = np.empty(len(kinds), dtype=object)
     kind_arr[:] = kinds
+    if repair and len(arr):  # a repaired polygon that collapsed whole is a line or points now
+        type_ids = shapely.get_type_id(arr)
+        kind_arr[np.isin(type_ids, (1, 2, 5)) & (kind_arr == "polygon")] = "line"
+        kind_arr[np.isin(type_ids, (0, 4)) & (kind_arr == "polygon")] = "point"
     return Zones(
         ids, obj, names, arr, np.array(radius, dtype=float), kind_arr, [file] * len(ids), files, origins
     )
@@ -350,13 +354,32 @@ def _explain(geom: Mapping[str, Any]) -> str:
     return "unreadable geometry"
 
 
+def _polygonal(geom: Any) -> Any:
+    """A repaired polygon's area: its polygonal parts as one geometry.
+
+    ``shapely.make_valid`` may return a collection of a polygon and the lines or points
+    that collapsed from it (a spike, a bow-tie's crossing). Such a collection has no
+    boundary, so a depth inside it would be NaN; the collapsed parts enclose nothing.
+    When nothing polygonal is left, the lines (else the points) are kept as what they are.
+    """
+    if shapely.get_type_id(geom) != 7:  # not a GeometryCollection: already one kind
+        return geom
+    parts = shapely.get_parts(geom)
+    kinds = shapely.get_type_id(parts)
+    for wanted in ((3, 6), (1, 2, 5), (0, 4)):  # polygons, lines, points
+        chosen = parts[np.isin(kinds, wanted)]
+        if len(chosen):
+            return shapely.union_all(chosen)
+    return geom
+
+
 def _check_geometries(arr: np.ndarray, ids: list[str], label: str, repair: bool) -> np.ndarray:
     valid = shapely.is_valid(arr)
     if valid.all():
         return arr
     if repair:
         fixed = arr.copy()
-        fixed[~valid] = shapely.make_valid(arr[~valid])
+        fixed[~valid] = [_polygonal(g) for g in shapely.make_valid(arr[~valid])]
         return fixed
     i = int(np.nonzero(~valid)[0][0])
     reason = shapely.is_valid_reason(arr[i])

@@ -29,6 +29,7 @@ from .records import STATUSES, run_summary_record, text_in, verdict_cells
 STATUS_COLOURS = {
     "violation": "#d7301f",
     "review": "#f28e2b",
+    "unchecked": "#9e9ac8",
     "exempt": "#4575b4",
     "ok": "#1a9850",
     "invalid": "#7f7f7f",
@@ -112,7 +113,7 @@ data.zones.forEach(function(z){
  gz.appendChild(tip(shape,z.t));zonesDrawn++;
 });
 var rows={};Array.prototype.forEach.call(document.querySelectorAll("#reports tbody tr"),function(tr){rows[tr.getAttribute("data-i")]=tr;});
-var order=["violation","review","exempt","ok","invalid"];
+var order=["violation","review","unchecked","exempt","ok","invalid"];
 data.reports.map(function(r,i){return [r,i];}).sort(function(a,b){return order.indexOf(b[0][2])-order.indexOf(a[0][2]);}).forEach(function(ri){
  var r=ri[0],i=ri[1];if(r[0]===null)return;var q=px(r);
  var c=el("circle",{cx:q[0].toFixed(1),cy:q[1].toFixed(1),r:r[2]==="ok"?3.5:5,fill:data.colours[r[2]],"class":"rep"});

@@ -13,6 +13,7 @@ LABELS = {
         "status": {
             "violation": "pelanggaran",
             "review": "perlu-cek",
+            "unchecked": "belum-diperiksa",
             "exempt": "dikecualikan",
             "ok": "ok",
             "invalid": "tidak-sah",
@@ -31,6 +32,7 @@ LABELS = {
         "status": {
             "violation": "violation",
             "review": "review",
+            "unchecked": "unchecked",
             "exempt": "exempt",
             "ok": "ok",
             "invalid": "invalid",

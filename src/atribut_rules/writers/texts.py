@@ -10,6 +10,7 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "id": {
         "violation": "pelanggaran",
         "review": "perlu-cek",
+        "unchecked": "belum-diperiksa",
         "exempt": "dikecualikan",
         "ok": "ok",
         "invalid": "tidak-sah",
@@ -17,6 +18,7 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "violation": "violation",
         "review": "review",
+        "unchecked": "unchecked",
         "exempt": "exempt",
         "ok": "ok",
         "invalid": "invalid",
