@@ -196,7 +196,7 @@ def render_chunk(
         # each line encoded on its own: most are ASCII, which encodes as a plain copy,
         # where one text holding a single non-ASCII character would be encoded wide
         # (joined in one go: adding a head or tail to the joined bytes would copy them all again)
-        lines = [line.encode("utf-8") for line in encoded_verdicts(run.verdicts)]
+        lines = [line.encode("utf-8", "backslashreplace") for line in encoded_verdicts(run.verdicts)]
         if fmt == "json":
             summary = run_summary_record(run, area_by)
             separator = VERDICT_SEPARATOR.encode()
@@ -208,7 +208,7 @@ def render_chunk(
     elif fmt == "geojson":
         out = io.StringIO()
         write_features(run, out, first=first, lang=lang)
-        data = out.getvalue().encode("utf-8")
+        data = out.getvalue().encode("utf-8", "backslashreplace")
     else:
         raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
     return RenderedChunk(data, summary, len(run.verdicts))
