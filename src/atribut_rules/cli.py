@@ -1,8 +1,9 @@
 """The ``atribut-rules`` command. The only module that touches argv, stdout and exit codes.
 
 Exit codes: 0 no finding at or above ``--fail-on`` severity; 1 there is one;
-2 the inputs or rules cannot be used (one line on stderr, no traceback);
-3 an internal error (a bug: please report it).
+2 the inputs or rules cannot be used, or an output cannot be written (one line on
+stderr, no traceback); 3 an internal error (a bug: please report it); 130 after
+Ctrl-C, 141 when stdout's reader went away (``| head``), 143 after SIGTERM.
 """
 
 from __future__ import annotations
@@ -21,6 +22,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import resources
+from .console import (
+    EXIT_BROKEN_PIPE,
+    EXIT_TERMINATED,
+    StdoutClosed,
+    Terminated,
+    error_line,
+    guard_stdout,
+    sigterm_raises,
+    silence_stdout,
+)
 from .engine import check, engine_version
 from .errors import AtributRulesError
 from .model import Severity
@@ -372,9 +383,12 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     if stderr is not None:
         for category, rule_ids in sorted(required_but_missing(rules, zones).items()):
             stderr.write(
-                f"atribut-rules: warning: {', '.join(rule_ids)} require(s) reports to be in a "
-                f"{category!r} zone, but no zone has that category, so every report they apply to "
-                f"breaks them; add the layer (--zones {category}=FILE)\n"
+                error_line(
+                    "warning",
+                    f"{', '.join(rule_ids)} require(s) reports to be in a "
+                    f"{category!r} zone, but no zone has that category, so every report they apply to "
+                    f"breaks them; add the layer (--zones {category}=FILE)",
+                )
             )
     permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
     if reports is None:
@@ -456,6 +470,8 @@ def _check_streamed(
             chunk_dir=chunk_dir,
             **options,
         )
+        # closed before the chunk folder is removed: the workers are stopped first
+        stack.enter_context(contextlib.closing(results))
         try:
             for result in results:
                 for writer, rendered in zip(writers, result.rendered):
@@ -633,9 +649,32 @@ def _rules(args: argparse.Namespace, stdout: IO[str]) -> int:
 def main(
     argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
 ) -> int:
-    """Run the command line with ``argv``; return the exit code (never raises for bad input)."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    """Run the command line with ``argv``; return the exit code (never raises for bad input).
+
+    A stdout that fails, a reader that goes away and SIGTERM end it as
+    :mod:`atribut_rules.console` says.
+    """
+    out = guard_stdout(stdout or sys.stdout)
+    err = stderr or sys.stderr
+    try:
+        with sigterm_raises():
+            code = _main(argv, out, err)
+            if not out.failed:
+                out.flush()
+    except StdoutClosed:
+        code = EXIT_BROKEN_PIPE
+    except Terminated:
+        err.write(error_line("stopped", "terminated (SIGTERM); output files were left as they were"))
+        return EXIT_TERMINATED
+    except AtributRulesError as exc:  # stdout failed at the last flush
+        err.write(error_line("error", str(exc)))
+        code = EXIT_UNUSABLE
+    if out.failed:
+        silence_stdout(out)
+    return code
+
+
+def _main(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str]) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -658,7 +697,7 @@ def main(
             if args.command == module.NAME:
                 return module.run(args, stdout, stderr)
     except AtributRulesError as exc:
-        stderr.write(f"atribut-rules: error: {exc}\n")
+        stderr.write(error_line("error", str(exc)))
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         stderr.write("atribut-rules: interrupted\n")
@@ -667,8 +706,10 @@ def main(
         if os.environ.get("ATRIBUT_RULES_DEBUG"):
             raise
         stderr.write(
-            f"atribut-rules: internal error: {type(exc).__name__}: {exc} "
-            "(set ATRIBUT_RULES_DEBUG=1 for details and please report it)\n"
+            error_line(
+                "internal error",
+                f"{type(exc).__name__}: {exc} (set ATRIBUT_RULES_DEBUG=1 for details and please report it)",
+            )
         )
         return EXIT_INTERNAL
     return EXIT_UNUSABLE
