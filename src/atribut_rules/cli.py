@@ -35,6 +35,7 @@ from .console import (
 from .engine import check, engine_version
 from .errors import AtributRulesError
 from .model import Severity
+from .output_paths import check_output_paths, run_inputs
 from .parallel import default_jobs, render_chunks
 from .permits import load_permits
 from .readers import STREAMED_READERS, read_reports, report_chunks, report_format
@@ -362,6 +363,11 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
             "no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example"
         )
     outputs = _outputs(args.output)
+    check_output_paths(
+        [(f"--output {fmt}:{path}", path) for fmt, path in outputs]
+        + ([("--zones-cache", args.zones_cache)] if args.zones_cache else []),
+        run_inputs(args.reports, _zone_sources(args.zones), args.rules, args.permits),
+    )
     base = resources.example_dir() if args.example else None
     rules = load_rules(args.rules, allow_paths=tuple(args.allow_path), limits=_rule_limits(args))
     zone_options = {"categories": rules.categories, "repair": args.repair_zones, "relative_to": base}
