@@ -121,13 +121,21 @@ def test_lone_surrogates_never_crash_a_writer_nor_reach_its_bytes(fmt, tmp_path,
 
 
 def test_lone_surrogates_in_the_streamed_path(tmp_path, zones_file, rules):
-    from atribut_rules.writers.stream import render_chunk
+    from atribut_rules.writers.stream import ChunkWriter, render_chunk
 
-    run = _run([{"id": "R\ud800", "lat": -2.13, "lon": 106.11}], zones_file, rules)
+    run = _run([{"id": "R\ud800", "lat": -2.13, "lon": 106.11, "party": "P\udc80"}], zones_file, rules)
     for fmt in ("json", "jsonl", "geojson"):
         data = render_chunk(fmt, run, first=True).data
         assert b"\\ud800" in data
         data.decode("utf-8")
+        buf = io.StringIO()
+        writer = ChunkWriter(fmt, buf)
+        writer.add(render_chunk(fmt, run, first=True))
+        writer.close(run.ruleset, run.provenance)
+        text = buf.getvalue()
+        text.encode("utf-8")  # the head (summary by party) too
+        if fmt == "json":
+            assert "P\\udc80" in json.dumps(json.loads(text)["summary"]["by_party"])
 
 
 # -- 4. XLSX and CSV keep texts --------------------------------------------------------------

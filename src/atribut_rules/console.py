@@ -133,7 +133,8 @@ def error_line(kind: str, message: str) -> str:
 
 @contextlib.contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` in this process.
+    """Within the block, SIGTERM raises :class:`Terminated` in this process (once: a repeated
+    SIGTERM lets the clean-up finish).
 
     A process forked inside the block before it set its own handling ends at once
     and quietly with :data:`EXIT_TERMINATED` instead. Outside the main thread
@@ -143,11 +144,14 @@ def sigterm_raises() -> Iterator[None]:
         yield
         return
     pid = os.getpid()
+    raised = [False]
 
     def handler(signum: int, frame: Any) -> None:
         if os.getpid() != pid:
             os._exit(EXIT_TERMINATED)
-        raise Terminated()
+        if not raised[0]:  # a second SIGTERM does not interrupt the clean-up of the first
+            raised[0] = True
+            raise Terminated()
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:

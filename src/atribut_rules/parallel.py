@@ -98,8 +98,10 @@ def _start_worker(job: _Job, stop: _StopFlag | None = None) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         return
 
+    parent = os.getppid()
+
     def on_term(signum: int, frame: Any) -> None:
-        if stop.is_set():
+        if stop.is_set() or os.getppid() != parent:  # stopped, or left behind by a killed parent
             os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)

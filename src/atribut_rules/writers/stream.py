@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .escape import safe_stream
 from .json_writer import JSON_TAIL, VERDICT_FIRST, VERDICT_SEPARATOR, json_head
 from .machine import GEOJSON_HEAD, GEOJSON_TAIL, write_features
 from .records import run_summary_record
@@ -44,8 +45,8 @@ class ChunkWriter:
     def __init__(self, fmt: str, out: IO[str], *, spool: bool = False) -> None:
         if fmt not in STREAMED_FORMATS:
             raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
-        self.fmt, self.out = fmt, out
-        self.raw = byte_stream(out)
+        self.fmt, self.out = fmt, safe_stream(out)  # heads and tails: lone surrogates escaped
+        self.raw = byte_stream(self.out)
         self.summaries: list[dict[str, Any]] = []
         self.spooling = spool or fmt == "json"
         # what is spooled, in order: this writer's own spool files and chunk files (paths)
