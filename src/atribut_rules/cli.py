@@ -2,8 +2,10 @@
 
 Exit codes: 0 no finding at or above ``--fail-on`` severity and no invalid row; 1 there
 is one, or an invalid row (unless ``--fail-on-invalid never``); 2 the inputs or rules
-cannot be used, or enabled rules need a zone layer or column that was not loaded (one line
-per problem on stderr, no traceback); 3 an internal error (a bug: please report it).
+cannot be used, enabled rules need a zone layer or column that was not loaded, or an
+output cannot be written (one line per problem on stderr, no traceback); 3 an internal
+error (a bug: please report it); 130 after Ctrl-C, 141 when stdout's reader went away
+(``| head``), 143 after SIGTERM.
 """
 
 from __future__ import annotations
@@ -23,11 +25,22 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import resources
+from .console import (
+    EXIT_BROKEN_PIPE,
+    EXIT_TERMINATED,
+    StdoutClosed,
+    Terminated,
+    error_line,
+    guard_stdout,
+    sigterm_raises,
+    silence_stdout,
+)
 from .coverage import CoverageError, find_gaps, gap_text
 from .coverage import loaded as coverage_loaded
 from .engine import check, engine_version
 from .errors import AtributRulesError
 from .model import Severity
+from .output_paths import check_output_paths, run_inputs
 from .parallel import default_jobs, render_chunks
 from .permits import load_permits
 from .readers import STREAMED_READERS, read_reports, report_chunks, report_format
@@ -364,6 +377,11 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
             "no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example"
         )
     outputs = _outputs(args.output)
+    check_output_paths(
+        [(f"--output {fmt}:{path}", path) for fmt, path in outputs]
+        + ([("--zones-cache", args.zones_cache)] if args.zones_cache else []),
+        run_inputs(args.reports, _zone_sources(args.zones), args.rules, args.permits),
+    )
     base = resources.example_dir() if args.example else None
     rules = load_rules(args.rules, allow_paths=tuple(args.allow_path), limits=_rule_limits(args))
     zone_options = {"categories": rules.categories, "repair": args.repair_zones, "relative_to": base}
@@ -445,7 +463,7 @@ def _invalid_fails(args: argparse.Namespace, invalid: int) -> bool:
 
 def _warn_partial(gaps: Sequence[Any], stderr: IO[str]) -> None:
     for gap in gaps:
-        stderr.write(f"atribut-rules: warning: partial run: {gap_text(gap, partial=True)}\n")
+        stderr.write(error_line("warning", f"partial run: {gap_text(gap, partial=True)}"))
 
 
 def _check_streamed(
@@ -494,6 +512,8 @@ def _check_streamed(
             partial=args.partial,
             **options,
         )
+        # closed before the chunk folder is removed: the workers are stopped first
+        stack.enter_context(contextlib.closing(results))
         try:
             for result in results:
                 for writer, rendered in zip(writers, result.rendered):
@@ -673,9 +693,32 @@ def _rules(args: argparse.Namespace, stdout: IO[str]) -> int:
 def main(
     argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
 ) -> int:
-    """Run the command line with ``argv``; return the exit code (never raises for bad input)."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    """Run the command line with ``argv``; return the exit code (never raises for bad input).
+
+    A stdout that fails, a reader that goes away and SIGTERM end it as
+    :mod:`atribut_rules.console` says.
+    """
+    out = guard_stdout(stdout or sys.stdout)
+    err = stderr or sys.stderr
+    try:
+        with sigterm_raises():
+            code = _main(argv, out, err)
+            if not out.failed:
+                out.flush()
+    except StdoutClosed:
+        code = EXIT_BROKEN_PIPE
+    except Terminated:
+        err.write(error_line("stopped", "terminated (SIGTERM); output files were left as they were"))
+        return EXIT_TERMINATED
+    except AtributRulesError as exc:  # stdout failed at the last flush
+        err.write(error_line("error", str(exc)))
+        code = EXIT_UNUSABLE
+    if out.failed:
+        silence_stdout(out)
+    return code
+
+
+def _main(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str]) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -699,10 +742,10 @@ def main(
                 return module.run(args, stdout, stderr)
     except CoverageError as exc:
         for line in exc.lines():
-            stderr.write(f"atribut-rules: error: {line}\n")
+            stderr.write(error_line("error", line))
         return EXIT_UNUSABLE
     except AtributRulesError as exc:
-        stderr.write(f"atribut-rules: error: {exc}\n")
+        stderr.write(error_line("error", str(exc)))
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         stderr.write("atribut-rules: interrupted\n")
@@ -711,8 +754,10 @@ def main(
         if os.environ.get("ATRIBUT_RULES_DEBUG"):
             raise
         stderr.write(
-            f"atribut-rules: internal error: {type(exc).__name__}: {exc} "
-            "(set ATRIBUT_RULES_DEBUG=1 for details and please report it)\n"
+            error_line(
+                "internal error",
+                f"{type(exc).__name__}: {exc} (set ATRIBUT_RULES_DEBUG=1 for details and please report it)",
+            )
         )
         return EXIT_INTERNAL
     return EXIT_UNUSABLE

@@ -6,7 +6,8 @@
     ├── InputError             a reports or zones file cannot be used
     │   └── ZoneError          a zone layer has a bad feature
     ├── RuleSetError           a rule file is malformed or breaks the schema
-    └── MissingExtraError      an optional dependency is not installed
+    ├── MissingExtraError      an optional dependency is not installed
+    └── OutputError            an output file (or stdout) cannot be written
 """
 
 from __future__ import annotations
@@ -69,3 +70,7 @@ class RuleSetError(AtributRulesError):
 
 class MissingExtraError(AtributRulesError):
     """An optional dependency is needed for this input or output and is not installed."""
+
+
+class OutputError(AtributRulesError):
+    """An output cannot be written: a missing folder, a full disk, a path that is an input."""

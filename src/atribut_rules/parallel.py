@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import mmap
 import multiprocessing
 import os
+import signal
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -68,9 +70,44 @@ class _Job:
 _JOB: _Job | None = None  # set once in each worker process by _start_worker
 
 
-def _start_worker(job: _Job) -> None:
+class _StopFlag:
+    """One byte of memory shared with the workers forked after it is made: set when the
+    calling process stops them."""
+
+    def __init__(self) -> None:
+        self._byte = mmap.mmap(-1, 1)  # anonymous and shared: no file, inherited by fork
+
+    def set(self) -> None:
+        self._byte[0] = 1
+
+    def is_set(self) -> bool:
+        return self._byte[0] == 1
+
+
+def _start_worker(job: _Job, stop: _StopFlag | None = None) -> None:
+    """A worker's start: its job, and the signals it leaves to the process that made it.
+
+    A worker ends quietly on SIGTERM once ``stop`` is set (the pool sends SIGTERM when
+    it stops them; a handler inherited through ``fork`` would raise and print a
+    traceback). Before that it ignores SIGTERM and Ctrl-C, which reach every process
+    of the group (``kill -TERM -PGID``, a terminal): a worker dying there would be
+    replaced by the pool while the calling process stops it, and the replacement
+    could wait for work forever. The calling process stops the workers.
+    """
     global _JOB
     _JOB = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if stop is None:  # not forked: no flag shared, the plain way
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        return
+
+    parent = os.getppid()
+
+    def on_term(signum: int, frame: Any) -> None:
+        if stop.is_set() or os.getppid() != parent:  # stopped, or left behind by a killed parent
+            os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
 
 
 def _work(chunk: Reports | TableParts, offset: int) -> ChunkResult:
@@ -146,7 +183,9 @@ def render_chunks(
     in flight, so memory stays bounded. With one chunk or ``jobs=1`` all runs here.
     With ``chunk_dir``, workers write their chunks' text to files in that folder
     (:attr:`RenderedChunk.path`; the :class:`~atribut_rules.writers.stream.ChunkWriter`
-    that gets one removes it, and the caller removes the folder).
+    that gets one removes it, and the caller removes the folder). Closing the
+    iterator early (or an exception in it) stops the workers before it returns, so
+    that none writes to the folder after that; close it before removing the folder.
     """
     job = _Job(
         zones,
@@ -169,17 +208,28 @@ def render_chunks(
             yield _do(job, chunk, offset)
             offset += len(chunk)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
-        pending: deque[Any] = deque()
-        for chunk in _drain(head, it):
-            pending.append(pool.apply_async(_work, (chunk, offset)))
-            offset += len(chunk)
-            if len(pending) > jobs:
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    stop = _StopFlag() if fork else None
+    try:
+        pool = context.Pool(jobs, initializer=_start_worker, initargs=(job, stop))
+    except BaseException:
+        if stop is not None:
+            stop.set()  # workers started so far are ended at exit, by SIGTERM
+        raise
+    with pool:
+        try:
+            pending: deque[Any] = deque()
+            for chunk in _drain(head, it):
+                pending.append(pool.apply_async(_work, (chunk, offset)))
+                offset += len(chunk)
+                if len(pending) > jobs:
+                    yield pending.popleft().get()
+            while pending:
                 yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        finally:
+            if stop is not None:
+                stop.set()  # leaving the block terminates the workers: let SIGTERM end them
 
 
 def _drain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:

@@ -7,7 +7,9 @@ the columns as JSON text, and a key made of the SHA-256 of every layer file, the
 load options and the engine version. The cache is used only while that key
 matches; otherwise the layers are loaded again and the cache rewritten
 (atomically). The file holds plain arrays only (``allow_pickle=False``), so a
-cache file from elsewhere cannot run code.
+cache file from elsewhere cannot run code. An existing file that is not a zone
+cache (a layer given by mistake, a report) is never replaced: writing the cache
+there is refused (:func:`is_zone_cache`).
 """
 
 from __future__ import annotations
@@ -27,13 +29,22 @@ import shapely
 
 from .digest import file_sha256
 from .engine import engine_version
-from .errors import InputError
-from .writers.atomic import atomic_write
+from .errors import InputError, OutputError
+from .writers.atomic import atomic_write, shown_path
 from .zones import Zones, load_zones
 
 CACHE_FORMAT = "atribut-rules/zone-cache/1"
 
-__all__ = ["CACHE_FORMAT", "cache_key", "load_zones_cached", "read_zone_cache", "write_zone_cache"]
+__all__ = [
+    "CACHE_FORMAT",
+    "cache_key",
+    "is_zone_cache",
+    "load_zones_cached",
+    "read_zone_cache",
+    "write_zone_cache",
+]
+
+_FORMAT_FAMILY = CACHE_FORMAT.rsplit("/", 1)[0] + "/"
 
 
 def _file_sha256(path: str | os.PathLike[str]) -> str:
@@ -63,8 +74,28 @@ def cache_key(sources: tuple[Any, ...], options: Mapping[str, Any]) -> str | Non
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def is_zone_cache(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a zone cache file (of any version): one this module may replace."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            columns = json.loads(bytes(data["columns"]).decode("utf-8"))
+    except (OSError, ValueError, KeyError, EOFError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error):
+        return False
+    return isinstance(columns, dict) and str(columns.get("format", "")).startswith(_FORMAT_FAMILY)
+
+
 def write_zone_cache(zones: Zones, path: str | os.PathLike[str], key: str) -> None:
-    """Write ``zones`` to the cache file ``path`` (atomically), valid for ``key``."""
+    """Write ``zones`` to the cache file ``path`` (atomically), valid for ``key``.
+
+    Raises :class:`~atribut_rules.errors.OutputError` when ``path`` exists and is not
+    a zone cache: it is never replaced.
+    """
+    if os.path.lexists(path) and not (os.path.isfile(path) and is_zone_cache(path)):
+        raise OutputError(
+            "exists and is not an atribut-rules zone cache, so it is not replaced",
+            file=shown_path(path),
+            hint="give --zones-cache a new path (e.g. zones.cache.npz), or delete that file if it is not needed",
+        )
     wkb = shapely.to_wkb(zones.geoms, output_dimension=2) if len(zones) else np.array([], dtype=object)
     lengths = np.fromiter((len(b) for b in wkb), dtype=np.int64, count=len(wkb))
     columns = {

@@ -16,6 +16,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from ..model import Finding, Status, Verdict
+from .escape import terminal_text, text_output
 from .records import rule_records, text_in, verdict_message
 
 SARIF_VERSION = "2.1.0"
@@ -196,6 +197,7 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!<>|])", r"\\\1", text)
 
 
+@text_output
 def write_sarif(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
     """Write the run as SARIF 2.1.0 JSON."""
     out.write(json.dumps(sarif_document(run, lang), ensure_ascii=False, indent=1) + "\n")
@@ -214,6 +216,7 @@ def _xa(text: Any) -> str:
     return '"' + _x(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
 
 
+@text_output
 def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
     """JUnit XML: one testcase per report; a failure per violation, an error per invalid row.
 
@@ -259,13 +262,15 @@ _GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # the log is shown as a terminal: controls (but line ends, encoded below) written visibly
+    return terminal_text(text, keep="\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _gh_prop(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+@text_output
 def write_github(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
     """GitHub Actions workflow commands: ``::error file=F,line=N,title=RULE::message``.
 

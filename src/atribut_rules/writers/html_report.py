@@ -24,6 +24,7 @@ import shapely
 
 from ..model import Status
 from . import texts
+from .escape import text_output
 from .records import STATUSES, run_summary_record, text_in, verdict_cells
 
 STATUS_COLOURS = {
@@ -380,6 +381,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
     return "\n".join(parts)
 
 
+@text_output
 def write_html(run: Any, out: IO[str], *, lang: str = "id", area_by: str = "auto", **_: Any) -> None:
     """Write the HTML report page."""
     out.write(render_html(run, lang=lang, area_by=area_by))

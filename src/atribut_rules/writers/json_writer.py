@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from .escape import text_output
 from .records import (
     JSON_FORMAT,
     JSON_VERSION,
@@ -20,6 +21,7 @@ from .records import (
 from .verdict_json import encoded_verdicts
 
 
+@text_output
 def write_json(run: Any, out: IO[str], *, area_by: str = "auto", **_: Any) -> None:
     """Write ``run`` as one JSON document; verdicts are streamed one at a time."""
     out.write(json_head(run.ruleset, run_summary_record(run, area_by), run.provenance))

@@ -7,10 +7,12 @@ import json
 import math
 from typing import IO, Any
 
+from .escape import text_output
 from .records import report_fields, verdict_cells, verdict_record
 from .verdict_json import encoded_verdicts
 
 
+@text_output
 def write_jsonl(run: Any, out: IO[str], **_: Any) -> None:
     """One verdict record per line, in input order (no header line)."""
     lines = encoded_verdicts(run.verdicts)
@@ -22,6 +24,7 @@ GEOJSON_HEAD = '{"type":"FeatureCollection","features":['
 GEOJSON_TAIL = "\n]}\n"
 
 
+@text_output
 def write_geojson(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
     """A FeatureCollection with one Point feature per report (``geometry: null`` without coordinates).
 

@@ -2,7 +2,9 @@
 
 Cells are made safe for spreadsheets: a text starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return gets a leading ``'`` so it is not run as a formula.
-Numbers (``-2.1291`` or ``-2,1291``) stay numbers.
+Numbers (``-2.1291`` or ``-2,1291``) stay numbers. Texts stay texts: a phone
+number ``0812345678``, a code ``007`` or a 19-digit NIK is never turned into a
+number (see :func:`xlsx_value`).
 """
 
 from __future__ import annotations
@@ -10,17 +12,25 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import json
+import math
 import re
 import zipfile
 from typing import IO, Any
 
 from ..errors import MissingExtraError
+from ..reports import canonical_field
 from . import texts
+from .escape import cell_text, text_output
 from .records import sheet_rows
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+NUMERIC_FIELDS = frozenset({"lon", "lat", "accuracy_m", "width_m", "height_m"})
+"""Canonical report fields the tool reads as numbers: their input texts may become numeric cells."""
+EXACT_DIGITS = 15
+"""Significant digits a spreadsheet number (an IEEE double) keeps exactly."""
 
 
 def neutralise(value: Any) -> Any:
@@ -38,15 +48,82 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(round(value, 3) + 0.0) if value == value else ""
+        return repr(value + 0.0) if value == value else ""
     return str(value)
 
 
+def _rounded_distance(row: list[Any]) -> list[Any]:
+    """``row`` with its verdict distance (third of the five verdict cells) rounded to the millimetre."""
+    distance = row[-3]
+    if isinstance(distance, float):
+        row[-3] = round(distance, 3)
+    return row
+
+
+@text_output
 def write_csv(run: Any, out: IO[str], *, lang: str = "id", delimiter: str = ",", **_: Any) -> None:
-    """Write the officer's sheet as CSV (RFC 4180 quoting, ``\\r\\n`` line ends)."""
+    """Write the officer's sheet as CSV (RFC 4180 quoting, ``\\r\\n`` line ends).
+
+    Input cells are written as they came (only a formula-looking text gets its ``'``);
+    numbers from typed input (GeoJSON, JSON Lines) are written in full, the verdict's
+    distance to the millimetre.
+    """
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    for row in sheet_rows(run, lang):
-        writer.writerow([neutralise(_cell_text(v)) for v in row])
+    rows = sheet_rows(run, lang)
+    writer.writerow([neutralise(_cell_text(v)) for v in next(rows)])
+    for row in rows:
+        writer.writerow([neutralise(_cell_text(v)) for v in _rounded_distance(row)])
+
+
+def exact_number(text: str) -> int | float | None:
+    """The number ``text`` spells when a numeric cell shows it without loss, else None.
+
+    Plain decimal notation only, finite, no leading zero before other digits
+    (``007`` is a code), at most :data:`EXACT_DIGITS` significant digits (a 19-digit
+    NIK is not a quantity).
+    """
+    t = text.strip()
+    if not _PLAIN_NUMBER.fullmatch(t):
+        return None
+    mantissa = re.split("[eE]", t.lstrip("+-"))[0]
+    whole = mantissa.split(".")[0]
+    if len(whole) > 1 and whole.startswith("0"):
+        return None
+    if len(mantissa.replace(".", "").lstrip("0")) > EXACT_DIGITS:
+        return None
+    number = float(t)
+    if not math.isfinite(number):
+        return None
+    if "." not in t and "e" not in t.lower():
+        return int(t)
+    return number + 0.0
+
+
+def xlsx_value(value: Any, numeric: bool = False) -> Any:
+    """What a workbook cell holds for ``value``.
+
+    Texts stay texts (neutralised like CSV cells, with what XML cannot hold written
+    visibly) unless ``numeric`` says the column is one the tool reads as numbers and
+    the text is :func:`exact_number`. Numbers stay numbers when the cell can hold them
+    exactly; a larger integer or an infinity becomes its text; NaN an empty cell.
+    """
+    if value is None or isinstance(value, (bool, _dt.date)):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= 2**53 else str(value)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return None if value != value else repr(value)
+    if isinstance(value, str):
+        if numeric:
+            number = exact_number(value)
+            if number is not None:
+                return number
+        return neutralise(cell_text(value))
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralise(cell_text(str(value)))
 
 
 def _openpyxl() -> Any:
@@ -63,23 +140,23 @@ def _openpyxl() -> Any:
 def write_xlsx(run: Any, out: IO[bytes], *, lang: str = "id", **_: Any) -> None:
     """Write the officer's sheet as an XLSX workbook (needs the ``xlsx`` extra, openpyxl).
 
-    Input texts that are plain numbers (``8``, ``2.5``) become numeric cells; every
-    other text stays text, neutralised like CSV cells. The workbook carries no
-    creation time, so the same run gives the same cells.
+    Numbers of typed input (GeoJSON, JSON Lines) and the verdict's distance become
+    numeric cells, and so do the texts of the columns the tool reads as numbers
+    (coordinates, accuracy, size) when a number cell shows them exactly; every other
+    text stays text (:func:`xlsx_value`). The workbook carries no creation time, so
+    the same run gives the same cells.
     """
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(texts.label(lang, "reports"))
-    for n, row in enumerate(sheet_rows(run, lang)):
-        cells = []
-        for value in row:
-            if n > 0 and isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value.strip()):
-                number = float(value)
-                value = int(number) if number.is_integer() and "." not in value else number
-            if isinstance(value, float) and value != value:
-                value = None
-            cells.append(neutralise(value) if isinstance(value, str) else value)
-        ws.append(cells)
+    rows = sheet_rows(run, lang)
+    header = next(rows)
+    ws.append([xlsx_value(name) for name in header])
+    typed = not run.reports.columns  # CSV input gives texts; other input its values
+    numeric = [not typed and canonical_field(str(name)) in NUMERIC_FIELDS for name in header]
+    numeric[-5:] = [False] * 5  # the verdict columns: only the distance is a number, as a float
+    for row in rows:
+        ws.append([xlsx_value(value, flag) for value, flag in zip(row, numeric)])
     fixed = _dt.datetime(2000, 1, 1)
     wb.properties.created = fixed
     wb.properties.modified = fixed

@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .escape import safe_stream
 from .json_writer import JSON_TAIL, VERDICT_FIRST, VERDICT_SEPARATOR, json_head
 from .machine import GEOJSON_HEAD, GEOJSON_TAIL, write_features
 from .records import run_summary_record
@@ -44,8 +45,8 @@ class ChunkWriter:
     def __init__(self, fmt: str, out: IO[str], *, spool: bool = False) -> None:
         if fmt not in STREAMED_FORMATS:
             raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
-        self.fmt, self.out = fmt, out
-        self.raw = byte_stream(out)
+        self.fmt, self.out = fmt, safe_stream(out)  # heads and tails: lone surrogates escaped
+        self.raw = byte_stream(self.out)
         self.summaries: list[dict[str, Any]] = []
         self.spooling = spool or fmt == "json"
         # what is spooled, in order: this writer's own spool files and chunk files (paths)
@@ -196,7 +197,7 @@ def render_chunk(
         # each line encoded on its own: most are ASCII, which encodes as a plain copy,
         # where one text holding a single non-ASCII character would be encoded wide
         # (joined in one go: adding a head or tail to the joined bytes would copy them all again)
-        lines = [line.encode("utf-8") for line in encoded_verdicts(run.verdicts)]
+        lines = [line.encode("utf-8", "backslashreplace") for line in encoded_verdicts(run.verdicts)]
         if fmt == "json":
             summary = run_summary_record(run, area_by)
             separator = VERDICT_SEPARATOR.encode()
@@ -208,7 +209,7 @@ def render_chunk(
     elif fmt == "geojson":
         out = io.StringIO()
         write_features(run, out, first=first, lang=lang)
-        data = out.getvalue().encode("utf-8")
+        data = out.getvalue().encode("utf-8", "backslashreplace")
     else:
         raise ValueError(f"{fmt!r} cannot be written chunk by chunk")
     return RenderedChunk(data, summary, len(run.verdicts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from .escape import terminal_text, text_output
 from .records import run_summary_record, verdict_cells
 
 LABELS = {
@@ -49,10 +50,11 @@ LABELS = {
 
 
 def _clip(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(terminal_text(str(text)).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+@text_output
 def write_table(run: Any, out: IO[str], lang: str = "id", *, area_by: str = "auto", **_: Any) -> None:
     """Write one line per verdict and the summaries below, in ``lang`` (``id`` or ``en``)."""
     labels = LABELS[lang]
@@ -64,7 +66,7 @@ def write_table(run: Any, out: IO[str], lang: str = "id", *, area_by: str = "aut
         status, rules, distance, zone, message = verdict_cells(v, lang)
         dist = "" if distance is None else f"{distance:.2f}"
         cells = (_clip(v.report, 12), status, _clip(rules, 28), dist, _clip(zone, 26))
-        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + message + "\n")
+        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + terminal_text(message) + "\n")
     s = run_summary_record(run, area_by)
     out.write(f"\n{labels['summary']}: {s['reports']} {labels['reports']}; ")
     out.write(", ".join(f"{labels['status'][k]} {n}" for k, n in s["by_status"].items()) + "\n")
@@ -73,7 +75,7 @@ def write_table(run: Any, out: IO[str], lang: str = "id", *, area_by: str = "aut
         out.write(f"{labels['rule']}:\n")
         for rule, counts in hits.items():
             out.write(
-                f"  {rule:<30} {labels['checked']} {counts['checked']}: "
+                f"  {terminal_text(rule):<30} {labels['checked']} {counts['checked']}: "
                 f"{labels['status']['violation']} {counts['violation']}, "
                 f"{labels['status']['review']} {counts['review']}\n"
             )
