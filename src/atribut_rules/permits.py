@@ -25,6 +25,7 @@ import jsonschema
 
 from . import resources
 from .errors import InputError
+from .inputfiles import read_input
 from .reports import canonical_field, parse_number
 
 
@@ -119,6 +120,9 @@ def permits_from_mappings(items: Iterable[Mapping[str, Any]], *, file: str) -> t
     return tuple(permits)
 
 
+MAX_PERMITS_BYTES = 64 * 1024**2
+"""A permits file larger than this is refused (a list of permits is small; docs/limits.md)."""
+
 _CSV_FIELDS = {
     "id": ("id", "no", "nomor", "permit", "izin", "no_izin"),
     "rules": ("rules", "aturan", "rule"),
@@ -152,10 +156,7 @@ def load_permits(
     relative = display_name(path, relative_to) if relative_to is not None else None
     p = Path(path)
     name = str(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read permits file: {exc.strerror}", file=name) from None
+    data = read_input(p, what="permits file", name=name, max_bytes=MAX_PERMITS_BYTES)
     digest = hashlib.sha256(data).hexdigest()
     return tuple(
         dataclasses.replace(permit, source_file=relative or name, source_sha256=digest)

@@ -23,6 +23,7 @@ import shapely
 
 from .errors import ZoneError
 from .geo import Area, degrees_for
+from .inputfiles import read_input
 from .readers.geojson_reader import load_json
 
 _KINDS = {
@@ -198,10 +199,7 @@ def _load_one(
 
         path = Path(src)
         label = display_name(path, relative_to)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ZoneError(f"cannot read zone file: {exc.strerror}", file=label) from None
+        data = read_input(path, what="zone file", name=label, error=ZoneError)
         files[label] = hashlib.sha256(data).hexdigest()
         doc = load_json(data, file=label)
         file = label

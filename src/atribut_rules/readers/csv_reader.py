@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import i18n
 from ..errors import InputError
+from ..inputfiles import open_input, read_input
 from ..model import Problem
 from ..reports import (
     DEFAULT_MAX_FIELD_CHARS,
@@ -384,13 +385,14 @@ def read_csv_file(
     The encoding is found as :func:`read_csv` finds it (the given one, a BOM's, else
     UTF-8); only one chunk of rows is in memory at a time. ``deferred``: see :func:`iter_csv`.
     """
-    with open(path, "rb") as f:
+    with open_input(path, what="reports file", name=file) as f:
         head = f.read(4)
+        size = os.fstat(f.fileno()).st_size
     name = text_encoding(head, file=file, encoding=encoding)
-    size = os.path.getsize(path)
     seen_ids = SeenIds()  # closed below: the ids of a long list may have gone to disk
     try:
-        with open(path, encoding=name, newline="", errors="strict") as stream:
+        raw = open_input(path, what="reports file", name=file)
+        with io.TextIOWrapper(raw, encoding=name, newline="", errors="strict") as stream:
             yield from iter_csv(
                 _Lines(stream, file, whole_lines=True),
                 file=file,
@@ -403,8 +405,7 @@ def read_csv_file(
             )
     except UnicodeDecodeError:
         # rare: decode the whole file once more to name the exact byte and line
-        with open(path, "rb") as f:
-            decode(f.read(), file=file, encoding=encoding)
+        decode(read_input(path, what="reports file", name=file), file=file, encoding=encoding)
         raise InputError(f"not valid {name} text", file=file) from None
     finally:
         seen_ids.close()
