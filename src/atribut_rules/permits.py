@@ -250,7 +250,7 @@ def _permits_from_csv(data: bytes, name: str) -> tuple[Permit, ...]:
                 if number is None or not math.isfinite(number):
                     kind = "a number" if number is None else "a finite number"
                     raise InputError(
-                        f"line {line}: {column} {_cut(repr(value))} is not {kind}",
+                        f"{column} {_cut(repr(value))} is not {kind}",
                         file=name,
                         line=line,
                         field=column,
