@@ -97,10 +97,42 @@ def test_an_undated_report_is_not_exempt_and_says_why() -> None:
 
 def test_open_ended_permit_and_all_rules() -> None:
     both = make_rules(INSIDE_SCHOOL, OTHER)
-    (p,) = permits_from_mappings([{"id": "IZ-ALL", "valid_from": "2024-01-01"}], file="<t>")
+    (p,) = permits_from_mappings(
+        [{"id": "IZ-ALL", "reports": ["R1"], "valid_from": "2024-01-01"}], file="<t>"
+    )
     verdict = only(checked([report()], [p], both))
     assert verdict.status is ar.Status.EXEMPT
     assert {f.rule: f.status.value for f in verdict.findings} == {"SEKOLAH": "exempt", "LAIN": "exempt"}
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"id": "IZ-ALL"},
+        {"id": "IZ-ALL", "rules": ["*"], "valid_from": "2024-01-01"},
+        {"id": "IZ-ALL", "rules": [], "reports": []},
+    ],
+)
+def test_a_permit_with_no_scope_at_all_is_refused(item: dict[str, Any]) -> None:
+    """Every rule, every report, anywhere: it would exempt every finding of every report."""
+    with pytest.raises(InputError, match="names no scope: it would exempt every finding") as info:
+        permits_from_mappings([item], file="izin.yaml")
+    assert info.value.field == "rules" and "name the rules it covers" in info.value.hint
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        {"rules": ["SEKOLAH"]},
+        {"reports": ["R1"]},
+        {"zone": "z:1"},
+        {"party": "Partai A"},
+        {"location": {"lon": 106.1, "lat": -2.1, "radius_m": 50}},
+    ],
+)
+def test_one_scope_part_is_enough(scope: dict[str, Any]) -> None:
+    (p,) = permits_from_mappings([{"id": "IZ-1", **scope}], file="izin.yaml")
+    assert p.id == "IZ-1"
 
 
 def test_a_partly_exempt_report_keeps_its_other_findings() -> None:
@@ -199,7 +231,7 @@ def test_permits_from_yaml(tmp_path: Path) -> None:
         "pawai budaya",
     )
     bare = tmp_path / "list.yml"
-    bare.write_text("- id: A\n- id: B\n  party: Partai C\n", encoding="utf-8")
+    bare.write_text("- id: A\n  rules: [R-1]\n- id: B\n  party: Partai C\n", encoding="utf-8")
     assert [q.id for q in load_permits(bare)] == ["A", "B"]
 
 
@@ -209,7 +241,7 @@ def test_permits_from_yaml(tmp_path: Path) -> None:
         ("izin.csv", "izin;berlaku_dari\nIZ-1;15/01/2024\n", "valid_from"),
         ("izin.csv", "izin;radius;lintang;bujur\nIZ-1;dua puluh;-2,1;106,1\n", "radius"),
         ("izin.csv", "izin;berlaku_dari;berlaku_sampai\nIZ-1;2024-02-01;2024-01-01\n", "valid_to"),
-        ("izin.csv", "izin;alasan\nIZ-1;a\nIZ-1;b\n", "id"),
+        ("izin.csv", "izin;aturan;alasan\nIZ-1;R-1;a\nIZ-1;R-1;b\n", "id"),
         ("izin.yaml", "- id: IZ-1\n  location: {lon: 106.1, lat: -2.1}\n", "location"),
         ("izin.yaml", "- id: IZ-1\n  colour: red\n", None),
     ],

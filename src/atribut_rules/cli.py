@@ -558,13 +558,15 @@ def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int 
     """Every problem found in one rule file, as (file, line, column, message), in file order."""
     import jsonschema
 
+    from .errors import RuleSetError
+    from .inputfiles import read_input
     from .ruleset import SCHEMA_NAME
     from .yamlsafe import load_yaml, position
 
     problems: list[tuple[str, int | None, int | None, str]] = []
 
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = read_input(path, what="rule file", error=RuleSetError).decode("utf-8-sig")
         doc, marks = load_yaml(text, file=path)
     except AtributRulesError as exc:
         return [(exc.file or path, exc.line, exc.column, exc.message)]

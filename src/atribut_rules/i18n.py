@@ -52,6 +52,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "baris tidak terbaca: {detail}",
         "en": "row cannot be read: {detail}",
     },
+    "not_text": {
+        "id": "kolom {field} bukan teks Unicode yang sah (berisi separuh pasangan surrogate, mis. \\ud800); tulis ulang teksnya",
+        "en": "{field} is not valid Unicode text (it holds half of a surrogate pair, e.g. \\ud800); write the text again",
+    },
     "ragged": {
         "id": "baris berisi {found} kolom, sedangkan header {expected} kolom; periksa pemisah dan tanda kutip",
         "en": "row has {found} fields but the header has {expected}; check separators and quotes",

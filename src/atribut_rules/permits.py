@@ -10,13 +10,12 @@ a rule set's ``exemptions`` or from a permits file (YAML or CSV) given to
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as _dt
 import hashlib
-import io
+import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,8 @@ import jsonschema
 
 from . import resources
 from .errors import InputError
+from .inputfiles import read_input
+from .readers._json import as_text, first_non_text
 from .reports import canonical_field, parse_number
 
 
@@ -67,14 +68,31 @@ def _permit_schema() -> dict[str, Any]:
     return {"$defs": schema["$defs"], "$ref": "#/$defs/permit"}
 
 
-def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str) -> Permit:
-    """Validate one permit mapping (the rule file's ``exemptions`` format) and build it."""
+def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str, line: int | None = None) -> Permit:
+    """Validate one permit mapping (the rule file's ``exemptions`` format) and build it.
+
+    Text that is not Unicode (a lone surrogate) is refused, and so is a permit that names
+    no scope at all (every rule, every report, anywhere, any zone, any party): it would
+    exempt every finding of every report. ``line`` is where the permit starts, when known.
+    """
+    bad = first_non_text(dict(data))
+    if bad is not None:
+        raise InputError(
+            f"{where}: {bad} is not valid Unicode text (it holds half of a surrogate pair, e.g. \\ud800)",
+            file=file,
+            line=line,
+            field=bad,
+            hint="write the text again",
+        )
     errors = sorted(jsonschema.Draft202012Validator(_permit_schema()).iter_errors(dict(data)), key=str)
     if errors:
         error = jsonschema.exceptions.best_match(errors)
         path = ".".join(str(p) for p in error.absolute_path)
         raise InputError(
-            f"{where}: {path + ': ' if path else ''}{error.message}", file=file, field=path or None
+            f"{where}: {path + ': ' if path else ''}{_cut(error.message)}",
+            file=file,
+            line=line,
+            field=path or None,
         )
     valid = data.get("valid") or {}
     start = data.get("valid_from", valid.get("from"))
@@ -83,11 +101,21 @@ def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str) -> Pe
         start_d = _dt.date.fromisoformat(start) if start else None
         end_d = _dt.date.fromisoformat(end) if end else None
     except ValueError as exc:
-        raise InputError(f"{where}: {exc}", file=file, field="valid") from None
+        raise InputError(f"{where}: {_cut(str(exc))}", file=file, line=line, field="valid") from None
     if start_d and end_d and start_d > end_d:
-        raise InputError(f"{where}: valid_to is before valid_from", file=file, field="valid_to")
+        raise InputError(f"{where}: valid_to is before valid_from", file=file, line=line, field="valid_to")
     rules = data.get("rules")
     loc = data.get("location")
+    if (not rules or "*" in rules) and not (
+        data.get("reports") or loc or data.get("zone") or data.get("party")
+    ):
+        raise InputError(
+            f"{where} names no scope: it would exempt every finding of every report",
+            file=file,
+            line=line,
+            field="rules",
+            hint="name the rules it covers, or the reports, a location (lon, lat, radius_m), a zone or a party",
+        )
     return Permit(
         id=str(data["id"]),
         rules=None if not rules or "*" in rules else frozenset(rules),
@@ -104,20 +132,28 @@ def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str) -> Pe
     )
 
 
-def permits_from_mappings(items: Iterable[Mapping[str, Any]], *, file: str) -> tuple[Permit, ...]:
-    """Build permits from mappings, refusing duplicate ids."""
+def permits_from_mappings(
+    items: Iterable[Mapping[str, Any]], *, file: str, lines: Sequence[int] | None = None
+) -> tuple[Permit, ...]:
+    """Build permits from mappings, refusing duplicate ids; ``lines`` are where they start."""
     permits: list[Permit] = []
     seen: set[str] = set()
     for n, item in enumerate(items, start=1):
+        line = lines[n - 1] if lines is not None else None
         if not isinstance(item, Mapping):
-            raise InputError(f"permit #{n} is not a mapping", file=file)
-        permit = permit_from_mapping(item, file=file, where=f"permit #{n} ({item.get('id')!r})")
+            raise InputError(f"permit #{n} is not a mapping", file=file, line=line)
+        name = item.get("id")
+        label = _cut(repr(as_text(name) if isinstance(name, str) else name), 100)
+        permit = permit_from_mapping(item, file=file, where=f"permit #{n} ({label})", line=line)
         if permit.id in seen:
-            raise InputError(f"duplicate permit id {permit.id!r}", file=file, field="id")
+            raise InputError(f"duplicate permit id {_cut(repr(permit.id))}", file=file, line=line, field="id")
         seen.add(permit.id)
         permits.append(permit)
     return tuple(permits)
 
+
+MAX_PERMITS_BYTES = 64 * 1024**2
+"""A permits file larger than this is refused (a list of permits is small; docs/limits.md)."""
 
 _CSV_FIELDS = {
     "id": ("id", "no", "nomor", "permit", "izin", "no_izin"),
@@ -152,10 +188,7 @@ def load_permits(
     relative = display_name(path, relative_to) if relative_to is not None else None
     p = Path(path)
     name = str(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read permits file: {exc.strerror}", file=name) from None
+    data = read_input(p, what="permits file", name=name, max_bytes=MAX_PERMITS_BYTES)
     digest = hashlib.sha256(data).hexdigest()
     return tuple(
         dataclasses.replace(permit, source_file=relative or name, source_sha256=digest)
@@ -181,36 +214,58 @@ def _read_permits(p: Path, data: bytes, name: str) -> tuple[Permit, ...]:
 
 
 def _permits_from_csv(data: bytes, name: str) -> tuple[Permit, ...]:
+    """Permits from CSV, read as strictly as a reports CSV (csv_records): a quote left open,
+    NUL bytes or a field over the field limit are errors naming the line."""
     from .readers._text import decode
-    from .readers.csv_reader import _sniff_delimiter
+    from .readers.csv_reader import csv_records
 
-    text = decode(data, file=name).lstrip("\ufeff")
-    if not text.strip():
+    text = decode(data, file=name)
+    header, records = csv_records(text, file=name, what="permits file")
+    if not header:
         raise InputError("permits file is empty", file=name)
-    first = next(line for line in text.splitlines() if line.strip())
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
     lookup = {alias: key for key, aliases in _CSV_FIELDS.items() for alias in aliases}
-    items = []
-    for row in reader:
+    keys = [lookup.get((canonical_field(c) or c).strip().casefold().replace(" ", "_")) for c in header]
+    items, lines = [], []
+    for line, cells in records:
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            raise InputError(
+                f"line {line} has {len(cells)} fields but the header has {len(header)}",
+                file=name,
+                line=line,
+                hint="check the separators and quotes",
+            )
         item: dict[str, Any] = {}
         loc: dict[str, float] = {}
-        for column, value in row.items():
-            if column is None or value is None or not str(value).strip():
+        for column, key, value in zip(header, keys, cells):
+            value = value.strip()
+            if not value or key is None:
                 continue
-            key = lookup.get((canonical_field(column) or column).strip().casefold().replace(" ", "_"))
-            value = str(value).strip()
             if key in ("rules", "reports"):
                 item[key] = [v for v in value.replace(";", " ").replace(",", " ").split() if v]
             elif key in ("lon", "lat", "radius_m"):
                 try:
-                    loc[key] = parse_number(value)
+                    number = parse_number(value)
                 except ValueError:
+                    number = None
+                if number is None or not math.isfinite(number):
+                    kind = "a number" if number is None else "a finite number"
                     raise InputError(
-                        f"line {reader.line_num}: {column} {value!r} is not a number", file=name, field=column
+                        f"{column} {_cut(repr(value))} is not {kind}",
+                        file=name,
+                        line=line,
+                        field=column,
+                        hint="write decimal degrees (lon, lat) and metres (radius)",
                     ) from None
-            elif key:
+                loc[key] = number
+            else:
                 item[key] = value
         if loc:
             item["location"] = loc
         items.append(item)
-    return permits_from_mappings(items, file=name)
+        lines.append(line)
+    return permits_from_mappings(items, file=name, lines=lines)
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    """``text`` cut to about ``limit`` characters for an error line."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"

@@ -33,6 +33,7 @@ from .conditions import (
     walk,
 )
 from .errors import AtributRulesError, RuleSetError
+from .inputfiles import read_input
 from .model import Severity
 from .yamlsafe import YamlLimits, load_yaml, position
 
@@ -266,7 +267,7 @@ def _read(path: Path, limits: Limits) -> tuple[dict, dict, str]:
         size = path.stat().st_size
         if size > limits.yaml.max_bytes:
             raise RuleSetError(f"rule file is larger than {limits.yaml.max_bytes} bytes", file=name)
-        raw = path.read_bytes()
+        raw = read_input(path, what="rule file", error=RuleSetError)
     except OSError as exc:
         raise RuleSetError(f"cannot read rule file: {exc.strerror}", file=name) from None
     try:

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import shapely
 
-from .digest import file_sha256
 from .engine import engine_version
 from .errors import InputError, OutputError
+from .inputfiles import open_input
 from .writers.atomic import atomic_write, shown_path
 from .zones import Zones, load_zones
 
@@ -49,7 +49,8 @@ _FORMAT_FAMILY = CACHE_FORMAT.rsplit("/", 1)[0] + "/"
 
 def _file_sha256(path: str | os.PathLike[str]) -> str:
     try:
-        return file_sha256(path)
+        with open_input(path, what="zones file") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError as exc:
         raise InputError(f"cannot read zones file: {exc.strerror}", file=str(path)) from None
 
@@ -123,8 +124,12 @@ def write_zone_cache(zones: Zones, path: str | os.PathLike[str], key: str) -> No
 
 def read_zone_cache(path: str | os.PathLike[str], key: str | None = None) -> Zones | None:
     """The zones in cache file ``path``, or None when it is missing, unreadable or not for ``key``."""
+    if not os.path.exists(path):
+        return None
+    # a device or FIFO named as the cache is refused by name (it would hang np.load)
+    handle = open_input(path, what="zone cache file")
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with handle, np.load(handle, allow_pickle=False) as data:
             columns = json.loads(bytes(data["columns"]).decode("utf-8"))
             if columns.get("format") != CACHE_FORMAT or (key is not None and columns.get("key") != key):
                 return None

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ import shapely
 
 from .errors import ZoneError
 from .geo import Area, degrees_for
+from .inputfiles import read_input
+from .readers import _json
+from .readers._text import decode
 from .readers.geojson_reader import load_json
 
 _KINDS = {
@@ -190,6 +194,7 @@ def _load_one(
     files: dict[str, str] = {}
     if isinstance(src, Mapping):
         doc: Any = src
+        check_text, check_long = True, False
         file = None
         stem = "zone"
         label = "<mapping>"
@@ -198,12 +203,13 @@ def _load_one(
 
         path = Path(src)
         label = display_name(path, relative_to)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ZoneError(f"cannot read zone file: {exc.strerror}", file=label) from None
+        data = read_input(path, what="zone file", name=label, error=ZoneError)
         files[label] = hashlib.sha256(data).hexdigest()
-        doc = load_json(data, file=label)
+        text = decode(data, file=label)
+        doc = load_json(text, file=label, mark_long=True)
+        # the per-feature checks for lone surrogates and over-long integers run only when
+        # the text could hold one (a \uD8xx escape, a run of 19 digits)
+        check_text, check_long = _json.may_hold_surrogates(text), _LONG_DIGITS.search(text) is not None
         file = label
         stem = path.stem
     if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
@@ -230,7 +236,9 @@ def _load_one(
             raise ZoneError(f"feature #{n}: properties is not an object", file=label)
         raw_id = feature.get("id", props.get("id"))
         zid = str(raw_id) if raw_id is not None and str(raw_id) != "" else f"{stem}:{n}"
-        where = f"zone {zid!r} (feature #{n})"
+        if check_text:
+            _refuse_non_text(feature, props, (cat_prop, name_prop, *ORIGIN_KEYS), n, label)
+        where = f"zone {_json.quote(zid)} (feature #{n})"
         cat = props.get(cat_prop, category) if category is None else category
         if not isinstance(cat, str) or not cat:
             raise ZoneError(
@@ -241,20 +249,22 @@ def _load_one(
             )
         if cat not in allowed:
             raise ZoneError(
-                f"{where} has unknown category {cat!r}",
+                f"{where} has unknown category {_json.quote(cat)}",
                 file=label,
                 field=cat_prop,
                 hint=f"use one of: {', '.join(sorted(allowed))}",
             )
         geom = feature.get("geometry")
-        if not isinstance(geom, Mapping) or geom.get("type") not in _KINDS:
-            kind = geom.get("type") if isinstance(geom, Mapping) else None
+        kind = geom.get("type") if isinstance(geom, Mapping) else None
+        if not isinstance(kind, str) or kind not in _KINDS:  # a list or object as type, too
             raise ZoneError(
-                f"{where} has {'no' if kind is None else 'an unsupported'} geometry{'' if kind is None else ' ' + repr(kind)}",
+                f"{where} has {'no' if kind is None else 'an unsupported'} geometry{'' if kind is None else ' type ' + _json.quote(kind)}",
                 file=label,
                 field="geometry",
                 hint="zones need a Point, LineString or Polygon (or Multi*) geometry",
             )
+        if check_long:
+            _refuse_long(geom.get("coordinates"), props.get("radius_m"), where, label)
         geometries.append(geom)
         wheres.append(where)
         r = props.get("radius_m")
@@ -264,7 +274,9 @@ def _load_one(
             rv = float(r)
         else:
             raise ZoneError(
-                f"{where}: radius_m {r!r} is not a number of metres >= 0", file=label, field="radius_m"
+                f"{where}: radius_m {_json.quote(r)} is not a number of metres >= 0",
+                file=label,
+                field="radius_m",
             )
         name = props.get(name_prop)
         origins.append(
@@ -290,6 +302,47 @@ def _load_one(
     return Zones(
         ids, obj, names, arr, np.array(radius, dtype=float), kind_arr, [file] * len(ids), files, origins
     )
+
+
+_LONG_DIGITS = re.compile(rf"\d{{{_json.LONG_INT_DIGITS + 1}}}")
+
+
+def _refuse_non_text(
+    feature: Mapping[str, Any], props: Mapping[str, Any], keys: tuple[str, ...], n: int, label: str
+) -> None:
+    """Raise ZoneError when the feature's id, or a property that is read, holds a lone surrogate."""
+    for name, value in (("id", feature.get("id")), *((k, props.get(k)) for k in ("id", *keys))):
+        if isinstance(value, str) and not _json.is_text(value):
+            raise ZoneError(
+                f"feature #{n}: {name} {_json.quote(value)} is not valid Unicode text "
+                "(it holds half of a surrogate pair, e.g. \\ud800)",
+                file=label,
+                field=name,
+                hint="write the text again",
+            )
+
+
+def _refuse_long(coordinates: Any, radius: Any, where: str, label: str) -> None:
+    """Raise ZoneError when a coordinate or ``radius_m`` is an integer too long to be a number."""
+    if isinstance(radius, _json.LongInt):
+        raise ZoneError(
+            f"{where}: radius_m is an integer of {len(radius)} characters, too large a number",
+            file=label,
+            field="radius_m",
+            hint="write the radius in metres",
+        )
+    stack = [coordinates]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, _json.LongInt):
+            raise ZoneError(
+                f"{where}: a coordinate is an integer of {len(item)} characters, too large a number",
+                file=label,
+                field="geometry",
+                hint="coordinates are longitude and latitude in degrees (WGS84)",
+            )
 
 
 def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], label: str) -> np.ndarray:

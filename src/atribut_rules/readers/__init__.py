@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..digest import file_sha256
 from ..errors import InputError
+from ..inputfiles import check_regular_file, read_input
 from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, TableParts
 from .csv_reader import read_csv, read_csv_file
 from .geojson_reader import read_geojson_reports
@@ -63,11 +64,7 @@ def read_reports(
     """
     p = Path(path)
     fmt = report_format(p, format)
-    _refuse_too_large(p, max_file_bytes, str(path))
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read reports file: {exc.strerror}", file=str(path)) from None
+    data = read_input(p, what="reports file", name=str(path), max_bytes=max_file_bytes)
     name = display_name(path, relative_to)
     if fmt == "csv":
         reports = read_csv(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
@@ -98,6 +95,7 @@ class ReportChunks:
     def sha256(self) -> str:
         if self._sha256 is None:
             try:
+                check_regular_file(self.path, what="reports file", name=str(self.path))
                 self._sha256 = file_sha256(self.path)
             except OSError as exc:
                 raise InputError(f"cannot read reports file: {exc.strerror}", file=str(self.path)) from None
@@ -136,17 +134,9 @@ STREAMED_READERS = ("csv",)
 
 
 def _refuse_too_large(path: Path, max_file_bytes: int, name: str) -> None:
-    """Raise InputError (naming the file ``name``) when it cannot be opened or is too large."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"cannot open reports file: {exc.strerror}", file=name) from None
-    if size > max_file_bytes:
-        raise InputError(
-            f"reports file is {size} bytes, more than the limit of {max_file_bytes}",
-            file=name,
-            hint="split the file or raise the limit",
-        )
+    """Raise InputError (naming the file ``name``) when it cannot be opened, is not a regular
+    file or is too large."""
+    check_regular_file(path, what="reports file", name=name, max_bytes=max_file_bytes)
 
 
 def report_format(path: str | os.PathLike[str], format: str | None = None) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import i18n
 from ..errors import InputError
+from ..inputfiles import open_input, read_input
 from ..model import Problem
 from ..reports import (
     DEFAULT_MAX_FIELD_CHARS,
@@ -70,6 +71,76 @@ def read_csv(
         lines, file=file, delimiter=delimiter, max_field_chars=max_field_chars, field_limit=len(text) + 1
     )
     return next(iter(chunks))
+
+
+def csv_records(
+    text: str, *, file: str, what: str = "file", max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the ``(line, cells)`` records of a small CSV text, read as strictly as
+    a reports file: NUL bytes, a broken quote and a quote left open at the end of the text
+    (which would swallow every later line) raise InputError naming the line, and so does a
+    field over ``max_field_chars`` characters (a table such as a permits list is refused
+    whole rather than row by row). Blank lines are skipped; the delimiter is sniffed from
+    the header. An empty text gives an empty header."""
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise InputError(
+            f"{what} contains NUL bytes, so it is not a text CSV file",
+            file=file,
+            line=text[: text.index("\x00")].count("\n") + 1,
+            hint="export the sheet again as CSV (UTF-8)",
+        )
+    lines = list(io.StringIO(text, newline=""))
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        return [], []
+    delim = _sniff_delimiter(first)
+    reader = csv.reader(lines, delimiter=delim, strict=False)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, len(text) + 1))
+    header: list[str] = []
+    records: list[tuple[int, list[str]]] = []
+    start = last = 1  # where the record being read starts, and the last record read
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader, None)
+            except csv.Error as exc:
+                raise InputError(
+                    f"broken CSV: {exc}",
+                    file=file,
+                    line=reader.line_num,
+                    hint="check the quotes in this line",
+                ) from None
+            if cells is None:
+                break
+            last = start
+            if not any(c.strip() for c in cells):
+                continue
+            for column, cell in enumerate(cells, start=1):
+                if len(cell) > max_field_chars:
+                    raise InputError(
+                        f"a field of {len(cell)} characters, more than the limit of {max_field_chars}",
+                        file=file,
+                        line=start,
+                        column=column,
+                        hint="shorten the field (or check for a quote that is never closed)",
+                    )
+            if header:
+                records.append((start, cells))
+            else:
+                header = cells
+    finally:
+        csv.field_size_limit(old_limit)
+    if _unclosed_quote(lines[last - 1 : reader.line_num], delim):
+        raise InputError(
+            "a quote opened in this record is never closed, so every later line would be read as one field",
+            file=file,
+            line=last,
+            hint='close the quote, or double a quote inside a quoted field ("")',
+        )
+    return header, records
 
 
 def iter_csv(
@@ -384,13 +455,14 @@ def read_csv_file(
     The encoding is found as :func:`read_csv` finds it (the given one, a BOM's, else
     UTF-8); only one chunk of rows is in memory at a time. ``deferred``: see :func:`iter_csv`.
     """
-    with open(path, "rb") as f:
+    with open_input(path, what="reports file", name=file) as f:
         head = f.read(4)
+        size = os.fstat(f.fileno()).st_size
     name = text_encoding(head, file=file, encoding=encoding)
-    size = os.path.getsize(path)
     seen_ids = SeenIds()  # closed below: the ids of a long list may have gone to disk
     try:
-        with open(path, encoding=name, newline="", errors="strict") as stream:
+        raw = open_input(path, what="reports file", name=file)
+        with io.TextIOWrapper(raw, encoding=name, newline="", errors="strict") as stream:
             yield from iter_csv(
                 _Lines(stream, file, whole_lines=True),
                 file=file,
@@ -403,8 +475,7 @@ def read_csv_file(
             )
     except UnicodeDecodeError:
         # rare: decode the whole file once more to name the exact byte and line
-        with open(path, "rb") as f:
-            decode(f.read(), file=file, encoding=encoding)
+        decode(read_input(path, what="reports file", name=file), file=file, encoding=encoding)
         raise InputError(f"not valid {name} text", file=file) from None
     finally:
         seen_ids.close()

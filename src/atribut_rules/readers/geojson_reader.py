@@ -8,15 +8,21 @@ from .. import i18n
 from ..errors import InputError
 from ..model import Problem
 from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports
+from . import _json
 from ._text import decode
-from .jsonl_reader import _scalar
+from .jsonl_reader import _scalar, text_record
 
 
-def load_json(data: bytes | str, *, file: str, encoding: str | None = None) -> object:
-    """Parse JSON text with an error that names the line and column."""
+def load_json(
+    data: bytes | str, *, file: str, encoding: str | None = None, mark_long: bool = False
+) -> object:
+    """Parse JSON text with an error that names the line and column.
+
+    Integers longer than :data:`~atribut_rules.readers._json.LONG_INT_DIGITS` characters
+    stay text (:class:`~atribut_rules.readers._json.LongInt` with ``mark_long``)."""
     text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
     try:
-        return json.loads(text.lstrip("\ufeff"))
+        return _json.loads(text.lstrip("\ufeff"), mark_long=mark_long)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
@@ -36,7 +42,9 @@ def read_geojson_reports(
     null, empty or non-Point geometry, or a coordinate that is not a finite
     number, becomes an invalid row naming the coordinate.
     """
-    doc = load_json(data, file=file, encoding=encoding)
+    text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
+    doc = load_json(text, file=file)
+    check_text = _json.may_hold_surrogates(text)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         raise InputError(
@@ -84,5 +92,7 @@ def read_geojson_reports(
                 )
         if probs:
             problems[len(rows)] = probs
+        if check_text:
+            record = text_record(record, problems, len(rows))
         rows.append((number, record))
     return build_reports(rows, file=file, row_problems=problems, max_field_chars=max_field_chars)

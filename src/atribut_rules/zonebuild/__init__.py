@@ -30,6 +30,7 @@ import shapely.geometry
 
 from ..digest import file_sha256
 from ..errors import InputError
+from ..inputfiles import check_regular_file, read_input
 from .mapping import ClassRule, MappingError, ZoneMapping, bundled_mappings, load_mapping
 from .sources import Record, read_records, source_kind
 
@@ -373,10 +374,11 @@ def build_zones(
         kind = source_kind(path)
         try:
             if kind == "osm":
+                check_regular_file(path, what="zone source", name=label)
                 sha = file_sha256(path)
                 data = None
             else:
-                data = path.read_bytes()
+                data = read_input(path, what="zone source", name=label)
                 sha = hashlib.sha256(data).hexdigest()
         except OSError as exc:
             raise InputError(f"cannot read zone source: {exc.strerror}", file=label) from None

@@ -18,6 +18,7 @@ import jsonschema
 
 from .. import resources
 from ..errors import AtributRulesError, RuleSetError
+from ..inputfiles import read_input
 from ..yamlsafe import load_yaml
 
 SCHEMA_NAME = "mapping-1.json"
@@ -155,10 +156,7 @@ def load_mapping(ref: str | os.PathLike[str], *, categories: frozenset[str] | No
     else:
         path = Path(text_ref)
         name = text_ref
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MappingError(f"cannot read mapping file: {exc.strerror}", file=name) from None
+    data = read_input(path, what="mapping file", name=name, error=MappingError)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
