@@ -110,7 +110,7 @@ class FindingColumns:
 
     rule: str
     severity: Severity
-    legal_basis: str
+    legal_basis: Any  # the rule's own mapping ({lang: text}), not a copy
     title: Any  # the rule's own mapping, not a copy
     status: list[Status]
     langs: tuple[str, ...]

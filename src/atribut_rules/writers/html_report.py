@@ -247,8 +247,9 @@ def _evidence(verdict: Any, lang: str) -> str:
             value = getattr(f, key)
             if value is not None:
                 detail.append(f"{_e(texts.label(lang, key))}: {_num(value)}")
-        if f.legal_basis:
-            detail.append(f"{_e(texts.label(lang, 'legal_basis'))}: {_e(f.legal_basis)}")
+        legal_basis = text_in(f.legal_basis, lang)
+        if legal_basis:
+            detail.append(f"{_e(texts.label(lang, 'legal_basis'))}: {_e(legal_basis)}")
         items.append(
             "<li>" + " ".join(bits) + ("<br><small>" + "; ".join(detail) + "</small>" if detail else "")
         )
@@ -322,7 +323,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
             f"<tr><td>{_e(rid)}</td><td>{_e(text_in(rule.title, lang) if rule else '')}</td>"
             f'<td class="n">{counts["checked"]}</td><td class="n">{counts["violation"]}</td>'
             f'<td class="n">{counts["review"]}</td><td class="n">{counts.get("exempt", 0)}</td>'
-            f"<td><small>{_e(rule.legal_basis if rule else '')}</small></td></tr>"
+            f"<td><small>{_e(text_in(rule.legal_basis, lang) if rule else '')}</small></td></tr>"
         )
     parts.append('</tbody></table></div><div class="grid"><section>')
     parts.append(_counts_table(L("party"), L("party"), summary["by_party"], lang, L("none_party")))
