@@ -259,7 +259,9 @@ def test_a_title_object_reused_for_another_rule_gets_its_own_head() -> None:
     for k in range(3):
         for rule, severity, status in rules:
             same = title if k < 2 else dict(title)
-            finding = Finding(rule, severity, status, {"id": "m", "en": "m"}, {"id": "dasar", "en": "basis"}, same)
+            finding = Finding(
+                rule, severity, status, {"id": "m", "en": "m"}, {"id": "dasar", "en": "basis"}, same
+            )
             verdict = Verdict(f"R{k}", status, (finding,), Source("f.csv", k + 2))
             fields = ("R", status, [tuple(vars(finding).values())], "f.csv", k + 2, (), None, None)
             assert encoder.encode(verdict) == reference(verdict)

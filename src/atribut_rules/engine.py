@@ -1260,7 +1260,9 @@ class _Evaluation:
             raw = _message_text(facts.rule, lang)  # rows with a missing value: words, or clauses left out
             texts.append(
                 [
-                    i18n.tidy(template.format(*row)) if None not in row else i18n.fill(raw, dict(zip(names, row)), lang)
+                    i18n.tidy(template.format(*row))
+                    if None not in row
+                    else i18n.fill(raw, dict(zip(names, row)), lang)
                     for row in zip(*columns)
                 ]
             )

@@ -173,7 +173,9 @@ _UNIT_AFTER = re.compile(r" (?:m²|m2|m|cm|km|%)(?![\w²])")
 _DISTANCE_UNIT = re.compile(r"\{distance_m\} m(?![\w²])")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SEPARATOR = re.compile(r"[,;]\s")
-_UNTIDY = re.compile(r"(?P<before>\s+(?=[,;:.!?)]))|(?P<after>(?<=\()\s+)|(?P<empty>\(\s*\))|(?P<spaces>\s{2,})")
+_UNTIDY = re.compile(
+    r"(?P<before>\s+(?=[,;:.!?)]))|(?P<after>(?<=\()\s+)|(?P<empty>\(\s*\))|(?P<spaces>\s{2,})"
+)
 
 
 def missing_text(name: str, lang: str) -> str:
@@ -195,7 +197,11 @@ def distance_text(value: float, lang: str) -> str:
     """
     if value < 0:
         depth = _decimal(-value, lang)
-        return f"di dalam zona, {depth} m dari tepi" if lang == "id" else f"inside the zone, {depth} m from its edge"
+        return (
+            f"di dalam zona, {depth} m dari tepi"
+            if lang == "id"
+            else f"inside the zone, {depth} m from its edge"
+        )
     return f"{_decimal(value + 0.0, lang)} m"
 
 
@@ -316,5 +322,7 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
     (:func:`missing_text`), and a unit written after a missing number (`` m``, `` m²``,
     `` cm``, `` km``, `` %``) goes with it. The text is then :func:`tidy`.
     """
-    values = {k: (None if v is None or (isinstance(v, str) and not v.strip()) else v) for k, v in values.items()}
+    values = {
+        k: (None if v is None or (isinstance(v, str) and not v.strip()) else v) for k, v in values.items()
+    }
     return tidy(_render(_parse(message_template(template)), values, lang))

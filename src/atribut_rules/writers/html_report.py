@@ -22,6 +22,7 @@ from typing import IO, Any
 import numpy as np
 import shapely
 
+from .. import i18n
 from ..model import Status
 from . import texts
 from .records import STATUSES, run_summary_record, text_in, verdict_cells
@@ -243,7 +244,11 @@ def _evidence(verdict: Any, lang: str) -> str:
         if f.zone is not None:
             zone_text = f"{f.zone.name or f.zone.id} [{f.zone.id}; {texts_category(f.zone.category, lang)}]"
             detail.append(f"{_e(texts.label(lang, 'zone'))}: {_e(zone_text)}")
-        for key in ("distance_m", "threshold_m", "margin_m", "accuracy_m"):
+        if f.distance_m is not None and math.isfinite(f.distance_m):  # says "inside" when negative
+            detail.append(
+                f"{_e(texts.label(lang, 'distance'))}: {_e(i18n.distance_text(f.distance_m, lang))}"
+            )
+        for key in ("threshold_m", "margin_m", "accuracy_m"):
             value = getattr(f, key)
             if value is not None:
                 detail.append(f"{_e(texts.label(lang, key))}: {_num(value)}")
