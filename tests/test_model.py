@@ -20,7 +20,7 @@ from atribut_rules.model import (
 def _finding_values() -> tuple:
     zone = ZoneRef("z1", "tree", "Pohon", "point", True, 0.5)
     return (
-        "R1", Severity.ERROR, Status.REVIEW, {"id": "pesan", "en": "message"}, "basis",
+        "R1", Severity.ERROR, Status.REVIEW, {"id": "pesan", "en": "message"}, {"id": "dasar", "en": "basis"},
         {"id": "judul"}, zone, 1.25, 5.0, 3.75, 10.0, "assumed", "gps_straddles", "P-1", {"count": 2},
     )  # fmt: skip
 

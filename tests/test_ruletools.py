@@ -221,10 +221,11 @@ def test_explain_has_the_fixed_sections_in_both_languages():
     en = explain("APK-POHON", "builtin:id-pemilu-2024", "en")
     for section in ("What it checks", "Why (legal basis)", "Example", "Violates", "Passes", "How to comply"):
         assert section in en
-    assert "PKPU 15/2023 Pasal 70" in en
+    assert "PKPU 15/2023 Article 70(1)(h)" in en  # the legal basis in the page's language
     idn = explain("APK-POHON", None, "id")
     for section in ("Apa yang diperiksa", "Mengapa (dasar hukum)", "Contoh", "Cara mematuhi"):
         assert section in idn
+    assert "PKPU 15/2023 Pasal 70 ayat (1) huruf h" in idn
 
 
 def _explain_cli(*argv):

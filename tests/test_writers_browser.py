@@ -77,7 +77,7 @@ def test_injected_markup_does_not_run(tmp_path):
             dataclasses.replace(
                 r,
                 title={"id": INJECT, "en": INJECT},
-                legal_basis=INJECT,
+                legal_basis={"id": INJECT, "en": INJECT},
                 message={"id": INJECT + " {catatan}", "en": INJECT},
             )
             for r in rules.rules

@@ -646,6 +646,8 @@ def _lint_rules(path: str, allow_paths: tuple[str, ...]) -> list[tuple[str, int 
         texts(("rules", i, "title"), rule.get("title"), f"rule {rid}: title")
         if "message" in rule:
             texts(("rules", i, "message"), rule.get("message"), f"rule {rid}: message")
+        if isinstance(rule.get("legal_basis"), dict):  # one string serves both languages
+            texts(("rules", i, "legal_basis"), rule["legal_basis"], f"rule {rid}: legal_basis")
         for key in ("applies_to", "when"):
             conditions(("rules", i, key), rule.get(key), rid)
         area = rule.get("area")

@@ -119,7 +119,7 @@ class FindingColumns:
 
     rule: str
     severity: Severity
-    legal_basis: str
+    legal_basis: Any  # the rule's own mapping ({lang: text}), not a copy
     title: Any  # the rule's own mapping, not a copy
     status: list[Status]
     langs: tuple[str, ...]
@@ -1367,7 +1367,9 @@ class _Evaluation:
         for lang, template, names in facts.templates:
             columns = []
             for name in names:
-                if name in numbers:
+                if name == "distance_m":
+                    column = [None if v is None else i18n.distance_text(v, lang) for v in distance]
+                elif name in numbers:
                     column = [_fmt(v, lang) for v in numbers[name]]
                 elif name in _NUMERIC_PLACEHOLDERS:
                     column = [_fmt(v, lang) for v in values(name)]
@@ -1375,9 +1377,18 @@ class _Evaluation:
                     column = [i18n.category_label(z.category, lang) if z is not None else None for z in zone]
                 else:
                     column = values(name)
-                columns.append(["" if v is None else v for v in column])
+                columns.append([None if v == "" else v for v in column])
+            if not names:
+                texts.append([i18n.tidy(template.format())] * m)
+                continue
+            raw = _message_text(facts.rule, lang)  # rows with a missing value: words, or clauses left out
             texts.append(
-                [template.format(*row) for row in zip(*columns)] if names else [template.format()] * m
+                [
+                    i18n.tidy(template.format(*row))
+                    if None not in row
+                    else i18n.fill(raw, dict(zip(names, row)), lang)
+                    for row in zip(*columns)
+                ]
             )
         return texts
 
@@ -1413,7 +1424,7 @@ class _Evaluation:
         and the placeholder names in field order; cached. Other braces stay literal."""
         key = (rule.id, lang)
         if key not in self._templates:
-            template = rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
+            template = i18n.message_template(_message_text(rule, lang))
             parts = _PLACEHOLDER_NAMES.split(template)  # literal text and names, alternating
             names = tuple(dict.fromkeys(parts[1::2]))
             pieces = [
@@ -1509,6 +1520,11 @@ def _query_each(tree: shapely.STRtree, bounds: tuple[np.ndarray, ...]) -> tuple[
     """Candidate pairs (report, tree item) by asking the tree about each report's box (its
     point where it has no GPS error), one geometry per report."""
     return tree.query(envelopes(*bounds))
+
+
+def _message_text(rule: Rule, lang: str) -> str:
+    """The rule's message in ``lang`` as written (else Indonesian, else English, else its id)."""
+    return rule.message.get(lang) or rule.message.get("id") or rule.message.get("en") or rule.id
 
 
 def _fmt(value: Any, lang: str) -> str | None:

@@ -7,6 +7,11 @@ languages every text is available in; ``id`` is the default.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any
+
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
@@ -133,3 +138,195 @@ def render(code: str, **params: object) -> dict[str, str]:
         local = {k: (v[lang] if isinstance(v, dict) and lang in v else v) for k, v in params.items()}
         out[lang] = entry[lang].format(**local)
     return out
+
+
+# -- message templates of rule files ----------------------------------------------------
+
+MISSING_WORDS: dict[str, dict[str, str]] = {
+    "id": {"id": "tanpa id", "en": "no id"},
+    "type": {"id": "atribut tanpa jenis", "en": "attribute of unknown type"},
+    "party": {"id": "tanpa partai", "en": "no party"},
+    "candidate": {"id": "tanpa calon", "en": "no candidate"},
+    "mounted_on": {"id": "media yang tidak disebut", "en": "an unstated support"},
+    "observed_at": {"id": "tanpa tanggal", "en": "no date"},
+    "zone_id": {"id": "tanpa id zona", "en": "no zone id"},
+    "zone_name": {"id": "tanpa nama", "en": "unnamed"},
+    "category": {"id": "zona tanpa kategori", "en": "zone of unknown category"},
+    "period": {"id": "tanpa periode", "en": "no period"},
+    "group": {"id": "tanpa kelompok", "en": "no group"},
+    "other_report": {"id": "laporan lain", "en": "another report"},
+    "duplicate_of": {"id": "tanpa laporan asal", "en": "no first report"},
+    "permit": {"id": "tanpa izin", "en": "no permit"},
+    "rule": {"id": "tanpa aturan", "en": "no rule"},
+}
+"""What a message says in place of a value it lacks, per placeholder and language."""
+
+NUMBER_MISSING = {"id": "tidak diketahui", "en": "unknown"}
+"""The words for a number a message lacks (its unit after it is left out too)."""
+
+OTHER_MISSING = {"id": "tidak diisi", "en": "not given"}
+"""The words for any other missing value (extra columns of the report)."""
+
+NUMBER_PLACEHOLDERS = frozenset(
+    {"distance_m", "threshold_m", "margin_m", "width_m", "height_m", "area_m2", "accuracy_m", "min_m",
+     "count", "max", "rank"}
+)  # fmt: skip
+"""Placeholders that stand for numbers: missing, they read as :data:`NUMBER_MISSING`."""
+
+_UNIT_AFTER = re.compile(r" (?:m²|m2|m|cm|km|%)(?![\w²])")
+_DISTANCE_UNIT = re.compile(r"\{distance_m\} m(?![\w²])")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_SEPARATOR = re.compile(r"[,;]\s")
+_UNTIDY = re.compile(
+    r"(?P<before>\s+(?=[,;:.!?)]))|(?P<after>(?<=\()\s+)|(?P<empty>\(\s*\))|(?P<spaces>\s{2,})"
+)
+
+
+def missing_text(name: str, lang: str) -> str:
+    """The words a message uses for placeholder ``name`` when the value is missing."""
+    words = MISSING_WORDS.get(name) or (NUMBER_MISSING if name in NUMBER_PLACEHOLDERS else OTHER_MISSING)
+    return words.get(lang) or words[DEFAULT_LANGUAGE]
+
+
+def _decimal(value: float, lang: str) -> str:
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def distance_text(value: float, lang: str) -> str:
+    """A distance in metres for a text people read, with its unit: ``12,50 m``.
+
+    A negative distance is a report inside the zone, as deep as its absolute value:
+    ``di dalam zona, 2,00 m dari tepi`` / ``inside the zone, 2.00 m from its edge``.
+    """
+    if value < 0:
+        depth = _decimal(-value, lang)
+        return (
+            f"di dalam zona, {depth} m dari tepi"
+            if lang == "id"
+            else f"inside the zone, {depth} m from its edge"
+        )
+    return f"{_decimal(value + 0.0, lang)} m"
+
+
+@functools.lru_cache(maxsize=1024)
+def message_template(text: str) -> str:
+    """A rule's message as it is rendered: ``{distance_m}`` brings its own unit (see
+    :func:`distance_text`), so a `` m`` written after it is not repeated."""
+    return _DISTANCE_UNIT.sub("{distance_m}", text)
+
+
+def tidy(text: str) -> str:
+    """``text`` without double spaces, spaces before punctuation or after ``(``, empty
+    ``()`` and spaces at either end."""
+    if _UNTIDY.search(text) is None and text[:1] != " " and text[-1:] != " ":
+        return text
+    for _ in range(3):  # removing one mark may bring two others together
+        text = _UNTIDY.sub(_tidied, text)
+    return text.strip()
+
+
+def _tidied(match: re.Match[str]) -> str:
+    return " " if match.lastgroup == "spaces" else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(template: str) -> tuple[Any, ...]:
+    """``template`` split into literal text, ``(name,)`` placeholders and ``[...]`` groups in
+    parentheses (an unmatched parenthesis stays literal text)."""
+    root: list[Any] = []
+    stack = [root]
+    for k, piece in enumerate(_PLACEHOLDER.split(template)):
+        if k % 2:
+            stack[-1].append((piece,))
+            continue
+        start = 0
+        for i, ch in enumerate(piece):
+            if ch == "(":
+                stack[-1].append(piece[start:i])
+                stack.append([])
+                start = i + 1
+            elif ch == ")" and len(stack) > 1:
+                stack[-1].append(piece[start:i])
+                group = stack.pop()
+                stack[-1].append(group)
+                start = i + 1
+        stack[-1].append(piece[start:])
+    while len(stack) > 1:  # unclosed: the "(" was literal
+        group = stack.pop()
+        stack[-1].extend(["(", *group])
+    return tuple(root)
+
+
+def _names(parts: Any) -> list[str]:
+    out: list[str] = []
+    for p in parts:
+        if isinstance(p, tuple):
+            out.append(p[0])
+        elif isinstance(p, list):
+            out += _names(p)
+    return out
+
+
+def _clauses(parts: Any) -> list[list[Any]]:
+    """``parts`` cut where a literal holds ``, `` or ``; `` (the separator starts the next clause)."""
+    clauses: list[list[Any]] = [[]]
+    for p in parts:
+        if not isinstance(p, str):
+            clauses[-1].append(p)
+            continue
+        start = 0
+        for m in _SEPARATOR.finditer(p):
+            clauses[-1].append(p[start : m.start()])
+            clauses.append([])
+            start = m.start()
+        clauses[-1].append(p[start:])
+    return clauses
+
+
+def _render(parts: Any, values: Mapping[str, Any], lang: str) -> str:
+    out: list[str] = []
+    for c, clause in enumerate(_clauses(parts)):
+        names = _names(clause)
+        if c and names and all(values.get(n) is None for n in names):
+            continue  # a ", ..." clause of missing values only
+        drop_unit = False
+        for p in clause:
+            if isinstance(p, str):
+                unit = _UNIT_AFTER.match(p) if drop_unit else None
+                if unit is not None:
+                    p = p[unit.end() :]
+                out.append(p)
+                drop_unit = False
+            elif isinstance(p, tuple):
+                value = values.get(p[0])
+                if value is None:
+                    out.append(missing_text(p[0], lang))
+                    drop_unit = p[0] in NUMBER_PLACEHOLDERS
+                else:
+                    out.append(str(value))
+                    drop_unit = False
+            else:
+                inner = _names(p)
+                if inner and all(values.get(n) is None for n in inner):
+                    drop_unit = False
+                    continue  # a parenthesised clause of missing values only
+                out.append("(" + _render(p, values, lang) + ")")
+                drop_unit = False
+    return "".join(out)
+
+
+def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
+    """A rule's message ``template`` with its ``{name}`` placeholders filled from ``values``.
+
+    A value that is None (or empty text) is missing. A parenthesised clause, or a clause
+    that starts at ``, `` or ``; `` and runs to the next of them or to the end of its
+    parentheses, is left out, separator included, when it names placeholders and every
+    one of them is missing. Any other missing value reads as words
+    (:func:`missing_text`), and a unit written after a missing number (`` m``, `` m²``,
+    `` cm``, `` km``, `` %``) goes with it. The text is then :func:`tidy`.
+    """
+    values = {
+        k: (None if v is None or (isinstance(v, str) and not v.strip()) else v) for k, v in values.items()
+    }
+    return tidy(_render(_parse(message_template(template)), values, lang))

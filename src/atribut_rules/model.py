@@ -122,14 +122,15 @@ class Finding:
     the permit that exempts the finding (status ``exempt``), or that covers it but
     was not valid on the day (the message says why). ``details`` holds the evidence
     of whole-list rules: quota ``group``, ``count``, ``max``, ``rank``; spacing
-    ``other_report``.
+    ``other_report``. ``title``, ``message`` and ``legal_basis`` map each language
+    (``id``, ``en``) to its text.
     """
 
     rule: str
     severity: Severity
     status: Status
     message: Mapping[str, str]
-    legal_basis: str
+    legal_basis: Mapping[str, str]
     title: Mapping[str, str] = field(default_factory=dict)
     zone: ZoneRef | None = None
     distance_m: float | None = None

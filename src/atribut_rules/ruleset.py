@@ -143,7 +143,7 @@ class Rule:
     id: str
     title: Mapping[str, str]
     severity: Severity
-    legal_basis: str
+    legal_basis: Mapping[str, str]  # {lang: text}, like title and message
     applies_to: Condition | None
     when: Condition | None
     message: Mapping[str, str]
@@ -448,6 +448,14 @@ def _text(value: Any) -> dict[str, str]:
     return {k: v for k, v in value.items() if v}
 
 
+def legal_basis_text(value: Any) -> dict[str, str]:
+    """A rule's ``legal_basis`` as ``{lang: text}`` (one string serves both languages); what
+    is ``unconfirmed`` about it is for the docs page only and left out."""
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k != "unconfirmed"}
+    return {k: " ".join(str(v).split()) for k, v in _text(value).items()}
+
+
 def _date(text: str | None, where: tuple, marks: dict, name: str) -> _dt.date | None:
     if text is None:
         return None
@@ -613,7 +621,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
                 id=rid,
                 title=_text(r.get("title")),
                 severity=Severity(r.get("severity", "error")),
-                legal_basis=r.get("legal_basis", ""),
+                legal_basis=legal_basis_text(r.get("legal_basis")),
                 applies_to=compiled["applies_to"],
                 when=compiled["when"],
                 message=message,

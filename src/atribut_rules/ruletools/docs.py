@@ -1,7 +1,8 @@
 """Rule docs generated from the rule files: ``atribut-rules explain`` and docs/rulesets/ pages.
 
 Every rule is explained in fixed sections, in Bahasa Indonesia or English: what it
-checks (its conditions in words), why (its legal basis and notes), an example (a
+checks (its conditions in words), why (its legal basis, what of it is not confirmed, and
+notes), an example (a
 violating report taken from the rule set's own tests, with the message the engine
 gives, and a passing one), and how to comply (its condition negated, in words).
 """
@@ -101,6 +102,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "violation_when": {"id": "Pelanggaran jika laporan", "en": "A violation when the report"},
     "why": {"id": "Mengapa (dasar hukum)", "en": "Why (legal basis)"},
     "notes": {"id": "Catatan", "en": "Notes"},
+    "unconfirmed": {"id": "Belum dipastikan", "en": "Not confirmed"},
     "example": {"id": "Contoh", "en": "Example"},
     "violating": {"id": "Melanggar", "en": "Violates"},
     "passing": {"id": "Tidak melanggar", "en": "Passes"},
@@ -335,7 +337,11 @@ def explain_rule(
         out += ["", f"**{L['checks']}.** {L['violation_when']} {describe(rule.when, lang, rules)}."]
         if rule.when is not None and any(isinstance(c, (Near, During, InZone)) for c in _leaves(rule.when)):
             out[-1] += " " + L["review_note"]
-    out += ["", f"**{L['why']}.** {rule.legal_basis.strip() or '-'}"]
+    basis = rule.legal_basis.get(lang) or rule.legal_basis.get("id") or rule.legal_basis.get("en") or "-"
+    out += ["", f"**{L['why']}.** {basis}"]
+    unconfirmed = _unconfirmed(_raw_rule(rules, rule.id), lang)
+    if unconfirmed:
+        out += ["", f"**{L['unconfirmed']}.** {unconfirmed}"]
     notes = _raw_rule(rules, rule.id).get("notes")
     if notes:
         out += ["", f"**{L['notes']}.** {str(notes).strip()}"]
@@ -425,6 +431,16 @@ def _leaves(cond: Condition):
         yield from _leaves(cond.item)
     else:
         yield cond
+
+
+def _unconfirmed(raw_rule: Mapping[str, Any], lang: str) -> str:
+    """What the rule file says is not confirmed about the rule's legal basis, in ``lang``
+    (``legal_basis.unconfirmed``: shown on the docs page only, never in a verdict)."""
+    basis = raw_rule.get("legal_basis")
+    note = basis.get("unconfirmed") if isinstance(basis, Mapping) else None
+    if isinstance(note, Mapping):
+        note = note.get(lang) or note.get("id") or note.get("en")
+    return " ".join(str(note or "").split())
 
 
 def _raw_rule(rules: RuleSet, rule_id: str) -> Mapping[str, Any]:

@@ -90,8 +90,12 @@ def lint(ref: str, tests: TestFile | None = None) -> list[LintProblem]:
     raw = {r.get("id"): r for r in rs.document.get("rules", []) if isinstance(r, dict)}
     for rule in rs.active_rules:
         doc = raw.get(rule.id, {})
-        if not str(doc.get("legal_basis") or "").strip():
+        if not any(text.strip() for text in rule.legal_basis.values()):
             problem(rule.id, "has no legal_basis")
+        elif isinstance(doc.get("legal_basis"), dict):  # one string serves both languages
+            for lang in ("id", "en"):
+                if not rule.legal_basis.get(lang, "").strip():
+                    problem(rule.id, f"has no legal_basis in {lang} (legal_basis.{lang})")
         for key in ("title", "message"):
             value = doc.get(key)
             for lang in ("id", "en"):

@@ -72,7 +72,7 @@ def sarif_document(run: Any, lang: str = "id") -> dict[str, Any]:
     driver_rules = []
     for r in rules:
         title = text_in(r["title"], lang) or r["id"]
-        legal = r["legal_basis"] or "-"
+        legal = text_in(r["legal_basis"], lang) or "-"
         basis_label = "Dasar hukum" if lang == "id" else "Legal basis"
         driver_rules.append(
             {
@@ -241,7 +241,7 @@ def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
         for f in v.findings:
             if f.status is Status.VIOLATION:
                 msg = text_in(f.message, lang)
-                detail = f"{f.rule} ({f.severity.value}): {msg}\n{f.legal_basis}"
+                detail = f"{f.rule} ({f.severity.value}): {msg}\n{text_in(f.legal_basis, lang)}"
                 body.append(f"  <failure type={_xa(f.rule)} message={_xa(msg)}>{_x(detail)}</failure>")
         if v.status is Status.INVALID:
             msg = verdict_message(v, lang)

@@ -22,6 +22,7 @@ from typing import IO, Any
 import numpy as np
 import shapely
 
+from .. import i18n
 from ..model import Status
 from . import texts
 from .escape import text_output
@@ -245,12 +246,17 @@ def _evidence(verdict: Any, lang: str) -> str:
         if f.zone is not None:
             zone_text = f"{f.zone.name or f.zone.id} [{f.zone.id}; {texts_category(f.zone.category, lang)}]"
             detail.append(f"{_e(texts.label(lang, 'zone'))}: {_e(zone_text)}")
-        for key in ("distance_m", "threshold_m", "margin_m", "accuracy_m"):
+        if f.distance_m is not None and math.isfinite(f.distance_m):  # says "inside" when negative
+            detail.append(
+                f"{_e(texts.label(lang, 'distance'))}: {_e(i18n.distance_text(f.distance_m, lang))}"
+            )
+        for key in ("threshold_m", "margin_m", "accuracy_m"):
             value = getattr(f, key)
             if value is not None:
                 detail.append(f"{_e(texts.label(lang, key))}: {_num(value)}")
-        if f.legal_basis:
-            detail.append(f"{_e(texts.label(lang, 'legal_basis'))}: {_e(f.legal_basis)}")
+        legal_basis = text_in(f.legal_basis, lang)
+        if legal_basis:
+            detail.append(f"{_e(texts.label(lang, 'legal_basis'))}: {_e(legal_basis)}")
         items.append(
             "<li>" + " ".join(bits) + ("<br><small>" + "; ".join(detail) + "</small>" if detail else "")
         )
@@ -324,7 +330,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
             f"<tr><td>{_e(rid)}</td><td>{_e(text_in(rule.title, lang) if rule else '')}</td>"
             f'<td class="n">{counts["checked"]}</td><td class="n">{counts["violation"]}</td>'
             f'<td class="n">{counts["review"]}</td><td class="n">{counts.get("exempt", 0)}</td>'
-            f"<td><small>{_e(rule.legal_basis if rule else '')}</small></td></tr>"
+            f"<td><small>{_e(text_in(rule.legal_basis, lang) if rule else '')}</small></td></tr>"
         )
     parts.append('</tbody></table></div><div class="grid"><section>')
     parts.append(_counts_table(L("party"), L("party"), summary["by_party"], lang, L("none_party")))

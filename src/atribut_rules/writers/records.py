@@ -30,7 +30,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "status": finding.status.value,
         "title": dict(finding.title),
         "message": dict(finding.message),
-        "legal_basis": finding.legal_basis,
+        "legal_basis": dict(finding.legal_basis),
         "zone": None if zone is None else zone_record(zone),
         "distance_m": finding.distance_m,
         "threshold_m": finding.threshold_m,
@@ -127,7 +127,7 @@ def rule_records(ruleset: Any) -> list[dict[str, Any]]:
             "id": r.id,
             "title": dict(r.title),
             "severity": r.severity.value,
-            "legal_basis": r.legal_basis,
+            "legal_basis": dict(r.legal_basis),
             "message": dict(r.message),
         }
         for r in ruleset.active_rules

@@ -136,6 +136,7 @@ class VerdictJson:
         self._heads_by_title: dict[tuple[Any, ...], tuple[Any, str]] = {}
         self._zones: dict[int, tuple[Any, str]] = {}
         self._problems: dict[int, tuple[Any, str]] = {}
+        self._legal_bases: dict[int, tuple[Any, str]] = {}  # each rule's legal basis, encoded
         self._tails: dict[tuple[Any, Any, Any], str] = {}  # accuracy source, reason and permit, encoded
         self._texts: dict[Any, str] = {}
         self._sources: dict[str, str] = {}
@@ -317,9 +318,13 @@ class VerdictJson:
         numbers = _numbers(distance, threshold, margin, acc)
         tail = self._tail((acc_source, reason, permit))
         return (
-            f'{head}{_texts(message)},"legal_basis":{self._text(legal_basis)},"zone":{zone_json}'
+            f'{head}{_texts(message)},"legal_basis":{self._legal(legal_basis)},"zone":{zone_json}'
             f'{numbers}{tail},"details":{_ENCODE(dict(details)) if details else "{}"}}}'
         )
+
+    def _legal(self, legal_basis: Any) -> str:
+        """A rule's legal basis (its own ``{lang: text}`` mapping) as JSON, kept by identity."""
+        return _by_identity(self._legal_bases, legal_basis, _texts, limit=1000)
 
     def _tail(self, key: tuple[Any, Any, Any]) -> str:
         """A finding's accuracy source, reason and permit as JSON, cached (a few kinds a run:
@@ -351,7 +356,7 @@ class VerdictJson:
             return [self._finding(columns.fields(j)) for j in range(len(columns))]
         head = [heads[s] for s in columns.status]
         messages = _message_column(columns.langs, columns.texts)
-        middle = f',"legal_basis":{self._text(columns.legal_basis)},"zone":'
+        middle = f',"legal_basis":{self._legal(columns.legal_basis)},"zone":'
         zones, limit = self._zones, 100_000
         zone = [
             "null" if z is None else _by_identity(zones, z, _zone_json, limit=limit) for z in columns.zone

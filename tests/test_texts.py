@@ -1,0 +1,165 @@
+"""Texts people read: missing values as words, clauses of missing values left out, distances
+inside a zone said as such, and no internal marker in any output of the bundled example."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import types
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from atribut_rules import i18n, load_rules, resources
+from atribut_rules.cli import main
+from atribut_rules.engine import _Evaluation, _message_text
+from atribut_rules.model import Finding, Severity, Status, Verdict, ZoneRef
+from atribut_rules.ruleset import PLACEHOLDERS
+from atribut_rules.writers import FORMATS
+from atribut_rules.writers.html_report import _evidence
+
+BUNDLED = [load_rules(f"builtin:{name}") for name in resources.bundled_rulesets()]
+MESSAGES = sorted(
+    {(rule.message.get(lang) or "", lang) for rs in BUNDLED for rule in rs.rules for lang in i18n.LANGUAGES}
+)
+NAMES = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _untidy(text: str) -> list[str]:
+    """What a text people read must not hold."""
+    marks = ["()", " ,", " ;", " .", " )", "( ", "  ", "{", "}"]
+    found = [m for m in marks if m in text]
+    if text != text.strip():
+        found.append("space at an end")
+    return found
+
+
+def _value(name: str, lang: str, draw: st.DrawFn) -> str:
+    if name == "distance_m":
+        return i18n.distance_text(draw(st.floats(-50, 500, allow_nan=False)), lang)
+    if name in i18n.NUMBER_PLACEHOLDERS:
+        return draw(st.sampled_from(["0", "1,5", "200", "12.25"]))
+    return draw(st.sampled_from(["baliho", "Masjid Al-Hidayah", "R-0001", "2024-02-11", "x"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_no_bundled_message_shows_an_empty_placeholder(data: st.DataObject) -> None:
+    template, lang = data.draw(st.sampled_from(MESSAGES))
+    names = sorted(set(NAMES.findall(template)))
+    missing = data.draw(st.sets(st.sampled_from(names))) if names else set()
+    values = {n: None if n in missing else _value(n, lang, data.draw) for n in names}
+    text = i18n.fill(template, values, lang)
+    assert text, template
+    assert not _untidy(text), (template, values, text)
+
+
+def test_every_placeholder_has_words_in_both_languages() -> None:
+    for name in PLACEHOLDERS:
+        for lang in i18n.LANGUAGES:
+            words = i18n.missing_text(name, lang)
+            assert words and not _untidy(words)
+    assert i18n.missing_text("observed_at", "id") == "tanpa tanggal"
+    assert i18n.missing_text("zone_name", "en") == "unnamed"
+
+
+@pytest.mark.parametrize(
+    ("template", "values", "lang", "expected"),
+    [
+        ("{type} terlihat {observed_at}, sebelum masa kampanye", {"type": "baliho"}, "id",
+         "baliho terlihat tanpa tanggal, sebelum masa kampanye"),
+        ("{type} masih terpasang pada masa tenang ({observed_at})", {"type": "baliho"}, "id",
+         "baliho masih terpasang pada masa tenang"),
+        ("{type} still up, on {observed_at}; check", {"type": "poster"}, "en", "poster still up; check"),
+        ("{type} at {category} ({zone_name}, {zone_id})", {"type": "x", "zone_id": "z1"}, "en",
+         "x at zone of unknown category (unnamed, z1)"),
+        ("{type} at {zone_name}", {"type": "x"}, "en", "x at unnamed"),
+        ("jarak {distance_m} m (batas {threshold_m} m)", {}, "id", "jarak tidak diketahui"),
+        ("limit {threshold_m} m, more", {}, "en", "limit unknown, more"),
+        ("ukuran 0,4 x 0,6 m, {type}", {}, "id", "ukuran 0,4 x 0,6 m"),
+        ("a (b (c {x}) d) e", {}, "en", "a e"),
+        ("a (b {y} (c {x}) d) e", {"y": "1"}, "en", "a (b 1 d) e"),
+        ("a (b {x} e", {}, "en", "a (b not given e"),
+    ],
+)  # fmt: skip
+def test_missing_values_and_clauses(template: str, values: dict, lang: str, expected: str) -> None:
+    names = set(NAMES.findall(template))
+    assert i18n.fill(template, {n: values.get(n) for n in names}, lang) == expected
+
+
+def test_a_negative_distance_reads_inside_the_zone() -> None:
+    assert i18n.distance_text(-2.0, "id") == "di dalam zona, 2,00 m dari tepi"
+    assert i18n.distance_text(-2.0, "en") == "inside the zone, 2.00 m from its edge"
+    assert i18n.distance_text(12.5, "id") == "12,50 m"
+    assert i18n.distance_text(-0.0, "en") == "0.00 m"
+    # the engine's template for a row with every value: the " m" after {distance_m} is its own
+    template = "{type} berjarak {distance_m} m dari {zone_name} (batas {threshold_m} m)"
+    rule = types.SimpleNamespace(id="R", message={"id": template, "en": template})
+    fast, names = _Evaluation._template(types.SimpleNamespace(_templates={}), rule, "id")
+    values = {
+        "type": "baliho",
+        "distance_m": i18n.distance_text(-2.0, "id"),
+        "zone_name": "Kantor",
+        "threshold_m": "200",
+    }
+    text = fast.format(*(values[n] for n in names))
+    assert text == "baliho berjarak di dalam zona, 2,00 m dari tepi dari Kantor (batas 200 m)"
+    assert i18n.fill(_message_text(rule, "id"), values, "id") == text
+
+
+def test_the_html_evidence_says_inside_for_a_negative_distance() -> None:
+    zone = ZoneRef("gov:1", "government", "Kantor Wali Kota", "polygon", False, 0.0)
+    finding = Finding(
+        "APK-PEMERINTAH", Severity.ERROR, Status.VIOLATION, {"id": "pesan", "en": "message"},
+        {"id": "PKPU 15/2023 Pasal 71", "en": "PKPU 15/2023 Article 71"}, {"id": "j", "en": "t"},
+        zone, -2.0, 200.0, 202.0,
+    )  # fmt: skip
+    verdict = Verdict("R-1", Status.VIOLATION, (finding,))
+    idn, en = _evidence(verdict, "id"), _evidence(verdict, "en")
+    assert "Jarak: di dalam zona, 2,00 m dari tepi" in idn and "Pasal 71" in idn and "Article 71" not in idn
+    assert "Distance: inside the zone, 2.00 m from its edge" in en and "Article 71" in en
+
+
+MARKER = re.compile(r"UNCONFIRMED|SYNTHETIC\]|TODO|\[[A-Z][A-Z_ -]{2,}[\]:]")
+
+
+def _outputs(tmp_path: Path, rules: str, lang: str) -> dict[str, str]:
+    texts = {}
+    for fmt, spec in FORMATS.items():
+        path = tmp_path / f"{rules.replace(':', '_')}-{lang}{spec.suffix}"
+        code = main(["check", "--example", "--rules", rules, "--lang", lang, "--output", f"{fmt}:{path}", "--quiet"],
+                    io.StringIO(), io.StringIO())  # fmt: skip
+        assert code in (0, 1)
+        if spec.binary:
+            openpyxl = pytest.importorskip("openpyxl")
+            book = openpyxl.load_workbook(path, read_only=True)
+            texts[fmt] = json.dumps(
+                [list(row) for row in book.active.iter_rows(values_only=True)], default=str
+            )
+        else:
+            texts[fmt] = re.sub(r"<script.*?</script>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return texts
+
+
+@pytest.mark.parametrize("rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_no_output_of_the_example_holds_an_internal_marker(tmp_path: Path, rules: str, lang: str) -> None:
+    for fmt, text in _outputs(tmp_path, rules, lang).items():
+        found = sorted(set(MARKER.findall(text)))
+        assert not found, f"{fmt} ({lang}) shows {found}"
+        assert "()" not in text and " ," not in text, fmt
+
+
+def test_bundled_legal_bases_are_bilingual_and_plain() -> None:
+    for rs in BUNDLED:
+        for rule in rs.rules:
+            assert set(rule.legal_basis) == {"id", "en"}, rule.id
+            for lang, text in rule.legal_basis.items():
+                assert text.strip() and not MARKER.search(text), (rs.id, rule.id, lang)
+            basis = rule.legal_basis  # cited in each language's own style
+            assert (
+                basis["id"] != basis["en"] and "Article" not in basis["id"] and "Pasal" not in basis["en"]
+            ), rule.id
