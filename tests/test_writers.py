@@ -351,7 +351,7 @@ def test_areas_that_share_a_name_are_counted_as_one_area():
     summary = area_summary(run, assignment)
     assert list(summary) == ["Bukit Intan", ""]  # F holds no report: no row for it
     assert summary["Bukit Intan"]["reports"] == 3 and summary[""]["reports"] == 1
-    assert sum(summary["Bukit Intan"][s] for s in ("violation", "review", "exempt", "ok", "invalid")) == 3
+    assert sum(summary["Bukit Intan"][s] for s in ("violation", "review", "unchecked", "exempt", "ok", "invalid")) == 3
 
 
 def test_artifact_uri():
