@@ -1,0 +1,176 @@
+"""The trust contract: no ``ok`` without having looked, and evidence that adds up."""
+
+from __future__ import annotations
+
+import io
+import math
+from functools import cache
+
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import atribut_rules as ar
+from atribut_rules import resources
+from atribut_rules.cli import main
+from atribut_rules.coverage import CoverageError
+from atribut_rules.readers.csv_reader import iter_csv
+
+EXAMPLE = resources.example_dir()
+LAYERS = sorted(p.name for p in EXAMPLE.glob("*.geojson"))
+RULE_SETS = ["builtin:id-pemilu-2024", "builtin:id-pemilu-2019", "builtin:pangkalpinang-2024"]
+
+
+@cache
+def _reports() -> ar.Reports:
+    return ar.read_reports(EXAMPLE / "laporan.csv")
+
+
+@cache
+def _statuses(rules: str, layers: tuple[str, ...]) -> tuple[str, ...]:
+    run = ar.check(
+        _reports(), ar.load_zones(*(EXAMPLE / n for n in layers)), ar.load_rules(rules), partial=True
+    )
+    return tuple(v.status.value for v in run.verdicts)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules=st.sampled_from(RULE_SETS), chosen=st.sets(st.sampled_from(LAYERS)))
+def test_a_partial_run_says_ok_only_where_the_full_run_does(rules: str, chosen: set[str]) -> None:
+    full = _statuses(rules, tuple(LAYERS))
+    part = _statuses(rules, tuple(sorted(chosen)))
+    for i, (a, b) in enumerate(zip(part, full)):
+        if a == "ok":
+            assert b == "ok", f"row {i}: ok with {sorted(chosen)} but {b} with every layer"
+
+
+@pytest.mark.parametrize("rules", RULE_SETS)
+def test_every_number_of_a_full_run_is_finite_and_adds_up(rules: str) -> None:
+    run = ar.check(
+        _reports(), ar.load_zones(*(EXAMPLE / n for n in LAYERS)), ar.load_rules(rules), partial=True
+    )
+    for v in run.verdicts:
+        for f in v.findings:
+            numbers = (f.distance_m, f.threshold_m, f.margin_m)
+            assert all(x is None or math.isfinite(x) for x in numbers)
+            if None not in numbers:
+                assert abs(f.margin_m - (f.threshold_m - f.distance_m)) < 0.0015, (v.report, f.rule)
+
+
+def test_a_forgotten_layer_is_an_error_naming_the_rules_and_the_fix() -> None:
+    zones = ar.load_zones(EXAMPLE / "trees.geojson")
+    with pytest.raises(CoverageError) as info:
+        ar.check(_reports(), zones, ar.load_rules())
+    gaps = {g.name: g for g in info.value.gaps}
+    assert "place_of_worship" in gaps and "APK-IBADAH" in gaps["place_of_worship"].rules
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", str(EXAMPLE / "laporan.csv"), "--zones", str(EXAMPLE / "trees.geojson")], out, err)
+    assert code == 2 and out.getvalue() == ""
+    assert "--zones place_of_worship=FILE" in err.getvalue()
+    assert len(err.getvalue().splitlines()) == len(gaps)
+
+
+def test_partial_marks_unchecked_never_ok() -> None:
+    zones = ar.load_zones(EXAMPLE / "trees.geojson")
+    run = ar.check(_reports(), zones, ar.load_rules(), partial=True)
+    statuses = {v.status for v in run.verdicts}
+    assert ar.Status.OK not in statuses and ar.Status.UNCHECKED in statuses
+    first = next(v for v in run.verdicts if v.status is ar.Status.UNCHECKED)
+    assert "APK-IBADAH" in first.unchecked or "BK-TEMPAT-TERLARANG" in first.unchecked
+    cov = run.summary.coverage["APK-IBADAH"]
+    assert cov["checked"] == 0 and cov["unchecked"] == cov["applicable"] > 0
+    assert run.summary.by_status["unchecked"] == sum(v.status is ar.Status.UNCHECKED for v in run.verdicts)
+
+
+RULES_ON_A_COLUMN = {
+    "schema": "atribut-rules/1",
+    "ruleset": {"id": "t", "version": "1"},
+    "rules": [
+        {
+            "id": "KET",
+            "title": {"id": "t", "en": "t"},
+            "severity": "error",
+            "legal_basis": "test",
+            "when": {"field": "keterangan", "equals": "di pohon"},
+            "message": {"id": "m", "en": "m"},
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("header", ["Keterangan", "KETERANGAN ", "keterangan"])
+def test_an_extra_column_matches_whatever_its_case_and_spaces(header: str) -> None:
+    csv = f"id,lat,lon,{header}\nA,-2.1,106.1,di pohon\n"
+    reports = next(iter(iter_csv(io.StringIO(csv), file="t.csv")))
+    run = ar.check(reports, ar.load_zones(), ar.load_rules(RULES_ON_A_COLUMN))
+    assert run.verdicts[0].status is ar.Status.VIOLATION
+
+
+def test_a_misspelt_field_is_an_error_with_the_closest_column() -> None:
+    doc = {
+        **RULES_ON_A_COLUMN,
+        "rules": [{**RULES_ON_A_COLUMN["rules"][0], "when": {"field": "keteranagn", "equals": "x"}}],
+    }
+    csv = "id,lat,lon,Keterangan\nA,-2.1,106.1,di pohon\n"
+    reports = next(iter(iter_csv(io.StringIO(csv), file="t.csv")))
+    with pytest.raises(CoverageError) as info:
+        ar.check(reports, ar.load_zones(), ar.load_rules(doc))
+    (gap,) = info.value.gaps
+    assert (gap.kind, gap.name, gap.rules, gap.suggestions) == (
+        "field",
+        "keteranagn",
+        ("KET",),
+        ("Keterangan",),
+    )
+
+
+def test_a_repaired_collection_keeps_its_polygon_and_a_report_inside_is_not_ok() -> None:
+    # a square with a one-segment spike: make_valid gives a Polygon and a LineString
+    ring = [
+        [106.10, -2.10],
+        [106.11, -2.10],
+        [106.11, -2.09],
+        [106.10, -2.09],
+        [106.10, -2.095],
+        [106.09, -2.095],
+        [106.10, -2.095],
+        [106.10, -2.10],
+    ]
+    feature = {
+        "type": "Feature",
+        "id": "s1",
+        "properties": {"category": "school", "name": "SD"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    assert (
+        shapely.get_type_id(
+            shapely.make_valid(shapely.from_geojson(str(feature["geometry"]).replace("'", '"')))
+        )
+        == 7
+    )
+    zones = ar.load_zones({"type": "FeatureCollection", "features": [feature]}, repair=True)
+    assert zones.kinds[0] == "polygon" and shapely.get_type_id(zones.geoms[0]) in (3, 6)
+    reports = ar.Reports.from_records(
+        [{"id": "in", "lat": -2.095, "lon": 106.105, "type": "baliho", "observed_at": "2024-01-20"}]
+    )
+    run = ar.check(reports, zones, ar.load_rules(), partial=True)
+    finding = next(f for f in run.verdicts[0].findings if f.rule == "APK-PENDIDIKAN")
+    assert finding.status is ar.Status.VIOLATION and finding.distance_m < 0
+
+
+def test_an_unknown_category_before_equals_is_named() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", str(EXAMPLE / "laporan.csv"), "--zones", "pohonn=x.geojson"], out, err)
+    assert code == 2 and "unknown category 'pohonn'" in err.getvalue() and "tree" in err.getvalue()
+
+
+def test_invalid_rows_fail_a_ci_run_unless_relaxed(tmp_path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,lat,lon,type\nA,x,y,baliho\n", encoding="utf-8")
+    zones = [z for p in sorted(EXAMPLE.glob("*.geojson")) for z in ("--zones", str(p))]
+    for extra, expected in (([], 1), (["--fail-on-invalid", "never"], 0), (["--fail-on", "never"], 0)):
+        assert (
+            main(["check", str(bad), *zones, "--format", "json", *extra], io.StringIO(), io.StringIO())
+            == expected
+        )
