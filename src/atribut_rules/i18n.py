@@ -61,6 +61,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "kolom {field} bukan teks Unicode yang sah (berisi separuh pasangan surrogate, mis. \\ud800); tulis ulang teksnya",
         "en": "{field} is not valid Unicode text (it holds half of a surrogate pair, e.g. \\ud800); write the text again",
     },
+    "bad_cell": {
+        "id": "sel {cell} tidak terbaca: {detail}; simpan ulang lembar kerjanya",
+        "en": "cell {cell} cannot be read: {detail}; save the sheet again",
+    },
     "ragged": {
         "id": "baris berisi {found} kolom, sedangkan header {expected} kolom; periksa pemisah dan tanda kutip",
         "en": "row has {found} fields but the header has {expected}; check separators and quotes",

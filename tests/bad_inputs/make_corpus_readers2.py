@@ -131,9 +131,6 @@ def zone_files() -> dict[str, bytes | str]:
             radius_m=LONG5000,
         ),
     )
-    files["rd_huge_int_id.geojson"] = collection_text(
-        zone(LONG5000, poly, category='"school"'),
-    )
     return files
 
 
@@ -193,9 +190,189 @@ def permit_files() -> dict[str, bytes | str]:
     return files
 
 
+# -- XLSX: handwritten parts, zipped with fixed dates -------------------------------------
+
+XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="laporan" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        'Target="sharedStrings.xml"/>'
+        '<Relationship Id="rId3" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>'
+    ),
+    # style 1 is a date (built-in number format 14)
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        "</styleSheet>"
+    ),
+}
+XLSX_HEADER = ("id", "lat", "lon", "type", "observed_at")
+XLSX_GOOD = [
+    ("G-1", -2.1062534, 106.1617035, "baliho", "2024-01-22"),
+    ("G-2", -2.1205053, 106.1277439, "spanduk", "2024-01-20"),
+]
+
+
+def xcell(ref: str, value: object) -> str:
+    """One cell: a number, or an inline string."""
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def xrow(number: int, values: tuple, *, raw: dict[str, str] | None = None) -> str:
+    """Row ``number``; ``raw`` replaces the cells of some columns (by letter) with XML as given."""
+    cells = []
+    for k, value in enumerate(values):
+        letter = "ABCDE"[k]
+        if raw and letter in raw:
+            cells.append(raw[letter])
+        else:
+            cells.append(xcell(f"{letter}{number}", value))
+    return f'<row r="{number}">' + "".join(cells) + "</row>"
+
+
+def sheet(*rows: str, dimension: str = "A1:E4") -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>' + "".join(rows) + "</sheetData></worksheet>"
+    )
+
+
+def shared(*texts: str) -> str:
+    items = "".join(f"<si><t>{t}</t></si>" for t in texts)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(texts)}" uniqueCount="{len(texts)}">{items}</sst>'
+    )
+
+
+def workbook(sheet_xml: str, strings: str | None = None) -> bytes:
+    """The bytes of a workbook with this worksheet (and shared strings), reproducibly zipped."""
+    parts = dict(XLSX_PARTS)
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    parts["xl/sharedStrings.xml"] = strings if strings is not None else shared("spanduk")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def xlsx_files() -> dict[str, bytes | str]:
+    head = xrow(1, XLSX_HEADER)
+    g1, g2 = xrow(2, XLSX_GOOD[0]), xrow(3, XLSX_GOOD[1])
+    bad = ("B-x", -2.1205053, 106.1277439, "spanduk", "2024-01-20")
+    files: dict[str, bytes | str] = {}
+    # 1.6 KB that claims every cell of a sheet: read as the three rows it holds
+    files["rd_xlsx_dimension_bomb.xlsx"] = workbook(sheet(head, g1, g2, dimension="A1:XFD1048576"))
+    files["rd_xlsx_shared_string_missing.xlsx"] = workbook(
+        sheet(
+            head,
+            g1,
+            xrow(3, ("B-3", *bad[1:]), raw={"D": '<c r="D3" t="s"><v>99</v></c>'}),
+            xrow(4, XLSX_GOOD[1]),
+        )
+    )
+    files["rd_xlsx_shared_string_negative.xlsx"] = workbook(
+        sheet(head, g1, xrow(3, ("B-3", *bad[1:]), raw={"D": '<c r="D3" t="s"><v>-1</v></c>'}))
+    )
+    files["rd_xlsx_truncated_xml.xlsx"] = workbook(sheet(head, g1, g2)[:-60])
+    files["rd_xlsx_text_in_number_cell.xlsx"] = workbook(
+        sheet(head, g1, xrow(3, ("B-3", *bad[1:]), raw={"B": '<c r="B3" t="n"><v>lintang</v></c>'}))
+    )
+    files["rd_xlsx_bad_boolean_and_dates.xlsx"] = workbook(
+        sheet(
+            head,
+            g1,
+            xrow(3, ("B-3", *bad[1:]), raw={"D": '<c r="D3" t="b"><v>2</v></c>'}),
+            xrow(4, ("B-4", *bad[1:]), raw={"E": '<c r="E4" t="d"><v>2024-13-45</v></c>'}),
+            xrow(5, ("B-5", *bad[1:]), raw={"E": '<c r="E5" s="1"><v>99999999999</v></c>'}),
+            xrow(6, ("G-6", *bad[1:]), raw={"E": '<c r="E6" s="1"><v>45312</v></c>'}),
+        )
+    )
+    files["rd_xlsx_bad_cell_reference.xlsx"] = workbook(
+        sheet(
+            head,
+            g1,
+            xrow(3, ("B-3", *bad[1:]), raw={"D": '<c r="ZZZZZ3" t="inlineStr"><is><t>x</t></is></c>'}),
+        )
+    )
+    files["rd_xlsx_nan.xlsx"] = workbook(
+        sheet(
+            head,
+            g1,
+            xrow(3, ("B-3", *bad[1:]), raw={"B": '<c r="B3"><v>NaN</v></c>'}),
+            xrow(4, ("B-4", *bad[1:]), raw={"C": '<c r="C4"><v>1e400</v></c>'}),
+            xrow(5, ("B-5", *bad[1:]), raw={"C": f'<c r="C5"><v>{LONG5000}</v></c>'}),
+        )
+    )
+    files["rd_xlsx_escape_character.xlsx"] = workbook(
+        sheet(
+            head,
+            g1,
+            xrow(3, ("B-3", *bad[1:]), raw={"D": '<c r="D3" t="inlineStr"><is><t>a&#27;b</t></is></c>'}),
+        )
+    )
+    files["rd_xlsx_escape_in_shared_strings.xlsx"] = workbook(sheet(head, g1), strings=shared("a&#27;b"))
+    files["rd_xlsx_rows_out_of_order.xlsx"] = workbook(sheet(head, g2, xrow(2, XLSX_GOOD[0])))
+    files["rd_xlsx_row_beyond_last.xlsx"] = workbook(sheet(head, g1, xrow(99999999, XLSX_GOOD[1])))
+    files["rd_xlsx_header_far_right.xlsx"] = workbook(
+        sheet(head.replace("</row>", '<c r="XFD1" t="inlineStr"><is><t>far</t></is></c></row>'), g1)
+    )
+    files["rd_xlsx_not_a_zip.xlsx"] = b"PK\x03\x04" + bytes(range(256)) * 4
+    return files
+
+
 def write(root: Path = HERE) -> None:
     """Write the readers' corpus files under ``root`` (reports/, zones/, rules/, permits/)."""
-    kinds = {"reports": reports_files(), "zones": zone_files(), "permits": permit_files()}
+    kinds = {"reports": {**reports_files(), **xlsx_files()}, "zones": zone_files(), "permits": permit_files()}
     for folder in ("reports", "zones", "rules", "permits"):
         target = root / folder
         target.mkdir(parents=True, exist_ok=True)

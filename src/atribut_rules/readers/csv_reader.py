@@ -74,14 +74,19 @@ def read_csv(
 
 
 def csv_records(
-    text: str, *, file: str, what: str = "file", max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    text: str,
+    *,
+    file: str,
+    what: str = "file",
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    delimiter: str | None = None,
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the ``(line, cells)`` records of a small CSV text, read as strictly as
     a reports file: NUL bytes, a broken quote and a quote left open at the end of the text
     (which would swallow every later line) raise InputError naming the line, and so does a
     field over ``max_field_chars`` characters (a table such as a permits list is refused
     whole rather than row by row). Blank lines are skipped; the delimiter is sniffed from
-    the header. An empty text gives an empty header."""
+    the header unless given. An empty text gives an empty header."""
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise InputError(
@@ -94,7 +99,7 @@ def csv_records(
     first = next((line for line in lines if line.strip()), None)
     if first is None:
         return [], []
-    delim = _sniff_delimiter(first)
+    delim = delimiter or _sniff_delimiter(first)
     reader = csv.reader(lines, delimiter=delim, strict=False)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(old_limit, len(text) + 1))

@@ -110,10 +110,19 @@ def _width_from(text: str | None) -> float | None:
 
 
 def _lanes_from(text: str | None) -> int | None:
-    if text is None or not text.strip().isdigit():
+    """A lane count from an OSM ``lanes`` tag: ASCII digits only (``"²"`` and ``"٣"`` are
+    digits to ``str.isdigit`` but not numbers here), at most 99 lanes."""
+    t = "" if text is None else text.strip()
+    if not (t.isascii() and t.isdigit()) or len(t) > 2:
         return None
-    n = int(text.strip())
+    n = int(t)
     return n if n > 0 else None
+
+
+def _quote(value: str, limit: int = 100) -> str:
+    """``repr(value)`` cut to about ``limit`` characters for a message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(value)} characters)"
 
 
 class _Builder:
@@ -234,12 +243,13 @@ class _Builder:
         else:
             if m.width_field and m.width_field in rec.props:
                 w = _width_from(rec.props[m.width_field])
-                if w is not None and w > 0:
+                if w is not None and math.isfinite(w) and w > 0:
                     return w / 2, f"tag {m.width_field}"
                 self.problem(
                     "warning",
                     "bad_width",
-                    f"{m.width_field}={rec.props[m.width_field]!r} is not a width in metres; used the default",
+                    f"{m.width_field}={_quote(rec.props[m.width_field])} is not a width in metres; "
+                    "used the default",
                     label,
                     fid,
                 )
@@ -247,6 +257,14 @@ class _Builder:
                 lanes = _lanes_from(rec.props[m.lanes_field])
                 if lanes is not None:
                     return lanes * m.lane_width_m / 2, f"tag {m.lanes_field} x {m.lane_width_m:g} m"
+                self.problem(
+                    "warning",
+                    "bad_lanes",
+                    f"{m.lanes_field}={_quote(rec.props[m.lanes_field])} is not a number of lanes (1 to 99); "
+                    "used the default",
+                    label,
+                    fid,
+                )
             if rule.width_m is not None:
                 return rule.width_m / 2, "class"
             if cat in m.line_width_m:

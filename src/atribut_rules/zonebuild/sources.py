@@ -8,8 +8,6 @@ built only for records a mapping keeps, so a large extract stays cheap.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
@@ -22,6 +20,7 @@ import shapely
 
 from ..errors import InputError, MissingExtraError
 from ..readers._text import decode
+from ..readers.csv_reader import csv_records
 from ..readers.geojson_reader import load_json
 from .mapping import ZoneMapping
 
@@ -200,14 +199,16 @@ def _pick(
 
 def read_csv(data: bytes, label: str, mapping: ZoneMapping) -> Iterator[Record]:
     """Records of a CSV gazetteer: geometry from a WKT column, else from lon/lat columns."""
-    text = decode(data, file=label)
+    text = decode(data, file=label).lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t|", key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError("the CSV file is empty", file=label) from None
+    # read as strictly as a reports CSV (a quote left open, NUL bytes: errors naming the
+    # line); a field may be as long as the file, since a WKT polygon can be megabytes
+    header, records = csv_records(
+        text, file=label, what="zone source", max_field_chars=len(text), delimiter=delimiter
+    )
+    if not header:
+        raise InputError("the CSV file is empty", file=label)
     wkt = _pick(header, mapping.wkt_field, WKT_COLUMNS, label, "WKT geometry")
     lon = lat = None
     if wkt is None or mapping.lon_field:
@@ -221,15 +222,10 @@ def read_csv(data: bytes, label: str, mapping: ZoneMapping) -> Iterator[Record]:
                 hint="name them in the mapping's input (wkt_field, or lon_field and lat_field)",
             )
         wkt = None
-    n = 0
-    for row in reader:
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        n += 1
+    for n, (line, row) in enumerate(records, start=1):
         raw = dict(zip(header, row))
         props = _clean(raw, mapping.missing_values)
         rid = _record_id(None, props, mapping)
-        line = reader.line_num
         if wkt is not None:
             geometry = _wkt_geometry(props.get(wkt), line)
             props.pop(wkt, None)
