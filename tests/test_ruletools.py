@@ -125,6 +125,20 @@ def test_meta_lint_fails_a_rule_without_basis_or_messages(tmp_path, change, comp
     assert code == 1 and "LINT" in out
 
 
+@pytest.mark.parametrize(
+    ("basis", "complaint"),
+    [
+        ('{id: "Keputusan uji 1/2024", en: "Test decision 1/2024"}', None),
+        ('{id: "Keputusan uji 1/2024", unconfirmed: "nomor belum pasti"}', "has no legal_basis in en"),
+        ('{unconfirmed: "nomor belum pasti"}', "has no legal_basis"),
+    ],
+)
+def test_meta_lint_reads_a_bilingual_legal_basis(tmp_path, basis, complaint):
+    rules = RULES.replace('legal_basis: "Keputusan uji 1/2024"', f"legal_basis: {basis}")
+    problems = [str(p) for p in lint(_write(tmp_path, rules=rules)) if "legal_basis" in str(p)]
+    assert problems == [] if complaint is None else any(complaint in p for p in problems), problems
+
+
 def test_meta_lint_wants_a_violating_and_a_passing_case(tmp_path):
     tests = TESTS.replace("      tepat: {JAUH-KANTOR: violation}\n", "").replace(
         "      - {id: tepat, at: [0, 50]}\n", ""
