@@ -270,7 +270,7 @@ def _load_one(
         r = props.get("radius_m")
         if r is None:
             rv = math.nan
-        elif isinstance(r, (int, float)) and not isinstance(r, bool) and math.isfinite(r) and r >= 0:
+        elif isinstance(r, (int, float)) and not isinstance(r, bool) and _finite(r) and r >= 0:
             rv = float(r)
         else:
             raise ZoneError(
@@ -301,6 +301,14 @@ def _load_one(
 
 
 _LONG_DIGITS = re.compile(rf"\d{{{_json.LONG_INT_DIGITS + 1}}}")
+
+
+def _finite(number: float) -> bool:
+    """Whether ``number`` is finite as a float (an int too large for a float is not)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
 
 
 def _refuse_non_text(
