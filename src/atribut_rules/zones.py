@@ -300,7 +300,8 @@ def _load_one(
     )
 
 
-_LONG_DIGITS = re.compile(rf"\d{{{_json.LONG_INT_DIGITS + 1}}}")
+_LONG_DIGITS = re.compile(rf"(?<![\d.eE])\d{{{_json.LONG_INT_DIGITS},}}(?![\d.eE])")
+"""A JSON integer that may be too long to be read as a number (not the digits of a float)."""
 
 
 def _finite(number: float) -> bool:
