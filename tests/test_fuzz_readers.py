@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import math
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -182,3 +184,127 @@ def test_csv_chunks_keep_records_and_line_numbers(lines: list, delimiter: str, c
     got = [(int(row), list(record)) for chunk in chunks for row, record in zip(chunk.rows, chunk.raw)]
     assert got == [(row, record) for row, record in expected]
     assert all(len(chunk) == chunk_rows for chunk in chunks[:-1])
+
+
+# -- the atheris harness, driven by hypothesis (JSON Lines and XLSX) ------------------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
+import fuzz_readers  # noqa: E402  (the harness imports without atheris)
+
+JSONL_SEED = (Path(__file__).resolve().parents[1] / "fuzz/corpus/readers/jsonl_seed").read_bytes()
+
+
+@FUZZ
+@given(data=st.binary(max_size=3000))
+def test_the_reader_harness_on_arbitrary_bytes(data: bytes) -> None:
+    fuzz_readers.test_one_input(data)
+
+
+@FUZZ
+@given(
+    part=st.integers(0, len(fuzz_readers.FUZZED_PARTS) - 1),
+    edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 8), st.binary(max_size=12)), max_size=4),
+)
+def test_the_reader_harness_on_mutated_workbook_parts(part: int, edits: list) -> None:
+    """Bytes of one XML part of a valid workbook cut, replaced or inserted, the workbook zipped
+    again: the XLSX reader gives a consistent table or an InputError, never anything else."""
+    name = fuzz_readers.FUZZED_PARTS[part]
+    data = bytearray(fuzz_readers.PARTS[name].encode("utf-8"))
+    for where, cut, insert in edits:
+        at = where % (len(data) + 1)
+        data[at : at + cut] = insert
+    fuzz_readers.test_one_input(bytes([3, part]) + bytes(data))
+
+
+XML_TOKENS = [
+    '<c r="B2">',
+    "<v>",
+    "</v>",
+    "</c>",
+    't="s"',
+    't="b"',
+    't="n"',
+    't="d"',
+    's="1"',
+    "NaN",
+    "-1",
+    "99",
+    "ZZZZZ2",
+    "XFD1",
+    "&#27;",
+    '<row r="1048577">',
+    "</row>",
+    "<row>",
+    "1e400",
+    "A1:XFD1048576",
+]
+
+
+@FUZZ
+@given(tokens=st.lists(st.sampled_from(XML_TOKENS), max_size=8), at=st.integers(0, 10**6))
+def test_the_reader_harness_on_worksheet_tokens(tokens: list[str], at: int) -> None:
+    """Spreadsheet XML fragments (cell types, references, row numbers) spliced into the worksheet."""
+    sheet = fuzz_readers.SHEET
+    k = at % (len(sheet) + 1)
+    fuzz_readers.test_one_input(bytes([3, 0]) + (sheet[:k] + "".join(tokens) + sheet[k:]).encode("utf-8"))
+
+
+@FUZZ
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 4), st.binary(max_size=8)), max_size=4))
+def test_the_reader_harness_on_mutated_json_lines(edits: list) -> None:
+    data = bytearray(JSONL_SEED)
+    for where, cut, insert in edits:
+        at = where % (len(data) + 1)
+        data[at : at + cut] = insert
+    fuzz_readers.test_one_input(bytes([1]) + bytes(data))
+
+
+hostile_text = st.text(
+    st.one_of(
+        st.sampled_from(
+            ["\u2028", "\u2029", "\x85", "\r", "\x1b", "\ud800", "\udc80", "\U0001f600", "\ufeff"]
+        ),
+        st.characters(blacklist_characters="\x00"),
+    ),
+    max_size=12,
+)
+long_digits = st.integers(19, 6000).map(lambda n: "7" * n)
+
+
+@FUZZ
+@given(
+    rows=st.lists(
+        st.dictionaries(
+            st.sampled_from(["lat", "lon", "party", "notes", "accuracy_m", "extra"]),
+            st.one_of(hostile_text, long_digits.map(lambda d: ("int", d)), st.floats()),
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_jsonl_hostile_text_and_numbers_give_one_writable_row_per_line(rows: list[dict]) -> None:
+    """Line separators and lone surrogates inside strings, integers of thousands of digits:
+    still one row per line, in order, and every text in the table writable as UTF-8."""
+    lines = []
+    for i, row in enumerate(rows):
+        parts = [f'"id": "R-{i}"']
+        for key, value in row.items():
+            if isinstance(value, tuple):
+                text = value[1]  # a JSON integer of many digits
+            else:
+                text = json.dumps(value)  # lone surrogates come out as \ud800 escapes
+            parts.append(f"{json.dumps(key)}: {text}")
+        lines.append("{" + ", ".join(parts) + "}")
+    reports = read_jsonl("\n".join(lines).encode("utf-8"), file="fuzz.jsonl")
+    assert reports.ids == [f"R-{i}" for i in range(len(rows))]
+    assert list(reports.rows) == list(range(1, len(rows) + 1))
+    assert_consistent(reports)
+    fuzz_readers.check_table(reports)
+    for i, row in enumerate(rows):
+        # a high and a low surrogate side by side make one character again once read as JSON
+        surrogate = any(
+            isinstance(v, str) and not fuzz_readers._writable(json.loads(json.dumps(v))) for v in row.values()
+        )
+        codes = {p.code for p in reports.problems.get(i, ())}
+        assert surrogate == ("not_text" in codes)

@@ -278,3 +278,35 @@ def test_zones_build_gazetteer_with_an_unclosed_quote_exits_2(tmp_path: Path) ->
     )
     assert code == 2
     assert err.startswith("atribut-rules: error: ") and f"{src}:2: a quote opened in this record" in err
+
+
+def test_zones_build_refuses_a_source_with_a_lone_surrogate(tmp_path: Path) -> None:
+    src = tmp_path / "osm.geojson"
+    src.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "id": "node/1", '
+        '"properties": {"amenity": "school", "name": "SD \\udc80"}, '
+        '"geometry": {"type": "Point", "coordinates": [106.12, -2.13]}}]}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "z.geojson"
+    code, _, err = _zones_build("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
+    assert code == 2 and not out.exists()
+    assert err.startswith("atribut-rules: error: ") and err.count("\n") == 1
+    assert "feature #1: properties.name is not valid Unicode text" in err
+
+
+def test_a_zone_mapping_with_a_radius_too_large_for_a_float_is_refused() -> None:
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "z",
+                "properties": {"category": "tree", "radius_m": 10**400},
+                "geometry": {"type": "Point", "coordinates": [106.1, -2.1]},
+            }
+        ],
+    }
+    with pytest.raises(ZoneError, match="is not a number of metres") as info:
+        load_zones(doc)
+    assert info.value.field == "radius_m" and len(str(info.value)) < 500

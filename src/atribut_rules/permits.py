@@ -23,7 +23,7 @@ from typing import Any
 import jsonschema
 
 from . import resources
-from .errors import InputError
+from .errors import AtributRulesError, InputError
 from .inputfiles import read_input
 from .readers._json import as_text, first_non_text
 from .reports import canonical_field, parse_number
@@ -89,7 +89,7 @@ def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str, line:
         error = jsonschema.exceptions.best_match(errors)
         path = ".".join(str(p) for p in error.absolute_path)
         raise InputError(
-            f"{where}: {path + ': ' if path else ''}{_cut(error.message)}",
+            f"{where}: {path + ': ' if path else ''}{_schema_message(error)}",
             file=file,
             line=line,
             field=path or None,
@@ -204,8 +204,19 @@ def _read_permits(p: Path, data: bytes, name: str) -> tuple[Permit, ...]:
             doc, _ = load_yaml(data.decode("utf-8-sig"), file=name)
         except UnicodeDecodeError:
             raise InputError("permits file is not UTF-8", file=name) from None
-        except Exception as exc:  # RuleSetError from the YAML loader: same words, input error here
-            raise InputError(str(exc)) from None
+        except AtributRulesError as exc:  # RuleSetError from the YAML loader: same words, input error here
+            raise InputError(
+                exc.message,
+                file=exc.file or name,
+                line=exc.line,
+                column=exc.column,
+                field=exc.field,
+                hint=exc.hint,
+            ) from None
+        except (ValueError, RecursionError) as exc:  # e.g. an integer of over 4300 digits
+            raise InputError(
+                f"cannot read the permits file: {str(exc)[:200]}", file=name, hint="write shorter numbers"
+            ) from None
         items = doc.get("permits") if isinstance(doc, Mapping) else doc
         if not isinstance(items, list):
             raise InputError("a permits file holds a list of permits (or 'permits: [...]')", file=name)
@@ -264,6 +275,16 @@ def _permits_from_csv(data: bytes, name: str) -> tuple[Permit, ...]:
         items.append(item)
         lines.append(line)
     return permits_from_mappings(items, file=name, lines=lines)
+
+
+def _schema_message(error: Any) -> str:
+    """A JSON Schema error's message, or, when it quotes a long value, the value cut short
+    and the rule it breaks."""
+    if len(error.message) <= 200:
+        return error.message
+    value = error.instance
+    shown = _cut(repr(as_text(value) if isinstance(value, str) else value), 80)
+    return f"{shown} breaks '{error.validator}' ({_cut(repr(error.validator_value), 80)})"
 
 
 def _cut(text: str, limit: int = 200) -> str:

@@ -270,7 +270,7 @@ def _load_one(
         r = props.get("radius_m")
         if r is None:
             rv = math.nan
-        elif isinstance(r, (int, float)) and not isinstance(r, bool) and math.isfinite(r) and r >= 0:
+        elif isinstance(r, (int, float)) and not isinstance(r, bool) and _finite(r) and r >= 0:
             rv = float(r)
         else:
             raise ZoneError(
@@ -304,7 +304,16 @@ def _load_one(
     )
 
 
-_LONG_DIGITS = re.compile(rf"\d{{{_json.LONG_INT_DIGITS + 1}}}")
+_LONG_DIGITS = re.compile(rf"(?<![\d.eE])\d{{{_json.LONG_INT_DIGITS},}}(?![\d.eE])")
+"""A JSON integer that may be too long to be read as a number (not the digits of a float)."""
+
+
+def _finite(number: float) -> bool:
+    """Whether ``number`` is finite as a float (an int too large for a float is not)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
 
 
 def _refuse_non_text(

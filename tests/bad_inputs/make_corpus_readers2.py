@@ -185,6 +185,10 @@ def permit_files() -> dict[str, bytes | str]:
         'permits:\n  - id: IZ-1\n    rules: [APK-PEMERINTAH]\n    reason: "izin \\udc80 lurah"\n'
     )
     files["rd_lone_surrogate_id.yaml"] = 'permits:\n  - id: "IZ-\\ud800"\n    rules: [APK-PEMERINTAH]\n'
+    files["rd_huge_int.yaml"] = f"permits:\n  - id: IZ-1\n    reports: [{LONG5000}]\n"
+    files["rd_huge_int_location.yaml"] = (
+        f"permits:\n  - id: IZ-1\n    location: {{lon: {LONG400}, lat: -2.1, radius_m: 5}}\n"
+    )
     files["rd_nul_byte.csv"] = "\n".join([head, ok.replace("izin lurah", "izin\x00lurah")]) + "\n"
     files["rd_ragged.csv"] = "\n".join([head, ok + ";extra;more"]) + "\n"
     return files

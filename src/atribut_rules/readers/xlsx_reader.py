@@ -131,6 +131,8 @@ def _read_sheet(sheet: Any, workbook: Any, file: str, max_field_chars: int) -> R
         values: dict[int, Any] = {}
         bad: list[BadCell] = []
         for column, value in cells:
+            if column is not None and column in values:
+                value = BadCell(_ref(column, number), "the cell appears twice in the row")
             if isinstance(value, BadCell):
                 bad.append(value)
                 if column is not None:
@@ -188,6 +190,12 @@ def _header(values: dict[int, Any], bad: list[BadCell], number: int, file: str) 
     return header
 
 
+def _ref(column: int, row: int) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
 def _column_of(ref: str) -> int | None:
     from openpyxl.utils.cell import coordinate_to_tuple
 
@@ -225,11 +233,16 @@ def _sheet_rows(sheet: Any, workbook: Any, file: str) -> Iterator[tuple[int, lis
                 return
             number, cells = item
             if number <= last or number > MAX_ROWS:
-                why = "comes after row " + str(last) if number <= last else f"is beyond row {MAX_ROWS}"
+                if number < 1:
+                    why = "is not a row (rows start at 1)"
+                elif number <= last:
+                    why = f"comes after row {last} (rows must be in order, each once)"
+                else:
+                    why = f"is beyond row {MAX_ROWS}"
                 raise InputError(
                     f"the worksheet's row number {number} {why}",
                     file=file,
-                    line=number if number <= MAX_ROWS else None,
+                    line=number if 1 <= number <= MAX_ROWS else None,
                     hint="save the sheet again as .xlsx, or export it as CSV",
                 )
             last = number

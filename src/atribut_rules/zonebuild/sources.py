@@ -19,6 +19,7 @@ from typing import Any
 import shapely
 
 from ..errors import InputError, MissingExtraError
+from ..readers._json import first_non_text, may_hold_surrogates
 from ..readers._text import decode
 from ..readers.csv_reader import csv_records
 from ..readers.geojson_reader import load_json
@@ -120,8 +121,15 @@ def _record_id(feature_id: Any, props: Mapping[str, str], mapping: ZoneMapping) 
 
 
 def read_geojson(data: bytes, label: str, mapping: ZoneMapping) -> Iterator[Record]:
-    """Records of a GeoJSON FeatureCollection; OSM tags nested under ``tags`` are flattened."""
-    doc = load_json(data, file=label)
+    """Records of a GeoJSON FeatureCollection; OSM tags nested under ``tags`` are flattened.
+
+    A feature whose id or properties hold text that is not Unicode (a lone surrogate
+    escape such as ``"\\ud800"``, which no UTF-8 writer can write) makes the source an
+    error naming the feature and the field."""
+    text = decode(data, file=label)
+    doc = load_json(text, file=label)
+    if may_hold_surrogates(text):
+        _refuse_non_text(doc, label)
     if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, Mapping) else type(doc).__name__
         raise InputError(f"expected a GeoJSON FeatureCollection, found {kind!r}", file=label)
@@ -160,6 +168,22 @@ def read_geojson(data: bytes, label: str, mapping: ZoneMapping) -> Iterator[Reco
         props.update(meta)
         rid = _record_id(feature.get("id"), props, mapping)
         yield Record(n, rid, props, _geojson_geometry(feature.get("geometry")))
+
+
+def _refuse_non_text(doc: Any, label: str) -> None:
+    features = doc.get("features") if isinstance(doc, Mapping) else None
+    for n, feature in enumerate(features if isinstance(features, list) else [], start=1):
+        if not isinstance(feature, Mapping):
+            continue
+        where = first_non_text({"id": feature.get("id"), "properties": feature.get("properties")})
+        if where is not None:
+            raise InputError(
+                f"feature #{n}: {where} is not valid Unicode text (it holds half of a surrogate pair, "
+                "e.g. \\ud800)",
+                file=label,
+                field=where,
+                hint="write the text again",
+            )
 
 
 def _fail(message: str) -> Callable[[], Any]:
