@@ -32,6 +32,11 @@ TEXT_FORMATS = [name for name, spec in FORMATS.items() if not spec.binary]
 HOSTILE = ["\x1b[2J", "\x1b]0;owned\x07", "\r", "\x08", "\x9b", "\u202e", "\u2066", "\x7f"]
 
 
+def _every_layer() -> list[str]:
+    """``--zones`` for every layer of the example, so that no rule is left unchecked."""
+    return [arg for p in sorted(resources.example_dir().glob("*.geojson")) for arg in ("--zones", str(p))]
+
+
 @pytest.fixture(scope="module")
 def zones_file() -> Path:
     return resources.example_dir() / "trees.geojson"
@@ -44,7 +49,7 @@ def rules():
 
 def _run(records, zones_file, rules):
     zones = ar.load_zones(zones_file, categories=rules.categories)
-    return ar.check(ar.Reports.from_records(records), zones, rules)
+    return ar.check(ar.Reports.from_records(records), zones, rules, partial=True)
 
 
 def _list(tmp_path: Path, rows: list[list[str]], header=("id", "lat", "lon", "party", "telp")) -> Path:
@@ -76,7 +81,7 @@ def test_table_and_github_show_controls_escaped(tmp_path, zones_file):
     path = _list(tmp_path, rows)
     for fmt in ("table", "github"):
         out, err = io.StringIO(), io.StringIO()
-        main(["check", str(path), "--zones", str(zones_file), "--format", fmt, "--fail-on", "never"], out, err)
+        main(["check", str(path), *_every_layer(), "--format", fmt, "--fail-on", "never"], out, err)
         text = out.getvalue()
         assert not any(c in text for c in HOSTILE), fmt
         if fmt == "table":
@@ -85,7 +90,7 @@ def test_table_and_github_show_controls_escaped(tmp_path, zones_file):
 
 def test_error_lines_on_stderr_escape_controls(tmp_path, zones_file):
     out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(tmp_path / "no\x1b[2Jsuch\n.csv"), "--zones", str(zones_file)], out, err)
+    code = main(["check", str(tmp_path / "no\x1b[2Jsuch\n.csv"), *_every_layer()], out, err)
     assert code == 2
     line = err.getvalue()
     assert line.count("\n") == 1 and line.startswith("atribut-rules: error: ")
@@ -153,7 +158,7 @@ def test_xlsx_keeps_texts_as_texts_and_numbers_as_numbers(tmp_path, zones_file):
     rows = [[f"R{i}", "-2.13", "106.11", "P\x1b[2J", t] for i, t in enumerate(texts)]
     path = _list(tmp_path, rows, header=("id", "lat", "lon", "party", "telp"))
     out = tmp_path / "hasil.xlsx"
-    assert main(["check", str(path), "--zones", str(zones_file), "-o", f"xlsx:{out}", "-q"], io.StringIO()) in (0, 1)
+    assert main(["check", str(path), *_every_layer(), "-o", f"xlsx:{out}", "-q"], io.StringIO()) in (0, 1)
     cells = _xlsx_rows(out.read_bytes())
     header = cells[0]
     telp, lat, party = header.index("telp"), header.index("lat"), header.index("party")
@@ -161,7 +166,7 @@ def test_xlsx_keeps_texts_as_texts_and_numbers_as_numbers(tmp_path, zones_file):
     assert all(row[lat] == -2.13 for row in cells[1:])  # a coordinate the tool reads is a number
     assert cells[1][party] == "P\\x1b[2J"
     csv_out = tmp_path / "hasil.csv"
-    main(["check", str(path), "--zones", str(zones_file), "-o", f"csv:{csv_out}", "-q"], io.StringIO())
+    main(["check", str(path), *_every_layer(), "-o", f"csv:{csv_out}", "-q"], io.StringIO())
     back = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8"))))
     assert [row[4] for row in back[1:]] == texts
     assert back[1][3] == "P\x1b[2J"  # CSV is data: kept exactly
@@ -262,7 +267,7 @@ def test_outputs_and_cache_never_replace_an_input(tmp_path, zones_file):
         (["-o", "json:a.json", "-o", "jsonl:./a.json"], "both write"),
     ]
     for extra, what in cases:
-        result = _cli(["check", str(reports), "--zones", str(zones), *extra], cwd=tmp_path)
+        result = _cli(["check", str(reports), "--zones", str(zones), *_every_layer(), *extra], cwd=tmp_path)
         _one_error_line(result, what)
     assert {p: p.read_bytes() for p in before} == before
     assert not (tmp_path / "a.json").exists()
@@ -294,7 +299,7 @@ def test_unwritable_output_paths_are_one_located_line(tmp_path, zones_file, stre
         (str(tmp_path / "folder"), "is a folder"),
     ]
     for path, what in cases:
-        args = ["check", str(reports), "--zones", str(zones_file), "-o", f"{fmt}:{path}", "--chunk-rows", "10"]
+        args = ["check", str(reports), *_every_layer(), "-o", f"{fmt}:{path}", "--chunk-rows", "10"]
         _one_error_line(_cli([*args, "-j", "2"]), path, what)
 
 
@@ -302,7 +307,7 @@ def test_unwritable_output_paths_are_one_located_line(tmp_path, zones_file, stre
 @pytest.mark.parametrize("fmt,streamed", [("table", False), ("json", False), ("jsonl", True)])
 def test_a_full_disk_on_stdout_is_one_located_line(tmp_path, zones_file, fmt, streamed):
     reports = _list(tmp_path, [[f"R{i}", "-2.13", "106.11", "P", "1"] for i in range(50)])
-    args = ["check", str(reports), "--zones", str(zones_file), "--format", fmt]
+    args = ["check", str(reports), *_every_layer(), "--format", fmt]
     args += ["--chunk-rows", "10", "-j", "2"] if streamed else ["--chunk-rows", "0"]
     with open("/dev/full", "w") as full:
         result = subprocess.run([*CLI, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
@@ -312,7 +317,7 @@ def test_a_full_disk_on_stdout_is_one_located_line(tmp_path, zones_file, fmt, st
 @pytest.mark.parametrize("streamed", [False, True])
 def test_a_closed_pipe_ends_quietly(tmp_path, zones_file, streamed):
     reports = _list(tmp_path, [[f"R{i}", "-2.13", "106.11", "P", "1"] for i in range(20000)])
-    args = ["check", str(reports), "--zones", str(zones_file), "--format", "jsonl" if streamed else "table"]
+    args = ["check", str(reports), *_every_layer(), "--format", "jsonl" if streamed else "table"]
     args += ["--chunk-rows", "2000", "-j", "2"] if streamed else []
     proc = subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
@@ -341,7 +346,7 @@ def test_sigterm_during_a_streamed_run_ends_clean(tmp_path, zones_file, group):
     tmpdir.mkdir()
     out = tmp_path / "out.json"
     env = {**os.environ, "TMPDIR": str(tmpdir)}
-    args = ["check", str(reports), "--zones", str(zones_file), "-j", "2", "-o", f"json:{out}"]
+    args = ["check", str(reports), *_every_layer(), "-j", "2", "-o", f"json:{out}"]
     args += ["--format", "jsonl", "--chunk-rows", "20000"]
     proc = subprocess.Popen(
         [*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True

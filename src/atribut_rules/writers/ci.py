@@ -16,6 +16,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from ..model import Finding, Status, Verdict
+from . import texts
 from .escape import terminal_text, text_output
 from .records import rule_records, text_in, verdict_message
 
@@ -148,6 +149,17 @@ def sarif_document(run: Any, lang: str = "id") -> dict[str, Any]:
             if result["ruleIndex"] < 0:
                 del result["ruleIndex"]
             results.append(result)
+        for rule_id in verdict.unchecked:  # "open": the tool could not decide pass or fail
+            result = {"ruleId": rule_id, "ruleIndex": index.get(rule_id, -1), "kind": "open", "level": "none"}
+            if result["ruleIndex"] < 0:
+                del result["ruleIndex"]
+            result.update(
+                message={"text": texts.unchecked_text(lang, [rule_id])},
+                locations=[location],
+                partialFingerprints={"reportRule/v1": f"{verdict.report}:{rule_id}"},
+                properties={"report": verdict.report, "status": "unchecked"},
+            )
+            results.append(result)
     artifacts = []
     for name, digest in sorted(run.provenance.inputs.items()):
         artifacts.append({"location": {"uri": artifact_uri(name)}, "hashes": {"sha-256": digest}})
@@ -170,9 +182,26 @@ def sarif_document(run: Any, lang: str = "id") -> dict[str, Any]:
             }
         },
     }
+    if run.summary.gaps:  # a partial run: what was missing, and each rule's coverage
+        sarif_run["properties"]["partial"] = {
+            "gaps": [
+                {
+                    "kind": g.kind,
+                    "name": g.name,
+                    "rules": list(g.rules),
+                    "text": texts.gap_text(lang, _gap(g)),
+                }
+                for g in run.summary.gaps
+            ],
+            "coverage": {k: dict(v) for k, v in run.summary.coverage.items()},
+        }
     if artifacts:
         sarif_run["artifacts"] = artifacts
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run]}
+
+
+def _gap(gap: Any) -> dict[str, Any]:
+    return {"kind": gap.kind, "name": gap.name, "rules": list(gap.rules)}
 
 
 def _suppression(finding: Finding, lang: str) -> dict[str, Any]:
@@ -221,16 +250,19 @@ def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
     """JUnit XML: one testcase per report; a failure per violation, an error per invalid row.
 
     Findings in review and exempt findings do not fail: they are listed in the
-    testcase's ``system-out`` (an exempt one with its permit in the message).
+    testcase's ``system-out`` (an exempt one with its permit in the message). A report
+    whose status is ``unchecked`` (a partial run) is ``skipped``, naming the rules that
+    could not be evaluated; on other reports those rules are listed in ``system-out``.
     """
     verdicts = list(run.verdicts)
     failures = sum(1 for v in verdicts if v.status is Status.VIOLATION)
     errors = sum(1 for v in verdicts if v.status is Status.INVALID)
+    skipped = sum(1 for v in verdicts if v.status is Status.UNCHECKED)
     name = f"{run.provenance.ruleset_id} {run.provenance.ruleset_version}"
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     counts = f"tests={_xa(len(verdicts))} failures={_xa(failures)} errors={_xa(errors)}"
-    out.write(f"<testsuites name={_xa('atribut-rules')} {counts}>\n")
-    out.write(f" <testsuite name={_xa(name)} {counts} skipped={_xa(0)}>\n")
+    out.write(f"<testsuites name={_xa('atribut-rules')} {counts} skipped={_xa(skipped)}>\n")
+    out.write(f" <testsuite name={_xa(name)} {counts} skipped={_xa(skipped)}>\n")
     for v in verdicts:
         file = v.source.file if v.source else ""
         line = v.source.row if v.source else 0
@@ -246,10 +278,18 @@ def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
         if v.status is Status.INVALID:
             msg = verdict_message(v, lang)
             body.append(f"  <error type={_xa('invalid')} message={_xa(msg)}>{_x(msg)}</error>")
-        quiet = [f for f in v.findings if f.status in (Status.REVIEW, Status.EXEMPT)]
+        if v.status is Status.UNCHECKED:
+            msg = texts.unchecked_text(lang, v.unchecked)
+            body.append(f"  <skipped message={_xa(msg)}/>")
+        quiet = [
+            f"{f.status.value} {f.rule}: {text_in(f.message, lang)}"
+            for f in v.findings
+            if f.status in (Status.REVIEW, Status.EXEMPT)
+        ]
+        if v.unchecked and v.status is not Status.UNCHECKED:
+            quiet.append(f"unchecked: {texts.unchecked_text(lang, v.unchecked)}")
         if quiet:
-            text = "\n".join(f"{f.status.value} {f.rule}: {text_in(f.message, lang)}" for f in quiet)
-            body.append(f"  <system-out>{_x(text)}</system-out>")
+            body.append(f"  <system-out>{_x(chr(10).join(quiet))}</system-out>")
         if body:
             out.write(f"  <testcase {attrs}>\n" + "\n".join(body) + "\n  </testcase>\n")
         else:
@@ -275,7 +315,8 @@ def write_github(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
     """GitHub Actions workflow commands: ``::error file=F,line=N,title=RULE::message``.
 
     Violations use their rule's severity (info -> notice), findings in review are
-    notices and invalid rows warnings; ``ok`` reports print nothing.
+    notices, rules a partial run could not check one notice per report, and invalid rows
+    warnings; ``ok`` reports print nothing.
     """
     for v in run.verdicts:
         props = []
@@ -293,3 +334,7 @@ def write_github(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
             title = _gh_prop(f"{v.report}: {f.rule}")
             msg = _gh_data(text_in(f.message, lang) or f.rule)
             out.write(f"::{level} {','.join([*props, f'title={title}'])}::{msg}\n")
+        if v.unchecked:  # a partial run: not a pass
+            title = _gh_prop(f"{v.report}: {texts.status_label(lang, 'unchecked')}")
+            msg = _gh_data(texts.unchecked_text(lang, v.unchecked))
+            out.write(f"::notice {','.join([*props, f'title={title}'])}::{msg}\n")

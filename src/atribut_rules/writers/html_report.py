@@ -64,7 +64,9 @@ th{background:#eceff1}td.n{text-align:right;font-variant-numeric:tabular-nums}
 #reports th{cursor:pointer;user-select:none}#reports th.asc::after{content:" \\25B2"}
 #reports th.desc::after{content:" \\25BC"}
 .st{display:inline-block;padding:0 .35rem;border-radius:.2rem;color:#fff;font-size:.8rem;white-space:nowrap}
-.st-violation{background:#d7301f}.st-review{background:#f28e2b}.st-exempt{background:#4575b4}.st-ok{background:#1a9850}.st-invalid{background:#7f7f7f}
+.st-violation{background:#d7301f}.st-review{background:#f28e2b}.st-unchecked{background:#9e9ac8}.st-exempt{background:#4575b4}.st-ok{background:#1a9850}.st-invalid{background:#7f7f7f}
+.banner{margin:1rem 0;padding:.6rem 1rem;border-radius:.3rem;color:#1b1035;background:#dadaeb;border-left:.5rem solid #9e9ac8}
+.banner ul{margin:.3rem 0 0}
 #map{width:100%;height:32rem;background:#fff;border:1px solid #ccc;display:block}
 #map .zone{stroke:#555;stroke-width:.6;fill-opacity:.55;vector-effect:non-scaling-stroke}
 #map .zone.admin_area{fill:none;stroke:#607d8b;stroke-dasharray:3 2}
@@ -287,6 +289,12 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
         f"({_e(prov.ruleset_id)} {_e(prov.ruleset_version)}) · {_e(L('engine'))}: {_e(prov.engine)} "
         f"{_e(prov.engine_version)} · {_e(', '.join(sorted(prov.inputs)))}</p></header><main>",
     ]
+    if summary["gaps"]:  # a partial run: said before anything else, in the unchecked colour
+        items = "".join(f"<li>{_e(texts.gap_text(lang, g))}</li>" for g in summary["gaps"])
+        parts.append(
+            f'<div class="banner st-unchecked" role="alert"><strong>{_e(L("partial_banner"))}</strong>'
+            f"<ul>{items}</ul></div>"
+        )
     # summary
     total = summary["reports"]
     parts.append(f'<h2>{_e(L("summary"))}</h2><div class="grid"><section>')
@@ -320,7 +328,9 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
         f"<h3>{_e(L('rule'))}</h3><table><thead><tr><th>{_e(L('rule'))}</th><th>{_e(L('title'))}</th>"
     )
     parts.append(
-        f"<th>{_e(L('checked'))}</th><th>{_e(texts.status_label(lang, 'violation'))}</th>"
+        f"<th>{_e(L('checked'))}</th>"
+        + (f"<th>{_e(L('not_checked'))}</th>" if summary["gaps"] else "")
+        + f"<th>{_e(texts.status_label(lang, 'violation'))}</th>"
         f"<th>{_e(texts.status_label(lang, 'review'))}</th><th>{_e(texts.status_label(lang, 'exempt'))}</th>"
         f"<th>{_e(L('legal_basis'))}</th></tr></thead><tbody>"
     )
@@ -328,7 +338,13 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
         rule = rules.get(rid)
         parts.append(
             f"<tr><td>{_e(rid)}</td><td>{_e(text_in(rule.title, lang) if rule else '')}</td>"
-            f'<td class="n">{counts["checked"]}</td><td class="n">{counts["violation"]}</td>'
+            f'<td class="n">{counts["checked"]}</td>'
+            + (
+                f'<td class="n">{summary["coverage"].get(rid, {}).get("unchecked", 0)}</td>'
+                if summary["gaps"]
+                else ""
+            )
+            + f'<td class="n">{counts["violation"]}</td>'
             f'<td class="n">{counts["review"]}</td><td class="n">{counts.get("exempt", 0)}</td>'
             f"<td><small>{_e(text_in(rule.legal_basis, lang) if rule else '')}</small></td></tr>"
         )

@@ -145,6 +145,7 @@ def verdict_message(verdict: Verdict, lang: str) -> str:
     """Every finding's message (or every problem of an invalid row) in ``lang``, joined by ``; ``."""
     parts = [text_in(f.message, lang) for f in verdict.findings]
     parts += [text_in(p.message, lang) for p in verdict.problems]
+    parts.append(texts.unchecked_text(lang, verdict.unchecked))
     return "; ".join(" ".join(p.split()) for p in parts if p)
 
 
@@ -221,7 +222,8 @@ def sheet_rows(run: Any, lang: str) -> Iterator[list[Any]]:
     verdict_names = [prefix + n if n in taken else n for n in verdict_names]
     yield header + verdict_names
     for i, verdict in enumerate(run.verdicts):
-        yield sheet_values(run.reports, i, len(header)) + list(verdict_cells(verdict, lang))
+        cells = [*verdict_cells(verdict, lang), ",".join(verdict.unchecked)]
+        yield sheet_values(run.reports, i, len(header)) + cells
 
 
 def report_fields(run: Any, i: int) -> dict[str, Any]:

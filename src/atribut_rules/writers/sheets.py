@@ -52,11 +52,15 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+_VERDICT_CELLS = 6  # status, rules, distance, zone, message, unchecked rules
+_DISTANCE = 2 - _VERDICT_CELLS
+
+
 def _rounded_distance(row: list[Any]) -> list[Any]:
-    """``row`` with its verdict distance (third of the five verdict cells) rounded to the millimetre."""
-    distance = row[-3]
+    """``row`` with its verdict distance (third of the six verdict cells) rounded to the millimetre."""
+    distance = row[_DISTANCE]
     if isinstance(distance, float):
-        row[-3] = round(distance, 3)
+        row[_DISTANCE] = round(distance, 3)
     return row
 
 
@@ -154,7 +158,9 @@ def write_xlsx(run: Any, out: IO[bytes], *, lang: str = "id", **_: Any) -> None:
     ws.append([xlsx_value(name) for name in header])
     typed = not run.reports.columns  # CSV input gives texts; other input its values
     numeric = [not typed and canonical_field(str(name)) in NUMERIC_FIELDS for name in header]
-    numeric[-5:] = [False] * 5  # the verdict columns: only the distance is a number, as a float
+    numeric[-_VERDICT_CELLS:] = [
+        False
+    ] * _VERDICT_CELLS  # the verdict columns: only the distance is a number, as a float
     for row in rows:
         ws.append([xlsx_value(value, flag) for value, flag in zip(row, numeric)])
     fixed = _dt.datetime(2000, 1, 1)

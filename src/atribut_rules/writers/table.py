@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from . import texts
 from .escape import terminal_text, text_output
 from .records import run_summary_record, verdict_cells
 
@@ -70,6 +71,17 @@ def write_table(run: Any, out: IO[str], lang: str = "id", *, area_by: str = "aut
     s = run_summary_record(run, area_by)
     out.write(f"\n{labels['summary']}: {s['reports']} {labels['reports']}; ")
     out.write(", ".join(f"{labels['status'][k]} {n}" for k, n in s["by_status"].items()) + "\n")
+    if s["gaps"]:  # a partial run: say what was not looked at before anything else
+        out.write(terminal_text(texts.label(lang, "partial_banner")) + "\n")
+        for gap in s["gaps"]:
+            out.write("  - " + terminal_text(texts.gap_text(lang, gap)) + "\n")
+        out.write(f"{texts.label(lang, 'coverage')}:\n")
+        for rule, c in s["coverage"].items():
+            if c["unchecked"]:
+                out.write(
+                    f"  {terminal_text(rule):<30} {labels['checked']} {c['checked']}, "
+                    f"{texts.label(lang, 'not_checked')} {c['unchecked']} / {c['applicable']}\n"
+                )
     hits = {k: v for k, v in s["by_rule"].items() if v["violation"] or v["review"]}
     if hits:
         out.write(f"{labels['rule']}:\n")

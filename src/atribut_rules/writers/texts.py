@@ -6,6 +6,8 @@ Rule titles and messages come from the rule files and engine texts from
 
 from __future__ import annotations
 
+from ..i18n import category_label
+
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "id": {
         "violation": "pelanggaran",
@@ -65,6 +67,15 @@ LABELS: dict[str, dict[str, str]] = {
         "legend": "Keterangan",
         "zones": "zona",
         "problem": "Masalah",
+        "unchecked_rules": "belum diperiksa: {rules} (lapisan zona atau kolom yang dibutuhkan tidak dimuat)",
+        "partial_banner": "Pemeriksaan sebagian: aturan berikut tidak dapat diperiksa, dan laporan yang "
+        "hanya terkena aturan itu berstatus belum-diperiksa, bukan ok.",
+        "gap_zone_category": "tidak ada lapisan zona kategori {name}",
+        "gap_zone": "tidak ada zona dengan id {name}",
+        "gap_field": "daftar laporan tidak punya kolom {name}",
+        "gap_rules": "dibutuhkan oleh {rules}",
+        "coverage": "Cakupan",
+        "not_checked": "tidak diperiksa",
     },
     "en": {
         "summary": "Summary",
@@ -105,12 +116,21 @@ LABELS: dict[str, dict[str, str]] = {
         "legend": "Legend",
         "zones": "zones",
         "problem": "Problem",
+        "unchecked_rules": "not checked: {rules} (a zone layer or column they need was not loaded)",
+        "partial_banner": "Partial check: the rules below could not be evaluated, and reports that only "
+        "they could flag are unchecked, not ok.",
+        "gap_zone_category": "no zone layer of category {name}",
+        "gap_zone": "no zone with id {name}",
+        "gap_field": "the reports have no column {name}",
+        "gap_rules": "needed by {rules}",
+        "coverage": "Coverage",
+        "not_checked": "not checked",
     },
 }
 
-SHEET_COLUMNS: dict[str, tuple[str, str, str, str, str]] = {
-    "id": ("status", "aturan", "jarak_m", "zona", "pesan"),
-    "en": ("status", "rules", "distance_m", "zone", "message"),
+SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("status", "aturan", "jarak_m", "zona", "pesan", "belum_diperiksa"),
+    "en": ("status", "rules", "distance_m", "zone", "message", "unchecked"),
 }
 """Names of the verdict columns appended to the officer's sheet (CSV, XLSX)."""
 
@@ -123,6 +143,21 @@ SEVERITY_LABELS: dict[str, dict[str, str]] = {
 def label(lang: str, key: str) -> str:
     """The label ``key`` in ``lang`` (falls back to Indonesian)."""
     return LABELS.get(lang, LABELS["id"])[key]
+
+
+def unchecked_text(lang: str, rule_ids: tuple[str, ...] | list[str]) -> str:
+    """The sentence saying which rules could not be checked for a report ("" when none)."""
+    return label(lang, "unchecked_rules").format(rules=", ".join(rule_ids)) if rule_ids else ""
+
+
+def gap_text(lang: str, gap: dict) -> str:
+    """One gap of a partial run (a ``summary.gaps`` record) in words: what is missing, who needs it."""
+    name = gap["name"]
+    if gap["kind"] == "zone_category":
+        words = category_label(name, lang)
+        name = f"{words} ({name})" if words and words != name else name
+    what = label(lang, f"gap_{gap['kind']}").format(name=name)
+    return f"{what}; {label(lang, 'gap_rules').format(rules=', '.join(gap['rules']))}"
 
 
 def status_label(lang: str, status: str) -> str:
