@@ -42,36 +42,84 @@ def files(tmp_path: Path) -> dict[str, Path]:
     )
     ok_only = tmp_path / "ok.csv"
     ok_only.write_bytes(csv_bytes(["no", "lintang", "bujur", "jenis"], [["B", far[1], far[0], "spanduk"]]))
-    return {"trees": trees, "reports": reports, "ok": ok_only, "dir": tmp_path}
+    # the national rules with the ones that need other layers switched off: trees are all there is
+    rules = tmp_path / "pohon.yaml"
+    rules.write_text(TREES_ONLY, encoding="utf-8")
+    return {"trees": trees, "reports": reports, "ok": ok_only, "dir": tmp_path, "rules": rules}
+
+
+OTHER_LAYERS = (
+    "APK-IBADAH",
+    "APK-KESEHATAN",
+    "APK-PENDIDIKAN",
+    "APK-PEMERINTAH",
+    "BK-TEMPAT-TERLARANG",
+    "BK-JALAN-TAMAN",
+)
+TREES_ONLY = (
+    'schema: atribut-rules/1\nruleset: {id: pohon-saja, version: "1", extends: ["builtin:id-pemilu-2024"]}\nrules:\n'
+    + "".join(f"  - {{id: {r}, enabled: false}}\n" for r in OTHER_LAYERS)
+)
 
 
 def test_exit_1_when_an_error_violation_is_found(files: dict[str, Path]) -> None:
-    code, out, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]))
+    code, out, err = cli(
+        "check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(files["rules"])
+    )
     assert (code, err) == (1, "")
     assert "A" in out and "APK-POHON" in out
 
 
 def test_exit_0_when_nothing_is_broken(files: dict[str, Path]) -> None:
-    code, _, err = cli("check", str(files["ok"]), "--zones", str(files["trees"]))
+    code, _, err = cli(
+        "check", str(files["ok"]), "--zones", str(files["trees"]), "--rules", str(files["rules"])
+    )
     assert (code, err) == (0, "")
 
 
 def test_fail_on_never_exits_0(files: dict[str, Path]) -> None:
-    code, _, _ = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--fail-on", "never")
+    code, _, _ = cli(
+        "check",
+        str(files["reports"]),
+        "--zones",
+        str(files["trees"]),
+        "--rules",
+        str(files["rules"]),
+        "--fail-on",
+        "never",
+    )
     assert code == 0
 
 
 def test_category_prefix_on_zones(files: dict[str, Path], tmp_path: Path) -> None:
     layer = tmp_path / "pohon.geojson"
     layer.write_text(json.dumps(collection(feature("t9", point(*PKP), radius_m=0.5))))
-    code, out, _ = cli("check", str(files["reports"]), "--zones", f"tree={layer}", "--format", "json")
+    code, out, _ = cli(
+        "check",
+        str(files["reports"]),
+        "--zones",
+        f"tree={layer}",
+        "--rules",
+        str(files["rules"]),
+        "--format",
+        "json",
+    )
     assert code == 1
     first = json.loads(out)["verdicts"][0]
     assert first["findings"][0]["zone"]["id"] == "t9"
 
 
 def test_json_format_shape(files: dict[str, Path]) -> None:
-    code, out, _ = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--format", "json")
+    code, out, _ = cli(
+        "check",
+        str(files["reports"]),
+        "--zones",
+        str(files["trees"]),
+        "--rules",
+        str(files["rules"]),
+        "--format",
+        "json",
+    )
     assert code == 1
     doc = json.loads(out)
     assert isinstance(doc, dict)
@@ -91,13 +139,22 @@ def test_json_format_shape(files: dict[str, Path]) -> None:
     assert finding["rule"] == "APK-POHON" and finding["status"] == "violation"
     assert finding["zone"]["id"] == "t1" and finding["threshold_m"] == 1.0
     assert finding["distance_m"] == pytest.approx(0.3, abs=0.002)
-    assert doc["summary"]["by_status"] == {"violation": 1, "review": 0, "exempt": 0, "ok": 1, "invalid": 0}
-    assert doc["provenance"]["ruleset"]["id"] == "id-pemilu-2024"
+    assert doc["summary"]["by_status"] == {"violation": 1, "review": 0, "unchecked": 0, "exempt": 0, "ok": 1, "invalid": 0}
+    assert doc["provenance"]["ruleset"]["id"] == "pohon-saja"
     assert doc["provenance"]["engine_version"] == ar.__version__
 
 
 def test_json_output_is_deterministic(files: dict[str, Path]) -> None:
-    args = ("check", str(files["reports"]), "--zones", str(files["trees"]), "--format", "json")
+    args = (
+        "check",
+        str(files["reports"]),
+        "--zones",
+        str(files["trees"]),
+        "--rules",
+        str(files["rules"]),
+        "--format",
+        "json",
+    )
     assert cli(*args)[1] == cli(*args)[1]
 
 
@@ -111,7 +168,9 @@ def _assert_one_line_error(err: str, *needles: str) -> None:
 
 def test_missing_reports_file(files: dict[str, Path]) -> None:
     missing = files["dir"] / "tidak-ada.csv"
-    code, out, err = cli("check", str(missing), "--zones", str(files["trees"]))
+    code, out, err = cli(
+        "check", str(missing), "--zones", str(files["trees"]), "--rules", str(files["rules"])
+    )
     assert (code, out) == (2, "")
     _assert_one_line_error(err, "tidak-ada.csv")
 
@@ -128,7 +187,16 @@ def test_bad_rule_file(files: dict[str, Path]) -> None:
         "schema: atribut-rules/1\nruleset: {id: x, version: '1'}\nrules:\n  - id: R1\n    when: {during: tidak_ada}\n",
         encoding="utf-8",
     )
-    code, out, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad))
+    code, out, err = cli(
+        "check",
+        str(files["reports"]),
+        "--zones",
+        str(files["trees"]),
+        "--rules",
+        str(files["rules"]),
+        "--rules",
+        str(bad),
+    )
     assert (code, out) == (2, "")
     _assert_one_line_error(err, f"{bad}:5:", "tidak_ada", "rule R1")
 
@@ -136,7 +204,16 @@ def test_bad_rule_file(files: dict[str, Path]) -> None:
 def test_rule_file_that_is_not_yaml(files: dict[str, Path]) -> None:
     bad = files["dir"] / "aturan.yaml"
     bad.write_text("schema: [\n", encoding="utf-8")
-    code, _, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad))
+    code, _, err = cli(
+        "check",
+        str(files["reports"]),
+        "--zones",
+        str(files["trees"]),
+        "--rules",
+        str(files["rules"]),
+        "--rules",
+        str(bad),
+    )
     assert code == 2
     _assert_one_line_error(err, "aturan.yaml")
 
@@ -174,7 +251,16 @@ def test_rules_show_resolves_to_json() -> None:
 
 
 def test_table_in_english(files: dict[str, Path]) -> None:
-    code, out, _ = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--lang", "en")
+    code, out, _ = cli(
+        "check",
+        str(files["reports"]),
+        "--zones",
+        str(files["trees"]),
+        "--rules",
+        str(files["rules"]),
+        "--lang",
+        "en",
+    )
     assert code == 1 and "tree" in out
 
 
@@ -187,15 +273,29 @@ def test_version_via_python_m() -> None:
     assert proc.stderr == ""
 
 
-def test_a_required_zone_layer_that_is_missing_is_warned_about(tmp_path: Path) -> None:
+def test_a_required_zone_layer_that_is_missing_is_an_error_unless_partial(tmp_path: Path) -> None:
     reports = tmp_path / "r.csv"
-    reports.write_text("id;lat;lon;jenis\nA;-2,13;106,12;baliho\n", encoding="utf-8")
+    reports.write_text("id;lat;lon;jenis;tanggal\nA;-2,13;106,12;baliho;2024-01-05\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     code = main(["check", str(reports), "--rules", "builtin:pangkalpinang-2024", "-q"], out, err)
-    assert code == 1
-    assert "warning: APK-LOKASI-DITETAPKAN" in err.getvalue()
-    assert "'designated_site'" in err.getvalue() and "--zones designated_site=FILE" in err.getvalue()
-    # the national set requires no layer to be present: no warning, even with no zones at all
-    err = io.StringIO()
-    main(["check", str(reports), "-q"], io.StringIO(), err)
-    assert err.getvalue() == ""
+    assert code == 2 and out.getvalue() == ""
+    lines = err.getvalue().splitlines()
+    assert all(line.startswith("atribut-rules: error: ") for line in lines)
+    (line,) = [x for x in lines if "'designated_site'" in x]
+    assert "APK-LOKASI-DITETAPKAN" in line and "--zones designated_site=FILE" in line
+    # with --partial the run goes on: the report is unchecked, and stderr says which rules
+    out, err = io.StringIO(), io.StringIO()
+    argv = [
+        "check",
+        str(reports),
+        "--rules",
+        "builtin:pangkalpinang-2024",
+        "--partial",
+        "-q",
+        "--format",
+        "json",
+    ]
+    assert main(argv, out, err) == 0
+    verdict = json.loads(out.getvalue())["verdicts"][0]
+    assert verdict["status"] == "unchecked" and "APK-LOKASI-DITETAPKAN" in verdict["unchecked"]
+    assert "warning: partial run" in err.getvalue() and "APK-LOKASI-DITETAPKAN" in err.getvalue()

@@ -113,7 +113,8 @@ def test_gps_accuracy_straddling_inside(offset: float, accuracy: float, status: 
         assert finding.zone.id == "s1" and finding.zone.geometry_kind == "polygon"
         assert finding.threshold_m == 0.0
         assert finding.margin_m == pytest.approx(-offset, abs=0.002)
-        assert finding.distance_m == pytest.approx(max(offset, 0.0), abs=0.002)
+        # inside the zone the distance is negative (minus the depth): margin = threshold - distance
+        assert finding.distance_m == pytest.approx(offset, abs=0.002)
         assert (finding.reason == "gps_straddles") == (status == "review")
 
 
@@ -230,7 +231,7 @@ def test_invalid_rows_get_no_findings_and_keep_their_place() -> None:
     assert [v.status.value for v in result.verdicts] == ["violation", "invalid", "ok"]
     assert result.verdicts[1].findings == () and result.verdicts[1].problems
     assert [v.source.row for v in result.verdicts] == [1, 2, 3]
-    assert result.summary.by_status == {"violation": 1, "review": 0, "exempt": 0, "ok": 1, "invalid": 1}
+    assert result.summary.by_status == {"violation": 1, "review": 0, "unchecked": 0, "exempt": 0, "ok": 1, "invalid": 1}
     assert result.summary.by_rule == {"POHON": {"violation": 1, "review": 0, "exempt": 0}}
     assert result.verdicts[-1].report == "c" and len(result.verdicts[0:2]) == 2
 
