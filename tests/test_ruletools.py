@@ -185,14 +185,14 @@ def test_inherited_rules_are_covered_by_the_parent_tests(tmp_path):
     ("change", "message"),
     [
         ("tepat: {JAUH-KANTOR: violation}", "rule 'TIDAK-ADA' is not in the rule set"),
-        ("tepat: {JAUH-KANTOR: violation}", "use one of violation, review, exempt, ok"),
+        ("tepat: {JAUH-KANTOR: violation}", "use one of violation, review, unchecked, exempt, ok"),
         ("tepat: {JAUH-KANTOR: violation}", "expect names report 'hantu'"),
     ],
 )
 def test_bad_test_files_name_the_line(tmp_path, change, message):
     replacement = {
         "rule 'TIDAK-ADA' is not in the rule set": "tepat: {TIDAK-ADA: violation}",
-        "use one of violation, review, exempt, ok": "tepat: {JAUH-KANTOR: bad}",
+        "use one of violation, review, unchecked, exempt, ok": "tepat: {JAUH-KANTOR: bad}",
         "expect names report 'hantu'": "hantu: {JAUH-KANTOR: ok}",
     }[message]
     _write(tmp_path, tests=TESTS.replace(change, replacement))

@@ -41,7 +41,7 @@ def run_cli(
     zones = [a for z in ZONES for a in ("--zones", z)]
     code, out, _ = cli(
         "check", reports, *zones, "--permits", PERMITS, "--rules", rules, "--format", fmt,
-        "--chunk-rows", str(chunk_rows), "-q", *extra,
+        "--chunk-rows", str(chunk_rows), "-q", "--partial", *extra,
     )  # fmt: skip
     return code, out
 
@@ -82,11 +82,13 @@ def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_nam
     rules = ar.load_rules(rules_name)
     zones = ar.load_zones(*ZONES, categories=rules.categories)
     permits = ar.load_permits(PERMITS)
-    expected = ar.check(read_reports(REPORTS), zones, rules, permits=permits)
+    expected = ar.check(read_reports(REPORTS), zones, rules, permits=permits, partial=True)
     chunks = report_chunks(REPORTS, chunk_rows=chunk_rows)
-    whole = whole_list_run(chunks, zones, rules, permits=permits)
+    whole = whole_list_run(chunks, zones, rules, permits=permits, partial=True)
     got = [
-        v for run in check_chunks(chunks, zones, rules, permits=permits, whole=whole) for v in run.verdicts
+        v
+        for run in check_chunks(chunks, zones, rules, permits=permits, whole=whole, partial=True)
+        for v in run.verdicts
     ]
     assert [verdict_record(v) for v in got] == [verdict_record(v) for v in expected.verdicts]
 
@@ -126,7 +128,8 @@ def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monk
 
     monkeypatch.setattr(csv_reader, "SeenIds", SmallSeenIds)
     assert run_cli(REPORTS, "jsonl", rules, 10, ("--jobs", jobs)) == whole
-    assert spilled and spilled[0] >= 200  # the ids went to disk, and were closed once read ...
+    # the ids went to disk, and were closed once read (the first pass reads the header and one row)
+    assert spilled and max(spilled) >= 200
     assert not list(spill.iterdir())  # ... which removed their folder
 
 
@@ -301,7 +304,8 @@ def test_a_worker_that_cannot_write_its_chunk_is_a_clear_error(tmp_path: Path, m
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(tempfile, "mkstemp", full)  # inherited by the forked workers
-    code, out, err = cli("check", REPORTS, "--format", "jsonl", "--chunk-rows", "50", "-j", "2", "-q")
+    zones = [a for z in ZONES for a in ("--zones", z)]
+    code, out, err = cli("check", REPORTS, *zones, "--format", "jsonl", "--chunk-rows", "50", "-j", "2", "-q")
     assert (code, out) == (2, "")
     assert "No space left on device" in err and "TMPDIR" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())
