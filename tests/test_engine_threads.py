@@ -44,7 +44,7 @@ def example() -> tuple:
 def test_threads_and_chunks_do_not_change_verdicts(example: tuple, ruleset: str, monkeypatch) -> None:
     reports, zones, permits = example
     rules = ar.load_rules(ruleset)
-    one = ar.check(reports, zones, rules, permits=permits, threads=1)
+    one = ar.check(reports, zones, rules, permits=permits, threads=1, partial=True)
     monkeypatch.setattr(engine, "CHUNK", 17)
     monkeypatch.setattr(engine, "PREPARE_SPLIT", 5)  # the zones projected in 3 parts too
     calls: list[tuple[int, int]] = []
@@ -54,6 +54,7 @@ def test_threads_and_chunks_do_not_change_verdicts(example: tuple, ruleset: str,
         rules,
         permits=permits,
         threads=3,
+        partial=True,
         progress=lambda done, total: calls.append((done, total)),
     )
     assert [verdict_record(v) for v in many.verdicts] == [verdict_record(v) for v in one.verdicts]
@@ -78,7 +79,7 @@ def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
     for piece in (2, 10**9):
         monkeypatch.setattr(engine, "LINE_PIECE", piece)
         zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))  # prepared anew for each
-        runs[piece] = ar.check(reports, zones, rules, permits=permits, threads=1)
+        runs[piece] = ar.check(reports, zones, rules, permits=permits, threads=1, partial=True)
     pieces, whole = runs[2], runs[10**9]
     assert [verdict_record(v) for v in pieces.verdicts] == [verdict_record(v) for v in whole.verdicts]
     # within reach (the category's largest threshold, plus the report's accuracy), the same
@@ -147,7 +148,7 @@ def test_candidates_by_cells_match_asking_the_tree_per_report(
     for most in (candidates.MAX_TESTS_PER_BOX, -1):  # -1: the cells always decline
         monkeypatch.setattr(candidates, "MAX_TESTS_PER_BOX", most)
         zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))
-        runs.append(ar.check(reports, zones, rules, permits=permits, threads=1))
+        runs.append(ar.check(reports, zones, rules, permits=permits, threads=1, partial=True))
         assert bool(asked) == (most == -1)
     cells, each = runs
     assert [verdict_record(v) for v in cells.verdicts] == [verdict_record(v) for v in each.verdicts]
