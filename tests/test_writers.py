@@ -158,7 +158,7 @@ def test_csv_round_trip_keeps_indonesian_headers_ids_and_order(run, tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0][: len(run.reports.columns)] == list(run.reports.columns)
-    assert rows[0][len(run.reports.columns) :] == ["status", "aturan", "jarak_m", "zona", "pesan"]
+    assert rows[0][len(run.reports.columns) :] == ["status", "aturan", "jarak_m", "zona", "pesan", "belum_diperiksa"]
     back = read_reports(path)
     assert back.ids == run.reports.ids
     assert back.columns[: len(run.reports.columns)] == list(run.reports.columns)
@@ -170,7 +170,7 @@ def test_csv_in_english_and_semicolons(run):
     buf = io.StringIO()
     write(run, "csv", buf, lang="en", delimiter=";")
     header = next(csv.reader(io.StringIO(buf.getvalue()), delimiter=";"))
-    assert header[-5:] == ["status", "rules", "distance_m", "zone", "message"]
+    assert header[-6:] == ["status", "rules", "distance_m", "zone", "message", "unchecked"]
 
 
 def _reports_with(tmp_path: Path, cells: dict[str, str]) -> Path:
@@ -236,7 +236,7 @@ def test_xlsx_round_trip(run, tmp_path):
     cells = _xlsx_cells(path.read_bytes())
     assert cells[0][: len(run.reports.columns)] == list(run.reports.columns)
     assert [row[0] for row in cells[1:]] == run.reports.ids
-    statuses = [row[len(cells[0]) - 5] for row in cells[1:]]
+    statuses = [row[len(cells[0]) - 6]  # the first of the six verdict columns for row in cells[1:]]
     assert statuses == [v.status.value for v in run.verdicts]
     distance_col = len(cells[0]) - 3
     assert any(isinstance(row[distance_col], float) for row in cells[1:])
