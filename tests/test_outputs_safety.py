@@ -24,6 +24,7 @@ from atribut_rules.cli import main
 from atribut_rules.errors import OutputError
 from atribut_rules.writers import FORMATS, atomic_write, write, write_file
 from atribut_rules.writers.escape import cell_text, terminal_text
+from atribut_rules.writers.html_report import render_html
 from atribut_rules.writers.sheets import exact_number, xlsx_value
 from atribut_rules.zonecache import read_zone_cache, write_zone_cache
 
@@ -118,6 +119,8 @@ def test_lone_surrogates_never_crash_a_writer_nor_reach_its_bytes(fmt, tmp_path,
         buf = io.StringIO()
         write(run, fmt, buf)  # a plain text stream, as the API gives one
         buf.getvalue().encode("utf-8")
+    if fmt == "html":
+        render_html(run).encode("utf-8")
 
 
 def test_lone_surrogates_in_the_streamed_path(tmp_path, zones_file, rules):
