@@ -24,8 +24,9 @@ from atribut_rules.cli import main
 from atribut_rules.errors import OutputError
 from atribut_rules.writers import FORMATS, atomic_write, write, write_file
 from atribut_rules.writers.escape import cell_text, terminal_text
+from atribut_rules.writers.html_report import render_html
 from atribut_rules.writers.sheets import exact_number, xlsx_value
-from atribut_rules.zonecache import write_zone_cache
+from atribut_rules.zonecache import read_zone_cache, write_zone_cache
 
 CLI = [sys.executable, "-m", "atribut_rules"]
 TEXT_FORMATS = [name for name, spec in FORMATS.items() if not spec.binary]
@@ -123,6 +124,8 @@ def test_lone_surrogates_never_crash_a_writer_nor_reach_its_bytes(fmt, tmp_path,
         buf = io.StringIO()
         write(run, fmt, buf)  # a plain text stream, as the API gives one
         buf.getvalue().encode("utf-8")
+    if fmt == "html":
+        render_html(run).encode("utf-8")
 
 
 def test_lone_surrogates_in_the_streamed_path(tmp_path, zones_file, rules):
@@ -280,9 +283,18 @@ def test_zone_cache_replaces_only_a_zone_cache(tmp_path, zones_file, rules):
     with pytest.raises(OutputError, match="not an atribut-rules zone cache"):
         write_zone_cache(zones, other, "k1")
     assert other.read_text() == "my notes"
+    workbook = tmp_path / "book.npz"
+    with zipfile.ZipFile(workbook, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(OutputError, match="delete that file"):
+        write_zone_cache(zones, workbook, "k1")  # a readable zip that is not a cache: kept
+    assert zipfile.ZipFile(workbook).namelist() == ["xl/workbook.xml"]
     cache = tmp_path / "zones.npz"
     write_zone_cache(zones, cache, "k1")
     write_zone_cache(zones, cache, "k2")  # its own cache, stale: replaced
+    cache.write_bytes(b"PK\x03\x04 broken")
+    write_zone_cache(zones, cache, "k3")  # a damaged archive: rebuilt
+    assert read_zone_cache(cache, "k3") is not None
 
 
 # -- 6. output failures ----------------------------------------------------------------------

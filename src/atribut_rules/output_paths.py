@@ -77,14 +77,14 @@ def check_output_paths(outputs: Sequence[Named], inputs: Iterable[Named]) -> Non
         for other_what, other, other_ident in sources:
             if ident == other_ident:
                 raise OutputError(
-                    f"{what} would replace the {other_what} {shown_path(other)}",
+                    f"{shown_path(what)} would replace the {other_what} {shown_path(other)}",
                     file=shown_path(path),
                     hint="write the output to another path; an output never overwrites an input",
                 )
         for other_what, _other, other_ident in seen:
             if ident == other_ident:
                 raise OutputError(
-                    f"{what} and {other_what} would both write this file",
+                    f"{shown_path(what)} and {shown_path(other_what)} would both write this file",
                     file=shown_path(path),
                     hint="give each output its own path",
                 )

@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,9 @@ class _Job:
 
 _JOB: _Job | None = None  # set once in each worker process by _start_worker
 
+STOP_GRACE_S = 2.0
+"""Seconds a worker given SIGTERM waits for the calling process to stop the pool first."""
+
 
 class _StopFlag:
     """One byte of memory shared with the workers forked after it is made: set when the
@@ -87,12 +91,13 @@ class _StopFlag:
 def _start_worker(job: _Job, stop: _StopFlag | None = None) -> None:
     """A worker's start: its job, and the signals it leaves to the process that made it.
 
-    A worker ends quietly on SIGTERM once ``stop`` is set (the pool sends SIGTERM when
-    it stops them; a handler inherited through ``fork`` would raise and print a
-    traceback). Before that it ignores SIGTERM and Ctrl-C, which reach every process
-    of the group (``kill -TERM -PGID``, a terminal): a worker dying there would be
-    replaced by the pool while the calling process stops it, and the replacement
-    could wait for work forever. The calling process stops the workers.
+    A worker ends quietly on SIGTERM (a handler inherited through ``fork`` would raise
+    and print a traceback), once ``stop`` is set, its parent is gone, or after
+    :data:`STOP_GRACE_S`: SIGTERM sent to the whole group (``kill -TERM -PGID``)
+    reaches the workers as the calling process starts to stop them, and a worker
+    dying before the pool is told to stop is replaced by a new one that could wait
+    for work forever. Ctrl-C, which also reaches the whole group, is ignored: the
+    calling process stops the workers.
     """
     global _JOB
     _JOB = job
@@ -104,8 +109,12 @@ def _start_worker(job: _Job, stop: _StopFlag | None = None) -> None:
     parent = os.getppid()
 
     def on_term(signum: int, frame: Any) -> None:
-        if stop.is_set() or os.getppid() != parent:  # stopped, or left behind by a killed parent
-            os._exit(128 + signum)
+        # the calling process, stopping too (the whole group got the signal), sets the flag
+        # as it unwinds; a pool ended some other way (collected unclosed) never does
+        deadline = time.monotonic() + STOP_GRACE_S
+        while not stop.is_set() and os.getppid() == parent and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
 

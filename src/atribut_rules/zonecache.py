@@ -8,8 +8,9 @@ load options and the engine version. The cache is used only while that key
 matches; otherwise the layers are loaded again and the cache rewritten
 (atomically). The file holds plain arrays only (``allow_pickle=False``), so a
 cache file from elsewhere cannot run code. An existing file that is not a zone
-cache (a layer given by mistake, a report) is never replaced: writing the cache
-there is refused (:func:`is_zone_cache`).
+cache (a layer given by mistake, a report, a workbook) is never replaced: writing
+the cache there is refused (:func:`is_zone_cache`); a zip archive too broken to
+open is taken for a damaged cache and rebuilt.
 """
 
 from __future__ import annotations
@@ -85,13 +86,42 @@ def is_zone_cache(path: str | os.PathLike[str]) -> bool:
     return isinstance(columns, dict) and str(columns.get("format", "")).startswith(_FORMAT_FAMILY)
 
 
+def _may_replace(path: str | os.PathLike[str]) -> bool:
+    """Whether the existing ``path`` may become the cache: a zone cache, or a zip archive too
+    broken to open (a cache damaged on disk; nothing in it to keep). Any other file, a
+    readable zip (a workbook, a zipped layer) among them, is kept."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as archive:
+            if "columns.npy" not in archive.namelist():
+                return False
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return True
+    except OSError:
+        return False
+    return is_zone_cache(path) or not _readable_columns(path)
+
+
+def _readable_columns(path: str | os.PathLike[str]) -> bool:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            json.loads(bytes(data["columns"]).decode("utf-8"))
+    except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile, zlib.error):
+        return False
+    return True
+
+
 def write_zone_cache(zones: Zones, path: str | os.PathLike[str], key: str) -> None:
     """Write ``zones`` to the cache file ``path`` (atomically), valid for ``key``.
 
     Raises :class:`~atribut_rules.errors.OutputError` when ``path`` exists and is not
-    a zone cache: it is never replaced.
+    a zone cache (or a zip archive too broken to read): it is never replaced.
     """
-    if os.path.lexists(path) and not (os.path.isfile(path) and is_zone_cache(path)):
+    if os.path.lexists(path) and not _may_replace(path):
         raise OutputError(
             "exists and is not an atribut-rules zone cache, so it is not replaced",
             file=shown_path(path),

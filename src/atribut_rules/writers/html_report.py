@@ -25,7 +25,7 @@ import shapely
 from .. import i18n
 from ..model import Status
 from . import texts
-from .escape import text_output
+from .escape import escape_surrogates, text_output
 from .records import STATUSES, run_summary_record, text_in, verdict_cells
 
 STATUS_COLOURS = {
@@ -400,7 +400,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
         f'<script type="application/json" id="atribut-data">{_json_for_script(_map_data(run, lang))}</script>'
     )
     parts.append(f"<script>{script}</script></body></html>\n")
-    return "\n".join(parts)
+    return escape_surrogates("\n".join(parts))  # a page any UTF-8 encoder can write
 
 
 @text_output
