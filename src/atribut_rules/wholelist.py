@@ -58,50 +58,58 @@ def _collapse(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return node_of, order[new]
 
 
-def _neighbour_bound(x: np.ndarray, y: np.ndarray, code: np.ndarray, side: float) -> np.ndarray:
-    """For each point, how many points of its ``code`` lie in the 3 x 3 grid cells of side
-    ``side`` around its own: a bound on its pairs within ``side`` (used to size slices)."""
-    x = x - x.min()
-    y = y - y.min()
-    ncode = int(code.max()) + 1
-    side = max(side, 1e-9)
+def _neighbour_bound(x, y, code, qx, qy, qcode, side: float) -> np.ndarray:
+    """For each query point, how many points (``x``, ``y``) of its ``code`` lie in the 3 x 3
+    grid cells of side ``side`` around its own: a bound on its pairs within ``side``, used
+    only to size slices. Coordinates are >= 0."""
+    ncode = int(max(code.max(), qcode.max())) + 1
     while True:
         cx, cy = np.floor(x / side), np.floor(y / side)
-        nx, ny = int(cx.max()) + 3, int(cy.max()) + 3
+        nx = int(max(cx.max(), np.floor(qx.max() / side))) + 3
+        ny = int(max(cy.max(), np.floor(qy.max() / side))) + 3
         if ncode * nx * ny < 2**62:
             break
         side *= 2.0  # coarser cells keep the bound and fit the key in 64 bits
-    cell = (code.astype(np.int64) * nx + cx.astype(np.int64) + 1) * ny + cy.astype(np.int64) + 1
-    cells, inverse, counts = np.unique(cell, return_inverse=True, return_counts=True)
-    total = np.zeros(len(cells), dtype=np.int64)
+
+    def key(c, px, py):
+        return (
+            (c.astype(np.int64) * nx + np.floor(px / side).astype(np.int64) + 1) * ny
+            + np.floor(py / side).astype(np.int64)
+            + 1
+        )
+
+    cells, counts = np.unique(key(code, x, y), return_counts=True)
+    own = key(qcode, qx, qy)
+    total = np.zeros(len(own), dtype=np.int64)
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
-            near = cells + dx * ny + dy
+            near = own + dx * ny + dy
             at = np.minimum(np.searchsorted(cells, near), len(cells) - 1)
             total += np.where(cells[at] == near, counts[at], 0)
-    return total[inverse.reshape(-1)]
+    return total
 
 
 def _pair_slices(
     px: np.ndarray,
     py: np.ndarray,
     area_of: np.ndarray,
-    reach: np.ndarray,
     group: np.ndarray,
     query: np.ndarray,
-    budget: int = PAIR_BUDGET,
+    reach: np.ndarray | float,
+    budget: int | None = None,
 ):
     """Pairs (q, j): ``query[q]`` and ``j`` in the same area (>= 0) and ``group``, with
-    ``dwithin(point query[q], point j, reach[query[q]])``; ``q`` may pair with itself.
+    ``dwithin(point query[q], point j, reach[q])``; ``q`` may pair with its own point.
 
-    ``query`` lists point indices, repeats allowed (several reports standing on one point).
-    The pairs come in slices of the query, each with all pairs of its queries and, unless
-    one query alone has more, at most about ``budget`` pairs. Groups are moved along x,
-    beyond the reach of the others, before one tree per area is built, so that dense lists
-    do not pay for pairs across groups; the candidates are then tested again on the
-    coordinates as given.
+    ``query`` lists point indices, repeats allowed (several reports standing on one point),
+    and ``reach`` is per query. The pairs come in slices of the query, each with all pairs
+    of its queries and, unless one query alone has more, at most about ``budget`` pairs.
+    Groups are moved along x, beyond the reach of the others, before one tree per area is
+    built, so that dense lists do not pay for pairs across groups; the candidates are then
+    tested again on the coordinates as given.
     """
-    reach = np.broadcast_to(np.asarray(reach, dtype=float), px.shape)
+    budget = PAIR_BUDGET if budget is None else budget
+    reach = np.broadcast_to(np.asarray(reach, dtype=float), query.shape)
     query_area = area_of[query]
     for a in np.unique(query_area[query_area >= 0]):
         members = np.nonzero(area_of == a)[0]
@@ -109,14 +117,20 @@ def _pair_slices(
         local = np.full(len(px), -1, dtype=np.int64)
         local[members] = np.arange(len(members))
         points = shapely.points(px[members], py[members])
-        r = reach[members]
+        r = reach[qpos]
         codes = np.unique(group[members], return_inverse=True)[1].reshape(-1)
         x = px[members] - px[members].min()
-        span = float(x.max()) + 2 * float(r.max()) + 1.0
+        y = py[members] - py[members].min()
+        span = float(x.max()) + 2 * float(np.nanmax(r, initial=0.0)) + 1.0
         apart = shapely.points(x + codes * span, py[members])
         tree = shapely.STRtree(apart)
         ql = local[query[qpos]]
-        cost = _neighbour_bound(x, py[members], codes, float(r.max()) + 0.002)[ql]
+        # each query's bound on grid cells a little wider than its reach (one grid per power of two)
+        level = np.ceil(np.log2(np.nan_to_num(r, nan=0.0) + 0.002)).astype(np.int64)
+        cost = np.zeros(len(ql), dtype=np.int64)
+        for k in np.unique(level):
+            at = np.nonzero(level == k)[0]
+            cost[at] = _neighbour_bound(x, y, codes, x[ql[at]], y[ql[at]], codes[ql[at]], 2.0 ** float(k))
         ends = np.cumsum(cost)
         start = 0
         while start < len(ql):
@@ -125,8 +139,8 @@ def _pair_slices(
             )
             part = ql[start:stop]
             # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
-            q = tree.query(apart[part], predicate="dwithin", distance=r[part] + 0.001)
-            q = q[:, shapely.dwithin(points[part[q[0]]], points[q[1]], r[part[q[0]]])]
+            q = tree.query(apart[part], predicate="dwithin", distance=r[start:stop] + 0.001)
+            q = q[:, shapely.dwithin(points[part[q[0]]], points[q[1]], r[start + q[0]])]
             yield qpos[start + q[0]], members[q[1]]
             start = stop
 
@@ -142,12 +156,63 @@ def _pairs(px, py, area_of, eligible, distance: np.ndarray | float, group: np.nd
     dist = np.broadcast_to(np.asarray(distance, dtype=float), px.shape)
     out_i, out_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for q, j in _pair_slices(
-        px[members], py[members], area_of[members], dist[members], group[members], np.arange(len(members))
+        px[members], py[members], area_of[members], group[members], np.arange(len(members)), dist[members]
     ):
         keep = q != j
         out_i.append(members[q[keep]])
         out_j.append(members[j[keep]])
     return np.concatenate(out_i), np.concatenate(out_j)
+
+
+DENSE_PER_POINT = 32
+"""Above this many pairs per point (bounded from grid cells) a whole-list rule first
+narrows which pairs it looks for (see :func:`duplicate_groups` and :func:`too_close`)."""
+
+
+def _many_pairs(px, py, area_of, group, reach: float) -> bool:
+    """Whether the points' pairs within ``reach`` (same area and group) may be more than
+    :data:`DENSE_PER_POINT` per point, by the bound on grid cells."""
+    total = 0
+    for a in np.unique(area_of[area_of >= 0]):
+        m = area_of == a
+        x, y = px[m] - px[m].min(), py[m] - py[m].min()
+        codes = np.unique(group[m], return_inverse=True)[1].reshape(-1)
+        total += int(_neighbour_bound(x, y, codes, x, y, codes, reach + 0.002).sum())
+    return total > DENSE_PER_POINT * len(px)
+
+
+def _grid(px, py, code, side: float, margin: int) -> tuple[np.ndarray, int] | None:
+    """Each point's grid cell (of side ``side``, per ``code``) as one 64-bit key, and the key
+    step of one cell along y (one along x is the number of rows), so that neighbours up to
+    ``margin`` cells away are key arithmetic; None when the keys would not fit."""
+    cx = np.floor((px - px.min()) / side)
+    cy = np.floor((py - py.min()) / side)
+    nx, ny = float(cx.max()) + 2 * margin + 1, float(cy.max()) + 2 * margin + 1
+    if not side > 0 or (float(code.max()) + 1) * nx * ny >= 2.0**62:
+        return None
+    nxi, nyi = int(nx), int(ny)
+    return (code.astype(np.int64) * nxi + cx.astype(np.int64) + margin) * nyi + cy.astype(
+        np.int64
+    ) + margin, nyi
+
+
+def _settled(cell: np.ndarray, labels: np.ndarray, step: int, margin: int) -> np.ndarray:
+    """Per point: whether every point in the grid cells up to ``margin`` cells around its own
+    already has its label (so no pair of it can join anything)."""
+    cells, inverse = np.unique(cell, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    low = np.full(len(cells), np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(len(cells), -1, dtype=np.int64)
+    np.minimum.at(low, inverse, labels)
+    np.maximum.at(high, inverse, labels)
+    uniform = np.where(low == high, low, -1)
+    settled = uniform >= 0
+    for dx in range(-margin, margin + 1):
+        for dy in range(-margin, margin + 1):
+            near = cells + dx * step + dy
+            at = np.minimum(np.searchsorted(cells, near), len(cells) - 1)
+            settled &= (cells[at] != near) | (uniform[at] == uniform)
+    return settled[inverse]
 
 
 def _link(labels: np.ndarray, node_by_label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -192,7 +257,11 @@ def duplicate_groups(
     Reports on the same point with the same key (and day, with ``within_days``) are
     always one attribute, so they are one node before any pair is looked for: a cluster
     of identical reports costs one point. The pairs between nodes come in slices of at
-    most :data:`PAIR_BUDGET`, each joined into the components and dropped.
+    most :data:`PAIR_BUDGET`, each joined into the components and dropped. When the
+    nodes may have many pairs each (:func:`_many_pairs`), the components need not see
+    them all: nodes in one grid cell of side ``within_m / 2`` are all within reach, so
+    each cell is joined along its days at once; then one node per cell looks for its
+    pairs; then only nodes with a cell of another component within reach do.
     """
     n = len(px)
     index_of_rank = np.empty(n, dtype=np.int64)
@@ -204,25 +273,47 @@ def duplicate_groups(
     out = np.arange(n)
     if not len(idx):
         return out
-    days = (
-        day[idx].astype("datetime64[D]").astype(np.int64) if within_days is not None else np.zeros(len(idx))
-    )
+    days = np.zeros(len(idx), dtype=np.int64)
+    if within_days is not None:
+        days = day[idx].astype("datetime64[D]").astype(np.int64)
     node_of, heads = _collapse([area_of[idx], key[idx], px[idx], py[idx], days])
     nodes = idx[heads]
+    m = len(nodes)
     # labels are ranks in the fixed order, so a group is named after its first report in
     # that order (not in input order): the result does not depend on the order of the rows
-    labels = np.full(len(nodes), n, dtype=np.int64)
+    labels = np.full(m, n, dtype=np.int64)
     np.minimum.at(labels, node_of, rank[idx])
     node_by_label = np.zeros(n + 1, dtype=np.int64)
-    node_by_label[labels] = np.arange(len(nodes))
-    node_days = days[heads]
-    for q, j in _pair_slices(
-        px[nodes], py[nodes], area_of[nodes], within_m + TOLERANCE_M, key[nodes], np.arange(len(nodes))
-    ):
-        keep = q != j
-        if within_days is not None:
-            keep &= np.abs(node_days[q] - node_days[j]) <= within_days
-        labels = _link(labels, node_by_label, q[keep], j[keep])
+    node_by_label[labels] = np.arange(m)
+    x, y, area, code, node_days = px[nodes], py[nodes], area_of[nodes], key[nodes], days[heads]
+    reach = within_m + TOLERANCE_M
+    gap = within_days if within_days is not None else 0
+
+    def join(labels: np.ndarray, query: np.ndarray) -> np.ndarray:
+        for q, j in _pair_slices(x, y, area, code, query, reach):
+            i = query[q]
+            keep = (i != j) & (np.abs(node_days[i] - node_days[j]) <= gap)
+            labels = _link(labels, node_by_label, i[keep], j[keep])
+        return labels
+
+    grid = None
+    if reach > 0 and _many_pairs(x, y, area, code, reach):
+        grid = _grid(x, y, combine_codes([area, code], m), reach / 2, margin=3)
+    if grid is None:
+        labels = join(labels, np.arange(m))
+    else:
+        cell, step = grid
+        # within a cell all are in reach: consecutive days no more than within_days apart join
+        order = np.lexsort((node_days, cell))
+        c, d = cell[order], node_days[order]
+        along = (c[1:] == c[:-1]) & (d[1:] - d[:-1] <= gap)
+        labels = _link(labels, node_by_label, order[:-1][along], order[1:][along])
+        firsts = order[np.r_[True, c[1:] != c[:-1]]]
+        labels = join(labels, firsts)
+        # cells within reach (up to 2 cells away; 3 against rounding) all of one's own component
+        rest = ~_settled(cell, labels, step, margin=3)
+        rest[firsts] = False
+        labels = join(labels, np.nonzero(rest)[0])
     out[idx] = index_of_rank[labels[node_of]]
     return out
 
@@ -264,6 +355,74 @@ def over_quota(
     return over, place, count
 
 
+def _spacing_value(d: np.ndarray, a: np.ndarray, min_m: float) -> np.ndarray:
+    """2 when ``d`` plus the summed accuracies ``a`` is surely below ``min_m``, 1 when within them, else 0."""
+    return np.where(d + a < min_m - TOLERANCE_M, 2, np.where(d - a < min_m - TOLERANCE_M, 1, 0)).astype(
+        np.int8
+    )
+
+
+def _offered(i: np.ndarray, first: np.ndarray, second: np.ndarray, rep: np.ndarray, rank: np.ndarray):
+    """The report a set of reports offers to report ``i``: its first in the fixed order, or
+    when that one is of ``i``'s duplicate group its first of another; kept when earlier than ``i``."""
+    j = np.where(rep[first] != rep[i], first, second)
+    ok = j >= 0
+    ok[ok] = rank[j[ok]] < rank[i[ok]]
+    return j, ok
+
+
+def _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, full, min_m: float) -> np.ndarray:
+    """For each report in ``idx``, a reach that holds the report :func:`too_close` names for it.
+
+    Grid cells from the widest reach, halved until no cell holds two points: in each, every
+    report is offered an earlier one (:func:`_offered`) and the best offer so far is kept.
+    When that one is surely too close, the report to name is at most as far; when it only
+    may be, the one to name is at most as far or near enough to be surely too close.
+    """
+    m = len(idx)
+    i = idx
+    code = combine_codes([area_of[i], group[i]], m)
+    x, y = px[i] - px[i].min(), py[i] - py[i].min()
+    where, _ = _collapse([code, px[i], py[i]])
+    best_v = np.zeros(m, dtype=np.int8)
+    best_d = np.full(m, np.inf)
+    best_rank = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    side = float(np.nanmax(full))
+    extent = max(float(x.max()), float(y.max()))
+    while side > 0 and extent / side < 2.0**52:
+        cx, cy = np.floor(x / side).astype(np.int64), np.floor(y / side).astype(np.int64)
+        order = np.lexsort((rank[i], cy, cx, code))
+        c, gx, gy = code[order], cx[order], cy[order]
+        same = (c[1:] == c[:-1]) & (gx[1:] == gx[:-1]) & (gy[1:] == gy[:-1])
+        cell = np.cumsum(np.r_[True, ~same]) - 1
+        members = i[order]
+        first = members[np.r_[True, ~same]]
+        second = np.full(len(first), -1, dtype=np.int64)
+        another = rep[members] != rep[first[cell]]
+        found, at = np.unique(cell[another], return_index=True)
+        second[found] = members[another][at]
+        j, ok = _offered(members, first[cell], second[cell], rep, rank)
+        p, a, j = order[ok], members[ok], j[ok]
+        d = np.hypot(px[a] - px[j], py[a] - py[j])
+        v = _spacing_value(d, accuracy[a] + accuracy[j], min_m)
+        bv, bd = best_v[p], best_d[p]
+        better = (v > 0) & ((v > bv) | ((v == bv) & ((d < bd) | ((d == bd) & (rank[j] < best_rank[p])))))
+        best_v[p[better]], best_d[p[better]], best_rank[p[better]] = v[better], d[better], rank[j[better]]
+        w = where[order]
+        if not (same & (w[1:] != w[:-1])).any():
+            break  # every cell holds one point: smaller cells offer the same
+        side /= 2.0
+    reach = np.array(full, dtype=float)
+    sure = best_v == 2
+    reach[sure] = np.minimum(best_d[sure] * (1 + 1e-12) + 1e-9, full[sure])
+    maybe = best_v == 1
+    # surely too close needs d + accuracies < min_m - tolerance
+    surest = (min_m - TOLERANCE_M) - (accuracy[i] + float(accuracy[i].min()))
+    wider = np.maximum(best_d, surest) * (1 + 1e-12) + 1e-9
+    reach[maybe] = np.minimum(wider[maybe], full[maybe])
+    return reach
+
+
 def too_close(
     px: np.ndarray,
     py: np.ndarray,
@@ -283,9 +442,11 @@ def too_close(
     value, then the nearest, then the first in the fixed order. Reports of one group on
     the same point with the same accuracy are one node: to every report, a node offers
     only its first report in the fixed order, or when that one is of the report's own
-    duplicate group, its first of another one; the other reports of the node are at the
-    same distance with the same value and come later. So a cluster of identical reports
-    costs one pair per report, and the pairs come in slices of at most :data:`PAIR_BUDGET`.
+    duplicate group, its first of another one (the others are as near, as sure, and
+    later). So a cluster of identical reports costs one pair per report, and the pairs
+    come in slices of at most :data:`PAIR_BUDGET`. When the nodes may have many pairs
+    each (:func:`_many_pairs`), each report first narrows its reach to what can hold the
+    report it will name (:func:`_narrowed_reach`).
     """
     n = len(px)
     value = np.zeros(n, dtype=np.int8)
@@ -298,27 +459,23 @@ def too_close(
     node_of, heads = _collapse([area_of[idx], group[idx], px[idx], py[idx], accuracy[idx]])
     nodes = idx[heads]
     by_node = np.lexsort((rank[idx], node_of))
-    starts = np.nonzero(np.r_[True, node_of[by_node][1:] != node_of[by_node][:-1]])[0]
-    first = idx[by_node][starts]  # each node's first report in the fixed order
-    second = np.full(len(nodes), -1, dtype=np.int64)  # its first of another duplicate group
-    another = rep[idx[by_node]] != rep[first[node_of[by_node]]]
+    in_order = idx[by_node]
+    start = np.r_[True, node_of[by_node][1:] != node_of[by_node][:-1]]
+    first = in_order[start]  # each node's first report in the fixed order
+    second = np.full(len(nodes), -1, dtype=np.int64)  # and its first of another duplicate group
+    another = rep[in_order] != rep[first[node_of[by_node]]]
     found, at = np.unique(node_of[by_node][another], return_index=True)
-    second[found] = idx[by_node][another][at]
-    for q, w in _pair_slices(
-        px[nodes], py[nodes], area_of[nodes], min_m + accuracy[nodes] + max_acc, group[nodes], node_of
-    ):
+    second[found] = in_order[another][at]
+    reach = min_m + accuracy[idx] + max_acc
+    x, y, area, code = px[nodes], py[nodes], area_of[nodes], group[nodes]
+    if _many_pairs(x, y, area, code, float(np.nanmax(reach))):
+        reach = _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, reach, min_m)
+    for q, w in _pair_slices(x, y, area, code, node_of, reach):
         i = idx[q]
-        j = np.where(rep[first[w]] != rep[i], first[w], second[w])
-        ok = j >= 0
-        ok[ok] = rank[j[ok]] < rank[i[ok]]
+        j, ok = _offered(i, first[w], second[w], rep, rank)
         i, j = i[ok], j[ok]
-        if not len(i):
-            continue
         d = np.hypot(px[i] - px[j], py[i] - py[j])
-        a = accuracy[i] + accuracy[j]
-        v = np.where(d + a < min_m - TOLERANCE_M, 2, np.where(d - a < min_m - TOLERANCE_M, 1, 0)).astype(
-            np.int8
-        )
+        v = _spacing_value(d, accuracy[i] + accuracy[j], min_m)
         sel = v > 0
         i, j, d, v = i[sel], j[sel], d[sel], v[sel]
         order = np.lexsort((rank[j], d, -v, i))
