@@ -154,7 +154,16 @@ def test_spacing_names_the_same_report_as_every_pair_would(data, min_m, reps_fro
             data["px"], data["py"], data["area"], data["eligible"], data["key"], data["day"], 1.0, None,
             data["rank"],
         )  # fmt: skip
-    args = (data["px"], data["py"], data["area"], data["eligible"], data["key"] % 2, rep, data["acc"], data["rank"])
+    args = (
+        data["px"],
+        data["py"],
+        data["area"],
+        data["eligible"],
+        data["key"] % 2,
+        rep,
+        data["acc"],
+        data["rank"],
+    )
     value, other, distance = reference_too_close(*args, min_m)
     for dense, budget in MODES:
         with mode(dense, budget):
@@ -179,7 +188,10 @@ def test_a_dense_disc_keeps_the_nearest_earlier_report(dense, budget) -> None:
     rep = np.arange(n)
     expected = reference_too_close(px, py, area, eligible, key, rep, acc, rank, 8.0)
     with mode(dense, budget if budget is None else 50):
-        assert wholelist.duplicate_groups(px, py, area, eligible, key, day, 0.3, 1, rank).tolist() == expected_dup
+        assert (
+            wholelist.duplicate_groups(px, py, area, eligible, key, day, 0.3, 1, rank).tolist()
+            == expected_dup
+        )
         value, other, distance = wholelist.too_close(px, py, area, eligible, key, rep, acc, rank, 8.0)
     assert (value.tolist(), other.tolist()) == expected[:2]
     assert [None if np.isnan(d) else float(d) for d in distance] == expected[2]
@@ -252,6 +264,14 @@ def test_duplicates_joined_only_by_the_later_reports_of_two_cells(dense, budget)
     day = np.datetime64("2024-01-01") + np.array([0, 5, 0, 5]).astype("timedelta64[D]")
     with mode(dense, budget):
         got = wholelist.duplicate_groups(
-            px, py, np.zeros(4, dtype=int), np.ones(4, dtype=bool), np.zeros(4, dtype=int), day, 2.0, 1, np.arange(4)
+            px,
+            py,
+            np.zeros(4, dtype=int),
+            np.ones(4, dtype=bool),
+            np.zeros(4, dtype=int),
+            day,
+            2.0,
+            1,
+            np.arange(4),
         )
     assert got.tolist() == [0, 1, 2, 1]

@@ -390,28 +390,36 @@ def _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, full, min_
     side = float(np.nanmax(full))
     extent = max(float(x.max()), float(y.max()))
     while side > 0 and extent / side < 2.0**52:
-        cx, cy = np.floor(x / side).astype(np.int64), np.floor(y / side).astype(np.int64)
-        order = np.lexsort((rank[i], cy, cx, code))
-        c, gx, gy = code[order], cx[order], cy[order]
-        same = (c[1:] == c[:-1]) & (gx[1:] == gx[:-1]) & (gy[1:] == gy[:-1])
-        cell = np.cumsum(np.r_[True, ~same]) - 1
-        members = i[order]
-        first = members[np.r_[True, ~same]]
-        second = np.full(len(first), -1, dtype=np.int64)
-        another = rep[members] != rep[first[cell]]
-        found, at = np.unique(cell[another], return_index=True)
-        second[found] = members[another][at]
-        j, ok = _offered(members, first[cell], second[cell], rep, rank)
-        p, a, j = order[ok], members[ok], j[ok]
-        d = np.hypot(px[a] - px[j], py[a] - py[j])
-        v = _spacing_value(d, accuracy[a] + accuracy[j], min_m)
-        bv, bd = best_v[p], best_d[p]
-        better = (v > 0) & ((v > bv) | ((v == bv) & ((d < bd) | ((d == bd) & (rank[j] < best_rank[p])))))
-        best_v[p[better]], best_d[p[better]], best_rank[p[better]] = v[better], d[better], rank[j[better]]
-        w = where[order]
-        if not (same & (w[1:] != w[:-1])).any():
-            break  # every cell holds one point: smaller cells offer the same
-        side /= 2.0
+        improved = 0
+        for shift in (0.0, 0.5):  # a second grid, half a cell along: fewer points sit near a corner
+            cx = np.floor(x / side + shift).astype(np.int64)
+            cy = np.floor(y / side + shift).astype(np.int64)
+            order = np.lexsort((rank[i], cy, cx, code))
+            c, gx, gy = code[order], cx[order], cy[order]
+            same = (c[1:] == c[:-1]) & (gx[1:] == gx[:-1]) & (gy[1:] == gy[:-1])
+            cell = np.cumsum(np.r_[True, ~same]) - 1
+            members = i[order]
+            first = members[np.r_[True, ~same]]
+            second = np.full(len(first), -1, dtype=np.int64)
+            another = rep[members] != rep[first[cell]]
+            found, at = np.unique(cell[another], return_index=True)
+            second[found] = members[another][at]
+            j, ok = _offered(members, first[cell], second[cell], rep, rank)
+            p, a, j = order[ok], members[ok], j[ok]
+            d = np.hypot(px[a] - px[j], py[a] - py[j])
+            v = _spacing_value(d, accuracy[a] + accuracy[j], min_m)
+            bv, bd = best_v[p], best_d[p]
+            better = (v > 0) & ((v > bv) | ((v == bv) & ((d < bd) | ((d == bd) & (rank[j] < best_rank[p])))))
+            best_v[p[better]], best_d[p[better]], best_rank[p[better]] = v[better], d[better], rank[j[better]]
+            improved += int(better.sum())
+            w = where[order]
+            if shift == 0.0 and not (same & (w[1:] != w[:-1])).any():
+                break  # every cell holds one point: smaller cells offer the same
+        else:
+            if improved > m // 1000:  # else smaller cells would narrow too few reaches to pay
+                side /= 2.0
+                continue
+        break
     reach = np.array(full, dtype=float)
     sure = best_v == 2
     reach[sure] = np.minimum(best_d[sure] * (1 + 1e-12) + 1e-9, full[sure])
