@@ -40,14 +40,25 @@ PAIR_BUDGET = 1 << 20
 queries run over slices of the reports cut so that no slice yields more."""
 
 
-def _collapse(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Reports equal in every column as one node: each report's node, and each node's first report.
+def _collapse(columns: list[np.ndarray], lead: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Rows equal in every column as one node: each row's node, and each node's first row.
 
-    Nodes are numbered in the sorted order of the columns; a node's first report is its
-    first in input order (the sort is stable). Values that are not equal to themselves
-    (NaN) make nodes of their own.
+    Rows are sorted on ``columns[lead]`` first (the column with the most distinct values,
+    so that one quick sort settles most rows); only runs of equal values there are sorted
+    on the other columns. A node's first row is its first in input order (the sorts are
+    stable). Values not equal to themselves (NaN) make nodes of their own.
     """
-    order = np.lexsort(columns[::-1])
+    order = np.argsort(columns[lead], kind="stable")
+    s = columns[lead][order]
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] = s[1:] == s[:-1]
+    tied[:-1] |= tied[1:]
+    if tied.any():
+        run = np.cumsum(np.r_[True, s[1:] != s[:-1]])  # a run of equal values per row, in sorted order
+        at = np.nonzero(tied)[0]
+        rows = order[at]
+        others = [c[rows] for k, c in enumerate(columns) if k != lead]
+        order[at] = rows[np.lexsort([*others[::-1], run[at]])]
     new = np.zeros(len(order), dtype=bool)
     new[:1] = True
     for c in columns:
@@ -58,35 +69,26 @@ def _collapse(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return node_of, order[new]
 
 
-def _neighbour_bound(x, y, code, qx, qy, qcode, side: float) -> np.ndarray:
-    """For each query point, how many points (``x``, ``y``) of its ``code`` lie in the 3 x 3
-    grid cells of side ``side`` around its own: a bound on its pairs within ``side``, used
-    only to size slices. Coordinates are >= 0."""
-    ncode = int(max(code.max(), qcode.max())) + 1
+def _neighbour_bound(x: np.ndarray, y: np.ndarray, code: np.ndarray, side: float) -> np.ndarray:
+    """For each point, how many points of its ``code`` lie in the 3 x 3 grid cells of side
+    ``side`` around its own: a bound on its pairs within ``side``, used only to size
+    slices. Coordinates are >= 0."""
+    ncode = int(code.max()) + 1
     while True:
         cx, cy = np.floor(x / side), np.floor(y / side)
-        nx = int(max(cx.max(), np.floor(qx.max() / side))) + 3
-        ny = int(max(cy.max(), np.floor(qy.max() / side))) + 3
+        nx, ny = int(cx.max()) + 3, int(cy.max()) + 3
         if ncode * nx * ny < 2**62:
             break
         side *= 2.0  # coarser cells keep the bound and fit the key in 64 bits
-
-    def key(c, px, py):
-        return (
-            (c.astype(np.int64) * nx + np.floor(px / side).astype(np.int64) + 1) * ny
-            + np.floor(py / side).astype(np.int64)
-            + 1
-        )
-
-    cells, counts = np.unique(key(code, x, y), return_counts=True)
-    own = key(qcode, qx, qy)
-    total = np.zeros(len(own), dtype=np.int64)
+    cell = (code.astype(np.int64) * nx + cx.astype(np.int64) + 1) * ny + cy.astype(np.int64) + 1
+    cells, inverse, counts = np.unique(cell, return_inverse=True, return_counts=True)
+    total = np.zeros(len(cells), dtype=np.int64)
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
-            near = own + dx * ny + dy
+            near = cells + dx * ny + dy  # sorted, as cells are: a quick search
             at = np.minimum(np.searchsorted(cells, near), len(cells) - 1)
             total += np.where(cells[at] == near, counts[at], 0)
-    return total
+    return total[inverse.reshape(-1)]
 
 
 def _pair_slices(
@@ -96,13 +98,15 @@ def _pair_slices(
     group: np.ndarray,
     query: np.ndarray,
     reach: np.ndarray | float,
+    cost: np.ndarray | None = None,
     budget: int | None = None,
 ):
     """Pairs (q, j): ``query[q]`` and ``j`` in the same area (>= 0) and ``group``, with
     ``dwithin(point query[q], point j, reach[q])``; ``q`` may pair with its own point.
 
     ``query`` lists point indices, repeats allowed (several reports standing on one point),
-    and ``reach`` is per query. The pairs come in slices of the query, each with all pairs
+    and ``reach`` is per query; ``cost``, when given, bounds each query's pairs (else it is
+    bounded from grid cells, :func:`_neighbour_bound`). The pairs come in slices of the query, each with all pairs
     of its queries and, unless one query alone has more, at most about ``budget`` pairs.
     Groups are moved along x, beyond the reach of the others, before one tree per area is
     built, so that dense lists do not pay for pairs across groups; the candidates are then
@@ -125,17 +129,19 @@ def _pair_slices(
         apart = shapely.points(x + codes * span, py[members])
         tree = shapely.STRtree(apart)
         ql = local[query[qpos]]
-        # each query's bound on grid cells a little wider than its reach (one grid per power of two)
-        level = np.ceil(np.log2(np.nan_to_num(r, nan=0.0) + 0.002)).astype(np.int64)
-        cost = np.zeros(len(ql), dtype=np.int64)
-        for k in np.unique(level):
-            at = np.nonzero(level == k)[0]
-            cost[at] = _neighbour_bound(x, y, codes, x[ql[at]], y[ql[at]], codes[ql[at]], 2.0 ** float(k))
-        ends = np.cumsum(cost)
+        if cost is not None:
+            bound = cost[qpos]
+        else:  # each query's bound on grid cells a little wider than its reach (one grid per power of two)
+            level = np.ceil(np.log2(np.nan_to_num(r, nan=0.0) + 0.002)).astype(np.int64)
+            bound = np.zeros(len(ql), dtype=np.int64)
+            for k in np.unique(level):
+                at = np.nonzero(level == k)[0]
+                bound[at] = _neighbour_bound(x, y, codes, 2.0 ** float(k))[ql[at]]
+        ends = np.cumsum(bound)
         start = 0
         while start < len(ql):
             stop = max(
-                int(np.searchsorted(ends, ends[start] - cost[start] + budget, side="right")), start + 1
+                int(np.searchsorted(ends, ends[start] - bound[start] + budget, side="right")), start + 1
             )
             part = ql[start:stop]
             # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
@@ -169,16 +175,20 @@ DENSE_PER_POINT = 32
 narrows which pairs it looks for (see :func:`duplicate_groups` and :func:`too_close`)."""
 
 
-def _many_pairs(px, py, area_of, group, reach: float) -> bool:
-    """Whether the points' pairs within ``reach`` (same area and group) may be more than
-    :data:`DENSE_PER_POINT` per point, by the bound on grid cells."""
-    total = 0
+def _reach_bound(px, py, area_of, group, reach: float) -> np.ndarray:
+    """For each point, a bound on its pairs within ``reach`` (same area and group), from grid cells."""
+    bound = np.zeros(len(px), dtype=np.int64)
     for a in np.unique(area_of[area_of >= 0]):
         m = area_of == a
         x, y = px[m] - px[m].min(), py[m] - py[m].min()
         codes = np.unique(group[m], return_inverse=True)[1].reshape(-1)
-        total += int(_neighbour_bound(x, y, codes, x, y, codes, reach + 0.002).sum())
-    return total > DENSE_PER_POINT * len(px)
+        bound[m] = _neighbour_bound(x, y, codes, reach + 0.002)
+    return bound
+
+
+def _dense(bound: np.ndarray) -> bool:
+    """Whether the points may have more than :data:`DENSE_PER_POINT` pairs each."""
+    return int(bound.sum()) > DENSE_PER_POINT * len(bound)
 
 
 def _grid(px, py, code, side: float, margin: int) -> tuple[np.ndarray, int] | None:
@@ -258,7 +268,7 @@ def duplicate_groups(
     always one attribute, so they are one node before any pair is looked for: a cluster
     of identical reports costs one point. The pairs between nodes come in slices of at
     most :data:`PAIR_BUDGET`, each joined into the components and dropped. When the
-    nodes may have many pairs each (:func:`_many_pairs`), the components need not see
+    nodes may have many pairs each (:func:`_dense`), the components need not see
     them all: nodes in one grid cell of side ``within_m / 2`` are all within reach, so
     each cell is joined along its days at once; then one node per cell looks for its
     pairs; then only nodes with a cell of another component within reach do.
@@ -276,7 +286,7 @@ def duplicate_groups(
     days = np.zeros(len(idx), dtype=np.int64)
     if within_days is not None:
         days = day[idx].astype("datetime64[D]").astype(np.int64)
-    node_of, heads = _collapse([area_of[idx], key[idx], px[idx], py[idx], days])
+    node_of, heads = _collapse([area_of[idx], key[idx], px[idx], py[idx], days], lead=2)
     nodes = idx[heads]
     m = len(nodes)
     # labels are ranks in the fixed order, so a group is named after its first report in
@@ -289,18 +299,19 @@ def duplicate_groups(
     reach = within_m + TOLERANCE_M
     gap = within_days if within_days is not None else 0
 
-    def join(labels: np.ndarray, query: np.ndarray) -> np.ndarray:
-        for q, j in _pair_slices(x, y, area, code, query, reach):
+    def join(labels: np.ndarray, query: np.ndarray, cost: np.ndarray | None = None) -> np.ndarray:
+        for q, j in _pair_slices(x, y, area, code, query, reach, cost):
             i = query[q]
             keep = (i != j) & (np.abs(node_days[i] - node_days[j]) <= gap)
             labels = _link(labels, node_by_label, i[keep], j[keep])
         return labels
 
     grid = None
-    if reach > 0 and _many_pairs(x, y, area, code, reach):
+    bound = _reach_bound(x, y, area, code, reach)
+    if reach > 0 and _dense(bound):
         grid = _grid(x, y, combine_codes([area, code], m), reach / 2, margin=3)
     if grid is None:
-        labels = join(labels, np.arange(m))
+        labels = join(labels, np.arange(m), bound)
     else:
         cell, step = grid
         # within a cell all are in reach: consecutive days no more than within_days apart join
@@ -383,7 +394,7 @@ def _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, full, min_
     i = idx
     code = combine_codes([area_of[i], group[i]], m)
     x, y = px[i] - px[i].min(), py[i] - py[i].min()
-    where, _ = _collapse([code, px[i], py[i]])
+    where, _ = _collapse([code, px[i], py[i]], lead=1)
     best_v = np.zeros(m, dtype=np.int8)
     best_d = np.full(m, np.inf)
     best_rank = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
@@ -453,7 +464,7 @@ def too_close(
     duplicate group, its first of another one (the others are as near, as sure, and
     later). So a cluster of identical reports costs one pair per report, and the pairs
     come in slices of at most :data:`PAIR_BUDGET`. When the nodes may have many pairs
-    each (:func:`_many_pairs`), each report first narrows its reach to what can hold the
+    each (:func:`_dense`), each report first narrows its reach to what can hold the
     report it will name (:func:`_narrowed_reach`).
     """
     n = len(px)
@@ -464,7 +475,7 @@ def too_close(
     idx = np.nonzero(eligible & (area_of >= 0))[0]
     if not len(idx):
         return value, other, distance
-    node_of, heads = _collapse([area_of[idx], group[idx], px[idx], py[idx], accuracy[idx]])
+    node_of, heads = _collapse([area_of[idx], group[idx], px[idx], py[idx], accuracy[idx]], lead=2)
     nodes = idx[heads]
     by_node = np.lexsort((rank[idx], node_of))
     in_order = idx[by_node]
@@ -476,9 +487,10 @@ def too_close(
     second[found] = in_order[another][at]
     reach = min_m + accuracy[idx] + max_acc
     x, y, area, code = px[nodes], py[nodes], area_of[nodes], group[nodes]
-    if _many_pairs(x, y, area, code, float(np.nanmax(reach))):
-        reach = _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, reach, min_m)
-    for q, w in _pair_slices(x, y, area, code, node_of, reach):
+    cost = _reach_bound(x, y, area, code, float(np.nanmax(reach)))[node_of]  # per report
+    if _dense(cost):
+        reach, cost = _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, reach, min_m), None
+    for q, w in _pair_slices(x, y, area, code, node_of, reach, cost):
         i = idx[q]
         j, ok = _offered(i, first[w], second[w], rep, rank)
         i, j = i[ok], j[ok]
