@@ -121,14 +121,17 @@ def _pair_slices(
         local = np.full(len(px), -1, dtype=np.int64)
         local[members] = np.arange(len(members))
         points = shapely.points(px[members], py[members])
-        r = reach[qpos]
         codes = np.unique(group[members], return_inverse=True)[1].reshape(-1)
         x = px[members] - px[members].min()
         y = py[members] - py[members].min()
-        span = float(x.max()) + 2 * float(np.nanmax(r, initial=0.0)) + 1.0
-        apart = shapely.points(x + codes * span, py[members])
+        span = float(x.max()) + 2 * float(np.nanmax(reach[qpos], initial=0.0)) + 1.0
+        along = x + codes * span
+        apart = shapely.points(along, py[members])
         tree = shapely.STRtree(apart)
+        # queries in the order of the shifted x: neighbouring queries visit the same tree nodes
+        qpos = qpos[np.argsort(along[local[query[qpos]]], kind="stable")]
         ql = local[query[qpos]]
+        r = reach[qpos]
         if cost is not None:
             bound = cost[qpos]
         else:  # each query's bound on grid cells a little wider than its reach (one grid per power of two)
@@ -146,7 +149,11 @@ def _pair_slices(
             part = ql[start:stop]
             # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
             q = tree.query(apart[part], predicate="dwithin", distance=r[start:stop] + 0.001)
-            q = q[:, shapely.dwithin(points[part[q[0]]], points[q[1]], r[start + q[0]])]
+            own = part[q[0]] == q[1]  # a point is within any reach >= 0 of itself
+            keep = own & (r[start + q[0]] >= 0)
+            test = np.nonzero(~own)[0]
+            keep[test] = shapely.dwithin(points[part[q[0][test]]], points[q[1][test]], r[start + q[0][test]])
+            q = q[:, keep]
             yield qpos[start + q[0]], members[q[1]]
             start = stop
 
