@@ -3,9 +3,10 @@ pair, whichever way the pairs are looked for, and bounded memory on 100,000 iden
 
 The reference below is the definition written out one pair at a time (what
 `wholelist._pairs` with every pair at once computed before clusters were collapsed).
-The fast functions are run three ways: as a normal list, with the dense-cluster path
-forced (``DENSE_PER_POINT = -1``), and with that path and slices of one pair
-(``PAIR_BUDGET = 1``), so that every slice boundary is crossed.
+The fast functions are run in several modes (``MODES``): as a normal list, with the
+dense-cluster path forced (``DENSE_PER_POINT = -1``), with slices of one pair
+(``PAIR_BUDGET = 1``, so that every slice boundary is crossed), and with every duplicate
+group looked at apart by spacing (``BIG_GROUP`` 0 or 1).
 """
 
 from __future__ import annotations
@@ -27,20 +28,22 @@ from atribut_rules import wholelist
 from atribut_rules.wholelist import TOLERANCE_M
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MODES = [(None, None), (-1, None), (-1, 1), (None, 1)]
+MODES = [(None, None, None), (-1, None, None), (-1, 1, 1), (None, 1, 0), (None, None, 1)]
 
 
 @contextlib.contextmanager
-def mode(dense: int | None, budget: int | None) -> Iterator[None]:
-    saved = wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET
+def mode(dense: int | None, budget: int | None, big: int | None) -> Iterator[None]:
+    saved = wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET, wholelist.BIG_GROUP
     if dense is not None:
         wholelist.DENSE_PER_POINT = dense
     if budget is not None:
         wholelist.PAIR_BUDGET = budget
+    if big is not None:
+        wholelist.BIG_GROUP = big
     try:
         yield
     finally:
-        wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET = saved
+        wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET, wholelist.BIG_GROUP = saved
 
 
 def reference_duplicates(px, py, area, eligible, key, day, within_m, within_days, rank) -> list[int]:
@@ -136,13 +139,13 @@ def test_duplicate_groups_are_the_components_of_every_pair(data, within_m, withi
         data["px"], data["py"], data["area"], data["eligible"], data["key"], data["day"], within_m, within_days,
         data["rank"],
     )  # fmt: skip
-    for dense, budget in MODES:
-        with mode(dense, budget):
+    for dense, budget, big in MODES:
+        with mode(dense, budget, big):
             got = wholelist.duplicate_groups(
                 data["px"], data["py"], data["area"], data["eligible"], data["key"], data["day"], within_m,
                 within_days, data["rank"],
             )  # fmt: skip
-        assert got.tolist() == expected, (dense, budget)
+        assert got.tolist() == expected, (dense, budget, big)
 
 
 @SETTINGS
@@ -165,18 +168,19 @@ def test_spacing_names_the_same_report_as_every_pair_would(data, min_m, reps_fro
         data["rank"],
     )
     value, other, distance = reference_too_close(*args, min_m)
-    for dense, budget in MODES:
-        with mode(dense, budget):
+    for dense, budget, big in MODES:
+        with mode(dense, budget, big):
             got = wholelist.too_close(*args, min_m)
-        assert got[0].tolist() == value, (dense, budget)
-        assert got[1].tolist() == other, (dense, budget)
-        assert [None if np.isnan(d) else float(d) for d in got[2]] == distance, (dense, budget)
+        assert got[0].tolist() == value, (dense, budget, big)
+        assert got[1].tolist() == other, (dense, budget, big)
+        assert [None if np.isnan(d) else float(d) for d in got[2]] == distance, (dense, budget, big)
 
 
-@pytest.mark.parametrize(("dense", "budget"), MODES)
-def test_a_dense_disc_keeps_the_nearest_earlier_report(dense, budget) -> None:
-    """400 distinct points in a 2 m disc, ranks at random: spacing names the nearest earlier
-    one; duplicates within 0.3 m join them into the components of every pair."""
+@pytest.mark.parametrize(("dense", "budget", "big"), MODES)
+def test_a_dense_disc_keeps_the_nearest_earlier_report(dense, budget, big) -> None:
+    """400 distinct points in a 2 m disc, ranks at random: duplicates within 0.3 m (and a
+    day) join them into the components of every pair; spacing between those groups names
+    what every pair would."""
     rng = np.random.default_rng(7)
     n = 400
     r, t = 2 * np.sqrt(rng.uniform(0, 1, n)), rng.uniform(0, 2 * np.pi, n)
@@ -185,9 +189,9 @@ def test_a_dense_disc_keeps_the_nearest_earlier_report(dense, budget) -> None:
     acc, rank = rng.choice([0.0, 1.0, 3.0], n), rng.permutation(n)
     day = np.datetime64("2024-01-01") + rng.integers(0, 4, n).astype("timedelta64[D]")
     expected_dup = reference_duplicates(px, py, area, eligible, key, day, 0.3, 1, rank)
-    rep = np.arange(n)
+    rep = np.array(expected_dup)  # duplicate groups of up to a few dozen reports
     expected = reference_too_close(px, py, area, eligible, key, rep, acc, rank, 8.0)
-    with mode(dense, budget if budget is None else 50):
+    with mode(dense, budget if budget is None else 50, big):
         assert (
             wholelist.duplicate_groups(px, py, area, eligible, key, day, 0.3, 1, rank).tolist()
             == expected_dup
@@ -255,14 +259,14 @@ def test_100000_identical_reports_finish_in_bounded_memory(tmp_path: Path, kind:
         assert sum('"violation"' in line for line in verdicts) == 99_999
 
 
-@pytest.mark.parametrize(("dense", "budget"), MODES)
-def test_duplicates_joined_only_by_the_later_reports_of_two_cells(dense, budget) -> None:
+@pytest.mark.parametrize(("dense", "budget", "big"), MODES)
+def test_duplicates_joined_only_by_the_later_reports_of_two_cells(dense, budget, big) -> None:
     """Two 1 m cells (within_m 2), each with a day-0 report (the one each cell first looks
     from) and a day-5 report: only the day-5 ones, 1.15 m apart, are the same attribute."""
     px = 500_000 + np.array([0.0, 0.9, 2.95, 2.05])  # cells of 1.0005 m from the first
     py = np.full(4, 9_700_000.5)
     day = np.datetime64("2024-01-01") + np.array([0, 5, 0, 5]).astype("timedelta64[D]")
-    with mode(dense, budget):
+    with mode(dense, budget, big):
         got = wholelist.duplicate_groups(
             px,
             py,

@@ -100,14 +100,16 @@ def _pair_slices(
     reach: np.ndarray | float,
     cost: np.ndarray | None = None,
     budget: int | None = None,
+    in_tree: np.ndarray | None = None,
 ):
     """Pairs (q, j): ``query[q]`` and ``j`` in the same area (>= 0) and ``group``, with
     ``dwithin(point query[q], point j, reach[q])``; ``q`` may pair with its own point.
+    Only points marked in ``in_tree`` (when given) are paired with.
 
     ``query`` lists point indices, repeats allowed (several reports standing on one point),
     and ``reach`` is per query; ``cost``, when given, bounds each query's pairs (else it is
-    bounded from grid cells, :func:`_neighbour_bound`). The pairs come in slices of the query, each with all pairs
-    of its queries and, unless one query alone has more, at most about ``budget`` pairs.
+    bounded from grid cells, :func:`_neighbour_bound`). The pairs come in slices of
+    the query, each with all pairs of its queries and, unless one query alone has more, at most about ``budget`` pairs.
     Groups are moved along x, beyond the reach of the others, before one tree per area is
     built, so that dense lists do not pay for pairs across groups; the candidates are then
     tested again on the coordinates as given.
@@ -127,7 +129,10 @@ def _pair_slices(
         span = float(x.max()) + 2 * float(np.nanmax(reach[qpos], initial=0.0)) + 1.0
         along = x + codes * span
         apart = shapely.points(along, py[members])
-        tree = shapely.STRtree(apart)
+        held = np.arange(len(members)) if in_tree is None else np.nonzero(in_tree[members])[0]
+        if not len(held):
+            continue
+        tree = shapely.STRtree(apart[held])
         # queries in the order of the shifted x: neighbouring queries visit the same tree nodes
         qpos = qpos[np.argsort(along[local[query[qpos]]], kind="stable")]
         ql = local[query[qpos]]
@@ -149,6 +154,7 @@ def _pair_slices(
             part = ql[start:stop]
             # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
             q = tree.query(apart[part], predicate="dwithin", distance=r[start:stop] + 0.001)
+            q[1] = held[q[1]]
             own = part[q[0]] == q[1]  # a point is within any reach >= 0 of itself
             keep = own & (r[start + q[0]] >= 0)
             test = np.nonzero(~own)[0]
@@ -373,6 +379,10 @@ def over_quota(
     return over, place, count
 
 
+BIG_GROUP = 64
+"""Spacing looks apart at the reports of duplicate groups larger than this (see :func:`too_close`)."""
+
+
 def _spacing_value(d: np.ndarray, a: np.ndarray, min_m: float) -> np.ndarray:
     """2 when ``d`` plus the summed accuracies ``a`` is surely below ``min_m``, 1 when within them, else 0."""
     return np.where(d + a < min_m - TOLERANCE_M, 2, np.where(d - a < min_m - TOLERANCE_M, 1, 0)).astype(
@@ -497,8 +507,9 @@ def too_close(
     cost = _reach_bound(x, y, area, code, float(np.nanmax(reach)))[node_of]  # per report
     if _dense(cost):
         reach, cost = _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, reach, min_m), None
-    for q, w in _pair_slices(x, y, area, code, node_of, reach, cost):
-        i = idx[q]
+
+    def name(i: np.ndarray, w: np.ndarray) -> None:
+        """Reports ``i`` paired with nodes ``w``: each report's best offer (all of its pairs are here)."""
         j, ok = _offered(i, first[w], second[w], rep, rank)
         i, j = i[ok], j[ok]
         d = np.hypot(px[i] - px[j], py[i] - py[j])
@@ -510,4 +521,37 @@ def too_close(
         value[i[pick]] = v[pick]
         other[i[pick]] = j[pick]
         distance[i[pick]] = d[pick]
+
+    # the reports of a large duplicate group look only at the nodes holding other reports
+    _, rep_of, rep_size = np.unique(rep[idx], return_inverse=True, return_counts=True)
+    rep_of = rep_of.reshape(-1)
+    big = rep_size[rep_of] > BIG_GROUP
+    small = np.nonzero(~big)[0]
+    for q, w in _pair_slices(
+        x, y, area, code, node_of[small], reach[small], None if cost is None else cost[small]
+    ):
+        name(idx[small[q]], w)
+    if not big.any():
+        return value, other, distance
+    everywhere = shapely.STRtree(shapely.points(x, y))
+    size = np.bincount(node_of, minlength=len(nodes))
+    in_big = np.nonzero(big)[0]
+    in_big = in_big[np.argsort(rep_of[in_big], kind="stable")]
+    bounds = np.r_[0, np.nonzero(np.diff(rep_of[in_big]))[0] + 1, len(in_big)]
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        mine = in_big[start:stop]
+        own_nodes, held = np.unique(node_of[mine], return_counts=True)
+        only_mine = own_nodes[held == size[own_nodes]]
+        far = float(np.nanmax(reach[mine])) + 1.0
+        near = everywhere.query(
+            shapely.box(x[own_nodes].min() - far, y[own_nodes].min() - far,
+                        x[own_nodes].max() + far, y[own_nodes].max() + far)
+        )  # fmt: skip
+        sub = np.union1d(near, own_nodes)
+        in_tree = ~np.isin(sub, only_mine)
+        if not in_tree.any():
+            continue
+        query = np.searchsorted(sub, node_of[mine])
+        for q, w in _pair_slices(x[sub], y[sub], area[sub], code[sub], query, reach[mine], in_tree=in_tree):
+            name(idx[mine[q]], sub[w])
     return value, other, distance
