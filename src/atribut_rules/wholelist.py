@@ -40,14 +40,25 @@ PAIR_BUDGET = 1 << 20
 queries run over slices of the reports cut so that no slice yields more."""
 
 
-def _collapse(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Reports equal in every column as one node: each report's node, and each node's first report.
+def _collapse(columns: list[np.ndarray], lead: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Rows equal in every column as one node: each row's node, and each node's first row.
 
-    Nodes are numbered in the sorted order of the columns; a node's first report is its
-    first in input order (the sort is stable). Values that are not equal to themselves
-    (NaN) make nodes of their own.
+    Rows are sorted on ``columns[lead]`` first (the column with the most distinct values,
+    so that one quick sort settles most rows); only runs of equal values there are sorted
+    on the other columns. A node's first row is its first in input order (the sorts are
+    stable). Values not equal to themselves (NaN) make nodes of their own.
     """
-    order = np.lexsort(columns[::-1])
+    order = np.argsort(columns[lead], kind="stable")
+    s = columns[lead][order]
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] = s[1:] == s[:-1]
+    tied[:-1] |= tied[1:]
+    if tied.any():
+        run = np.cumsum(np.r_[True, s[1:] != s[:-1]])  # a run of equal values per row, in sorted order
+        at = np.nonzero(tied)[0]
+        rows = order[at]
+        others = [c[rows] for k, c in enumerate(columns) if k != lead]
+        order[at] = rows[np.lexsort([*others[::-1], run[at]])]
     new = np.zeros(len(order), dtype=bool)
     new[:1] = True
     for c in columns:
@@ -60,11 +71,9 @@ def _collapse(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def _neighbour_bound(x: np.ndarray, y: np.ndarray, code: np.ndarray, side: float) -> np.ndarray:
     """For each point, how many points of its ``code`` lie in the 3 x 3 grid cells of side
-    ``side`` around its own: a bound on its pairs within ``side`` (used to size slices)."""
-    x = x - x.min()
-    y = y - y.min()
+    ``side`` around its own: a bound on its pairs within ``side``, used only to size
+    slices. Coordinates are >= 0."""
     ncode = int(code.max()) + 1
-    side = max(side, 1e-9)
     while True:
         cx, cy = np.floor(x / side), np.floor(y / side)
         nx, ny = int(cx.max()) + 3, int(cy.max()) + 3
@@ -76,7 +85,7 @@ def _neighbour_bound(x: np.ndarray, y: np.ndarray, code: np.ndarray, side: float
     total = np.zeros(len(cells), dtype=np.int64)
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
-            near = cells + dx * ny + dy
+            near = cells + dx * ny + dy  # sorted, as cells are: a quick search
             at = np.minimum(np.searchsorted(cells, near), len(cells) - 1)
             total += np.where(cells[at] == near, counts[at], 0)
     return total[inverse.reshape(-1)]
@@ -86,22 +95,27 @@ def _pair_slices(
     px: np.ndarray,
     py: np.ndarray,
     area_of: np.ndarray,
-    reach: np.ndarray,
     group: np.ndarray,
     query: np.ndarray,
-    budget: int = PAIR_BUDGET,
+    reach: np.ndarray | float,
+    cost: np.ndarray | None = None,
+    budget: int | None = None,
+    in_tree: np.ndarray | None = None,
 ):
     """Pairs (q, j): ``query[q]`` and ``j`` in the same area (>= 0) and ``group``, with
-    ``dwithin(point query[q], point j, reach[query[q]])``; ``q`` may pair with itself.
+    ``dwithin(point query[q], point j, reach[q])``; ``q`` may pair with its own point.
+    Only points marked in ``in_tree`` (when given) are paired with.
 
-    ``query`` lists point indices, repeats allowed (several reports standing on one point).
-    The pairs come in slices of the query, each with all pairs of its queries and, unless
-    one query alone has more, at most about ``budget`` pairs. Groups are moved along x,
-    beyond the reach of the others, before one tree per area is built, so that dense lists
-    do not pay for pairs across groups; the candidates are then tested again on the
-    coordinates as given.
+    ``query`` lists point indices, repeats allowed (several reports standing on one point),
+    and ``reach`` is per query; ``cost``, when given, bounds each query's pairs (else it is
+    bounded from grid cells, :func:`_neighbour_bound`). The pairs come in slices of
+    the query, each with all pairs of its queries and, unless one query alone has more, at most about ``budget`` pairs.
+    Groups are moved along x, beyond the reach of the others, before one tree per area is
+    built, so that dense lists do not pay for pairs across groups; the candidates are then
+    tested again on the coordinates as given.
     """
-    reach = np.broadcast_to(np.asarray(reach, dtype=float), px.shape)
+    budget = PAIR_BUDGET if budget is None else budget
+    reach = np.broadcast_to(np.asarray(reach, dtype=float), query.shape)
     query_area = area_of[query]
     for a in np.unique(query_area[query_area >= 0]):
         members = np.nonzero(area_of == a)[0]
@@ -109,24 +123,43 @@ def _pair_slices(
         local = np.full(len(px), -1, dtype=np.int64)
         local[members] = np.arange(len(members))
         points = shapely.points(px[members], py[members])
-        r = reach[members]
         codes = np.unique(group[members], return_inverse=True)[1].reshape(-1)
         x = px[members] - px[members].min()
-        span = float(x.max()) + 2 * float(r.max()) + 1.0
-        apart = shapely.points(x + codes * span, py[members])
-        tree = shapely.STRtree(apart)
+        y = py[members] - py[members].min()
+        span = float(x.max()) + 2 * float(np.nanmax(reach[qpos], initial=0.0)) + 1.0
+        along = x + codes * span
+        apart = shapely.points(along, py[members])
+        held = np.arange(len(members)) if in_tree is None else np.nonzero(in_tree[members])[0]
+        if not len(held):
+            continue
+        tree = shapely.STRtree(apart[held])
+        # queries in the order of the shifted x: neighbouring queries visit the same tree nodes
+        qpos = qpos[np.argsort(along[local[query[qpos]]], kind="stable")]
         ql = local[query[qpos]]
-        cost = _neighbour_bound(x, py[members], codes, float(r.max()) + 0.002)[ql]
-        ends = np.cumsum(cost)
+        r = reach[qpos]
+        if cost is not None:
+            bound = cost[qpos]
+        else:  # each query's bound on grid cells a little wider than its reach (one grid per power of two)
+            level = np.ceil(np.log2(np.nan_to_num(r, nan=0.0) + 0.002)).astype(np.int64)
+            bound = np.zeros(len(ql), dtype=np.int64)
+            for k in np.unique(level):
+                at = np.nonzero(level == k)[0]
+                bound[at] = _neighbour_bound(x, y, codes, 2.0 ** float(k))[ql[at]]
+        ends = np.cumsum(bound)
         start = 0
         while start < len(ql):
             stop = max(
-                int(np.searchsorted(ends, ends[start] - cost[start] + budget, side="right")), start + 1
+                int(np.searchsorted(ends, ends[start] - bound[start] + budget, side="right")), start + 1
             )
             part = ql[start:stop]
             # the shift rounds coordinates by far less than 1 mm: candidates, then the exact test
-            q = tree.query(apart[part], predicate="dwithin", distance=r[part] + 0.001)
-            q = q[:, shapely.dwithin(points[part[q[0]]], points[q[1]], r[part[q[0]]])]
+            q = tree.query(apart[part], predicate="dwithin", distance=r[start:stop] + 0.001)
+            q[1] = held[q[1]]
+            own = part[q[0]] == q[1]  # a point is within any reach >= 0 of itself
+            keep = own & (r[start + q[0]] >= 0)
+            test = np.nonzero(~own)[0]
+            keep[test] = shapely.dwithin(points[part[q[0][test]]], points[q[1][test]], r[start + q[0][test]])
+            q = q[:, keep]
             yield qpos[start + q[0]], members[q[1]]
             start = stop
 
@@ -142,12 +175,67 @@ def _pairs(px, py, area_of, eligible, distance: np.ndarray | float, group: np.nd
     dist = np.broadcast_to(np.asarray(distance, dtype=float), px.shape)
     out_i, out_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for q, j in _pair_slices(
-        px[members], py[members], area_of[members], dist[members], group[members], np.arange(len(members))
+        px[members], py[members], area_of[members], group[members], np.arange(len(members)), dist[members]
     ):
         keep = q != j
         out_i.append(members[q[keep]])
         out_j.append(members[j[keep]])
     return np.concatenate(out_i), np.concatenate(out_j)
+
+
+DENSE_PER_POINT = 32
+"""Above this many pairs per point (bounded from grid cells) a whole-list rule first
+narrows which pairs it looks for (see :func:`duplicate_groups` and :func:`too_close`)."""
+
+
+def _reach_bound(px, py, area_of, group, reach: float) -> np.ndarray:
+    """For each point, a bound on its pairs within ``reach`` (same area and group), from grid cells."""
+    bound = np.zeros(len(px), dtype=np.int64)
+    for a in np.unique(area_of[area_of >= 0]):
+        m = area_of == a
+        x, y = px[m] - px[m].min(), py[m] - py[m].min()
+        codes = np.unique(group[m], return_inverse=True)[1].reshape(-1)
+        bound[m] = _neighbour_bound(x, y, codes, reach + 0.002)
+    return bound
+
+
+def _dense(bound: np.ndarray) -> bool:
+    """Whether the points may have more than :data:`DENSE_PER_POINT` pairs each."""
+    return int(bound.sum()) > DENSE_PER_POINT * len(bound)
+
+
+def _grid(px, py, code, side: float, margin: int) -> tuple[np.ndarray, int] | None:
+    """Each point's grid cell (of side ``side``, per ``code``) as one 64-bit key, and the key
+    step of one cell along y (one along x is the number of rows), so that neighbours up to
+    ``margin`` cells away are key arithmetic; None when the keys would not fit."""
+    cx = np.floor((px - px.min()) / side)
+    cy = np.floor((py - py.min()) / side)
+    nx, ny = float(cx.max()) + 2 * margin + 1, float(cy.max()) + 2 * margin + 1
+    if not side > 0 or (float(code.max()) + 1) * nx * ny >= 2.0**62:
+        return None
+    nxi, nyi = int(nx), int(ny)
+    return (code.astype(np.int64) * nxi + cx.astype(np.int64) + margin) * nyi + cy.astype(
+        np.int64
+    ) + margin, nyi
+
+
+def _settled(cell: np.ndarray, labels: np.ndarray, step: int, margin: int) -> np.ndarray:
+    """Per point: whether every point in the grid cells up to ``margin`` cells around its own
+    already has its label (so no pair of it can join anything)."""
+    cells, inverse = np.unique(cell, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    low = np.full(len(cells), np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(len(cells), -1, dtype=np.int64)
+    np.minimum.at(low, inverse, labels)
+    np.maximum.at(high, inverse, labels)
+    uniform = np.where(low == high, low, -1)
+    settled = uniform >= 0
+    for dx in range(-margin, margin + 1):
+        for dy in range(-margin, margin + 1):
+            near = cells + dx * step + dy
+            at = np.minimum(np.searchsorted(cells, near), len(cells) - 1)
+            settled &= (cells[at] != near) | (uniform[at] == uniform)
+    return settled[inverse]
 
 
 def _link(labels: np.ndarray, node_by_label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -192,7 +280,11 @@ def duplicate_groups(
     Reports on the same point with the same key (and day, with ``within_days``) are
     always one attribute, so they are one node before any pair is looked for: a cluster
     of identical reports costs one point. The pairs between nodes come in slices of at
-    most :data:`PAIR_BUDGET`, each joined into the components and dropped.
+    most :data:`PAIR_BUDGET`, each joined into the components and dropped. When the
+    nodes may have many pairs each (:func:`_dense`), the components need not see
+    them all: nodes in one grid cell of side ``within_m / 2`` are all within reach, so
+    each cell is joined along its days at once; then one node per cell looks for its
+    pairs; then only nodes with a cell of another component within reach do.
     """
     n = len(px)
     index_of_rank = np.empty(n, dtype=np.int64)
@@ -204,25 +296,48 @@ def duplicate_groups(
     out = np.arange(n)
     if not len(idx):
         return out
-    days = (
-        day[idx].astype("datetime64[D]").astype(np.int64) if within_days is not None else np.zeros(len(idx))
-    )
-    node_of, heads = _collapse([area_of[idx], key[idx], px[idx], py[idx], days])
+    days = np.zeros(len(idx), dtype=np.int64)
+    if within_days is not None:
+        days = day[idx].astype("datetime64[D]").astype(np.int64)
+    node_of, heads = _collapse([area_of[idx], key[idx], px[idx], py[idx], days], lead=2)
     nodes = idx[heads]
+    m = len(nodes)
     # labels are ranks in the fixed order, so a group is named after its first report in
     # that order (not in input order): the result does not depend on the order of the rows
-    labels = np.full(len(nodes), n, dtype=np.int64)
+    labels = np.full(m, n, dtype=np.int64)
     np.minimum.at(labels, node_of, rank[idx])
     node_by_label = np.zeros(n + 1, dtype=np.int64)
-    node_by_label[labels] = np.arange(len(nodes))
-    node_days = days[heads]
-    for q, j in _pair_slices(
-        px[nodes], py[nodes], area_of[nodes], within_m + TOLERANCE_M, key[nodes], np.arange(len(nodes))
-    ):
-        keep = q != j
-        if within_days is not None:
-            keep &= np.abs(node_days[q] - node_days[j]) <= within_days
-        labels = _link(labels, node_by_label, q[keep], j[keep])
+    node_by_label[labels] = np.arange(m)
+    x, y, area, code, node_days = px[nodes], py[nodes], area_of[nodes], key[nodes], days[heads]
+    reach = within_m + TOLERANCE_M
+    gap = within_days if within_days is not None else 0
+
+    def join(labels: np.ndarray, query: np.ndarray, cost: np.ndarray | None = None) -> np.ndarray:
+        for q, j in _pair_slices(x, y, area, code, query, reach, cost):
+            i = query[q]
+            keep = (i != j) & (np.abs(node_days[i] - node_days[j]) <= gap)
+            labels = _link(labels, node_by_label, i[keep], j[keep])
+        return labels
+
+    grid = None
+    bound = _reach_bound(x, y, area, code, reach)
+    if reach > 0 and _dense(bound):
+        grid = _grid(x, y, combine_codes([area, code], m), reach / 2, margin=3)
+    if grid is None:
+        labels = join(labels, np.arange(m), bound)
+    else:
+        cell, step = grid
+        # within a cell all are in reach: consecutive days no more than within_days apart join
+        order = np.lexsort((node_days, cell))
+        c, d = cell[order], node_days[order]
+        along = (c[1:] == c[:-1]) & (d[1:] - d[:-1] <= gap)
+        labels = _link(labels, node_by_label, order[:-1][along], order[1:][along])
+        firsts = order[np.r_[True, c[1:] != c[:-1]]]
+        labels = join(labels, firsts)
+        # cells within reach (up to 2 cells away; 3 against rounding) all of one's own component
+        rest = ~_settled(cell, labels, step, margin=3)
+        rest[firsts] = False
+        labels = join(labels, np.nonzero(rest)[0])
     out[idx] = index_of_rank[labels[node_of]]
     return out
 
@@ -264,6 +379,86 @@ def over_quota(
     return over, place, count
 
 
+BIG_GROUP = 64
+"""Spacing looks apart at the reports of duplicate groups larger than this (see :func:`too_close`)."""
+
+
+def _spacing_value(d: np.ndarray, a: np.ndarray, min_m: float) -> np.ndarray:
+    """2 when ``d`` plus the summed accuracies ``a`` is surely below ``min_m``, 1 when within them, else 0."""
+    return np.where(d + a < min_m - TOLERANCE_M, 2, np.where(d - a < min_m - TOLERANCE_M, 1, 0)).astype(
+        np.int8
+    )
+
+
+def _offered(i: np.ndarray, first: np.ndarray, second: np.ndarray, rep: np.ndarray, rank: np.ndarray):
+    """The report a set of reports offers to report ``i``: its first in the fixed order, or
+    when that one is of ``i``'s duplicate group its first of another; kept when earlier than ``i``."""
+    j = np.where(rep[first] != rep[i], first, second)
+    ok = j >= 0
+    ok[ok] = rank[j[ok]] < rank[i[ok]]
+    return j, ok
+
+
+def _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, full, min_m: float) -> np.ndarray:
+    """For each report in ``idx``, a reach that holds the report :func:`too_close` names for it.
+
+    Grid cells from the widest reach, halved until no cell holds two points: in each, every
+    report is offered an earlier one (:func:`_offered`) and the best offer so far is kept.
+    When that one is surely too close, the report to name is at most as far; when it only
+    may be, the one to name is at most as far or near enough to be surely too close.
+    """
+    m = len(idx)
+    i = idx
+    code = combine_codes([area_of[i], group[i]], m)
+    x, y = px[i] - px[i].min(), py[i] - py[i].min()
+    where, _ = _collapse([code, px[i], py[i]], lead=1)
+    best_v = np.zeros(m, dtype=np.int8)
+    best_d = np.full(m, np.inf)
+    best_rank = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    side = float(np.nanmax(full))
+    extent = max(float(x.max()), float(y.max()))
+    while side > 0 and extent / side < 2.0**52:
+        improved = 0
+        for shift in (0.0, 0.5):  # a second grid, half a cell along: fewer points sit near a corner
+            cx = np.floor(x / side + shift).astype(np.int64)
+            cy = np.floor(y / side + shift).astype(np.int64)
+            order = np.lexsort((rank[i], cy, cx, code))
+            c, gx, gy = code[order], cx[order], cy[order]
+            same = (c[1:] == c[:-1]) & (gx[1:] == gx[:-1]) & (gy[1:] == gy[:-1])
+            cell = np.cumsum(np.r_[True, ~same]) - 1
+            members = i[order]
+            first = members[np.r_[True, ~same]]
+            second = np.full(len(first), -1, dtype=np.int64)
+            another = rep[members] != rep[first[cell]]
+            found, at = np.unique(cell[another], return_index=True)
+            second[found] = members[another][at]
+            j, ok = _offered(members, first[cell], second[cell], rep, rank)
+            p, a, j = order[ok], members[ok], j[ok]
+            d = np.hypot(px[a] - px[j], py[a] - py[j])
+            v = _spacing_value(d, accuracy[a] + accuracy[j], min_m)
+            bv, bd = best_v[p], best_d[p]
+            better = (v > 0) & ((v > bv) | ((v == bv) & ((d < bd) | ((d == bd) & (rank[j] < best_rank[p])))))
+            best_v[p[better]], best_d[p[better]], best_rank[p[better]] = v[better], d[better], rank[j[better]]
+            improved += int(better.sum())
+            w = where[order]
+            if shift == 0.0 and not (same & (w[1:] != w[:-1])).any():
+                break  # every cell holds one point: smaller cells offer the same
+        else:
+            if improved > m // 1000:  # else smaller cells would narrow too few reaches to pay
+                side /= 2.0
+                continue
+        break
+    reach = np.array(full, dtype=float)
+    sure = best_v == 2
+    reach[sure] = np.minimum(best_d[sure] * (1 + 1e-12) + 1e-9, full[sure])
+    maybe = best_v == 1
+    # surely too close needs d + accuracies < min_m - tolerance
+    surest = (min_m - TOLERANCE_M) - (accuracy[i] + float(accuracy[i].min()))
+    wider = np.maximum(best_d, surest) * (1 + 1e-12) + 1e-9
+    reach[maybe] = np.minimum(wider[maybe], full[maybe])
+    return reach
+
+
 def too_close(
     px: np.ndarray,
     py: np.ndarray,
@@ -283,9 +478,11 @@ def too_close(
     value, then the nearest, then the first in the fixed order. Reports of one group on
     the same point with the same accuracy are one node: to every report, a node offers
     only its first report in the fixed order, or when that one is of the report's own
-    duplicate group, its first of another one; the other reports of the node are at the
-    same distance with the same value and come later. So a cluster of identical reports
-    costs one pair per report, and the pairs come in slices of at most :data:`PAIR_BUDGET`.
+    duplicate group, its first of another one (the others are as near, as sure, and
+    later). So a cluster of identical reports costs one pair per report, and the pairs
+    come in slices of at most :data:`PAIR_BUDGET`. When the nodes may have many pairs
+    each (:func:`_dense`), each report first narrows its reach to what can hold the
+    report it will name (:func:`_narrowed_reach`).
     """
     n = len(px)
     value = np.zeros(n, dtype=np.int8)
@@ -295,30 +492,28 @@ def too_close(
     idx = np.nonzero(eligible & (area_of >= 0))[0]
     if not len(idx):
         return value, other, distance
-    node_of, heads = _collapse([area_of[idx], group[idx], px[idx], py[idx], accuracy[idx]])
+    node_of, heads = _collapse([area_of[idx], group[idx], px[idx], py[idx], accuracy[idx]], lead=2)
     nodes = idx[heads]
     by_node = np.lexsort((rank[idx], node_of))
-    starts = np.nonzero(np.r_[True, node_of[by_node][1:] != node_of[by_node][:-1]])[0]
-    first = idx[by_node][starts]  # each node's first report in the fixed order
-    second = np.full(len(nodes), -1, dtype=np.int64)  # its first of another duplicate group
-    another = rep[idx[by_node]] != rep[first[node_of[by_node]]]
+    in_order = idx[by_node]
+    start = np.r_[True, node_of[by_node][1:] != node_of[by_node][:-1]]
+    first = in_order[start]  # each node's first report in the fixed order
+    second = np.full(len(nodes), -1, dtype=np.int64)  # and its first of another duplicate group
+    another = rep[in_order] != rep[first[node_of[by_node]]]
     found, at = np.unique(node_of[by_node][another], return_index=True)
-    second[found] = idx[by_node][another][at]
-    for q, w in _pair_slices(
-        px[nodes], py[nodes], area_of[nodes], min_m + accuracy[nodes] + max_acc, group[nodes], node_of
-    ):
-        i = idx[q]
-        j = np.where(rep[first[w]] != rep[i], first[w], second[w])
-        ok = j >= 0
-        ok[ok] = rank[j[ok]] < rank[i[ok]]
+    second[found] = in_order[another][at]
+    reach = min_m + accuracy[idx] + max_acc
+    x, y, area, code = px[nodes], py[nodes], area_of[nodes], group[nodes]
+    cost = _reach_bound(x, y, area, code, float(np.nanmax(reach)))[node_of]  # per report
+    if _dense(cost):
+        reach, cost = _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, reach, min_m), None
+
+    def name(i: np.ndarray, w: np.ndarray) -> None:
+        """Reports ``i`` paired with nodes ``w``: each report's best offer (all of its pairs are here)."""
+        j, ok = _offered(i, first[w], second[w], rep, rank)
         i, j = i[ok], j[ok]
-        if not len(i):
-            continue
         d = np.hypot(px[i] - px[j], py[i] - py[j])
-        a = accuracy[i] + accuracy[j]
-        v = np.where(d + a < min_m - TOLERANCE_M, 2, np.where(d - a < min_m - TOLERANCE_M, 1, 0)).astype(
-            np.int8
-        )
+        v = _spacing_value(d, accuracy[i] + accuracy[j], min_m)
         sel = v > 0
         i, j, d, v = i[sel], j[sel], d[sel], v[sel]
         order = np.lexsort((rank[j], d, -v, i))
@@ -326,4 +521,37 @@ def too_close(
         value[i[pick]] = v[pick]
         other[i[pick]] = j[pick]
         distance[i[pick]] = d[pick]
+
+    # the reports of a large duplicate group look only at the nodes holding other reports
+    _, rep_of, rep_size = np.unique(rep[idx], return_inverse=True, return_counts=True)
+    rep_of = rep_of.reshape(-1)
+    big = rep_size[rep_of] > BIG_GROUP
+    small = np.nonzero(~big)[0]
+    for q, w in _pair_slices(
+        x, y, area, code, node_of[small], reach[small], None if cost is None else cost[small]
+    ):
+        name(idx[small[q]], w)
+    if not big.any():
+        return value, other, distance
+    everywhere = shapely.STRtree(shapely.points(x, y))
+    size = np.bincount(node_of, minlength=len(nodes))
+    in_big = np.nonzero(big)[0]
+    in_big = in_big[np.argsort(rep_of[in_big], kind="stable")]
+    bounds = np.r_[0, np.nonzero(np.diff(rep_of[in_big]))[0] + 1, len(in_big)]
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        mine = in_big[start:stop]
+        own_nodes, held = np.unique(node_of[mine], return_counts=True)
+        only_mine = own_nodes[held == size[own_nodes]]
+        far = float(np.nanmax(reach[mine])) + 1.0
+        near = everywhere.query(
+            shapely.box(x[own_nodes].min() - far, y[own_nodes].min() - far,
+                        x[own_nodes].max() + far, y[own_nodes].max() + far)
+        )  # fmt: skip
+        sub = np.union1d(near, own_nodes)
+        in_tree = ~np.isin(sub, only_mine)
+        if not in_tree.any():
+            continue
+        query = np.searchsorted(sub, node_of[mine])
+        for q, w in _pair_slices(x[sub], y[sub], area[sub], code[sub], query, reach[mine], in_tree=in_tree):
+            name(idx[mine[q]], sub[w])
     return value, other, distance
