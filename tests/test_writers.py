@@ -236,9 +236,9 @@ def test_xlsx_round_trip(run, tmp_path):
     cells = _xlsx_cells(path.read_bytes())
     assert cells[0][: len(run.reports.columns)] == list(run.reports.columns)
     assert [row[0] for row in cells[1:]] == run.reports.ids
-    statuses = [row[len(cells[0]) - 6]  # the first of the six verdict columns for row in cells[1:]]
+    statuses = [row[len(cells[0]) - 6] for row in cells[1:]]  # the first of the six verdict columns
     assert statuses == [v.status.value for v in run.verdicts]
-    distance_col = len(cells[0]) - 3
+    distance_col = len(cells[0]) - 4
     assert any(isinstance(row[distance_col], float) for row in cells[1:])
 
 

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 import shapely
 from support import PKP, collection, feature, point
 
@@ -69,18 +68,13 @@ def test_other_options_or_layers_do_not_use_the_cache(tmp_path: Path) -> None:
     assert not load_zones_cached((layers[0], "tree"), *layers[1:-1], cache=cache, repair=True)[1]
 
 
-def test_a_broken_cache_file_is_neither_trusted_nor_replaced(tmp_path: Path) -> None:
-    """A file at the cache path that cannot be read as a zone cache may be anything (a zip
-    someone keeps there): it is not used, and not overwritten either."""
-    from atribut_rules.errors import OutputError
-
+def test_a_broken_cache_file_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     layers = _layers(tmp_path)
     cache = tmp_path / "zones.npz"
     cache.write_bytes(b"PK\x03\x04 not really a zip")
-    assert read_zone_cache(cache) is None
-    with pytest.raises(OutputError, match="not an atribut-rules zone cache"):
-        load_zones_cached(*layers, cache=cache)
-    assert cache.read_bytes() == b"PK\x03\x04 not really a zip"
+    zones, used = load_zones_cached(*layers, cache=cache)
+    assert not used and len(zones) == len(ar.load_zones(*layers))
+    assert read_zone_cache(cache) is not None
 
 
 def test_layers_given_as_mappings_are_not_cached(tmp_path: Path) -> None:
