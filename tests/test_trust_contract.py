@@ -174,3 +174,52 @@ def test_invalid_rows_fail_a_ci_run_unless_relaxed(tmp_path) -> None:
             main(["check", str(bad), *zones, "--format", "json", *extra], io.StringIO(), io.StringIO())
             == expected
         )
+
+
+EXPECTED_MARK = {
+    "table": "Pemeriksaan sebagian",
+    "json": '"unchecked":["APK-IBADAH"',
+    "jsonl": '"status":"unchecked"',
+    "geojson": '"unchecked":["APK-IBADAH"',
+    "csv": "belum_diperiksa",
+    "sarif": '"kind": "open"',
+    "junit": "<skipped message=",
+    "github": "belum-diperiksa::belum diperiksa:",
+    "html": 'class="banner st-unchecked"',
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPECTED_MARK))
+def test_every_format_shows_what_a_partial_run_left_unchecked(fmt: str, tmp_path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    argv = [
+        "check",
+        str(EXAMPLE / "laporan.csv"),
+        "--zones",
+        str(EXAMPLE / "trees.geojson"),
+        "--partial",
+        "-q",
+    ]
+    assert main([*argv, "--format", fmt], out, err) == 1
+    assert EXPECTED_MARK[fmt] in out.getvalue()
+    assert "warning: partial run" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+
+
+def test_the_sheet_names_unchecked_rules_in_its_own_column(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "hasil.xlsx"
+    argv = [
+        "check",
+        str(EXAMPLE / "laporan.csv"),
+        "--zones",
+        str(EXAMPLE / "trees.geojson"),
+        "--partial",
+        "-q",
+    ]
+    main([*argv, "--output", f"xlsx:{path}"], io.StringIO(), io.StringIO())
+    rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    column = rows[0].index("belum_diperiksa")
+    status = rows[0].index("status", len(rows[0]) - 6)
+    unchecked = [r for r in rows[1:] if r[status] == "belum-diperiksa"]
+    assert unchecked and all("APK-" in (r[column] or "") or "BK-" in (r[column] or "") for r in unchecked)

@@ -30,7 +30,8 @@ def write_geojson(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None
 
     Properties: the report's canonical fields, flat verdict columns for desktop GIS
     (``status``, ``rules``, ``distance_m``, ``zone``, ``message`` in ``lang``,
-    ``source_file``, ``source_row``) and the full ``findings`` and ``problems``.
+    ``source_file``, ``source_row``), the full ``findings`` and ``problems``, and the rules a
+    partial run could not evaluate (``unchecked``).
     """
     out.write(GEOJSON_HEAD)
     write_features(run, out, first=True, lang=lang)
@@ -58,6 +59,7 @@ def write_features(run: Any, out: IO[str], *, first: bool, lang: str = "id") -> 
             "source_row": None if verdict.source is None else verdict.source.row,
             "findings": record["findings"],
             "problems": record["problems"],
+            "unchecked": record["unchecked"],
         }
         feature = {"type": "Feature", "id": verdict.report, "geometry": geometry, "properties": properties}
         out.write("\n" if first and i == 0 else ",\n")
