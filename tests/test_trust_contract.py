@@ -223,3 +223,17 @@ def test_the_sheet_names_unchecked_rules_in_its_own_column(tmp_path) -> None:
     status = rows[0].index("status", len(rows[0]) - 6)
     unchecked = [r for r in rows[1:] if r[status] == "belum-diperiksa"]
     assert unchecked and all("APK-" in (r[column] or "") or "BK-" in (r[column] or "") for r in unchecked)
+
+
+def test_a_partial_run_matches_the_json_schema() -> None:
+    import json
+
+    import jsonschema
+
+    out = io.StringIO()
+    argv = ["check", str(EXAMPLE / "laporan.csv"), "--zones", str(EXAMPLE / "trees.geojson"), "--partial", "-q"]
+    main([*argv, "--format", "json"], out, io.StringIO())
+    doc = json.loads(out.getvalue())
+    jsonschema.Draft202012Validator(resources.schema("verdicts-1.json")).validate(doc)
+    assert doc["summary"]["gaps"] and doc["summary"]["by_status"]["unchecked"] > 0
+    assert {g["kind"] for g in doc["summary"]["gaps"]} == {"zone_category"}
