@@ -45,7 +45,7 @@ from .model import (
 )
 from .permits import Permit
 from .reports import Reports, parse_number
-from .ruleset import Rule, RuleSet
+from .ruleset import Rule, RuleSet, clip_message
 from .zones import Zones
 
 ENGINE = "atribut-rules"
@@ -1253,7 +1253,9 @@ class _Evaluation:
                     column = values(name)
                 columns.append(["" if v is None else v for v in column])
             texts.append(
-                [template.format(*row) for row in zip(*columns)] if names else [template.format()] * m
+                [clip_message(template.format(*row)) for row in zip(*columns)]
+                if names
+                else [template.format()] * m
             )
         return texts
 
