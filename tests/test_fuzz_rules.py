@@ -174,10 +174,110 @@ def test_mutated_bundled_document_only_raises_ruleset_error(path: tuple, action:
     except RuleSetError:
         pass
     else:
-        assert ruleset.rules and all(math.isfinite(r) for r in ruleset.zone_radius_m.values())
+        assert ruleset.rules or doc.get("rules") == []  # an empty list of rules is a valid set
+        assert all(math.isfinite(r) for r in ruleset.zone_radius_m.values())
     # The same document written as YAML goes through the file path (line numbers, limits).
     try:
         text = yaml.safe_dump(doc, allow_unicode=True)
     except yaml.YAMLError:
         return
     _load_text(text)
+
+
+# -- a child set that extends a bundled one ---------------------------------------------------
+# Its sections are checked on their own before the merge (a malformed one crashed the merge),
+# then merged into the bundled set and checked as a whole.
+
+CHILD_HEAD = {
+    "schema": "atribut-rules/1",
+    "ruleset": {"id": "anak", "version": "1", "extends": ["builtin:id-pemilu-2024"]},
+}
+BUNDLED_IDS = [r["id"] for r in BUNDLED["rules"]]
+SECTIONS = [
+    "periods",
+    "categories",
+    "defaults",
+    "exemptions",
+    "rules",
+    "duplicates",
+    "crs",
+    "schema",
+    "ruleset",
+]
+
+section_values = st.one_of(
+    values,
+    st.lists(
+        st.fixed_dictionaries(
+            {"id": st.one_of(st.sampled_from(BUNDLED_IDS), st.text(max_size=8), values)},
+            optional={
+                "severity": st.sampled_from(["error", "warning", "fatal"]),
+                "enabled": st.one_of(st.booleans(), values),
+                "when": values,
+                "title": st.one_of(st.text(max_size=20), values),
+                "message": st.one_of(st.sampled_from(["{party}" * 30, "{type} {x y}", "\ud800"]), values),
+            },
+        ),
+        max_size=3,
+    ),
+    st.sampled_from(
+        [
+            "EPSG:4326",
+            "+init=/etc/passwd:x",
+            "EPSG:32748",
+            [1, 2],
+            {"kampanye": {"from": "2024-13-01"}},
+            {"accuracy_by": {"field": "f", "values": {1: 5, "a": 6}}},
+            {"zone_radius_m": {"tree": 10**400}},
+        ]
+    ),
+)
+
+
+def _child(sections: dict[str, Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(CHILD_HEAD)
+    for key, value in sections.items():
+        if key == "ruleset":
+            doc["ruleset"] = {**doc["ruleset"], **value} if isinstance(value, dict) else value
+        else:
+            doc[key] = value
+    return doc
+
+
+def _check_child(doc: dict[str, Any]) -> None:
+    try:
+        ruleset = load_rules(doc, limits=LIMITS)
+    except RuleSetError as exc:
+        text = str(exc)
+        assert "\n" not in text and len(text) <= 1000
+    else:
+        if ruleset.extends == ("builtin:id-pemilu-2024",):
+            assert ruleset.rules  # the bundled set's rules, overridden or not
+    try:
+        text = yaml.safe_dump(doc, allow_unicode=True)
+    except (yaml.YAMLError, ValueError):
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "anak.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            load_rules(path, limits=LIMITS)
+        except RuleSetError as exc:
+            assert str(exc).startswith(str(path)), str(exc)
+        from atribut_rules.ruletools.lint import validate_file
+
+        for _file, _line, _col, message in validate_file(path):  # validate never crashes either
+            assert "\n" not in message
+
+
+@FUZZ
+@given(sections=st.dictionaries(st.sampled_from(SECTIONS), section_values, max_size=4))
+def test_child_of_a_bundled_set_only_raises_ruleset_error(sections: dict[str, Any]) -> None:
+    _check_child(_child(sections))
+
+
+@FUZZ
+@given(words=st.lists(st.sampled_from(YAML_WORDS), max_size=40))
+def test_child_yaml_soup_only_raises_ruleset_error(words: list[str]) -> None:
+    head = 'schema: atribut-rules/1\nruleset:\n  id: anak\n  version: "1"\n  extends: ["builtin:id-pemilu-2024"]\n'
+    _load_text(head + "".join(words))

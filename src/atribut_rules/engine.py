@@ -46,7 +46,7 @@ from .model import (
 )
 from .permits import Permit
 from .reports import Reports, parse_number
-from .ruleset import Rule, RuleSet
+from .ruleset import Rule, RuleSet, clip_message
 from .zones import Zones
 
 ENGINE = "atribut-rules"
@@ -1384,9 +1384,9 @@ class _Evaluation:
             raw = _message_text(facts.rule, lang)  # rows with a missing value: words, or clauses left out
             texts.append(
                 [
-                    i18n.tidy(template.format(*row))
+                    clip_message(i18n.tidy(template.format(*row)))
                     if None not in row
-                    else i18n.fill(raw, dict(zip(names, row)), lang)
+                    else clip_message(i18n.fill(raw, dict(zip(names, row)), lang))
                     for row in zip(*columns)
                 ]
             )

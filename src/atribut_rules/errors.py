@@ -8,9 +8,56 @@
     ├── RuleSetError           a rule file is malformed or breaks the schema
     ├── MissingExtraError      an optional dependency is not installed
     └── OutputError            an output file (or stdout) cannot be written
+
+An error is one line however hostile the input: ``str(error)`` is at most
+:data:`MAX_ERROR_LINE` characters, control characters and lone surrogates are
+escaped, and a value a message quotes is cut to :data:`MAX_QUOTE` characters by
+:func:`quote`.
 """
 
 from __future__ import annotations
+
+import re
+
+MAX_QUOTE = 200
+"""Characters of an offending value that a message quotes (:func:`quote`)."""
+
+MAX_ERROR_LINE = 1000
+"""Characters of one error line (``str(error)``), location, message and hint together."""
+
+_PARTS = {"file": 240, "message": 600, "rule": 100, "field": 100, "hint": 300}
+"""Characters each part of an error line may take before the whole line is capped."""
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in ``…`` when it was cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "\u2026"
+
+
+def quote(value: object, limit: int = MAX_QUOTE) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters and saying how long it was."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}\u2026 ({len(value)} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int past Python's digit limit, nesting past the stack
+        return f"a {type(value).__name__} too large to show"
+    return clip(text, limit + 1) + (f" ({len(text)} characters)" if len(text) > limit + 1 else "")
+
+
+def short_name(file: str) -> str:
+    """A file name for an error line: cut in the middle when longer than 240 characters."""
+    limit = _PARTS["file"]
+    return file if len(file) <= limit else file[: limit // 2] + "\u2026" + file[-(limit // 2) :]
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks, other control characters and lone surrogates escaped."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 class AtributRulesError(Exception):
@@ -30,6 +77,7 @@ class AtributRulesError(Exception):
         rule: str | None = None,
         hint: str | None = None,
     ) -> None:
+        message = clip(str(message), _PARTS["message"])
         super().__init__(message)
         self.message = message
         self.file = file
@@ -40,20 +88,21 @@ class AtributRulesError(Exception):
         self.hint = hint
 
     def location(self) -> str:
-        """``file:line:column`` with the parts that are known."""
-        parts = [p for p in (self.file, self.line, self.column) if p is not None]
+        """``file:line:column`` with the parts that are known (a very long file name is cut in the middle)."""
+        file = None if self.file is None else short_name(str(self.file))
+        parts = [p for p in (file, self.line, self.column) if p is not None]
         return ":".join(str(p) for p in parts)
 
     def __str__(self) -> str:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
         if self.rule:
-            text += f" (rule {self.rule})"
+            text += f" (rule {clip(str(self.rule), _PARTS['rule'])})"
         if self.field:
-            text += f" (field {self.field!r})"
+            text += f" (field {clip(repr(self.field), _PARTS['field'])})"
         if self.hint:
-            text += f"; {self.hint}"
-        return text
+            text += f"; {clip(str(self.hint), _PARTS['hint'])}"
+        return clip(one_line(text), MAX_ERROR_LINE)
 
 
 class InputError(AtributRulesError):

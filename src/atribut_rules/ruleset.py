@@ -3,18 +3,26 @@
 Loading is strict and explains itself: the file must pass the JSON Schema
 shipped in the package (``schemas/ruleset-1.json``), and every error names the
 file, line, column and, where there is one, the rule id.
+
+A set that ``extends`` others is checked on its own before anything is merged
+(against the schema, less what a parent may supply: a child may leave out
+``rules`` and override a parent's rule with only the keys it changes), and each
+parent is loaded and checked in full, so a problem is reported at its own file's
+line. The merged set is then checked as a whole.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import hashlib
 import json
 import math
 import os
 import re
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,10 +40,10 @@ from .conditions import (
     compile_condition,
     walk,
 )
-from .errors import AtributRulesError, RuleSetError
-from .inputfiles import read_input
+from .errors import MAX_QUOTE, AtributRulesError, RuleSetError, clip, quote
+from .inputfiles import open_input
 from .model import Severity
-from .yamlsafe import YamlLimits, load_yaml, position
+from .yamlsafe import MAX_NUMBER_CHARS, YamlLimits, load_yaml, position
 
 SCHEMA_NAME = "ruleset-1.json"
 SCHEMA_VERSION = "atribut-rules/1"
@@ -91,6 +99,17 @@ PLACEHOLDERS = REPORT_PLACEHOLDERS + (
 """Names a message may use as ``{name}``; any other name is looked up in the report's extra fields."""
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+MAX_PLACEHOLDERS = 20
+"""Placeholders one message text (one language) may hold, counting repeats."""
+
+MAX_MESSAGE_CHARS = 2000
+"""Characters of one rendered message; a longer one is cut, ending in ``…``."""
+
+
+def clip_message(text: str) -> str:
+    """A rendered message cut to :data:`MAX_MESSAGE_CHARS` characters (ending in ``…`` when cut)."""
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "\u2026"
 
 
 @dataclass(frozen=True)
@@ -212,15 +231,31 @@ def load_rules(
         source = "builtin:id-pemilu-2024"
     allowed = tuple(Path(p).resolve() for p in allow_paths)
     if isinstance(source, Mapping):
-        doc = copy.deepcopy(dict(source))
-        marks: dict = {}
         name = "<mapping>"
-        doc, marks = _resolve(doc, marks, name, None, limits, allowed, ())
-    else:
-        path = _locate(str(source), None, allowed, "<argument>")
-        doc, marks, name = _read(path, limits)
-        doc, marks = _resolve(doc, marks, name, path.parent, limits, allowed, (str(path.resolve()),))
+        try:
+            doc = copy.deepcopy(dict(source))
+            doc, marks = _resolve(doc, {}, name, None, limits, allowed, ())
+            return _build(doc, marks, name, limits)
+        except RecursionError:
+            raise RuleSetError("the rule set is nested too deeply", file=name) from None
+    path = _locate(str(source), None, allowed, "<argument>")
+    doc, marks, name = _read(path, limits)
+    chain = (_resolved_name(path, name),)
+    doc, marks = _resolve(doc, marks, name, path.parent, limits, allowed, chain)
     return _build(doc, marks, name, limits)
+
+
+def read_document(path: str | os.PathLike[str], limits: Limits | None = None) -> tuple[dict, dict, str]:
+    """One rule file as it is written (no ``extends`` resolved): its mapping, the line and
+    column of each value (:func:`yamlsafe.load_yaml`) and its name; raises RuleSetError."""
+    return _read(Path(path), limits or Limits())
+
+
+def _resolved_name(path: Path, name: str) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return name
 
 
 def _locate(
@@ -234,24 +269,41 @@ def _locate(
     if ref.startswith("builtin:"):
         name = ref.split(":", 1)[1]
         path = resources.rules_dir() / f"{name}.yaml"
-        if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not path.is_file():
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name) or not path.is_file():
             known = ", ".join(resources.bundled_rulesets())
             raise RuleSetError(
-                f"no bundled rule set {name!r}",
+                f"no bundled rule set {quote(name)}",
                 file=referrer,
                 line=line,
                 column=column,
                 hint=f"bundled sets: {known}",
             )
         return path
+    if "\x00" in ref:
+        raise RuleSetError(
+            f"{quote(ref)} is not a usable file name: it holds a NUL character",
+            file=referrer,
+            line=line,
+            column=column,
+            field="ruleset.extends" if base is not None else None,
+        )
     path = Path(ref)
     if base is None:
         return path
-    resolved = (base / path).resolve()
-    roots = (base.resolve(), *allowed)
+    try:
+        resolved = (base / path).resolve()
+        roots = (base.resolve(), *allowed)
+    except (OSError, RuntimeError, ValueError) as exc:  # a symbolic link loop, a name too long
+        raise RuleSetError(
+            f"extends {quote(ref)}: cannot follow that path ({_os_reason(exc)})",
+            file=referrer,
+            line=line,
+            column=column,
+            field="ruleset.extends",
+        ) from None
     if not any(resolved == root or root in resolved.parents for root in roots):
         raise RuleSetError(
-            f"extends {ref!r} points outside the rule file's folder",
+            f"extends {quote(ref)} points outside the rule file's folder",
             file=referrer,
             line=line,
             column=column,
@@ -261,15 +313,26 @@ def _locate(
     return resolved
 
 
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, RuntimeError):  # Path.resolve before Python 3.13
+        return "a loop of symbolic links"
+    return str(exc) or type(exc).__name__
+
+
 def _read(path: Path, limits: Limits) -> tuple[dict, dict, str]:
     name = str(path)
+    if "\x00" in name:
+        raise RuleSetError("the rule file's name holds a NUL character", file=quote(name))
     try:
-        size = path.stat().st_size
-        if size > limits.yaml.max_bytes:
-            raise RuleSetError(f"rule file is larger than {limits.yaml.max_bytes} bytes", file=name)
-        raw = read_input(path, what="rule file", error=RuleSetError)
+        # only a regular file (a FIFO or a device would block or never end), at most the limit
+        with open_input(path, what="rule file", name=name, error=RuleSetError) as fh:
+            raw = fh.read(limits.yaml.max_bytes + 1)
     except OSError as exc:
-        raise RuleSetError(f"cannot read rule file: {exc.strerror}", file=name) from None
+        raise RuleSetError(f"cannot read rule file: {_os_reason(exc)}", file=name) from None
+    if len(raw) > limits.yaml.max_bytes:
+        raise RuleSetError(f"rule file is larger than {limits.yaml.max_bytes} bytes", file=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -305,48 +368,115 @@ def _resolve(
     allowed: tuple[Path, ...],
     chain: tuple[str, ...],
 ) -> tuple[dict, dict]:
-    """Merge the parents named in ``ruleset.extends`` under ``doc`` (child wins)."""
+    """Check ``doc`` on its own, then merge the parents named in ``ruleset.extends`` under it
+    (child wins); each parent is resolved and checked in full first, at its own lines."""
     meta = doc.get("ruleset")
     parents = meta.get("extends") if isinstance(meta, dict) else None
+    _check_values(doc, marks, name)
+    _validate_schema(doc, marks, name, extending=bool(parents))
     if not parents:
         return doc, marks
-    if not isinstance(parents, list):
-        parents = [parents]
     if len(chain) > limits.max_extends_depth:
         raise RuleSetError(f"extends chain is deeper than {limits.max_extends_depth}", file=name)
     merged: dict = {}
     for i, ref in enumerate(parents):
-        if not isinstance(ref, str):
-            continue  # the schema reports it
         line, col = marks.get(("ruleset", "extends", i), (None, None))
         if base is None and not ref.startswith("builtin:"):
             raise RuleSetError(
-                f"extends {ref!r}: a rule set given as a mapping can only extend builtin:NAME",
+                f"extends {quote(ref)}: a rule set given as a mapping can only extend builtin:NAME",
                 file=name,
                 line=line,
                 column=col,
             )
         path = _locate(ref, base, allowed, name, line, col)
-        if not path.is_file():
+        try:
+            usable = path.is_file()
+            key = str(path.resolve())
+        except (OSError, RuntimeError, ValueError) as exc:
             raise RuleSetError(
-                f"extends {ref!r}: no rule file there ({path})",
+                f"extends {quote(ref)}: cannot follow that path ({_os_reason(exc)})",
+                file=name,
+                line=line,
+                column=col,
+                field="ruleset.extends",
+            ) from None
+        if not usable:
+            raise RuleSetError(
+                f"extends {quote(ref)}: no rule file there ({quote(str(path))})",
                 file=name,
                 line=line,
                 column=col,
                 field="ruleset.extends",
                 hint="use builtin:NAME or a path to a .yaml file under this file's folder",
             )
-        key = str(path.resolve())
         if key in chain:
-            raise RuleSetError(f"extends {ref!r} makes a cycle", file=name, line=line, column=col)
+            raise RuleSetError(f"extends {quote(ref)} makes a cycle", file=name, line=line, column=col)
         pdoc, pmarks, pname = _read(path, limits)
-        pdoc, _ = _resolve(pdoc, pmarks, pname, path.parent, limits, allowed, chain + (key,))
-        _validate_schema(pdoc, pmarks, pname)
-        merged = _merge(merged, pdoc) if merged else pdoc
-    return _merge(merged, doc, child_marks=marks, name=name), marks
+        pdoc, pmarks = _resolve(pdoc, pmarks, pname, path.parent, limits, allowed, chain + (key,))
+        _build(pdoc, pmarks, pname, limits)  # every check, reported at the parent's own lines
+        merged = _merge(merged, pdoc)[0] if merged else pdoc
+    inherited = {r.get("id") for r in merged.get("rules", []) if isinstance(r, dict)}
+    for problem in new_rule_problems(doc, marks, name, inherited):
+        raise problem
+    out, rule_at = _merge(merged, doc)
+    return out, _moved_marks(marks, rule_at)
 
 
-def _merge(parent: dict, child: dict, child_marks: dict | None = None, name: str = "") -> dict:
+def new_rule_problems(doc: dict, marks: dict, name: str, inherited: set[Any]) -> list[RuleSetError]:
+    """The rules of a set that extends others which are new (not in ``inherited``), enabled,
+    and have nothing to test: only a parent's rule may be named with just the keys that change."""
+    problems = []
+    rules = doc.get("rules")
+    for j, rule in enumerate(rules if isinstance(rules, list) else []):
+        if not isinstance(rule, dict) or not isinstance(rule.get("id"), str) or rule["id"] in inherited:
+            continue
+        if rule.get("enabled", True) is not False and not any(
+            k in rule for k in ("when", "quota", "spacing")
+        ):
+            problems.append(
+                _located(
+                    marks,
+                    ("rules", j),
+                    name,
+                    f"rules.{j}: a new rule needs 'when' (or 'quota' or 'spacing'); only a parent's "
+                    "rule may be named with just the keys that change",
+                    rule=clip(rule["id"], 100),
+                )
+            )
+    return problems
+
+
+def inherited_rule_ids(
+    path: str | os.PathLike[str], allow_paths: tuple[str | os.PathLike[str], ...] = ()
+) -> set[str] | None:
+    """The rule ids a rule file's parents give it (none when it extends nothing), or None when
+    a parent cannot be loaded (the loader says why)."""
+    try:
+        doc, marks, name = read_document(path)
+        refs = doc["ruleset"]["extends"] if isinstance(doc.get("ruleset"), dict) else None
+        ids: set[str] = set()
+        allowed = tuple(Path(p).resolve() for p in allow_paths)
+        for i, ref in enumerate(refs if isinstance(refs, list) else []):
+            line, col = marks.get(("ruleset", "extends", i), (None, None))
+            parent = _locate(str(ref), Path(path).parent, allowed, name, line, col)
+            ids |= {r.id for r in load_rules(parent, allow_paths=allow_paths).rules}
+        return ids
+    except (AtributRulesError, KeyError, OSError, RuntimeError, ValueError):
+        return None
+
+
+def _moved_marks(marks: dict, rule_at: dict[int, int]) -> dict:
+    """The child's marks for the merged document: its rule ``j`` is now rule ``rule_at[j]``."""
+    moved = {}
+    for path, where in marks.items():
+        if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int) and path[1] in rule_at:
+            path = ("rules", rule_at[path[1]], *path[2:])
+        moved.setdefault(path, where)
+    return moved
+
+
+def _merge(parent: dict, child: dict) -> tuple[dict, dict[int, int]]:
+    """``child`` over ``parent`` (both schema-valid); and where each child rule ended up."""
     out = copy.deepcopy(parent)
     for key in ("schema", "crs", "duplicates"):
         if key in child:
@@ -374,34 +504,72 @@ def _merge(parent: dict, child: dict, child_marks: dict | None = None, name: str
                 d[k] = v
     rules = list(out.get("rules", []))
     index = {r.get("id"): i for i, r in enumerate(rules) if isinstance(r, dict)}
-    for r in child.get("rules", []) or []:
+    rule_at: dict[int, int] = {}
+    for j, r in enumerate(child.get("rules", []) or []):
         if isinstance(r, dict) and r.get("id") in index:
             base_rule = dict(rules[index[r["id"]]])
             base_rule.update(r)
             rules[index[r["id"]]] = base_rule
+            rule_at[j] = index[r["id"]]
         else:
+            rule_at[j] = len(rules)
             rules.append(r)
     out["rules"] = rules
-    return out
+    return out, rule_at
 
 
 def _rule_id(doc: dict, path: tuple) -> str | None:
     if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
-        rules = doc.get("rules") or []
-        if path[1] < len(rules) and isinstance(rules[path[1]], dict):
+        rules = doc.get("rules")
+        if isinstance(rules, list) and path[1] < len(rules) and isinstance(rules[path[1]], dict):
             rid = rules[path[1]].get("id")
-            return str(rid) if rid is not None else f"#{path[1] + 1}"
+            if isinstance(rid, str):
+                return clip(rid, 100)
+            return f"#{path[1] + 1}"
     return None
 
 
-def _validate_schema(doc: dict, marks: dict, name: str) -> None:
-    validator = jsonschema.Draft202012Validator(resources.schema(SCHEMA_NAME))
-    errors = sorted(
-        validator.iter_errors(doc), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
+@functools.lru_cache(maxsize=2)
+def _validator(extending: bool) -> jsonschema.protocols.Validator:
+    """The rule schema's validator; for a set that extends others, without what a parent supplies:
+    ``schema`` and ``rules`` may be left out, and a rule may name only the keys it changes."""
+    schema = resources.schema(SCHEMA_NAME)
+    if extending:
+        schema = copy.deepcopy(schema)
+        schema["required"] = [k for k in schema["required"] if k not in ("schema", "rules")]
+        schema["$defs"]["rule"].pop("anyOf", None)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_errors(doc: dict, extending: bool) -> list[jsonschema.ValidationError]:
+    return sorted(
+        _validator(extending).iter_errors(doc),
+        key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
     )
-    if not errors:
-        return
-    error = jsonschema.exceptions.best_match(errors)
+
+
+def _validate_schema(doc: dict, marks: dict, name: str, extending: bool = False) -> None:
+    errors = _schema_errors(doc, extending)
+    if errors:
+        raise _describe(jsonschema.exceptions.best_match(errors), doc, marks, name)
+
+
+def schema_problems(doc: dict, marks: dict, name: str) -> list[RuleSetError]:
+    """Every schema problem of one rule file on its own (as for a set that extends others,
+    when it does), each at its line and column, in file order."""
+    meta = doc.get("ruleset")
+    extending = bool(meta.get("extends")) if isinstance(meta, dict) else False
+    problems = [_describe(e, doc, marks, name) for e in _schema_errors(doc, extending)]
+    return sorted(problems, key=lambda e: (e.line or 0, e.column or 0))
+
+
+def value_problems(doc: Any, marks: dict, name: str) -> list[RuleSetError]:
+    """The values of a rule file that cannot be used whatever the schema says (see :func:`_check_values`)."""
+    return list(_bad_values(doc, marks, name, ()))
+
+
+def _describe(error: jsonschema.ValidationError, doc: dict, marks: dict, name: str) -> RuleSetError:
+    """A schema error as a rule-file error at its line and column, quoting at most a short value."""
     path = tuple(error.absolute_path)
     line, col = position(marks, path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -409,13 +577,28 @@ def _validate_schema(doc: dict, marks: dict, name: str) -> None:
         extra = [k for k in error.instance if k not in allowed]
         if extra and path + (extra[0],) in marks:
             line, col = marks[path + (extra[0],)]
-    dotted = ".".join(str(p) for p in path) or "(top)"
+    dotted = clip(".".join(str(p) for p in path) or "(top)", MAX_QUOTE)
     message = error.message
+    try:
+        shown = repr(error.instance)
+    except ValueError:
+        shown = ""
+    if len(shown) > MAX_QUOTE and shown in message:
+        message = message.replace(shown, quote(error.instance))
+    hint = None
+    if "propertyNames" in error.schema_path:
+        if path + (error.instance,) in marks:
+            line, col = marks[path + (error.instance,)]
+        message = f"the key {quote(error.instance)} is not a usable name here ({message})"
+        if not isinstance(error.instance, str):
+            hint = "write the key in quotes: YAML reads 1, yes or null unquoted as a number, true or null"
     if error.validator == "additionalProperties":
         message = f"{message}; check the spelling against the rule format in the README"
     if error.validator == "oneOf" and path and "rules" in path:
         message = "a condition needs exactly one of all, any, not, inside, near, during, field"
-    raise RuleSetError(f"{dotted}: {message}", file=name, line=line, column=col, rule=_rule_id(doc, path))
+    return RuleSetError(
+        f"{dotted}: {message}", file=name, line=line, column=col, rule=_rule_id(doc, path), hint=hint
+    )
 
 
 def _located(marks: dict, path: tuple, name: str, message: str, **fields: Any) -> RuleSetError:
@@ -424,20 +607,51 @@ def _located(marks: dict, path: tuple, name: str, message: str, **fields: Any) -
     return RuleSetError(message, file=name, line=line, column=column, **fields)
 
 
-def _refuse_non_finite(value: Any, marks: dict, name: str, path: tuple = ()) -> None:
-    """NaN or infinity anywhere in a rule set (a threshold, a radius...) would make rules silently never fire."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LARGEST = 10**MAX_NUMBER_CHARS
+
+
+def _check_values(value: Any, marks: dict, name: str) -> None:
+    """Refuse what no schema can: NaN or infinity anywhere (a NaN threshold would make a rule
+    silently never fire), a number too large to be a float, and text that is not valid
+    Unicode (a lone surrogate cannot be written to any output)."""
+    for problem in _bad_values(value, marks, name, ()):
+        raise problem
+
+
+def _bad_values(value: Any, marks: dict, name: str, path: tuple) -> Iterator[RuleSetError]:
+    dotted = clip(".".join(str(p) for p in path), MAX_QUOTE)
+    where = f"{dotted}: " if dotted else ""
     if isinstance(value, float) and not math.isfinite(value):
         line, col = position(marks, path)
-        dotted = ".".join(str(p) for p in path)
-        raise RuleSetError(
-            f"{dotted}: {value!r} is not a finite number", file=name, line=line, column=col, field=dotted
+        yield RuleSetError(
+            f"{where}{value!r} is not a finite number", file=name, line=line, column=col, field=dotted or None
         )
-    if isinstance(value, dict):
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _LARGEST:
+        line, col = position(marks, path)
+        yield RuleSetError(
+            f"{where}{quote(value)} is too large a number",
+            file=name,
+            line=line,
+            column=col,
+            field=dotted or None,
+        )
+    elif isinstance(value, str) and _SURROGATE.search(value):
+        line, col = position(marks, path)
+        yield RuleSetError(
+            f"{where}not valid Unicode text: {quote(value)} holds a lone surrogate",
+            file=name,
+            line=line,
+            column=col,
+            field=dotted or None,
+        )
+    elif isinstance(value, dict):
         for k, v in value.items():
-            _refuse_non_finite(v, marks, name, path + (k,))
+            yield from _bad_values(k, marks, name, path + (k,))
+            yield from _bad_values(v, marks, name, path + (k,))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _refuse_non_finite(v, marks, name, path + (i,))
+            yield from _bad_values(v, marks, name, path + (i,))
 
 
 def _text(value: Any) -> dict[str, str]:
@@ -463,12 +677,17 @@ def _date(text: str | None, where: tuple, marks: dict, name: str) -> _dt.date | 
         return _dt.date.fromisoformat(text)
     except ValueError:
         line, col = position(marks, where)
-        raise RuleSetError(f"{text!r} is not a calendar date", file=name, line=line, column=col) from None
+        raise RuleSetError(
+            f"{quote(text)} is not a calendar date", file=name, line=line, column=col
+        ) from None
 
 
 def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
-    _validate_schema(doc, marks, name)
-    meta = doc["ruleset"]
+    """Compile a resolved document. :func:`_resolve` checked each document it came from on
+    its own; a merged one (it names parents) is checked here as a whole once more."""
+    meta = doc["ruleset"]  # schema-valid: a mapping
+    if meta.get("extends"):
+        _validate_schema(doc, marks, name)
 
     periods: dict[str, Period] = {}
     for pname, span in (doc.get("periods") or {}).items():
@@ -489,7 +708,18 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
 
     categories = frozenset(CATEGORIES) | frozenset(doc.get("categories") or ())
     defaults = doc.get("defaults") or {}
-    _refuse_non_finite(doc, marks, name)
+    if doc.get("crs") is not None:
+        problem = crs_problem(doc["crs"])
+        if problem:
+            raise _located(
+                marks,
+                ("crs",),
+                name,
+                f"crs {quote(doc['crs'])}: {problem}",
+                field="crs",
+                hint="give a projected CRS in metres as EPSG:NNNN (e.g. EPSG:32748) or a PROJ string "
+                "without files, or leave crs out (a local projection is chosen for the data)",
+            )
     radius = dict(defaults.get("zone_radius_m") or {})
     for cat in radius:
         if cat not in categories:
@@ -606,13 +836,23 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
             )
         message = _text(r.get("message")) or _text(r.get("title"))
         for lang, text in message.items():
-            for placeholder in _PLACEHOLDER.findall(text):
+            found = _PLACEHOLDER.findall(text)
+            if len(found) > MAX_PLACEHOLDERS:
+                raise _located(
+                    marks,
+                    ("rules", i, "message"),
+                    name,
+                    f"message ({lang}) has {len(found)} placeholders; at most {MAX_PLACEHOLDERS}",
+                    rule=rid,
+                    hint="a message names each value once or twice; long texts in it make every finding long",
+                )
+            for placeholder in found:
                 if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", placeholder):
                     raise _located(
                         marks,
                         ("rules", i, "message"),
                         name,
-                        f"message ({lang}) placeholder {{{placeholder}}} is not a plain name",
+                        f"message ({lang}) placeholder {quote('{' + placeholder + '}')} is not a plain name",
                         rule=rid,
                         hint=f"use names such as {', '.join(PLACEHOLDERS[:8])}",
                     )
@@ -652,7 +892,7 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         line, col = position(marks, ("exemptions",))
         raise RuleSetError(exc.message, file=name, line=line, column=col, field=exc.field) from None
 
-    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(_json_keys(doc), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return RuleSet(
         id=meta["id"],
         version=meta["version"],
@@ -673,3 +913,146 @@ def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
         duplicates=duplicates,
         exemptions=exemptions,
     )
+
+
+def _json_keys(value: Any) -> Any:
+    """``value`` with every mapping key as the text JSON would write for it (so keys of mixed
+    types sort; the loader refuses two keys that JSON would write alike)."""
+    if isinstance(value, dict):
+        return {
+            (
+                k if isinstance(k, str) else json.dumps(k) if isinstance(k, bool) or k is None else str(k)
+            ): _json_keys(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_json_keys(v) for v in value]
+    return value
+
+
+# -- crs ------------------------------------------------------------------------------------
+
+_AUTHORITY_CODE = re.compile(r"EPSG:[0-9]{1,9}", re.IGNORECASE)
+_PROJ_TOKEN = re.compile(r"\+([A-Za-z_][A-Za-z0-9_]*)(?:=([A-Za-z0-9_.,:+-]+))?")
+_PROJ_FILE_KEYS = frozenset(
+    {"init", "nadgrids", "geoidgrids", "grids", "file", "model", "catalog", "hgridshift", "vgridshift"}
+)
+_PROJ_NOT_CRS = frozenset(
+    {
+        "pipeline",
+        "hgridshift",
+        "vgridshift",
+        "xyzgridshift",
+        "gridshift",
+        "deformation",
+        "tinshift",
+        "defmodel",
+    }
+)
+SCALE_RANGE = (0.9, 1.1)
+"""Scale factors (stated, and measured at the CRS's centre) a ``crs`` may have."""
+EARTH_RADIUS_M = (6_350_000.0, 6_400_000.0)
+"""Semi-major axes a ``crs``'s ellipsoid may have (the Earth's, on any datum)."""
+
+
+def crs_problem(text: Any) -> str | None:
+    """Why ``text`` cannot be a rule set's ``crs``, or None when it can.
+
+    A ``crs`` is an authority code (``EPSG:NNNN``) or a PROJ string (``+proj=... +k=...``)
+    that names no file: no ``+init``, ``+nadgrids``, ``+geoidgrids``, ``+grids`` or other
+    file or grid, and no value with a path in it. The text is checked before PROJ sees
+    it, so PROJ never opens a file for it. Then PROJ must know it as a projected CRS whose
+    axes are in metres, on an ellipsoid of the Earth's size, with a scale factor (stated,
+    and measured at the centre of its area or its origin) within :data:`SCALE_RANGE`.
+    """
+    if not isinstance(text, str):
+        return "a CRS is written as text"
+    if _AUTHORITY_CODE.fullmatch(text):
+        pass
+    elif text.startswith("+"):
+        problem = _proj_string_problem(text)
+        if problem:
+            return problem
+    else:
+        return "a CRS is given as EPSG:NNNN or as a PROJ string (+proj=...)"
+    return _crs_checked(text)
+
+
+def _proj_string_problem(text: str) -> str | None:
+    names = []
+    for token in text.split():
+        key, _, value = token[1:].partition("=")
+        if key in _PROJ_FILE_KEYS:
+            return f"+{key} names a file or a grid, which a rule file may not make PROJ open"
+        if not _PROJ_TOKEN.fullmatch(token):
+            return (
+                f"{quote(token)} is not a PROJ parameter of plain letters and numbers (+name or "
+                "+name=value; no paths)"
+            )
+        if key == "proj" and value in _PROJ_NOT_CRS:
+            return f"+proj={value} is an operation, not a CRS"
+        names.append(key)
+    if "proj" not in names:
+        return "a PROJ string needs +proj="
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _crs_checked(text: str) -> str | None:
+    import pyproj
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            crs = pyproj.CRS.from_user_input(text)
+    except pyproj.exceptions.CRSError:
+        return "PROJ does not know this CRS"
+    if crs.is_bound and crs.source_crs is not None:
+        crs = crs.source_crs
+    if crs.type_name != "Projected CRS":
+        return f"it is a {crs.type_name}, not a projected CRS: distances in it would not be in metres"
+    for axis in crs.axis_info[:2]:
+        if axis.unit_name not in ("metre", "meter") or axis.unit_conversion_factor != 1.0:
+            return f"its axes are in {axis.unit_name}, not metres: every distance would be read wrongly"
+    ellipsoid = crs.ellipsoid
+    if ellipsoid is None or not EARTH_RADIUS_M[0] <= ellipsoid.semi_major_metre <= EARTH_RADIUS_M[1]:
+        size = "unknown" if ellipsoid is None else f"{ellipsoid.semi_major_metre:g} m"
+        return f"its ellipsoid is not the Earth's (semi-major axis {size})"
+    low, high = SCALE_RANGE
+    operation = crs.coordinate_operation
+    params = {p.name: p.value for p in operation.params} if operation is not None else {}
+    for pname, value in params.items():
+        if "scale factor" in pname.lower() and not low <= value <= high:
+            return f"its scale factor is {value:g}, outside {low:g} to {high:g}: distances would be off"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+            lon, lat = _crs_centre(crs, params)
+            factors = pyproj.Proj(crs).get_factors(lon, lat)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
+        return "PROJ cannot project to it"
+    for scale in (factors.meridional_scale, factors.parallel_scale):
+        if not (math.isfinite(scale) and low <= scale <= high):
+            return (
+                f"its scale at ({lon:g}, {lat:g}) is {scale:g}, outside {low:g} to {high:g}: "
+                "distances would be off"
+            )
+    return None
+
+
+def _crs_centre(crs: Any, params: dict[str, float]) -> tuple[float, float]:
+    """The centre of a CRS's area of use, or its origin: where its scale is checked."""
+    area = crs.area_of_use
+    if area is not None:
+        lon = (area.west + area.east) / 2 if area.west <= area.east else area.west
+        return lon, (area.south + area.north) / 2
+    lon = lat = 0.0
+    for pname, value in params.items():
+        words = pname.lower()
+        if any(w in words for w in ("natural origin", "false origin", "projection centre", "of origin")):
+            if words.startswith("longitude"):
+                lon = value
+            elif words.startswith("latitude"):
+                lat = value
+    return lon, lat

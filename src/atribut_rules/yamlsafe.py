@@ -5,25 +5,37 @@ nesting depth and file size are bounded (see :class:`YamlLimits`) so a
 "billion laughs" file or a deeply nested one fails fast with a clear error.
 Nesting is measured on the event stream, before PyYAML's recursive composer
 runs, so depth never turns into a RecursionError. A key repeated in one
-mapping is an error (PyYAML would silently keep the last value), and so is a
-``.nan`` or ``.inf`` (a NaN threshold would make a rule silently never fire). Dates stay
-strings: the rule schema says what a date looks like.
+mapping is an error (PyYAML would silently keep the last value), also when two
+spellings make one key (``yes:`` and ``true:``, ``1:`` and ``1.0:``, ``1:`` and ``"1":``),
+and so is a ``.nan`` or ``.inf`` (a NaN threshold would make a rule silently never fire),
+a number written with more than :data:`MAX_NUMBER_CHARS` characters (Python refuses to
+read an integer of more than 4,300 digits, and no threshold needs one of 65), and text that
+is not valid Unicode (a lone surrogate such as ``"\\ud800"`` cannot be written out; a pair of
+escaped halves, as JSON writes a character beyond U+FFFF, is joined into one). Dates
+stay strings: the rule schema says what a date looks like.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from .errors import RuleSetError
+from .errors import RuleSetError, quote
 
 Path_ = tuple[Any, ...]
 
 _FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
 _NOT_FINITE = re.compile(r"^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+MAX_NUMBER_CHARS = 64
+"""The longest number a rule file may write (characters, sign and digits)."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,7 @@ def load_yaml(
         if node is None:
             raise RuleSetError("rule file is empty", file=file, hint="start with 'schema: atribut-rules/1'")
         marks: dict[Path_, tuple[int, int]] = {}
-        _walk(node, (), marks, 0, limits, file, set(), [0])
+        _walk(node, (), marks, 0, limits, file, set(), [0], loader)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -130,6 +142,7 @@ def _walk(
     file: str,
     stack: set,
     count: list[int],
+    loader: _Loader,
 ) -> None:
     count[0] += 1
     if count[0] > limits.max_nodes:
@@ -143,33 +156,91 @@ def _walk(
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if id(node) in stack:
         raise _error_at(node.start_mark, "a YAML alias refers to itself", file)
-    if isinstance(node, yaml.ScalarNode) and node.tag == _FLOAT and _NOT_FINITE.match(node.value):
+    if isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, file)
+    if isinstance(node, yaml.MappingNode):
+        stack = stack | {id(node)}
+        keys: dict[Any, yaml.ScalarNode] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key_node.tag != _MERGE:
+                _check_scalar(key_node, file)
+                value, identities = _key_identities(loader, key_node)
+                for same in identities:
+                    if same in keys:
+                        first = keys[same]
+                        also = ""
+                        if (first.value, first.tag) != (key, key_node.tag):
+                            also = f" ({_spelled(first)} and {_spelled(key_node)} are one key once read)"
+                        raise _error_at(
+                            key_node.start_mark,
+                            f"duplicate key {quote(key)} in one mapping{also}",
+                            file,
+                            hint="YAML would keep only the last value; remove or rename one of them",
+                        )
+                for same in identities:
+                    keys[same] = key_node
+                key = value  # the path of a value is made of keys as the document holds them
+            marks.setdefault(path + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+            _walk(value_node, path + (key,), marks, depth + 1, limits, file, stack, count, loader)
+    elif isinstance(node, yaml.SequenceNode):
+        stack = stack | {id(node)}
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), marks, depth + 1, limits, file, stack, count, loader)
+
+
+def _check_scalar(node: yaml.ScalarNode, file: str) -> None:
+    """Refuse a scalar that cannot be used: NaN or infinity, an over-long number, invalid Unicode."""
+    if node.tag == _FLOAT and _NOT_FINITE.match(node.value):
         raise _error_at(
             node.start_mark,
             f"{node.value} is not a finite number",
             file,
             hint="rule files hold finite numbers only (no .nan or .inf)",
         )
-    if isinstance(node, yaml.MappingNode):
-        stack = stack | {id(node)}
-        keys: set[tuple[str, str]] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is not None:
-                if (key_node.tag, key) in keys:
-                    raise _error_at(
-                        key_node.start_mark,
-                        f"duplicate key {key!r} in one mapping",
-                        file,
-                        hint="YAML would keep only the last value; remove or rename one of them",
-                    )
-                keys.add((key_node.tag, key))
-            marks.setdefault(path + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
-            _walk(value_node, path + (key,), marks, depth + 1, limits, file, stack, count)
-    elif isinstance(node, yaml.SequenceNode):
-        stack = stack | {id(node)}
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), marks, depth + 1, limits, file, stack, count)
+    if node.tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
+        raise _error_at(
+            node.start_mark,
+            f"a number written with {len(node.value)} characters is too long (at most {MAX_NUMBER_CHARS})",
+            file,
+            hint="no distance, size or count needs more digits",
+        )
+    found = _SURROGATE.search(node.value)
+    if found:
+        try:  # "\ud83d\ude00", as JSON writes U+1F600, is one character (PyYAML keeps two halves)
+            node.value = node.value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError:
+            raise _error_at(
+                node.start_mark,
+                f"not valid Unicode text: a lone surrogate U+{ord(found.group()):04X} in {quote(node.value)}",
+                file,
+                hint="a \\uD800-\\uDFFF escape is half a character: write \\U0001F600 (eight digits) "
+                "or the character itself",
+            ) from None
+
+
+def _spelled(node: yaml.ScalarNode) -> str:
+    """A key as written, saying whether YAML reads it as text or as something else."""
+    kind = node.tag.rsplit(":", 1)[-1]
+    return f"{quote(node.value)} ({'text' if kind == 'str' else kind})"
+
+
+def _key_identities(loader: _Loader, key_node: yaml.ScalarNode) -> tuple[Any, tuple[Any, ...]]:
+    """A scalar key as the document will hold it, and what makes two keys one: their value
+    (``yes`` and ``true`` are both True, ``1`` and ``1.0`` one number) and their text as JSON
+    writes a key (``1`` and ``"1"`` are both "1")."""
+    value = loader.construct_object(key_node)
+    if isinstance(value, bool) or value is None:
+        text = json.dumps(value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    try:
+        hash(value)
+    except TypeError:  # pragma: no cover - scalars are hashable
+        return key_node.value, (("text", text),)
+    return value, (("value", value), ("text", text))
 
 
 def position(marks: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int | None, int | None]:
