@@ -172,7 +172,15 @@ class FindingColumns:
 FindingRef = tuple[FindingColumns, int]
 """A finding as its block of columns and its place in it."""
 VerdictRefs = tuple[
-    str, Status, list[FindingRef], str, int, tuple[Problem, ...], RuleSetRef | None, str | None, tuple[str, ...]
+    str,
+    Status,
+    list[FindingRef],
+    str,
+    int,
+    tuple[Problem, ...],
+    RuleSetRef | None,
+    str | None,
+    tuple[str, ...],
 ]
 """(report, status, findings, file, row, problems, ruleset, group, unchecked), the findings as
 references."""
@@ -446,6 +454,9 @@ class _Evaluation:
         self._reason_texts: dict[tuple[str, str, str], dict[str, str]] = {}
         self._reason_suffixes: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._tidy_templates: dict[str, bool] = {}
+        self._clean_values: dict[Any, bool] = {}
+        self._filled: dict[tuple[Any, ...], str] = {}
 
     # -- spatial -----------------------------------------------------------------
     def _thresholds(self) -> dict[str, float]:
@@ -1104,7 +1115,11 @@ class _Evaluation:
             mask = self.unchecked.get(rule.id)
             unchecked = int(mask[start:stop].sum()) if mask is not None else 0
             applicable = int(self.applicable[rule.id][start:stop].sum())
-            out[rule.id] = {"applicable": applicable, "checked": applicable - unchecked, "unchecked": unchecked}
+            out[rule.id] = {
+                "applicable": applicable,
+                "checked": applicable - unchecked,
+                "unchecked": unchecked,
+            }
         return out
 
     # -- verdicts -----------------------------------------------------------------
@@ -1132,7 +1147,9 @@ class _Evaluation:
 
     def verdict_fields(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictFields:
         """Report ``i``'s verdict as plain values, each finding a tuple of its fields."""
-        rid, status, places, file, row, problems, ref, group, unchecked = self.verdict_refs(i, status, entries)
+        rid, status, places, file, row, problems, ref, group, unchecked = self.verdict_refs(
+            i, status, entries
+        )
         findings = [columns.fields(j) for columns, j in places]
         return rid, status, findings, file, row, problems, ref, group, unchecked
 
@@ -1147,7 +1164,7 @@ class _Evaluation:
             start, columns = self._finding_place(r, k)
             findings.append((columns, k - start))
         group = self.reports.ids[int(self.rep[i])] if self.rules.duplicates is not None else None
-        unchecked = tuple(rule_id for rule_id, mask in self.unchecked.items() if mask[i])
+        unchecked = tuple([r for r, mask in self.unchecked.items() if mask[i]]) if self.unchecked else ()
         return rid, status, findings, self.reports.file, self._rows[i], (), self._ref, group, unchecked
 
     def _facts(self, r: int) -> _FindingFacts:
@@ -1382,15 +1399,69 @@ class _Evaluation:
                 texts.append([i18n.tidy(template.format())] * m)
                 continue
             raw = _message_text(facts.rule, lang)  # rows with a missing value: words, or clauses left out
-            texts.append(
-                [
-                    clip_message(i18n.tidy(template.format(*row)))
-                    if None not in row
-                    else clip_message(i18n.fill(raw, dict(zip(names, row)), lang))
-                    for row in zip(*columns)
-                ]
-            )
+            texts.append(self._rendered(template, raw, names, columns, lang, m))
         return texts
+
+    def _rendered(
+        self, template: str, raw: str, names: tuple[str, ...], columns: list[list[Any]], lang: str, m: int
+    ) -> list[str]:
+        """One language's messages from their placeholder columns.
+
+        A row whose values are all present and clean (:func:`i18n.clean_value`; the tool's own
+        numbers and labels always are) fills a tidy template as it is; another row with all its
+        values is tidied; a row with a missing value is filled clause by clause
+        (:func:`i18n.fill`), which rows share often (an undated report of one type), so those
+        texts are kept by row. Measured on the bundled example repeated to 100,000 rows, tidying
+        every message took the JSON stage from 0.45 to 1.0 s; this keeps it near the former.
+        """
+        quick = [True] * m
+        if self._tidy_template(template, len(names)):
+            for name, column in zip(names, columns):
+                if name not in _OWN_TEXT:
+                    clean = self._clean_value
+                    quick = [q and (v is None or clean(v)) for q, v in zip(quick, column)]
+        else:
+            quick = [False] * m
+        filled = self._filled
+        out = []
+        for row, fast in zip(zip(*columns), quick):
+            if None not in row:
+                text = template.format(*row)
+                out.append(clip_message(text if fast else i18n.tidy(text)))
+                continue
+            key = (raw, lang, row)
+            try:
+                text = filled.get(key)
+            except TypeError:  # a value that cannot be a key (a list from JSON Lines)
+                key, text = None, None
+            if text is None:
+                text = clip_message(i18n.fill(raw, dict(zip(names, row)), lang))
+                if key is not None:
+                    if len(filled) >= 10_000:
+                        filled.clear()
+                    filled[key] = text
+            out.append(text)
+        return out
+
+    def _tidy_template(self, template: str, names: int) -> bool:
+        known = self._tidy_templates.get(template)
+        if known is None:
+            known = self._tidy_templates[template] = i18n.tidy_template(template, names)
+        return known
+
+    def _clean_value(self, value: Any) -> bool:
+        """:func:`i18n.clean_value` of a placeholder's value, kept per value (report and zone
+        texts repeat)."""
+        try:
+            known = self._clean_values.get(value)
+        except TypeError:
+            return False
+        if known is None:
+            known = i18n.clean_value(value if isinstance(value, str) else str(value))
+            if len(self._clean_values) >= 100_000:
+                self._clean_values.clear()
+            self._clean_values[value] = known
+        return known
 
     def _reason_suffix(
         self, reason: str, acc: float, acc_source: str, langs: tuple[str, ...]
@@ -1537,6 +1608,8 @@ def _fmt(value: Any, lang: str) -> str | None:
 _UNSET = object()
 """Marks a finding whose evidence lacks a value its message may name (the report's own is used)."""
 _NUMERIC_PLACEHOLDERS = frozenset({"width_m", "height_m", "area_m2", "accuracy_m", "min_m"})
+_OWN_TEXT = frozenset({"distance_m", "threshold_m", "margin_m", "category", "rule"}) | _NUMERIC_PLACEHOLDERS
+"""Placeholders the engine fills with its own numbers and labels, which are always clean."""
 _PLACEHOLDER_NAMES = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

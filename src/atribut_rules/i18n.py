@@ -223,11 +223,31 @@ def message_template(text: str) -> str:
 def tidy(text: str) -> str:
     """``text`` without double spaces, spaces before punctuation or after ``(``, empty
     ``()`` and spaces at either end."""
-    if _UNTIDY.search(text) is None and text[:1] != " " and text[-1:] != " ":
+    if _UNTIDY.search(text) is None and text == text.strip():
         return text
     for _ in range(3):  # removing one mark may bring two others together
         text = _UNTIDY.sub(_tidied, text)
     return text.strip()
+
+
+_LEADING_MARKS = frozenset(",;:.!?)")
+
+
+def clean_value(text: str) -> bool:
+    """Whether ``text`` can stand for a placeholder of a tidy template without making the
+    message untidy: it is tidy itself (:func:`tidy` leaves it as it is), starts with no
+    mark that wants no space before it and does not end with ``(``. A template that is
+    tidy with every placeholder filled by a letter stays tidy filled with clean values,
+    so such messages need no :func:`tidy` of their own (it costs a regular-expression
+    search per message)."""
+    return bool(text) and text[0] not in _LEADING_MARKS and text[-1] != "(" and tidy(text) == text
+
+
+def tidy_template(template: str, names: int) -> bool:
+    """Whether the ``str.format`` ``template`` with ``names`` numbered fields is tidy with a
+    letter in every field (see :func:`clean_value`)."""
+    filled = template.format(*["x"] * names)
+    return tidy(filled) == filled
 
 
 def _tidied(match: re.Match[str]) -> str:
