@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, walk
-from .errors import AtributRulesError
+from .errors import AtributRulesError, clip, quote
 from .model import Gap
 from .reports import CORE_FIELDS, Reports, canonical_field, normalise_header
 
@@ -31,6 +31,8 @@ FIELD = "field"
 DERIVED_FIELDS: Mapping[str, tuple[str, ...]] = {"area_m2": ("width_m", "height_m")}
 # fields every list has, whatever its columns: the canonical fields (a value a row lacks is
 # missing for that row, as the three-valued logic handles it) and the derived ones
+_RULES_SHOWN = 12  # rules named in one line of a gap; the rest are counted
+
 ALWAYS_PRESENT = frozenset({"id", "lat", "lon", "area_m2"})
 
 
@@ -167,24 +169,28 @@ def find_gaps(rules: Any, have: Loaded) -> tuple[Gap, ...]:
 def gap_text(gap: Gap, partial: bool = False) -> str:
     """One line saying what is missing, who needs it and how to fix it (``partial``: what a
     partial run does about it instead)."""
-    rules = ", ".join(gap.rules)
+    shown = [clip(r, 80) for r in gap.rules[:_RULES_SHOWN]]
+    if len(gap.rules) > _RULES_SHOWN:
+        shown.append(f"and {len(gap.rules) - _RULES_SHOWN} more")
+    rules = ", ".join(shown)
+    name = quote(gap.name)
     if partial:
         what = {ZONE_CATEGORY: "zone layer of category", ZONE: "zone with id", FIELD: "report column"}[gap.kind]
-        return f"no {what} {gap.name!r}: rule(s) {rules} are unchecked wherever they apply"
-    also = f" (closest loaded: {', '.join(repr(s) for s in gap.suggestions)})" if gap.suggestions else ""
+        return f"no {what} {name}: rule(s) {rules} are unchecked wherever they apply"
+    also = f" (closest loaded: {', '.join(quote(s) for s in gap.suggestions)})" if gap.suggestions else ""
     if gap.kind == ZONE_CATEGORY:
         return (
-            f"no zone layer provides the category {gap.name!r}{also}, which rule(s) {rules} need; "
+            f"no zone layer provides the category {name}{also}, which rule(s) {rules} need; "
             f"add it with --zones {gap.name}=FILE, switch the rule(s) off in a child rule set, "
             "or run with --partial to mark them unchecked"
         )
     if gap.kind == ZONE:
         return (
-            f"no loaded zone has the id {gap.name!r}, which rule(s) {rules} need; load the layer "
+            f"no loaded zone has the id {name}, which rule(s) {rules} need; load the layer "
             "that holds it, switch the rule(s) off, or run with --partial to mark them unchecked"
         )
     return (
-        f"the reports have no column {gap.name!r}{also}, which rule(s) {rules} need; add the column "
+        f"the reports have no column {name}{also}, which rule(s) {rules} need; add the column "
         "(headers are matched ignoring case, spaces, dots and hyphens), fix the rule's field, "
         "or run with --partial to mark them unchecked"
     )
