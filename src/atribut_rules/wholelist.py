@@ -219,23 +219,104 @@ def _grid(px, py, code, side: float, margin: int) -> tuple[np.ndarray, int] | No
     ) + margin, nyi
 
 
-def _settled(cell: np.ndarray, labels: np.ndarray, step: int, margin: int) -> np.ndarray:
-    """Per point: whether every point in the grid cells up to ``margin`` cells around its own
-    already has its label (so no pair of it can join anything)."""
-    cells, inverse = np.unique(cell, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    low = np.full(len(cells), np.iinfo(np.int64).max, dtype=np.int64)
-    high = np.full(len(cells), -1, dtype=np.int64)
-    np.minimum.at(low, inverse, labels)
-    np.maximum.at(high, inverse, labels)
-    uniform = np.where(low == high, low, -1)
-    settled = uniform >= 0
-    for dx in range(-margin, margin + 1):
+SMALL_UNITS = 256
+"""Two units (see :func:`_join_units`) with at most this many pairs of nodes are tested pair by pair."""
+
+
+def _join_units(labels, node_by_label, x, y, cell, step, days, gap: int, reach: float, margin: int):
+    """``labels`` with every two units in reach joined, where a unit is the nodes of one grid
+    cell (side at most ``reach / 2``, keys ``cell``) and one day: all in reach of each other
+    and, once joined along the days, of one label.
+
+    Units whose cells are at most ``margin`` cells apart, at most ``gap`` days apart and of
+    different components are tested: pair by pair when small, else each node of one looks
+    for its nearest node of the other (a tree per unit, one bulk query), enough to know
+    whether any pair is in reach. Units of one component are never tested again.
+    """
+    m = len(x)
+    order = np.lexsort((days, cell))
+    c, d = cell[order], days[order]
+    new = np.r_[True, (c[1:] != c[:-1]) | (d[1:] != d[:-1])]
+    starts = np.nonzero(new)[0]
+    ends = np.r_[starts[1:], m]
+    size = ends - starts
+    unit_cell, unit_day, head = c[starts], d[starts], order[starts]
+    cells, first = np.unique(unit_cell, return_index=True)
+    last = np.r_[first[1:], len(unit_cell)]
+    points = shapely.points(x, y)
+    trees: dict[int, shapely.STRtree] = {}
+    parent: dict[int, int] = {}
+
+    def root(label: int) -> int:
+        while parent.get(label, label) != label:
+            label = parent[label]
+        return label
+
+    for dx in range(0, margin + 1):
         for dy in range(-margin, margin + 1):
+            if dx == 0 and dy < 0:
+                continue  # each two cells once
             near = cells + dx * step + dy
             at = np.minimum(np.searchsorted(cells, near), len(cells) - 1)
-            settled &= (cells[at] != near) | (uniform[at] == uniform)
-    return settled[inverse]
+            s = np.nonzero(cells[at] == near)[0]
+            t = at[s]
+            n_s, n_t = last[s] - first[s], last[t] - first[t]
+            count = n_s * n_t
+            k = np.repeat(np.arange(len(s)), count)
+            offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+            u = first[s][k] + offset // n_t[k]
+            v = first[t][k] + offset % n_t[k]
+            keep = (np.abs(unit_day[u] - unit_day[v]) <= gap) & (labels[head[u]] != labels[head[v]])
+            if dx == 0 and dy == 0:
+                keep &= u < v
+            u, v = u[keep], v[keep]
+            if not len(u):
+                continue
+            # small units: every pair of nodes, in slices of at most PAIR_BUDGET pairs
+            small = size[u] * size[v] <= SMALL_UNITS
+            su, sv = u[small], v[small]
+            ends_at = np.cumsum(size[su] * size[sv])
+            lo = 0
+            while lo < len(su):
+                hi = max(int(np.searchsorted(ends_at, ends_at[lo] + PAIR_BUDGET, side="right")), lo + 1)
+                pu, pv = su[lo:hi], sv[lo:hi]
+                cnt = size[pu] * size[pv]
+                k = np.repeat(np.arange(len(pu)), cnt)
+                offset = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+                a = order[starts[pu][k] + offset // size[pv][k]]
+                b = order[starts[pv][k] + offset % size[pv][k]]
+                inside = shapely.dwithin(points[a], points[b], reach)
+                labels = _link(labels, node_by_label, a[inside], b[inside])
+                lo = hi
+            # large units: one bulk nearest query per pair of units still apart
+            found_a, found_b = [], []
+            for p, q in zip(u[~small].tolist(), v[~small].tolist()):
+                la, lb = root(int(labels[head[p]])), root(int(labels[head[q]]))
+                if la == lb:
+                    continue
+                mine = order[starts[p] : ends[p]]
+                theirs = order[starts[q] : ends[q]]
+                if q not in trees:
+                    trees[q] = shapely.STRtree(points[theirs])
+                hit = trees[q].query_nearest(points[mine], max_distance=reach * (1 + 1e-9) + 1e-9)
+                ok = shapely.dwithin(points[mine[hit[0]]], points[theirs[hit[1]]], reach)
+                if ok.any():
+                    w = int(np.argmax(ok))
+                    a, b = mine[hit[0][w]], theirs[hit[1][w]]
+                elif len(ok):  # nearest by distance yet not in reach: every pair of those, to be exact
+                    cand = mine[hit[0]]
+                    h = trees[q].query(points[cand], predicate="dwithin", distance=reach)
+                    if not h.shape[1]:
+                        continue
+                    a, b = cand[h[0][0]], theirs[h[1][0]]
+                else:
+                    continue
+                found_a.append(a)
+                found_b.append(b)
+                parent[max(la, lb)] = min(la, lb)
+            if found_a:
+                labels = _link(labels, node_by_label, np.array(found_a), np.array(found_b))
+    return labels
 
 
 def _link(labels: np.ndarray, node_by_label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -334,10 +415,8 @@ def duplicate_groups(
         labels = _link(labels, node_by_label, order[:-1][along], order[1:][along])
         firsts = order[np.r_[True, c[1:] != c[:-1]]]
         labels = join(labels, firsts)
-        # cells within reach (up to 2 cells away; 3 against rounding) all of one's own component
-        rest = ~_settled(cell, labels, step, margin=3)
-        rest[firsts] = False
-        labels = join(labels, np.nonzero(rest)[0])
+        # cells within reach: up to 2 cells away (3 against rounding)
+        labels = _join_units(labels, node_by_label, x, y, cell, step, node_days, gap, reach, margin=3)
     out[idx] = index_of_rank[labels[node_of]]
     return out
 
