@@ -527,15 +527,62 @@ def _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, full, min_
                 side /= 2.0
                 continue
         break
+    return _reach_from(best_v, best_d, full, accuracy[i], float(accuracy[i].min()), min_m)
+
+
+def _reach_from(best_v, best_d, full, acc, min_acc: float, min_m: float) -> np.ndarray:
+    """Reaches that hold the report to name, given an earlier report at ``best_d`` with value ``best_v``.
+
+    When that one is surely too close, the report to name is at most as far; when it only
+    may be, the one to name is at most as far or near enough to be surely too close
+    (``d`` + accuracies < ``min_m`` - tolerance); else nothing is known (``full``).
+    """
     reach = np.array(full, dtype=float)
     sure = best_v == 2
-    reach[sure] = np.minimum(best_d[sure] * (1 + 1e-12) + 1e-9, full[sure])
+    reach[sure] = np.minimum(best_d[sure] * (1 + 1e-12) + 1e-9, reach[sure])
     maybe = best_v == 1
-    # surely too close needs d + accuracies < min_m - tolerance
-    surest = (min_m - TOLERANCE_M) - (accuracy[i] + float(accuracy[i].min()))
+    surest = (min_m - TOLERANCE_M) - (acc + min_acc)
     wider = np.maximum(best_d, surest) * (1 + 1e-12) + 1e-9
-    reach[maybe] = np.minimum(wider[maybe], full[maybe])
+    reach[maybe] = np.minimum(wider[maybe], reach[maybe])
     return reach
+
+
+def _nearest_earlier(qx, qy, qcode, qrank, tx, ty, tcode, trank, max_distance: float) -> np.ndarray:
+    """For each query point, a tree point of its ``code`` earlier in rank (index, or -1):
+    the nearest of the earlier ones within ``max_distance``, up to rounding.
+
+    Ranks are split in halves of blocks, one bit at a time: at each bit, the queries in the
+    upper half of a block look for the nearest tree point in its lower half (blocks and
+    codes moved apart along x, one tree, one bulk nearest query). Every earlier point is in
+    one such lower half, so the nearest of the answers is the nearest earlier point. The
+    moves round coordinates, so the answer only narrows a reach; distances are measured again.
+    """
+    found = np.full(len(qx), -1, dtype=np.int64)
+    if not len(qx) or not len(tx) or not max_distance >= 0:
+        return found
+    best = np.full(len(qx), np.inf)
+    x0 = min(float(qx.min()), float(tx.min()))
+    span = max(float(qx.max()), float(tx.max())) - x0 + 2 * max_distance + 1.0
+    ncode = int(max(qcode.max(), tcode.max())) + 1
+    for bit in range(int(max(qrank.max(), trank.max(), 1)).bit_length()):
+        upper = np.nonzero((qrank >> bit) & 1 == 1)[0]
+        lower = np.nonzero((trank >> bit) & 1 == 0)[0]
+        if not len(upper) or not len(lower):
+            continue
+        universe = np.r_[
+            (qrank[upper] >> (bit + 1)) * ncode + qcode[upper],
+            (trank[lower] >> (bit + 1)) * ncode + tcode[lower],
+        ]
+        shift = np.unique(universe, return_inverse=True)[1].reshape(-1) * span
+        tree = shapely.STRtree(shapely.points(tx[lower] - x0 + shift[len(upper) :], ty[lower]))
+        hit = tree.query_nearest(
+            shapely.points(qx[upper] - x0 + shift[: len(upper)], qy[upper]), max_distance=max_distance
+        )
+        q, t = upper[hit[0]], lower[hit[1]]
+        d = np.hypot(qx[q] - tx[t], qy[q] - ty[t])
+        closer = d < best[q]
+        best[q[closer]], found[q[closer]] = d[closer], t[closer]
+    return found
 
 
 def too_close(
@@ -631,6 +678,25 @@ def too_close(
         if not in_tree.any():
             continue
         query = np.searchsorted(sub, node_of[mine])
-        for q, w in _pair_slices(x[sub], y[sub], area[sub], code[sub], query, reach[mine], in_tree=in_tree):
+        # narrowed to the nearest earlier report of another group, when that one is near
+        i = idx[mine]
+        held = sub[in_tree]
+        offered = np.where(rep[first[held]] != rep[i[0]], first[held], second[held])
+        held, offered = held[offered >= 0], offered[offered >= 0]
+        zone = combine_codes(
+            [np.r_[area[node_of[mine]], area[held]], np.r_[code[node_of[mine]], code[held]]],
+            len(i) + len(held),
+        )
+        j = _nearest_earlier(
+            px[i], py[i], zone[: len(i)], rank[i], px[offered], py[offered], zone[len(i) :], rank[offered],
+            float(np.nanmax(reach[mine])),
+        )  # fmt: skip
+        near_one = np.nonzero(j >= 0)[0]
+        best_v, best_d = np.zeros(len(i), dtype=np.int8), np.full(len(i), np.inf)
+        a, b = i[near_one], offered[j[near_one]]
+        best_d[near_one] = np.hypot(px[a] - px[b], py[a] - py[b])
+        best_v[near_one] = _spacing_value(best_d[near_one], accuracy[a] + accuracy[b], min_m)
+        narrowed = _reach_from(best_v, best_d, reach[mine], accuracy[i], float(accuracy[idx].min()), min_m)
+        for q, w in _pair_slices(x[sub], y[sub], area[sub], code[sub], query, narrowed, in_tree=in_tree):
             name(idx[mine[q]], sub[w])
     return value, other, distance
