@@ -298,7 +298,9 @@ def _join_units(labels, node_by_label, x, y, cell, step, days, gap: int, reach: 
                 theirs = order[starts[q] : ends[q]]
                 if q not in trees:
                     trees[q] = shapely.STRtree(points[theirs])
-                hit = trees[q].query_nearest(points[mine], max_distance=reach * (1 + 1e-9) + 1e-9)
+                hit = trees[q].query_nearest(
+                    points[mine], max_distance=reach * (1 + 1e-9) + 1e-9, all_matches=False
+                )
                 ok = shapely.dwithin(points[mine[hit[0]]], points[theirs[hit[1]]], reach)
                 if ok.any():
                     w = int(np.argmax(ok))
@@ -576,7 +578,9 @@ def _nearest_earlier(qx, qy, qcode, qrank, tx, ty, tcode, trank, max_distance: f
         shift = np.unique(universe, return_inverse=True)[1].reshape(-1) * span
         tree = shapely.STRtree(shapely.points(tx[lower] - x0 + shift[len(upper) :], ty[lower]))
         hit = tree.query_nearest(
-            shapely.points(qx[upper] - x0 + shift[: len(upper)], qy[upper]), max_distance=max_distance
+            shapely.points(qx[upper] - x0 + shift[: len(upper)], qy[upper]),
+            max_distance=max_distance + 1e-6,  # > 0, as shapely asks
+            all_matches=False,
         )
         q, t = upper[hit[0]], lower[hit[1]]
         d = np.hypot(qx[q] - tx[t], qy[q] - ty[t])
