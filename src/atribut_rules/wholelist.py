@@ -549,15 +549,21 @@ def _reach_from(best_v, best_d, full, acc, min_acc: float, min_m: float) -> np.n
     return reach
 
 
+NEAREST_BITS = 8
+"""Rank bits :func:`_nearest_earlier` looks at, from the top."""
+
+
 def _nearest_earlier(qx, qy, qcode, qrank, tx, ty, tcode, trank, max_distance: float) -> np.ndarray:
     """For each query point, a tree point of its ``code`` earlier in rank (index, or -1):
-    the nearest of the earlier ones within ``max_distance``, up to rounding.
+    the nearest of the earlier ones, up to rounding (``max_distance``: the widest reach).
 
     Ranks are split in halves of blocks, one bit at a time: at each bit, the queries in the
     upper half of a block look for the nearest tree point in its lower half (blocks and
     codes moved apart along x, one tree, one bulk nearest query). Every earlier point is in
-    one such lower half, so the nearest of the answers is the nearest earlier point. The
-    moves round coordinates, so the answer only narrows a reach; distances are measured again.
+    one such lower half, so the nearest of the answers is the nearest earlier point. Only
+    the top :data:`NEAREST_BITS` bits are taken (each costs a nearest query per point): the
+    answer leaves out at most the last few thousand earlier points. The moves round
+    coordinates, so the answer only narrows a reach; distances are measured again.
     """
     found = np.full(len(qx), -1, dtype=np.int64)
     if not len(qx) or not len(tx) or not max_distance >= 0:
@@ -566,7 +572,8 @@ def _nearest_earlier(qx, qy, qcode, qrank, tx, ty, tcode, trank, max_distance: f
     x0 = min(float(qx.min()), float(tx.min()))
     span = max(float(qx.max()), float(tx.max())) - x0 + 2 * max_distance + 1.0
     ncode = int(max(qcode.max(), tcode.max())) + 1
-    for bit in range(int(max(qrank.max(), trank.max(), 1)).bit_length()):
+    bits = int(max(qrank.max(), trank.max(), 1)).bit_length()
+    for bit in range(max(bits - NEAREST_BITS, 0), bits):
         upper = np.nonzero((qrank >> bit) & 1 == 1)[0]
         lower = np.nonzero((trank >> bit) & 1 == 0)[0]
         if not len(upper) or not len(lower):
@@ -575,13 +582,15 @@ def _nearest_earlier(qx, qy, qcode, qrank, tx, ty, tcode, trank, max_distance: f
             (qrank[upper] >> (bit + 1)) * ncode + qcode[upper],
             (trank[lower] >> (bit + 1)) * ncode + tcode[lower],
         ]
-        shift = np.unique(universe, return_inverse=True)[1].reshape(-1) * span
+        same = np.unique(universe, return_inverse=True)[1].reshape(-1)
+        shift = same * span
         tree = shapely.STRtree(shapely.points(tx[lower] - x0 + shift[len(upper) :], ty[lower]))
+        # no max_distance: shapely would first gather every point within it (thousands in a
+        # dense cluster); an answer from another universe is dropped instead
         hit = tree.query_nearest(
-            shapely.points(qx[upper] - x0 + shift[: len(upper)], qy[upper]),
-            max_distance=max_distance + 1e-6,  # > 0, as shapely asks
-            all_matches=False,
+            shapely.points(qx[upper] - x0 + shift[: len(upper)], qy[upper]), all_matches=False
         )
+        hit = hit[:, same[hit[0]] == same[len(upper) + hit[1]]]
         q, t = upper[hit[0]], lower[hit[1]]
         d = np.hypot(qx[q] - tx[t], qy[q] - ty[t])
         closer = d < best[q]
