@@ -15,7 +15,7 @@ checks that both give the same pairs, and prints median/min/max and the ratio.
 ``old_duplicate_groups`` and ``old_too_close``: the functions as they were before dense
 clusters were collapsed (every pair within reach at once, kept below), with parity.
 
-``--dense`` sizes time the dense clusters (one area, one group): ``identical`` (every report
+``--dense 2000,5000,100000`` times the dense clusters (one area, one group): ``identical`` (every report
 on one point, three days) and ``disc`` (distinct points spread over a 10 m disc), with a
 duplicates rule (10 m, 3 days) and a spacing rule (50 m, 5 m accuracy). For each it prints
 the time and the peak of memory allocated through Python and numpy (tracemalloc: the pair
@@ -238,7 +238,7 @@ def run_size(n: int, repeat: int) -> int:
     )
     same = np.array_equal(rep, old_rep)
     failures += not same
-    print(f"duplicate_groups: parity {'ok' if same else 'FAILED'}")
+    print(f"duplicate_groups: old and new {'agree' if same else 'DISAGREE'}")
     print(line("  duplicate_groups", dup_t))
     print(line("  old_duplicate_groups", old_dup_t))
     print(f"  ratio old / new {statistics.median(old_dup_t) / statistics.median(dup_t):.2f}")
@@ -250,7 +250,7 @@ def run_size(n: int, repeat: int) -> int:
     )
     same = all(np.array_equal(a, b, equal_nan=True) for a, b in zip(got, old))
     failures += not same
-    print(f"too_close: parity {'ok' if same else 'FAILED'}")
+    print(f"too_close: old and new {'agree' if same else 'DISAGREE'}")
     print(line("  too_close", close_t))
     print(line("  old_too_close", old_close_t))
     print(f"  ratio old / new {statistics.median(old_close_t) / statistics.median(close_t):.2f}")
@@ -314,7 +314,7 @@ def run_dense(n: int, with_old: bool) -> int:
                 text += (
                     f"  | old {old_took:8.3f} s  peak {old_peak / 2**20:9.1f} MiB"
                     f"  | ratio old/new time {old_took / took:7.1f}  memory {old_peak / max(peak, 1):7.1f}"
-                    f"  parity {'ok' if same else 'FAILED'}"
+                    f"  old and new {'agree' if same else 'DISAGREE'}"
                 )
             print(text, flush=True)
     return failures
@@ -324,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,300000", help="comma-separated list lengths")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--dense", default="2000,5000,100000", help="dense cluster sizes ('' for none)")
+    parser.add_argument(
+        "--dense", default="", help="dense cluster sizes, e.g. 2000,5000,100000 (none by default)"
+    )
     parser.add_argument("--dense-old", default="2000,5000", help="dense sizes the old functions also run at")
     args = parser.parse_args(argv)
     print(f"# Python {platform.python_version()}, numpy {np.__version__}, shapely {shapely.__version__}")

@@ -6,7 +6,8 @@ The reference below is the definition written out one pair at a time (what
 The fast functions are run in several modes (``MODES``): as a normal list, with the
 dense-cluster path forced (``DENSE_PER_POINT = -1``), with slices of one pair
 (``PAIR_BUDGET = 1``, so that every slice boundary is crossed), and with every duplicate
-group looked at apart by spacing (``BIG_GROUP`` 0 or 1).
+group looked at apart by spacing and nearly every two units of the dense duplicates path
+tested by nearest neighbours (``BIG_GROUP`` and ``SMALL_UNITS`` 0 or 1).
 """
 
 from __future__ import annotations
@@ -28,22 +29,22 @@ from atribut_rules import wholelist
 from atribut_rules.wholelist import TOLERANCE_M
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MODES = [(None, None, None), (-1, None, None), (-1, 1, 1), (None, 1, 0), (None, None, 1)]
+MODES = [(None, None, None), (-1, None, None), (-1, 1, 1), (-1, None, 0), (None, 1, 0), (None, None, 1)]
 
 
 @contextlib.contextmanager
 def mode(dense: int | None, budget: int | None, big: int | None) -> Iterator[None]:
-    saved = wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET, wholelist.BIG_GROUP
+    saved = wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET, wholelist.BIG_GROUP, wholelist.SMALL_UNITS
     if dense is not None:
         wholelist.DENSE_PER_POINT = dense
     if budget is not None:
         wholelist.PAIR_BUDGET = budget
     if big is not None:
-        wholelist.BIG_GROUP = big
+        wholelist.BIG_GROUP = wholelist.SMALL_UNITS = big
     try:
         yield
     finally:
-        wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET, wholelist.BIG_GROUP = saved
+        wholelist.DENSE_PER_POINT, wholelist.PAIR_BUDGET, wholelist.BIG_GROUP, wholelist.SMALL_UNITS = saved
 
 
 def reference_duplicates(px, py, area, eligible, key, day, within_m, within_days, rank) -> list[int]:

@@ -219,23 +219,106 @@ def _grid(px, py, code, side: float, margin: int) -> tuple[np.ndarray, int] | No
     ) + margin, nyi
 
 
-def _settled(cell: np.ndarray, labels: np.ndarray, step: int, margin: int) -> np.ndarray:
-    """Per point: whether every point in the grid cells up to ``margin`` cells around its own
-    already has its label (so no pair of it can join anything)."""
-    cells, inverse = np.unique(cell, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    low = np.full(len(cells), np.iinfo(np.int64).max, dtype=np.int64)
-    high = np.full(len(cells), -1, dtype=np.int64)
-    np.minimum.at(low, inverse, labels)
-    np.maximum.at(high, inverse, labels)
-    uniform = np.where(low == high, low, -1)
-    settled = uniform >= 0
-    for dx in range(-margin, margin + 1):
+SMALL_UNITS = 256
+"""Two units (see :func:`_join_units`) with at most this many pairs of nodes are tested pair by pair."""
+
+
+def _join_units(labels, node_by_label, x, y, cell, step, days, gap: int, reach: float, margin: int):
+    """``labels`` with every two units in reach joined, where a unit is the nodes of one grid
+    cell (side at most ``reach / 2``, keys ``cell``) and one day: all in reach of each other
+    and, once joined along the days, of one label.
+
+    Units whose cells are at most ``margin`` cells apart, at most ``gap`` days apart and of
+    different components are tested: pair by pair when small, else each node of one looks
+    for its nearest node of the other (a tree per unit, one bulk query), enough to know
+    whether any pair is in reach. Units of one component are never tested again.
+    """
+    m = len(x)
+    order = np.lexsort((days, cell))
+    c, d = cell[order], days[order]
+    new = np.r_[True, (c[1:] != c[:-1]) | (d[1:] != d[:-1])]
+    starts = np.nonzero(new)[0]
+    ends = np.r_[starts[1:], m]
+    size = ends - starts
+    unit_cell, unit_day, head = c[starts], d[starts], order[starts]
+    cells, first = np.unique(unit_cell, return_index=True)
+    last = np.r_[first[1:], len(unit_cell)]
+    points = shapely.points(x, y)
+    trees: dict[int, shapely.STRtree] = {}
+    parent: dict[int, int] = {}
+
+    def root(label: int) -> int:
+        while parent.get(label, label) != label:
+            label = parent[label]
+        return label
+
+    for dx in range(0, margin + 1):
         for dy in range(-margin, margin + 1):
+            if dx == 0 and dy < 0:
+                continue  # each two cells once
             near = cells + dx * step + dy
             at = np.minimum(np.searchsorted(cells, near), len(cells) - 1)
-            settled &= (cells[at] != near) | (uniform[at] == uniform)
-    return settled[inverse]
+            s = np.nonzero(cells[at] == near)[0]
+            t = at[s]
+            n_s, n_t = last[s] - first[s], last[t] - first[t]
+            count = n_s * n_t
+            k = np.repeat(np.arange(len(s)), count)
+            offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+            u = first[s][k] + offset // n_t[k]
+            v = first[t][k] + offset % n_t[k]
+            keep = (np.abs(unit_day[u] - unit_day[v]) <= gap) & (labels[head[u]] != labels[head[v]])
+            if dx == 0 and dy == 0:
+                keep &= u < v
+            u, v = u[keep], v[keep]
+            if not len(u):
+                continue
+            # small units: every pair of nodes, in slices of at most PAIR_BUDGET pairs
+            small = size[u] * size[v] <= SMALL_UNITS
+            su, sv = u[small], v[small]
+            ends_at = np.cumsum(size[su] * size[sv])
+            lo = 0
+            while lo < len(su):
+                hi = max(int(np.searchsorted(ends_at, ends_at[lo] + PAIR_BUDGET, side="right")), lo + 1)
+                pu, pv = su[lo:hi], sv[lo:hi]
+                cnt = size[pu] * size[pv]
+                k = np.repeat(np.arange(len(pu)), cnt)
+                offset = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+                a = order[starts[pu][k] + offset // size[pv][k]]
+                b = order[starts[pv][k] + offset % size[pv][k]]
+                inside = shapely.dwithin(points[a], points[b], reach)
+                labels = _link(labels, node_by_label, a[inside], b[inside])
+                lo = hi
+            # large units: one bulk nearest query per pair of units still apart
+            found_a, found_b = [], []
+            for p, q in zip(u[~small].tolist(), v[~small].tolist()):
+                la, lb = root(int(labels[head[p]])), root(int(labels[head[q]]))
+                if la == lb:
+                    continue
+                mine = order[starts[p] : ends[p]]
+                theirs = order[starts[q] : ends[q]]
+                if q not in trees:
+                    trees[q] = shapely.STRtree(points[theirs])
+                hit = trees[q].query_nearest(
+                    points[mine], max_distance=reach * (1 + 1e-9) + 1e-9, all_matches=False
+                )
+                ok = shapely.dwithin(points[mine[hit[0]]], points[theirs[hit[1]]], reach)
+                if ok.any():
+                    w = int(np.argmax(ok))
+                    a, b = mine[hit[0][w]], theirs[hit[1][w]]
+                elif len(ok):  # nearest by distance yet not in reach: every pair of those, to be exact
+                    cand = mine[hit[0]]
+                    h = trees[q].query(points[cand], predicate="dwithin", distance=reach)
+                    if not h.shape[1]:
+                        continue
+                    a, b = cand[h[0][0]], theirs[h[1][0]]
+                else:
+                    continue
+                found_a.append(a)
+                found_b.append(b)
+                parent[max(la, lb)] = min(la, lb)
+            if found_a:
+                labels = _link(labels, node_by_label, np.array(found_a), np.array(found_b))
+    return labels
 
 
 def _link(labels: np.ndarray, node_by_label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -334,10 +417,8 @@ def duplicate_groups(
         labels = _link(labels, node_by_label, order[:-1][along], order[1:][along])
         firsts = order[np.r_[True, c[1:] != c[:-1]]]
         labels = join(labels, firsts)
-        # cells within reach (up to 2 cells away; 3 against rounding) all of one's own component
-        rest = ~_settled(cell, labels, step, margin=3)
-        rest[firsts] = False
-        labels = join(labels, np.nonzero(rest)[0])
+        # cells within reach: up to 2 cells away (3 against rounding)
+        labels = _join_units(labels, node_by_label, x, y, cell, step, node_days, gap, reach, margin=3)
     out[idx] = index_of_rank[labels[node_of]]
     return out
 
@@ -448,15 +529,73 @@ def _narrowed_reach(px, py, area_of, group, rep, rank, accuracy, idx, full, min_
                 side /= 2.0
                 continue
         break
+    return _reach_from(best_v, best_d, full, accuracy[i], float(accuracy[i].min()), min_m)
+
+
+def _reach_from(best_v, best_d, full, acc, min_acc: float, min_m: float) -> np.ndarray:
+    """Reaches that hold the report to name, given an earlier report at ``best_d`` with value ``best_v``.
+
+    When that one is surely too close, the report to name is at most as far; when it only
+    may be, the one to name is at most as far or near enough to be surely too close
+    (``d`` + accuracies < ``min_m`` - tolerance); else nothing is known (``full``).
+    """
     reach = np.array(full, dtype=float)
     sure = best_v == 2
-    reach[sure] = np.minimum(best_d[sure] * (1 + 1e-12) + 1e-9, full[sure])
+    reach[sure] = np.minimum(best_d[sure] * (1 + 1e-12) + 1e-9, reach[sure])
     maybe = best_v == 1
-    # surely too close needs d + accuracies < min_m - tolerance
-    surest = (min_m - TOLERANCE_M) - (accuracy[i] + float(accuracy[i].min()))
+    surest = (min_m - TOLERANCE_M) - (acc + min_acc)
     wider = np.maximum(best_d, surest) * (1 + 1e-12) + 1e-9
-    reach[maybe] = np.minimum(wider[maybe], full[maybe])
+    reach[maybe] = np.minimum(wider[maybe], reach[maybe])
     return reach
+
+
+NEAREST_BITS = 8
+"""Rank bits :func:`_nearest_earlier` looks at, from the top."""
+
+
+def _nearest_earlier(qx, qy, qcode, qrank, tx, ty, tcode, trank, max_distance: float) -> np.ndarray:
+    """For each query point, a tree point of its ``code`` earlier in rank (index, or -1):
+    the nearest of the earlier ones, up to rounding (``max_distance``: the widest reach).
+
+    Ranks are split in halves of blocks, one bit at a time: at each bit, the queries in the
+    upper half of a block look for the nearest tree point in its lower half (blocks and
+    codes moved apart along x, one tree, one bulk nearest query). Every earlier point is in
+    one such lower half, so the nearest of the answers is the nearest earlier point. Only
+    the top :data:`NEAREST_BITS` bits are taken (each costs a nearest query per point): the
+    answer leaves out at most the last few thousand earlier points. The moves round
+    coordinates, so the answer only narrows a reach; distances are measured again.
+    """
+    found = np.full(len(qx), -1, dtype=np.int64)
+    if not len(qx) or not len(tx) or not max_distance >= 0:
+        return found
+    best = np.full(len(qx), np.inf)
+    x0 = min(float(qx.min()), float(tx.min()))
+    span = max(float(qx.max()), float(tx.max())) - x0 + 2 * max_distance + 1.0
+    ncode = int(max(qcode.max(), tcode.max())) + 1
+    bits = int(max(qrank.max(), trank.max(), 1)).bit_length()
+    for bit in range(max(bits - NEAREST_BITS, 0), bits):
+        upper = np.nonzero((qrank >> bit) & 1 == 1)[0]
+        lower = np.nonzero((trank >> bit) & 1 == 0)[0]
+        if not len(upper) or not len(lower):
+            continue
+        universe = np.r_[
+            (qrank[upper] >> (bit + 1)) * ncode + qcode[upper],
+            (trank[lower] >> (bit + 1)) * ncode + tcode[lower],
+        ]
+        same = np.unique(universe, return_inverse=True)[1].reshape(-1)
+        shift = same * span
+        tree = shapely.STRtree(shapely.points(tx[lower] - x0 + shift[len(upper) :], ty[lower]))
+        # no max_distance: shapely would first gather every point within it (thousands in a
+        # dense cluster); an answer from another universe is dropped instead
+        hit = tree.query_nearest(
+            shapely.points(qx[upper] - x0 + shift[: len(upper)], qy[upper]), all_matches=False
+        )
+        hit = hit[:, same[hit[0]] == same[len(upper) + hit[1]]]
+        q, t = upper[hit[0]], lower[hit[1]]
+        d = np.hypot(qx[q] - tx[t], qy[q] - ty[t])
+        closer = d < best[q]
+        best[q[closer]], found[q[closer]] = d[closer], t[closer]
+    return found
 
 
 def too_close(
@@ -552,6 +691,25 @@ def too_close(
         if not in_tree.any():
             continue
         query = np.searchsorted(sub, node_of[mine])
-        for q, w in _pair_slices(x[sub], y[sub], area[sub], code[sub], query, reach[mine], in_tree=in_tree):
+        # narrowed to the nearest earlier report of another group, when that one is near
+        i = idx[mine]
+        held = sub[in_tree]
+        offered = np.where(rep[first[held]] != rep[i[0]], first[held], second[held])
+        held, offered = held[offered >= 0], offered[offered >= 0]
+        zone = combine_codes(
+            [np.r_[area[node_of[mine]], area[held]], np.r_[code[node_of[mine]], code[held]]],
+            len(i) + len(held),
+        )
+        j = _nearest_earlier(
+            px[i], py[i], zone[: len(i)], rank[i], px[offered], py[offered], zone[len(i) :], rank[offered],
+            float(np.nanmax(reach[mine])),
+        )  # fmt: skip
+        near_one = np.nonzero(j >= 0)[0]
+        best_v, best_d = np.zeros(len(i), dtype=np.int8), np.full(len(i), np.inf)
+        a, b = i[near_one], offered[j[near_one]]
+        best_d[near_one] = np.hypot(px[a] - px[b], py[a] - py[b])
+        best_v[near_one] = _spacing_value(best_d[near_one], accuracy[a] + accuracy[b], min_m)
+        narrowed = _reach_from(best_v, best_d, reach[mine], accuracy[i], float(accuracy[idx].min()), min_m)
+        for q, w in _pair_slices(x[sub], y[sub], area[sub], code[sub], query, narrowed, in_tree=in_tree):
             name(idx[mine[q]], sub[w])
     return value, other, distance
