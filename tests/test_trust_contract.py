@@ -231,9 +231,62 @@ def test_a_partial_run_matches_the_json_schema() -> None:
     import jsonschema
 
     out = io.StringIO()
-    argv = ["check", str(EXAMPLE / "laporan.csv"), "--zones", str(EXAMPLE / "trees.geojson"), "--partial", "-q"]
+    argv = [
+        "check",
+        str(EXAMPLE / "laporan.csv"),
+        "--zones",
+        str(EXAMPLE / "trees.geojson"),
+        "--partial",
+        "-q",
+    ]
     main([*argv, "--format", "json"], out, io.StringIO())
     doc = json.loads(out.getvalue())
     jsonschema.Draft202012Validator(resources.schema("verdicts-1.json")).validate(doc)
     assert doc["summary"]["gaps"] and doc["summary"]["by_status"]["unchecked"] > 0
     assert {g["kind"] for g in doc["summary"]["gaps"]} == {"zone_category"}
+
+
+def test_a_category_the_rule_set_declares_can_name_a_layer(tmp_path) -> None:
+    import json
+
+    rules = tmp_path / "kota.yaml"
+    rules.write_text(
+        "schema: atribut-rules/1\n"
+        'ruleset: {id: kota, version: "1"}\n'
+        "categories: [jalan_lebar]\n"
+        "rules:\n"
+        "  - id: JALAN-LEBAR\n"
+        "    title: {id: Jalan lebar, en: Wide road}\n"
+        "    severity: error\n"
+        "    legal_basis: test\n"
+        "    when: {near: {zone: jalan_lebar, within_m: 5}}\n"
+        "    message: {id: dekat jalan lebar, en: near a wide road}\n",
+        encoding="utf-8",
+    )
+    layer = tmp_path / "jalan.geojson"
+    line = {"type": "LineString", "coordinates": [[106.10, -2.13], [106.12, -2.13]]}
+    layer.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "id": "j1", "properties": {"name": "Jl. Lebar"}, "geometry": line}
+                ],
+            }
+        )
+    )
+    reports = tmp_path / "r.csv"
+    reports.write_text("id,lat,lon\nA,-2.13,106.11\nB,-2.20,106.11\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    argv = [
+        "check",
+        str(reports),
+        "--rules",
+        str(rules),
+        "--zones",
+        f"jalan_lebar={layer}",
+        "--format",
+        "json",
+    ]
+    assert main(argv, out, err) == 1, err.getvalue()
+    assert [v["status"] for v in json.loads(out.getvalue())["verdicts"]] == ["violation", "ok"]

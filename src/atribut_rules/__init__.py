@@ -7,17 +7,19 @@
     rules = ar.load_rules()                         # bundled national rule set
     zones = ar.load_zones("trees.geojson", ("masjid.geojson", "place_of_worship"))
     reports = ar.read_reports("laporan.csv")
-    run = ar.check(reports, zones, rules)
+    run = ar.check(reports, zones, rules)           # CoverageError if a needed layer is missing
     for verdict in run.verdicts:
-        print(verdict.report, verdict.status)
+        print(verdict.report, verdict.status, verdict.unchecked)
 
 Nothing here prints, reads the network, or keeps global state.
 """
 
+from .coverage import CoverageError
 from .engine import Run, VerdictList, check
-from .errors import AtributRulesError, InputError, MissingExtraError, RuleSetError, ZoneError
+from .errors import AtributRulesError, InputError, MissingExtraError, OutputError, RuleSetError, ZoneError
 from .model import (
     Finding,
+    Gap,
     Problem,
     ProjectionArea,
     Provenance,
@@ -41,10 +43,13 @@ __all__ = [
     "CATEGORIES",
     "HEADER_ALIASES",
     "AtributRulesError",
+    "CoverageError",
     "Finding",
+    "Gap",
     "InputError",
     "Limits",
     "MissingExtraError",
+    "OutputError",
     "Period",
     "Permit",
     "Problem",

@@ -44,7 +44,7 @@ from .output_paths import check_output_paths, run_inputs
 from .parallel import default_jobs, render_chunks
 from .permits import load_permits
 from .readers import STREAMED_READERS, read_reports, report_chunks, report_format
-from .ruleset import CATEGORIES, Limits, load_rules
+from .ruleset import Limits, load_rules
 from .streaming import merge_provenance, whole_list_run
 from .writers import FORMATS, atomic_write, write, write_file
 from .writers.stream import STREAMED_FORMATS, ChunkWriter
@@ -221,15 +221,17 @@ def _parser() -> argparse.ArgumentParser:
 _CATEGORY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def _zone_sources(specs: Sequence[str], categories: frozenset[str] = frozenset(CATEGORIES)) -> list:
+def _zone_sources(specs: Sequence[str], categories: frozenset[str] | None = None) -> list:
     """``--zones`` values as paths or (path, category) pairs: ``CATEGORY=FILE`` where the
-    part before ``=`` names a category (built-in or declared by the rule set) and the whole
-    value is not itself an existing file."""
+    part before ``=`` looks like a category name and the whole value is not itself an
+    existing file. With ``categories`` (the rule set's, built-in and declared), a name not
+    among them is an error; without, any name is taken (for finding the input files before
+    the rules are read)."""
     sources: list = []
     for spec in specs:
         head, sep, tail = spec.partition("=")
         if sep and not Path(spec).exists() and _CATEGORY_NAME.fullmatch(head):
-            if head not in categories:
+            if categories is not None and head not in categories:
                 raise AtributRulesError(
                     f"--zones {spec!r}: unknown category {head!r}",
                     hint=f"known: {', '.join(sorted(categories))}",
