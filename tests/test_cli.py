@@ -48,6 +48,13 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return {"trees": trees, "reports": reports, "ok": ok_only, "dir": tmp_path, "rules": rules}
 
 
+def check_trees(files: dict[str, Path], *extra: str, reports: str = "reports") -> tuple[int, str, str]:
+    """``check`` of a list of ``files`` against the tree layer with the tree-only rule set."""
+    return cli(
+        "check", str(files[reports]), "--zones", str(files["trees"]), "--rules", str(files["rules"]), *extra
+    )
+
+
 OTHER_LAYERS = (
     "APK-IBADAH",
     "APK-KESEHATAN",
@@ -63,31 +70,18 @@ TREES_ONLY = (
 
 
 def test_exit_1_when_an_error_violation_is_found(files: dict[str, Path]) -> None:
-    code, out, err = cli(
-        "check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(files["rules"])
-    )
+    code, out, err = check_trees(files)
     assert (code, err) == (1, "")
     assert "A" in out and "APK-POHON" in out
 
 
 def test_exit_0_when_nothing_is_broken(files: dict[str, Path]) -> None:
-    code, _, err = cli(
-        "check", str(files["ok"]), "--zones", str(files["trees"]), "--rules", str(files["rules"])
-    )
+    code, _, err = check_trees(files, reports="ok")
     assert (code, err) == (0, "")
 
 
 def test_fail_on_never_exits_0(files: dict[str, Path]) -> None:
-    code, _, _ = cli(
-        "check",
-        str(files["reports"]),
-        "--zones",
-        str(files["trees"]),
-        "--rules",
-        str(files["rules"]),
-        "--fail-on",
-        "never",
-    )
+    code, _, _ = check_trees(files, "--fail-on", "never")
     assert code == 0
 
 
@@ -110,16 +104,7 @@ def test_category_prefix_on_zones(files: dict[str, Path], tmp_path: Path) -> Non
 
 
 def test_json_format_shape(files: dict[str, Path]) -> None:
-    code, out, _ = cli(
-        "check",
-        str(files["reports"]),
-        "--zones",
-        str(files["trees"]),
-        "--rules",
-        str(files["rules"]),
-        "--format",
-        "json",
-    )
+    code, out, _ = check_trees(files, "--format", "json")
     assert code == 1
     doc = json.loads(out)
     assert isinstance(doc, dict)
@@ -139,7 +124,14 @@ def test_json_format_shape(files: dict[str, Path]) -> None:
     assert finding["rule"] == "APK-POHON" and finding["status"] == "violation"
     assert finding["zone"]["id"] == "t1" and finding["threshold_m"] == 1.0
     assert finding["distance_m"] == pytest.approx(0.3, abs=0.002)
-    assert doc["summary"]["by_status"] == {"violation": 1, "review": 0, "unchecked": 0, "exempt": 0, "ok": 1, "invalid": 0}
+    assert doc["summary"]["by_status"] == {
+        "violation": 1,
+        "review": 0,
+        "unchecked": 0,
+        "exempt": 0,
+        "ok": 1,
+        "invalid": 0,
+    }
     assert doc["provenance"]["ruleset"]["id"] == "pohon-saja"
     assert doc["provenance"]["engine_version"] == ar.__version__
 
@@ -187,16 +179,7 @@ def test_bad_rule_file(files: dict[str, Path]) -> None:
         "schema: atribut-rules/1\nruleset: {id: x, version: '1'}\nrules:\n  - id: R1\n    when: {during: tidak_ada}\n",
         encoding="utf-8",
     )
-    code, out, err = cli(
-        "check",
-        str(files["reports"]),
-        "--zones",
-        str(files["trees"]),
-        "--rules",
-        str(files["rules"]),
-        "--rules",
-        str(bad),
-    )
+    code, out, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad))
     assert (code, out) == (2, "")
     _assert_one_line_error(err, f"{bad}:5:", "tidak_ada", "rule R1")
 
@@ -204,16 +187,7 @@ def test_bad_rule_file(files: dict[str, Path]) -> None:
 def test_rule_file_that_is_not_yaml(files: dict[str, Path]) -> None:
     bad = files["dir"] / "aturan.yaml"
     bad.write_text("schema: [\n", encoding="utf-8")
-    code, _, err = cli(
-        "check",
-        str(files["reports"]),
-        "--zones",
-        str(files["trees"]),
-        "--rules",
-        str(files["rules"]),
-        "--rules",
-        str(bad),
-    )
+    code, _, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad))
     assert code == 2
     _assert_one_line_error(err, "aturan.yaml")
 
@@ -251,16 +225,7 @@ def test_rules_show_resolves_to_json() -> None:
 
 
 def test_table_in_english(files: dict[str, Path]) -> None:
-    code, out, _ = cli(
-        "check",
-        str(files["reports"]),
-        "--zones",
-        str(files["trees"]),
-        "--rules",
-        str(files["rules"]),
-        "--lang",
-        "en",
-    )
+    code, out, _ = check_trees(files, "--lang", "en")
     assert code == 1 and "tree" in out
 
 

@@ -176,6 +176,16 @@ def test_invalid_rows_fail_a_ci_run_unless_relaxed(tmp_path) -> None:
         )
 
 
+TREES_ONLY_PARTIAL = [
+    "check",
+    str(EXAMPLE / "laporan.csv"),
+    "--zones",
+    str(EXAMPLE / "trees.geojson"),
+    "--partial",
+    "-q",
+]
+"""The example list against its tree layer alone, partial: most rules are left unchecked."""
+
 EXPECTED_MARK = {
     "table": "Pemeriksaan sebagian",
     "json": '"unchecked":["APK-IBADAH"',
@@ -192,14 +202,7 @@ EXPECTED_MARK = {
 @pytest.mark.parametrize("fmt", sorted(EXPECTED_MARK))
 def test_every_format_shows_what_a_partial_run_left_unchecked(fmt: str, tmp_path) -> None:
     out, err = io.StringIO(), io.StringIO()
-    argv = [
-        "check",
-        str(EXAMPLE / "laporan.csv"),
-        "--zones",
-        str(EXAMPLE / "trees.geojson"),
-        "--partial",
-        "-q",
-    ]
+    argv = TREES_ONLY_PARTIAL
     assert main([*argv, "--format", fmt], out, err) == 1
     assert EXPECTED_MARK[fmt] in out.getvalue()
     assert "warning: partial run" in err.getvalue()
@@ -209,14 +212,7 @@ def test_every_format_shows_what_a_partial_run_left_unchecked(fmt: str, tmp_path
 def test_the_sheet_names_unchecked_rules_in_its_own_column(tmp_path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "hasil.xlsx"
-    argv = [
-        "check",
-        str(EXAMPLE / "laporan.csv"),
-        "--zones",
-        str(EXAMPLE / "trees.geojson"),
-        "--partial",
-        "-q",
-    ]
+    argv = TREES_ONLY_PARTIAL
     main([*argv, "--output", f"xlsx:{path}"], io.StringIO(), io.StringIO())
     rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     column = rows[0].index("belum_diperiksa")
@@ -231,14 +227,7 @@ def test_a_partial_run_matches_the_json_schema() -> None:
     import jsonschema
 
     out = io.StringIO()
-    argv = [
-        "check",
-        str(EXAMPLE / "laporan.csv"),
-        "--zones",
-        str(EXAMPLE / "trees.geojson"),
-        "--partial",
-        "-q",
-    ]
+    argv = TREES_ONLY_PARTIAL
     main([*argv, "--format", "json"], out, io.StringIO())
     doc = json.loads(out.getvalue())
     jsonschema.Draft202012Validator(resources.schema("verdicts-1.json")).validate(doc)
