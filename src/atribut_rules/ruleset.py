@@ -622,29 +622,14 @@ def _check_values(value: Any, marks: dict, name: str) -> None:
 def _bad_values(value: Any, marks: dict, name: str, path: tuple) -> Iterator[RuleSetError]:
     dotted = clip(".".join(str(p) for p in path), MAX_QUOTE)
     where = f"{dotted}: " if dotted else ""
+    field = {"field": dotted or None}
     if isinstance(value, float) and not math.isfinite(value):
-        line, col = position(marks, path)
-        yield RuleSetError(
-            f"{where}{value!r} is not a finite number", file=name, line=line, column=col, field=dotted or None
-        )
+        yield _located(marks, path, name, f"{where}{value!r} is not a finite number", **field)
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _LARGEST:
-        line, col = position(marks, path)
-        yield RuleSetError(
-            f"{where}{quote(value)} is too large a number",
-            file=name,
-            line=line,
-            column=col,
-            field=dotted or None,
-        )
+        yield _located(marks, path, name, f"{where}{quote(value)} is too large a number", **field)
     elif isinstance(value, str) and _SURROGATE.search(value):
-        line, col = position(marks, path)
-        yield RuleSetError(
-            f"{where}not valid Unicode text: {quote(value)} holds a lone surrogate",
-            file=name,
-            line=line,
-            column=col,
-            field=dotted or None,
-        )
+        message = f"{where}not valid Unicode text: {quote(value)} holds a lone surrogate"
+        yield _located(marks, path, name, message, **field)
     elif isinstance(value, dict):
         for k, v in value.items():
             yield from _bad_values(k, marks, name, path + (k,))
