@@ -141,6 +141,10 @@ def test_junit_counts(run):
     assert len(cases) == len(run.verdicts)
     failed = {c.get("name") for c in cases if c.find("failure") is not None}
     assert failed == {v.report for v in run.verdicts if v.status.value == "violation"}
+    assert all(len(c.findall("failure")) <= 1 for c in cases)  # one failure naming every broken rule
+    two = next(v for v in run.verdicts if sum(f.status.value == "violation" for f in v.findings) > 1)
+    (failure,) = next(c for c in cases if c.get("name") == two.report).findall("failure")
+    assert all(f.rule in failure.get("type") for f in two.findings if f.status.value == "violation")
     assert int(root.get("errors")) == run.summary.by_status["invalid"]
 
 
@@ -158,7 +162,14 @@ def test_csv_round_trip_keeps_indonesian_headers_ids_and_order(run, tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0][: len(run.reports.columns)] == list(run.reports.columns)
-    assert rows[0][len(run.reports.columns) :] == ["status", "aturan", "jarak_m", "zona", "pesan", "belum_diperiksa"]
+    assert rows[0][len(run.reports.columns) :] == [
+        "status",
+        "aturan",
+        "jarak_m",
+        "zona",
+        "pesan",
+        "belum_diperiksa",
+    ]
     back = read_reports(path)
     assert back.ids == run.reports.ids
     assert back.columns[: len(run.reports.columns)] == list(run.reports.columns)
@@ -345,13 +356,20 @@ def test_areas_that_share_a_name_are_counted_as_one_area():
     points = [(106.101, -2.129), (106.119, -2.129), (106.119, -2.128), (106.2, -2.2)]
     header = "id,lon,lat,observed_at,type\n"
     lines = "".join(f"R{k},{x},{y},2024-01-20,baliho\n" for k, (x, y) in enumerate(points))
-    run = check(next(iter(iter_csv(io.StringIO(header + lines), file="t.csv"))), zones, load_rules(), partial=True)
+    run = check(
+        next(iter(iter_csv(io.StringIO(header + lines), file="t.csv"))), zones, load_rules(), partial=True
+    )
     assignment = assign_areas(run, "auto")
     assert assignment.labels == ["Bukit Intan", "Bukit Intan", "Bukit Intan", ""]
     summary = area_summary(run, assignment)
     assert list(summary) == ["Bukit Intan", ""]  # F holds no report: no row for it
     assert summary["Bukit Intan"]["reports"] == 3 and summary[""]["reports"] == 1
-    assert sum(summary["Bukit Intan"][s] for s in ("violation", "review", "unchecked", "exempt", "ok", "invalid")) == 3
+    assert (
+        sum(
+            summary["Bukit Intan"][s] for s in ("violation", "review", "unchecked", "exempt", "ok", "invalid")
+        )
+        == 3
+    )
 
 
 def test_artifact_uri():
@@ -487,3 +505,17 @@ def test_progress_of_a_list_read_in_chunks_counts_rows(monkeypatch):
     ]
     assert main(argv, io.StringIO(), err) == 0
     assert "260 rows" in err.getvalue() and "rows/s" in err.getvalue()
+
+
+def test_html_names_input_files_without_their_folders(tmp_path):
+    out = tmp_path / "hasil.html"
+    folder = resources.example_dir().resolve()  # the inputs named by absolute paths
+    zones = [arg for p in sorted(folder.glob("*.geojson")) for arg in ("--zones", str(p))]
+    main(
+        ["check", str(folder / "laporan.csv"), *zones, "-q", "--output", f"html:{out}"],
+        io.StringIO(),
+        io.StringIO(),
+    )
+    header = out.read_text(encoding="utf-8").split("</header>")[0]
+    folder = str(folder)
+    assert "laporan.csv" in header and folder not in header

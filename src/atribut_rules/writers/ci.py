@@ -247,7 +247,7 @@ def _xa(text: Any) -> str:
 
 @text_output
 def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
-    """JUnit XML: one testcase per report; a failure per violation, an error per invalid row.
+    """JUnit XML: one testcase per report; one failure listing its violations, an error per invalid row.
 
     Findings in review and exempt findings do not fail: they are listed in the
     testcase's ``system-out`` (an exempt one with its permit in the message). A report
@@ -270,11 +270,15 @@ def write_junit(run: Any, out: IO[str], *, lang: str = "id", **_: Any) -> None:
         if line and _line_based(file):
             attrs += f" line={_xa(line)}"
         body = []
-        for f in v.findings:
-            if f.status is Status.VIOLATION:
-                msg = text_in(f.message, lang)
-                detail = f"{f.rule} ({f.severity.value}): {msg}\n{text_in(f.legal_basis, lang)}"
-                body.append(f"  <failure type={_xa(f.rule)} message={_xa(msg)}>{_x(detail)}</failure>")
+        broken = [f for f in v.findings if f.status is Status.VIOLATION]
+        if broken:  # one failure per report (JUnit readers expect at most one), listing every rule
+            rules = ",".join(f.rule for f in broken)
+            msg = "; ".join(text_in(f.message, lang) for f in broken)
+            detail = "\n".join(
+                f"{f.rule} ({f.severity.value}): {text_in(f.message, lang)}\n{text_in(f.legal_basis, lang)}"
+                for f in broken
+            )
+            body.append(f"  <failure type={_xa(rules)} message={_xa(msg)}>{_x(detail)}</failure>")
         if v.status is Status.INVALID:
             msg = verdict_message(v, lang)
             body.append(f"  <error type={_xa('invalid')} message={_xa(msg)}>{_x(msg)}</error>")

@@ -270,6 +270,11 @@ def _evidence(verdict: Any, lang: str) -> str:
     return f'<details><summary>{len(items)}</summary><ul class="ev">{"".join(items)}</ul></details>'
 
 
+def _file_name(path: str) -> str:
+    """A file's name without its folders: a report sent on should not show local paths."""
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+
+
 def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
     """The whole report page as one string."""
     L = lambda key: texts.label(lang, key)  # noqa: E731
@@ -287,7 +292,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1><p>{_e(L('ruleset'))}: {_e(text_in(run.ruleset.title, lang))} "
         f"({_e(prov.ruleset_id)} {_e(prov.ruleset_version)}) · {_e(L('engine'))}: {_e(prov.engine)} "
-        f"{_e(prov.engine_version)} · {_e(', '.join(sorted(prov.inputs)))}</p></header><main>",
+        f"{_e(prov.engine_version)} · {_e(', '.join(sorted(_file_name(f) for f in prov.inputs)))}</p></header><main>",
     ]
     if summary["gaps"]:  # a partial run: said before anything else, in the unchecked colour
         items = "".join(f"<li>{_e(texts.gap_text(lang, g))}</li>" for g in summary["gaps"])
