@@ -19,7 +19,6 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -43,9 +42,10 @@ from .model import Severity
 from .output_paths import check_output_paths, run_inputs
 from .parallel import default_jobs, render_chunks
 from .permits import load_permits
+from .progress import Progress, estimate_rows
 from .readers import STREAMED_READERS, read_reports, report_chunks, report_format
 from .ruleset import Limits, load_rules
-from .streaming import merge_provenance, whole_list_run
+from .streaming import merge_provenance, split_rules, whole_list_run
 from .writers import FORMATS, atomic_write, write, write_file
 from .writers.stream import STREAMED_FORMATS, ChunkWriter
 from .yamlsafe import YamlLimits
@@ -263,48 +263,10 @@ def _outputs(specs: Sequence[str]) -> list[tuple[str, str]]:
     return outputs
 
 
-class _Progress:
-    """A progress bar on stderr for long runs: shown after ``delay`` seconds, with rows per second."""
-
-    def __init__(self, stream: IO[str], total: int | None, delay: float = 2.0, width: int = 30) -> None:
-        self.stream, self.delay, self.width = stream, delay, width
-        self.total = None if total is None else max(total, 1)
-        self.start = time.monotonic()
-        self.done = 0
-        self.last = 0.0
-        self.shown = False
-
-    def tick(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self.start < self.delay or now - self.last < 0.2:
-            return
-        self.last = now
-        self.shown = True
-        self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        rate = self.done / max(now - self.start, 1e-9)
-        if self.total is None:  # a list read in chunks: its length is known at the end
-            self.stream.write(f"\r{self.done:,} rows, {rate:,.0f} rows/s")
-        else:
-            part = min(self.done / self.total, 1.0)
-            bar = "#" * int(part * self.width)
-            self.stream.write(f"\r[{bar:<{self.width}}] {self.done}/{self.total} rows, {rate:,.0f} rows/s")
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End the bar's line, showing the final count when the bar was shown at all."""
-        if self.shown:
-            self._draw(time.monotonic())
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 class _CountedVerdicts(Sequence):
     """The run's verdicts, ticking a progress bar as writers read them."""
 
-    def __init__(self, verdicts: Any, progress: _Progress) -> None:
+    def __init__(self, verdicts: Any, progress: Progress) -> None:
         self._verdicts, self._progress = verdicts, progress
 
     def __len__(self) -> int:
@@ -315,7 +277,7 @@ class _CountedVerdicts(Sequence):
 
     def __iter__(self) -> Iterator[Any]:
         for v in self._verdicts:
-            self._progress.tick()
+            self._progress.update(1)
             yield v
 
     def __getattr__(self, name: str) -> Any:
@@ -337,6 +299,13 @@ def _bulk_allocation() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
+
+
+def _progress(args: argparse.Namespace, stderr: IO[str] | None) -> Progress | None:
+    """A progress display on stderr when it is a terminal and ``--quiet`` is not given."""
+    if stderr is None or args.quiet or not _is_tty(stderr):
+        return None
+    return Progress(stderr, args.lang)
 
 
 def _is_tty(stream: IO[str]) -> bool:
@@ -399,6 +368,9 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         and report_format(args.reports) in STREAMED_READERS
         and all(fmt in STREAMED_FORMATS for fmt in formats)
     )
+    progress = None if streamed else _progress(args, stderr)
+    if progress is not None:
+        progress.stage("read", None)
     reports = (
         None
         if streamed
@@ -414,15 +386,13 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
             **_reader_limits(args),
         )
         return _check_streamed(args, chunks, zones, rules, permits, outputs, stdout, stderr)
-    progress = None
-    if stderr is not None and not args.quiet and _is_tty(stderr):
-        # the check stage counts once over the reports, each writer once more
-        progress = _Progress(stderr, len(reports) * (2 + len(outputs)))
+    if progress is not None:
+        progress.stage("check", len(reports))
     checked = [0]
 
     def on_check(done: int, total: int) -> None:
         assert progress is not None
-        progress.tick(done - checked[0])
+        progress.update(done - checked[0])
         checked[0] = done
 
     run = check(
@@ -436,7 +406,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     if stderr is not None and run.summary.gaps:
         _warn_partial(run.summary.gaps, stderr)
     if progress is not None:
-        progress.tick(len(reports) - checked[0])
+        progress.update(len(reports) - checked[0])
         run = dataclasses.replace(run, verdicts=_CountedVerdicts(run.verdicts, progress))
     options = {
         "lang": args.lang,
@@ -445,7 +415,11 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     }
     try:
         for fmt, path in outputs:
+            if progress is not None:
+                progress.stage("write", len(reports), path)
             write_file(run, fmt, path, bom=args.bom, **options)
+        if progress is not None:
+            progress.close()  # stdout may be this terminal: no bar over the table
         write(run, args.format or "table", stdout, **options)
     finally:
         if progress is not None:
@@ -480,16 +454,18 @@ def _check_streamed(
 ) -> int:
     """Check a CSV list chunk by chunk and write every output as the chunks are done."""
     options = {"lang": args.lang, "area_by": args.area_by}
-    progress = None
-    if stderr is not None and not args.quiet and _is_tty(stderr):
-        progress = _Progress(stderr, None)
+    progress = _progress(args, stderr)
     first = chunks.first_table()
     gaps = find_gaps(rules, coverage_loaded(zones, first)) if first is not None else ()
     if gaps and not args.partial:
         raise CoverageError(gaps)
     if stderr is not None and gaps:
         _warn_partial(gaps, stderr)
+    if progress is not None and split_rules(rules)[1] is not None:
+        progress.stage("read", estimate_rows(args.reports), estimated=True)  # the whole-list rules' pass
     whole = whole_list_run(chunks, zones, rules, permits=permits, partial=args.partial)
+    if progress is not None:
+        progress.stage("check", estimate_rows(args.reports), estimated=True)
     formats = [fmt for fmt, _ in outputs] + [args.format]
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     with contextlib.ExitStack() as stack:
@@ -524,7 +500,7 @@ def _check_streamed(
                 worst = max(worst, result.worst_rank)
                 invalid += result.invalid
                 if progress is not None:
-                    progress.tick(result.count)
+                    progress.update(result.count)
         except BaseException:
             for writer in writers:
                 writer.discard()
