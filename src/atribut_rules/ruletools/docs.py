@@ -17,7 +17,13 @@ from .. import i18n
 from ..conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not
 from ..model import Verdict
 from ..ruleset import Period, Rule, RuleSet, load_rules
+from ..writers.texts import SEVERITY_LABELS, status_label
 from .cases import Case, TestFile, check_case, load_tests, tests_path_for
+
+
+def severity_label(lang: str, severity: str) -> str:
+    """A severity in words (``berat``/``error``)."""
+    return SEVERITY_LABELS.get(lang, SEVERITY_LABELS["id"])[severity]
 
 PAGE_SUFFIX = {"id": ".id.md", "en": ".en.md"}
 
@@ -66,7 +72,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "spacing": {
         "id": "Pelanggaran jika laporan berjarak kurang dari {m} m dari atribut lain dengan {among} "
         "yang sama; dari dua atribut yang terlalu dekat, yang melanggar adalah laporan yang lebih akhir "
-        "(tanggal pengamatan, lalu id). Jika akurasi GPS kedua laporan melewati {m} m, hasilnya review",
+        "(tanggal pengamatan, lalu id). Jika akurasi GPS kedua laporan melewati {m} m, hasilnya perlu-cek",
         "en": "A violation when the report is less than {m} m from another attribute with the same "
         "{among}; of two attributes too close, the later report (observation date, then id) is the "
         "violation. When the GPS accuracy of the two reports straddles {m} m, the result is review",
@@ -124,7 +130,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "area": {"id": "Hanya di wilayah", "en": "Only in the area"},
     "disabled": {"id": "Nonaktif (enabled: false)", "en": "Disabled (enabled: false)"},
     "review_note": {
-        "id": "Jika akurasi GPS melewati ambang, atau tanggal kosong untuk aturan periode, hasilnya review.",
+        "id": "Jika akurasi GPS melewati ambang, atau tanggal kosong untuk aturan periode, hasilnya perlu-cek.",
         "en": "When the GPS accuracy straddles the threshold, or a period rule meets a report without a date, the result is review.",
     },
     "jurisdiction": {"id": "Wilayah berlaku", "en": "Jurisdiction"},
@@ -302,9 +308,9 @@ def _example_lines(rule: Rule, example: Any, kind: str, lang: str) -> list[str]:
     )
     finding = next((f for f in verdict.findings if f.rule == rule.id), None)
     if finding is not None:
-        line += f"  \n  → {finding.status.value}: “{finding.message.get(lang, '')}”"
+        line += f"  \n  → {status_label(lang, finding.status.value)}: “{finding.message.get(lang, '')}”"
     else:
-        line += "  \n  → ok"
+        line += f"  \n  → {status_label(lang, 'ok')}"
     return [line]
 
 
@@ -322,7 +328,7 @@ def explain_rule(
     out = [f"{heading} {rule.id}: {title}", ""]
     if not rule.enabled:
         out += [f"*{L['disabled']}*", ""]
-    out.append(f"- **{L['severity']}**: {rule.severity.value}")
+    out.append(f"- **{L['severity']}**: {severity_label(lang, rule.severity.value)}")
     applies = describe(rule.applies_to, lang, rules) if rule.applies_to else L["all_reports"]
     out.append(f"- **{L['applies']}**: {applies}")
     if rule.effective is not None:
