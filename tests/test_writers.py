@@ -160,7 +160,7 @@ def test_csv_round_trip_keeps_indonesian_headers_ids_and_order(run, tmp_path):
     write_file(run, "csv", path, lang="id", bom=True)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
+        rows = list(csv.reader(f, delimiter=";"))  # the example's own separator comes back
     assert rows[0][: len(run.reports.columns)] == list(run.reports.columns)
     assert rows[0][len(run.reports.columns) :] == [
         "status",
@@ -175,6 +175,17 @@ def test_csv_round_trip_keeps_indonesian_headers_ids_and_order(run, tmp_path):
     assert back.columns[: len(run.reports.columns)] == list(run.reports.columns)
     # the coordinates read back the same as the first time
     assert back.lat.tolist()[:5] == run.reports.lat.tolist()[:5]
+
+
+def test_csv_comes_back_in_the_lists_own_style(run):
+    text = _render(run, "csv")
+    header, *rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    distances = [r[header.index("jarak_m")] for r in rows if r[header.index("jarak_m")]]
+    assert distances and all("," in d and "." not in d for d in distances if not d.lstrip("-").isdigit())
+    buf = io.StringIO()
+    write(run, "csv", buf, lang="id", delimiter=",", decimal=".")
+    header, *rows = list(csv.reader(io.StringIO(buf.getvalue())))
+    assert all("," not in r[header.index("jarak_m")] for r in rows)
 
 
 def test_csv_in_english_and_semicolons(run):

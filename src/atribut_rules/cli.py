@@ -142,9 +142,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--bom", action="store_true", help="start text output files with a UTF-8 BOM (for Excel)")
     c.add_argument(
         "--csv-delimiter",
-        default=",",
+        default=None,
         choices=[",", ";", "tab"],
-        help="separator of csv output (default: ','; ';' suits spreadsheets set to Indonesian)",
+        help="separator of csv output (default: the list's own, else ','; ';' suits spreadsheets set to Indonesian)",
+    )
+    c.add_argument(
+        "--decimal",
+        default=None,
+        choices=[".", ","],
+        help="decimal mark of the numbers csv output writes (default: the list's own, else '.')",
     )
     c.add_argument(
         "--area-by",
@@ -412,6 +418,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         "lang": args.lang,
         "area_by": args.area_by,
         "delimiter": "\t" if args.csv_delimiter == "tab" else args.csv_delimiter,
+        "decimal": args.decimal,
     }
     try:
         for fmt, path in outputs:

@@ -156,6 +156,7 @@ class Reports:
     columns: list[str] = field(default_factory=list)
     raw: list[Sequence[Any]] = field(default_factory=list)
     sha256: str | None = None
+    delimiter: str | None = None  # a CSV list's separator, so its sheet comes back in its style
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -70,7 +70,12 @@ def read_csv(
     chunks = iter_csv(
         lines, file=file, delimiter=delimiter, max_field_chars=max_field_chars, field_limit=len(text) + 1
     )
-    return next(iter(chunks))
+    reports = next(iter(chunks))
+    if delimiter is None:
+        first = next((line for line in io.StringIO(text.lstrip("\ufeff")) if line.strip()), "")
+        delimiter = _sniff_delimiter(first)
+    reports.delimiter = delimiter
+    return reports
 
 
 def csv_records(

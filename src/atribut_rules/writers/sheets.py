@@ -65,18 +65,50 @@ def _rounded_distance(row: list[Any]) -> list[Any]:
 
 
 @text_output
-def write_csv(run: Any, out: IO[str], *, lang: str = "id", delimiter: str = ",", **_: Any) -> None:
+def write_csv(
+    run: Any,
+    out: IO[str],
+    *,
+    lang: str = "id",
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    **_: Any,
+) -> None:
     """Write the officer's sheet as CSV (RFC 4180 quoting, ``\\r\\n`` line ends).
 
     Input cells are written as they came (only a formula-looking text gets its ``'``);
     numbers from typed input (GeoJSON, JSON Lines) are written in full, the verdict's
-    distance to the millimetre.
+    distance to the millimetre. The sheet comes back in its own style: ``delimiter`` and
+    ``decimal`` (the decimal mark of the distance the tool writes) default to the input
+    list's, else ``,`` and ``.``.
     """
+    delimiter = delimiter or getattr(run.reports, "delimiter", None) or ","
+    decimal = decimal or input_decimal(run.reports)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     rows = sheet_rows(run, lang)
     writer.writerow([neutralise(_cell_text(v)) for v in next(rows)])
     for row in rows:
-        writer.writerow([neutralise(_cell_text(v)) for v in _rounded_distance(row)])
+        row = _rounded_distance(row)
+        if decimal != "." and isinstance(row[_DISTANCE], float):
+            row[_DISTANCE] = _cell_text(row[_DISTANCE]).replace(".", decimal)
+        writer.writerow([neutralise(_cell_text(v)) for v in row])
+
+
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?\d+,\d+\s*")
+
+
+def input_decimal(reports: Any, sample: int = 200) -> str:
+    """The decimal mark of the list's own numbers: ``,`` when its coordinate cells are
+    written with decimal commas (``-2,1291``), else ``.``."""
+    if not reports.columns:
+        return "."
+    numeric = [k for k, name in enumerate(reports.columns) if canonical_field(str(name)) in ("lat", "lon")]
+    for row in reports.raw[:sample]:
+        for k in numeric:
+            cell = row[k] if k < len(row) else None
+            if isinstance(cell, str) and cell.strip():
+                return "," if _DECIMAL_COMMA.fullmatch(cell) else "."
+    return "."
 
 
 def exact_number(text: str) -> int | float | None:
