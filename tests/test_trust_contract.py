@@ -279,3 +279,44 @@ def test_a_category_the_rule_set_declares_can_name_a_layer(tmp_path) -> None:
     ]
     assert main(argv, out, err) == 1, err.getvalue()
     assert [v["status"] for v in json.loads(out.getvalue())["verdicts"]] == ["violation", "ok"]
+
+
+def test_officers_name_zone_categories_in_indonesian(tmp_path) -> None:
+    import json
+
+    names = {
+        "wilayah": "kelurahan",
+        "pohon": "trees",
+        "masjid": "worship",
+        "sekolah": "schools",
+        "kantor_pemerintah": "government",
+        "fasilitas_kesehatan": "health",
+        "jalan": "roads",
+        "taman": "parks",
+        "fasilitas_umum": "facilities",
+    }
+    zones = [arg for alias, f in names.items() for arg in ("--zones", f"{alias}={EXAMPLE / f}.geojson")]
+    out = io.StringIO()
+    assert (
+        main(["check", str(EXAMPLE / "laporan.csv"), *zones, "-q", "--format", "json"], out, io.StringIO())
+        == 1
+    )
+    summary = json.loads(out.getvalue())["summary"]
+    assert summary["by_status"]["unchecked"] == 0 and summary["by_status"]["violation"] > 0
+    rules = tmp_path / "pohon.yaml"
+    rules.write_text(RULE_ON_POHON, encoding="utf-8")
+    assert main(["validate", str(rules)], io.StringIO(), io.StringIO()) == 0
+    assert ar.load_rules(rules).rules[0].when.zone == "tree"
+
+
+RULE_ON_POHON = """schema: atribut-rules/1
+ruleset: {id: x, version: "1"}
+defaults: {zone_radius_m: {pohon: 0.5}}
+rules:
+  - id: R
+    title: {id: a, en: b}
+    severity: error
+    legal_basis: t
+    when: {near: {zone: pohon, within_m: 1}}
+    message: {id: m, en: m}
+"""

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import resources
+from .categories import canonical_category
 from .console import (
     EXIT_BROKEN_PIPE,
     EXIT_TERMINATED,
@@ -237,6 +238,7 @@ def _zone_sources(specs: Sequence[str], categories: frozenset[str] | None = None
     for spec in specs:
         head, sep, tail = spec.partition("=")
         if sep and not Path(spec).exists() and _CATEGORY_NAME.fullmatch(head):
+            head = canonical_category(head)  # pohon=FILE is tree=FILE
             if categories is not None and head not in categories:
                 raise AtributRulesError(
                     f"--zones {spec!r}: unknown category {head!r}",

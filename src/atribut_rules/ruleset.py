@@ -30,6 +30,7 @@ from typing import Any
 import jsonschema
 
 from . import resources
+from .categories import with_canonical_categories
 from .conditions import (
     Condition,
     ConditionError,
@@ -669,7 +670,9 @@ def _date(text: str | None, where: tuple, marks: dict, name: str) -> _dt.date | 
 
 def _build(doc: dict, marks: dict, name: str, limits: Limits) -> RuleSet:
     """Compile a resolved document. :func:`_resolve` checked each document it came from on
-    its own; a merged one (it names parents) is checked here as a whole once more."""
+    its own; a merged one (it names parents) is checked here as a whole once more. Zone
+    categories named by their Indonesian aliases are read as the canonical names."""
+    doc = with_canonical_categories(doc)
     meta = doc["ruleset"]  # schema-valid: a mapping
     if meta.get("extends"):
         _validate_schema(doc, marks, name)

@@ -22,6 +22,7 @@ import geojson
 import numpy as np
 import shapely
 
+from .categories import canonical_category
 from .errors import ZoneError
 from .geo import Area, degrees_for
 from .inputfiles import read_input
@@ -239,7 +240,7 @@ def _load_one(
         if check_text:
             _refuse_non_text(feature, props, (cat_prop, name_prop, *ORIGIN_KEYS), n, label)
         where = f"zone {_json.quote(zid)} (feature #{n})"
-        cat = props.get(cat_prop, category) if category is None else category
+        cat = canonical_category(props.get(cat_prop, category) if category is None else category)
         if not isinstance(cat, str) or not cat:
             raise ZoneError(
                 f"{where} has no {cat_prop!r} property",

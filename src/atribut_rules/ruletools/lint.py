@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import resources
+from ..categories import canonical_category
 from ..errors import AtributRulesError, RuleSetError, clip, one_line, quote, short_name
 from ..ruleset import (
     CATEGORIES,
@@ -196,7 +197,7 @@ def validate_file(path: str | os.PathLike[str], allow_paths: tuple[str, ...] = (
             return
         for key in ("near", "inside"):
             zone = _mapping(node.get(key)).get("zone")
-            if isinstance(zone, str) and zone not in categories:
+            if isinstance(zone, str) and canonical_category(zone) not in categories:
                 add(p + (key, "zone"), f"rule {rid}: unknown zone category {quote(zone)}")
         if isinstance(node.get("during"), str) and node["during"] not in periods:
             add(p + ("during",), f"rule {rid}: period {quote(node['during'])} does not exist")
@@ -206,7 +207,7 @@ def validate_file(path: str | os.PathLike[str], allow_paths: tuple[str, ...] = (
 
     texts(("ruleset", "title"), meta.get("title"), "ruleset title")
     for cat in _mapping(_mapping(doc.get("defaults")).get("zone_radius_m")):
-        if cat not in categories:
+        if canonical_category(cat) not in categories:
             add(
                 ("defaults", "zone_radius_m", cat),
                 f"unknown zone category {quote(cat)} in defaults.zone_radius_m",
@@ -228,7 +229,7 @@ def validate_file(path: str | os.PathLike[str], allow_paths: tuple[str, ...] = (
         for key in ("applies_to", "when"):
             conditions(("rules", i, key), rule.get(key), rid)
         zone = _mapping(rule.get("area")).get("zone")
-        if isinstance(zone, str) and zone not in categories:
+        if isinstance(zone, str) and canonical_category(zone) not in categories:
             add(("rules", i, "area", "zone"), f"rule {rid}: unknown zone category {quote(zone)} in area")
     unique: dict[Problem, Problem] = {}
     for prob in problems:
