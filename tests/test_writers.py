@@ -453,7 +453,7 @@ periods:
 rules:
   - id: A
     title: "satu bahasa"
-    when: {near: {zone: pohon, within_m: 1}}
+    when: {near: {zone: pohon_besar, within_m: 1}}
   - id: A
     title: {id: "x", en: "y"}
     when: {during: kampanye_x}
@@ -473,7 +473,7 @@ def test_validate_reports_every_problem_with_its_place(tmp_path):
     expected = [
         (5, "ruleset title has no translation for en"),
         (10, "title is one text"),
-        (11, "unknown zone category 'pohon'"),
+        (11, "unknown zone category 'pohon_besar'"),
         (12, "duplicate rule id 'A'"),
         (14, "period 'kampanye_x' does not exist"),
         (17, "'fatal' is not one of"),
