@@ -134,7 +134,7 @@ def _degrees(value: Any) -> float:
         return math.nan
     parts = [_ratio(v) for v in value] + [0.0, 0.0]
     d, m, s = parts[:3]
-    if any(math.isnan(x) or x < 0 for x in (d, m, s)) or m >= 60 or s >= 60:
+    if any(math.isnan(x) or x < 0 for x in (d, m, s)) or m > 60 or s > 60:
         return math.nan
     return d + m / 60 + s / 3600
 
