@@ -163,7 +163,8 @@ def _refuse_too_large(path: Path, max_file_bytes: int, name: str) -> None:
 def report_format(path: str | os.PathLike[str], format: str | None = None) -> str:
     """The reports format of ``path``: ``format`` if given, else from its extension."""
     p = Path(path)
-    fmt = format or ("photos" if p.is_dir() else READERS.get(p.suffix.lower()))
+    # a folder is photos, unless its name says another format (then it is refused as a folder)
+    fmt = format or READERS.get(p.suffix.lower()) or ("photos" if p.is_dir() else None)
     if fmt is None:
         raise InputError(
             f"cannot tell the format of {p.name!r} from its extension",
