@@ -382,3 +382,38 @@ def test_missing_extras_say_what_to_install(tmp_path: Path, monkeypatch: pytest.
     (tmp_path / "foto").mkdir()
     with pytest.raises(MissingExtraError, match=r'pip install "atribut-rules\[photos\]"'):
         read_reports(tmp_path / "foto")
+
+
+def test_kml_zone_without_coordinates_and_cache_of_a_geopackage_layer(tmp_path: Path) -> None:
+    pytest.importorskip("pyogrio")
+    kml = tmp_path / "kosong.kml"
+    kml.write_text(
+        KML_ZONES.replace("<Polygon>", "<Point><coordinates></coordinates></Point><!--").replace(
+            "</Polygon>", "-->"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ZoneError, match=r"has no geometry"):
+        ar.load_zones(kml)
+    gpkg = _write(
+        tmp_path / "zona.gpkg", [UTM_SQUARE], {"category": ["school"]}, driver="GPKG", layer="sekolah"
+    )
+    cache = tmp_path / "zones.npz"
+    first, hit = ar.load_zones_cached(f"{gpkg}:sekolah", cache=cache)
+    again, hit_again = ar.load_zones_cached(f"{gpkg}:sekolah", cache=cache)
+    assert (hit, hit_again) == (False, True) and again.ids == first.ids == ["sekolah:1"]
+
+
+def test_cli_zones_from_a_shapefile_and_a_broken_zip(tmp_path: Path) -> None:
+    shp = _shapefile(tmp_path)
+    reports = tmp_path / "laporan.csv"
+    reports.write_text("id,lat,lon,jenis\nA,-2.1713,105.0,baliho\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", str(reports), "--zones", f"tree={shp}", "--partial", "--format", "jsonl"], out, err)
+    assert code in (0, 1) and json.loads(out.getvalue())["report"] == "A"
+    broken = tmp_path / "pohon.zip"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(reports), "--zones", str(broken), "--partial"], out, err) == 2
+    assert err.getvalue().count("\n") == 1
+    assert err.getvalue().startswith(f"atribut-rules: error: {broken}: not a readable zip archive")

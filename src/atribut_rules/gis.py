@@ -311,6 +311,8 @@ def zone_collection(
         for geom, prop in zip(geoms, props):
             if suffix in (".kml", ".kmz"):
                 prop = kml_properties(prop)
+                if geom is not None and geom.geom_type == "Point" and geom.x == 0 and geom.y == 0:
+                    geom = None  # GDAL reads an empty <coordinates> as 0,0: no geometry
             features.append(
                 {
                     "type": "Feature",
