@@ -181,13 +181,23 @@ def list_layers(data: bytes, *, label: str, error: type[InputError]) -> list[tup
         with warnings.catch_warnings():  # GDAL's notes on the in-memory file's name
             warnings.simplefilter("ignore")
             layers = pyogrio.list_layers(data)
-        return [(str(name), None if kind is None else str(kind)) for name, kind in layers]
     except Exception as exc:  # pyogrio raises DataSourceError and GDAL's errors
         raise error(
             f"not a readable GIS file ({type(exc).__name__}: {str(exc)[:200]})",
             file=label,
             hint="export the layer again, or as GeoJSON",
         ) from None
+    if len(layers) > MAX_LAYERS:  # each layer is read from the whole file: bound the passes
+        raise error(
+            f"the file has {len(layers)} layers (folders), more than {MAX_LAYERS}",
+            file=label,
+            hint="merge the folders, or export the placemarks as one layer",
+        )
+    return [(str(name), None if kind is None else str(kind)) for name, kind in layers]
+
+
+MAX_LAYERS = 1000
+"""Layers (KML folders) one file may have: each is read in a pass over the file."""
 
 
 def read_layer(
