@@ -92,13 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {engine_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="check a list of reports", description="Check a list of reports.")
-    c.add_argument("reports", nargs="?", help="reports file (.csv, .xlsx, .geojson, .jsonl)")
+    c.add_argument(
+        "reports",
+        nargs="?",
+        help="reports file (.csv, .xlsx, .geojson, .jsonl, .kml, .kmz, .gpx), or a folder or .zip of photos",
+    )
     c.add_argument(
         "--zones",
         action="append",
         default=[],
         metavar="[CATEGORY=]FILE",
-        help="a GeoJSON zone layer; repeat for more layers. CATEGORY= gives all its features one category",
+        help="a zone layer: GeoJSON, or (extra gis) .shp, .zip, .gpkg[:LAYER], .fgb, .kml, .kmz; "
+        "repeat for more layers. CATEGORY= gives all its features one category",
     )
     c.add_argument(
         "--zones-cache",

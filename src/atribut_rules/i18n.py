@@ -73,6 +73,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "geometri {value!r} tidak didukung; laporan harus berupa Point",
         "en": "geometry {value!r} is not supported; a report must be a Point",
     },
+    "no_position": {
+        "id": "tidak ada posisi yang bisa dipakai: {detail}",
+        "en": "no usable position: {detail}",
+    },
     "too_long": {
         "id": "kolom {field} terlalu panjang ({found} karakter, maksimum {expected})",
         "en": "{field} is too long ({found} characters, at most {expected})",

@@ -56,6 +56,19 @@ def _file_sha256(path: str | os.PathLike[str]) -> str:
         raise InputError(f"cannot read zones file: {exc.strerror}", file=str(path)) from None
 
 
+def _layer_sha256(spec: str | os.PathLike[str]) -> str:
+    """The digest of a layer's file (``FILE.gpkg:LAYER``: of FILE.gpkg; a ``.shp``: with its sidecars)."""
+    from .gis import SHAPEFILE_SIDECARS, split_layer
+
+    path, _ = split_layer(spec)
+    digest = _file_sha256(path)
+    if path.suffix.lower() == ".shp":
+        for suffix in SHAPEFILE_SIDECARS:
+            side = path.with_suffix(suffix)
+            digest += ":" + (_file_sha256(side) if side.exists() else "-")
+    return digest
+
+
 def cache_key(sources: tuple[Any, ...], options: Mapping[str, Any]) -> str | None:
     """The key a cache of ``sources`` loaded with ``options`` is valid for (None: not cacheable).
 
@@ -67,7 +80,7 @@ def cache_key(sources: tuple[Any, ...], options: Mapping[str, Any]) -> str | Non
         path, category = src if isinstance(src, tuple) else (src, None)
         if isinstance(path, Mapping):
             return None
-        parts.append([str(path), category, _file_sha256(path)])
+        parts.append([str(path), category, _layer_sha256(path)])
     doc = {
         "engine": engine_version(),
         "sources": parts,
@@ -81,7 +94,16 @@ def is_zone_cache(path: str | os.PathLike[str]) -> bool:
     try:
         with np.load(path, allow_pickle=False) as data:
             columns = json.loads(bytes(data["columns"]).decode("utf-8"))
-    except (OSError, ValueError, KeyError, EOFError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error):
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        EOFError,
+        TypeError,
+        AttributeError,
+        zipfile.BadZipFile,
+        zlib.error,
+    ):
         return False
     return isinstance(columns, dict) and str(columns.get("format", "")).startswith(_FORMAT_FAMILY)
 

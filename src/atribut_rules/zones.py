@@ -135,7 +135,10 @@ def load_zones(
     repair: bool = False,
     relative_to: str | os.PathLike[str] | None = None,
 ) -> Zones:
-    """Load zone layers from GeoJSON files or mappings (FeatureCollections).
+    """Load zone layers from GeoJSON files or mappings (FeatureCollections), or from
+    Shapefile (``.shp`` or ``.zip``), GeoPackage (``FILE.gpkg`` or ``FILE.gpkg:LAYER``),
+    FlatGeobuf (``.fgb``) and KML/KMZ files through the ``gis`` extra (pyogrio), whose
+    coordinates are transformed from the file's CRS to WGS84 (see :mod:`atribut_rules.gis`).
 
     Each source may be a path, a mapping, or a ``(source, category)`` pair that
     gives every feature of that source one category. Otherwise the category
@@ -200,8 +203,30 @@ def _load_one(
         stem = "zone"
         label = "<mapping>"
     else:
+        from .gis import is_gis_zone_source, split_layer, zone_collection
         from .readers import display_name
 
+        if is_gis_zone_source(src):
+            path, layer = split_layer(src)
+            label = display_name(path, relative_to) + ("" if layer is None else f":{layer}")
+            doc, files[label] = zone_collection(src, label=label, error=ZoneError)
+            check_text, check_long = True, False
+            file = label
+            stem = path.stem if layer is None else layer
+            return _from_collection(
+                doc,
+                file,
+                stem,
+                label,
+                files,
+                check_text,
+                check_long,
+                category,
+                cat_prop,
+                name_prop,
+                allowed,
+                repair,
+            )
         path = Path(src)
         label = display_name(path, relative_to)
         data = read_input(path, what="zone file", name=label, error=ZoneError)
@@ -213,6 +238,26 @@ def _load_one(
         check_text, check_long = _json.may_hold_surrogates(text), _LONG_DIGITS.search(text) is not None
         file = label
         stem = path.stem
+    return _from_collection(
+        doc, file, stem, label, files, check_text, check_long, category, cat_prop, name_prop, allowed, repair
+    )
+
+
+def _from_collection(
+    doc: Any,
+    file: str | None,
+    stem: str,
+    label: str,
+    files: dict[str, str],
+    check_text: bool,
+    check_long: bool,
+    category: str | None,
+    cat_prop: str,
+    name_prop: str,
+    allowed: frozenset[str],
+    repair: bool,
+) -> Zones:
+    """Zones from a FeatureCollection (parsed GeoJSON, or a GIS layer made into one)."""
     if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, Mapping) else type(doc).__name__
         raise ZoneError(f"expected a GeoJSON FeatureCollection, found {kind!r}", file=label)

@@ -18,7 +18,9 @@ from ..inputfiles import check_regular_file, read_input
 from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, TableParts
 from .csv_reader import read_csv, read_csv_file
 from .geojson_reader import read_geojson_reports
+from .gis_reader import read_gpx_reports, read_kml_reports
 from .jsonl_reader import read_jsonl
+from .photo_reader import read_photo_reports
 from .xlsx_reader import read_xlsx
 
 READERS = {
@@ -30,7 +32,12 @@ READERS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".xlsx": "xlsx",
+    ".kml": "kml",
+    ".kmz": "kmz",
+    ".gpx": "gpx",
+    ".zip": "photos",
 }
+"""Report formats by extension; a folder is read as photos."""
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
 
@@ -54,9 +61,11 @@ def read_reports(
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     relative_to: str | os.PathLike[str] | None = None,
 ) -> Reports:
-    """Read reports from a CSV, GeoJSON, JSON Lines or XLSX (extra ``xlsx``) file.
+    """Read reports from a CSV, GeoJSON, JSON Lines or XLSX (extra ``xlsx``) file, a KML/KMZ
+    or GPX file (extra ``gis``), or a folder or zip of photos (extra ``photos``).
 
-    ``format`` is ``csv``, ``geojson``, ``jsonl`` or ``xlsx`` (default: from the extension).
+    ``format`` is ``csv``, ``geojson``, ``jsonl``, ``xlsx``, ``kml``, ``kmz``, ``gpx`` or
+    ``photos`` (default: from the extension; a folder is ``photos``).
     ``encoding`` overrides the detected text encoding (UTF-8, with or without a
     BOM, or UTF-16 with a BOM). Files over ``max_file_bytes`` are refused; a field
     over ``max_field_chars`` makes its row invalid (docs/limits.md). Verdicts name the file as given, or relative to
@@ -64,8 +73,12 @@ def read_reports(
     """
     p = Path(path)
     fmt = report_format(p, format)
-    data = read_input(p, what="reports file", name=str(path), max_bytes=max_file_bytes)
     name = display_name(path, relative_to)
+    if fmt == "photos":
+        return read_photo_reports(
+            p, file=name, max_file_bytes=max_file_bytes, max_field_chars=max_field_chars
+        )
+    data = read_input(p, what="reports file", name=str(path), max_bytes=max_file_bytes)
     if fmt == "csv":
         reports = read_csv(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
     elif fmt == "geojson":
@@ -74,8 +87,16 @@ def read_reports(
         reports = read_jsonl(data, file=name, encoding=encoding, max_field_chars=max_field_chars)
     elif fmt == "xlsx":
         reports = read_xlsx(data, file=name, max_field_chars=max_field_chars)
+    elif fmt in ("kml", "kmz"):
+        reports = read_kml_reports(data, file=name, kmz=fmt == "kmz", max_field_chars=max_field_chars)
+    elif fmt == "gpx":
+        reports = read_gpx_reports(data, file=name, max_field_chars=max_field_chars)
     else:
-        raise InputError(f"unknown reports format {fmt!r}", file=name, hint="use csv, geojson, jsonl or xlsx")
+        raise InputError(
+            f"unknown reports format {fmt!r}",
+            file=name,
+            hint="use csv, geojson, jsonl, xlsx, kml, kmz, gpx or photos",
+        )
     reports.sha256 = hashlib.sha256(data).hexdigest()
     return reports
 
@@ -142,12 +163,13 @@ def _refuse_too_large(path: Path, max_file_bytes: int, name: str) -> None:
 def report_format(path: str | os.PathLike[str], format: str | None = None) -> str:
     """The reports format of ``path``: ``format`` if given, else from its extension."""
     p = Path(path)
-    fmt = format or READERS.get(p.suffix.lower())
+    # a folder is photos, unless its name says another format (then it is refused as a folder)
+    fmt = format or READERS.get(p.suffix.lower()) or ("photos" if p.is_dir() else None)
     if fmt is None:
         raise InputError(
             f"cannot tell the format of {p.name!r} from its extension",
             file=str(path),
-            hint="use .csv, .geojson, .json, .jsonl or .xlsx",
+            hint="use .csv, .geojson, .json, .jsonl, .xlsx, .kml, .kmz, .gpx, or a folder or .zip of photos",
         )
     return fmt
 
@@ -186,6 +208,9 @@ __all__ = [
     "report_chunks",
     "report_format",
     "read_geojson_reports",
+    "read_gpx_reports",
+    "read_kml_reports",
+    "read_photo_reports",
     "read_jsonl",
     "read_reports",
     "read_xlsx",
