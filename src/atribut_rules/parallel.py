@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -239,6 +240,31 @@ def render_chunks(
         finally:
             if stop is not None:
                 stop.set()  # leaving the block terminates the workers: let SIGTERM end them
+            _end_workers(pool)
+
+
+WORKER_END_S = STOP_GRACE_S + 3.0
+"""Seconds the pool's termination may take before its remaining workers are killed."""
+
+
+def _end_workers(pool: Any) -> None:
+    """Terminate the pool, killing the workers that are left after :data:`WORKER_END_S`.
+
+    ``Pool.terminate`` sends SIGTERM and then waits for every worker without a limit. A
+    worker that does not end (seen in the full test suite on a busy machine: a worker
+    left blocked on the task queue's lock) would hang the command for ever, so the
+    termination runs in a thread this one watches. The pool's ``__exit__`` after it
+    finds the pool terminated already.
+    """
+    workers = list(getattr(pool, "_pool", ()))
+    ender = threading.Thread(target=pool.terminate, name="atribut-rules-pool-end", daemon=True)
+    ender.start()
+    ender.join(WORKER_END_S)
+    if ender.is_alive():
+        for worker in [*workers, *getattr(pool, "_pool", ())]:
+            if worker.exitcode is None:
+                worker.kill()
+        ender.join()
 
 
 def _drain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
