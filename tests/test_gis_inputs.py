@@ -417,3 +417,29 @@ def test_cli_zones_from_a_shapefile_and_a_broken_zip(tmp_path: Path) -> None:
     assert main(["check", str(reports), "--zones", str(broken), "--partial"], out, err) == 2
     assert err.getvalue().count("\n") == 1
     assert err.getvalue().startswith(f"atribut-rules: error: {broken}: not a readable zip archive")
+
+
+def test_html_shows_a_thumbnail_beside_a_photos_findings(tmp_path: Path) -> None:
+    pytest.importorskip("PIL")
+    folder = _photos(tmp_path / "foto")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    rules = tmp_path / "semua.yaml"
+    rules.write_text(
+        "schema: atribut-rules/1\n"
+        'ruleset: {id: semua, version: "1"}\n'
+        "rules:\n"
+        "  - id: SEMUA\n"
+        "    title: {id: semua, en: all}\n"
+        "    severity: error\n"
+        "    legal_basis: test\n"
+        "    when: {field: id, exists: true}\n"
+        "    message: {id: ada, en: there}\n",
+        encoding="utf-8",
+    )
+    page = tmp_path / "hasil.html"
+    argv = ["check", str(folder), "--rules", str(rules), "-q", "--output", f"html:{page}", "--format", "json"]
+    assert main(argv, io.StringIO(), io.StringIO()) == 1
+    html = page.read_text(encoding="utf-8")
+    # the one photo with a position has a finding and its thumbnail; unusable photos have none
+    assert html.count('<img class="thumb" src="data:image/jpeg;base64,') == 1
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # photos never modified

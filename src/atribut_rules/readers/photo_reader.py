@@ -19,6 +19,7 @@ Pillow reads its header and EXIF from those bytes, without decoding the pixels.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import math
@@ -145,14 +146,38 @@ def _ref(value: Any) -> str:
     return str(value).strip("\x00 ").upper() if value is not None else ""
 
 
-def photo_record(name: str, data: bytes, Image: Any) -> tuple[dict[str, Any], list[Problem]]:
-    """The record and problems of one photo's bytes."""
+THUMBNAIL_PX = 160
+"""Longest side of the thumbnail the HTML report shows beside a photo's findings."""
+
+
+def thumbnail(image: Any) -> str | None:
+    """A small JPEG of ``image`` (turned as its EXIF says) as a ``data:`` URI, or None when
+    Pillow cannot make one. The photo itself is never changed."""
+    try:
+        from PIL import ImageOps
+
+        small = ImageOps.exif_transpose(image).convert("RGB")
+        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        out = io.BytesIO()
+        small.save(out, format="JPEG", quality=70)
+    except Exception:  # a thumbnail is a courtesy: a photo Pillow reads but cannot shrink has none
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def photo_record(
+    name: str, data: bytes, Image: Any, thumbnails: list[str | None] | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The record and problems of one photo's bytes; its thumbnail appended to ``thumbnails``
+    when given (None when it has none)."""
     record: dict[str, Any] = {"id": name, "lat": None, "lon": None, "observed_at": None, "accuracy_m": None}
     try:
         with Image.open(io.BytesIO(data)) as image:
             exif = image.getexif()
             gps = dict(exif.get_ifd(_GPS_IFD))
             sub = dict(exif.get_ifd(_EXIF_IFD))
+            if thumbnails is not None:
+                thumbnails.append(thumbnail(image))
     except Exception as exc:  # Pillow raises UnidentifiedImageError, SyntaxError, struct errors ...
         if type(exc).__name__ == "UnidentifiedImageError":
             why = "not an image Pillow can read"
@@ -230,6 +255,8 @@ def read_photo_reports(
         photos = _zip_photos(data, label, max_photo_bytes, max_unzipped_bytes)
     rows: list[tuple[int, dict[str, Any]]] = []
     problems: dict[int, list[Problem]] = {}
+    thumbnails: dict[int, str] = {}
+    thumbs: list[str | None] = []
     digest = hashlib.sha256()
     for name, data_or_problem in photos:
         if isinstance(data_or_problem, bytes):
@@ -246,7 +273,10 @@ def read_photo_reports(
             }
             probs = [data_or_problem]
         else:
-            record, probs = photo_record(name, data_or_problem, Image)
+            before = len(thumbs)
+            record, probs = photo_record(name, data_or_problem, Image, thumbs)
+            if len(thumbs) > before and thumbs[-1] is not None:
+                thumbnails[len(rows)] = thumbs[-1]
         if probs:
             problems[len(rows)] = probs
         rows.append((len(rows) + 1, record))
@@ -264,6 +294,7 @@ def read_photo_reports(
         max_field_chars=max_field_chars,
     )
     reports.sha256 = digest.hexdigest() if p.is_dir() else hashlib.sha256(data).hexdigest()
+    reports.thumbnails = thumbnails
     return reports
 
 

@@ -67,6 +67,7 @@ th{background:#eceff1}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .st-violation{background:#d7301f}.st-review{background:#f28e2b}.st-unchecked{background:#9e9ac8}.st-exempt{background:#4575b4}.st-ok{background:#1a9850}.st-invalid{background:#7f7f7f}
 .banner{margin:1rem 0;padding:.6rem 1rem;border-radius:.3rem;color:#1b1035;background:#dadaeb;border-left:.5rem solid #9e9ac8}
 .banner ul{margin:.3rem 0 0}
+img.thumb{max-width:160px;max-height:160px;display:block;margin-bottom:.2rem}
 #map{width:100%;height:32rem;background:#fff;border:1px solid #ccc;display:block}
 #map .zone{stroke:#555;stroke-width:.6;fill-opacity:.55;vector-effect:non-scaling-stroke}
 #map .zone.admin_area{fill:none;stroke:#607d8b;stroke-dasharray:3 2}
@@ -236,6 +237,20 @@ def _pct(part: int, whole: int) -> str:
     return "–" if not whole else f"{100.0 * part / whole:.0f}%"
 
 
+MAX_THUMBNAILS = 2000
+"""Photo thumbnails one page embeds at most (about 5 KB each), for the findings first in order."""
+
+
+def _photo(run: Any, i: int, verdict: Any, shown: list[int]) -> str:
+    """The thumbnail of report ``i``'s photo when it has findings (``shown`` counts them)."""
+    thumbs = getattr(run.reports, "thumbnails", None)
+    if not thumbs or i not in thumbs or not verdict.findings or shown[0] >= MAX_THUMBNAILS:
+        return ""
+    shown[0] += 1
+    # the URI is the reader's own base64 JPEG; escaped anyway, like every value on the page
+    return f'<img class="thumb" src="{_e(thumbs[i])}" alt="{_e(verdict.report)}"><br>'
+
+
 def _evidence(verdict: Any, lang: str) -> str:
     items = []
     for f in verdict.findings:
@@ -385,6 +400,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
     parts.append("".join(f'<th data-num="{n}">{_e(h)}</th>' for h, n in heads))
     parts.append("</tr></thead><tbody>")
     rank = {s: n for n, s in enumerate(STATUSES)}
+    shown = [0]  # thumbnails embedded so far
     for i, v in enumerate(run.verdicts):
         status_text, rule_ids, distance, zone, message = verdict_cells(v, lang)
         row = v.source.row if v.source else ""
@@ -392,7 +408,7 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto") -> str:
             f'<tr data-i="{i}" data-status="{v.status.value}"><td>{_e(v.report)}</td>'
             f'<td data-v="{rank[v.status.value]}"><span class="st st-{v.status.value}">{_e(status_text)}</span></td>'
             f'<td>{_e(rule_ids)}</td><td class="n" data-v="{_num(distance, 3)}">{_num(distance)}</td>'
-            f"<td>{_e(zone)}</td><td>{_e(message)}</td><td>{_evidence(v, lang)}</td>"
+            f"<td>{_e(zone)}</td><td>{_e(message)}</td><td>{_photo(run, i, v, shown)}{_evidence(v, lang)}</td>"
             f'<td class="n" data-v="{row}">{row}</td></tr>'
         )
     parts.append("</tbody></table></main>")
