@@ -211,7 +211,11 @@ def test_rules_list() -> None:
     lines = out.splitlines()
     assert (
         "builtin:id-pemilu-2024\t2024.1\tPlacement of campaign attributes and materials, 2024 general election"
-        in lines
+        "\tIndonesia (nasional)\t2023-07-17..2024-02-14" in lines
+    )
+    ulang = next(line for line in lines if line.startswith("builtin:pangkalpinang-pilkada-ulang-2025\t"))
+    assert ulang.endswith(
+        "\tKota Pangkalpinang, Kepulauan Bangka Belitung (Pilkada ulang Wali Kota 2025)\t2025-07-22..2025-08-27"
     )
     assert all(line.startswith("builtin:") for line in lines)
 
@@ -246,8 +250,8 @@ def test_a_required_zone_layer_that_is_missing_is_an_error_unless_partial(tmp_pa
     assert code == 2 and out.getvalue() == ""
     lines = err.getvalue().splitlines()
     assert all(line.startswith("atribut-rules: error: ") for line in lines)
-    (line,) = [x for x in lines if "'designated_site'" in x]
-    assert "APK-LOKASI-DITETAPKAN" in line and "--zones designated_site=FILE" in line
+    (line,) = [x for x in lines if "'road'" in x]
+    assert "APK-JALAN-PROTOKOL" in line and "--zones road=FILE" in line
     # with --partial the run goes on: the report is unchecked, and stderr says which rules
     out, err = io.StringIO(), io.StringIO()
     argv = [
@@ -262,5 +266,5 @@ def test_a_required_zone_layer_that_is_missing_is_an_error_unless_partial(tmp_pa
     ]
     assert main(argv, out, err) == 0
     verdict = json.loads(out.getvalue())["verdicts"][0]
-    assert verdict["status"] == "unchecked" and "APK-LOKASI-DITETAPKAN" in verdict["unchecked"]
-    assert "warning: partial run" in err.getvalue() and "APK-LOKASI-DITETAPKAN" in err.getvalue()
+    assert verdict["status"] == "unchecked" and "APK-JALAN-PROTOKOL" in verdict["unchecked"]
+    assert "warning: partial run" in err.getvalue() and "APK-JALAN-PROTOKOL" in err.getvalue()

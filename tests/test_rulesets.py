@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -28,8 +30,15 @@ def test_rule_case(tests, case):
     assert result.passed, "\n" + result.describe()
 
 
-def test_the_four_sets_are_bundled():
-    assert {"id-pemilu-2019", "id-pemilu-2024", "id-pilkada-template", "pangkalpinang-2024"} <= set(BUNDLED)
+def test_the_six_sets_are_bundled():
+    assert {
+        "bangka-barat-2024",
+        "id-pemilu-2019",
+        "id-pemilu-2024",
+        "id-pilkada-template",
+        "pangkalpinang-2024",
+        "pangkalpinang-pilkada-ulang-2025",
+    } <= set(BUNDLED)
 
 
 @pytest.mark.parametrize("name", BUNDLED)
@@ -76,9 +85,13 @@ def test_unconfirmed_facts_are_on_the_docs_pages_and_synthetic_ones_say_so():
     for lang in ("id", "en"):
         assert note[lang] in render_page("id-pemilu-2019", lang)
     local = rule_cases.load_tests(rule_cases.tests_path_for("builtin:pangkalpinang-2024")).ruleset
-    for rule_id in ("APK-PEMERINTAH", "APK-LOKASI-DITETAPKAN", "APK-JALAN-PROTOKOL", "APK-JARAK-BALIHO"):
+    for rule_id in ("APK-IBADAH", "APK-KESEHATAN", "APK-PENDIDIKAN", "APK-PEMERINTAH", "APK-JALAN-PROTOKOL"):
         basis = local.rule(rule_id).legal_basis
-        assert "sintetis" in basis["id"].casefold() and "synthetic" in basis["en"].casefold()
+        assert "2018" in basis["id"] and "2018" in basis["en"]
+        note = _unconfirmed(local, rule_id)
+        assert "2018" in note["en"] and "2024" in note["en"]
+        for lang in ("id", "en"):
+            assert note[lang] in render_page("pangkalpinang-2024", lang)
 
 
 def test_pangkalpinang_overrides_only_changed_keys():
@@ -105,13 +118,41 @@ def test_whole_list_rules_in_the_bundled_sets_are_marked():
     pemilu_2019 = load_rules("builtin:id-pemilu-2019")
     assert _unconfirmed(pemilu_2019, "APK-KUOTA-TAMBAHAN")["id"]
     local = load_rules("builtin:pangkalpinang-2024")
-    assert "sintetis" in local.rule("APK-JARAK-BALIHO").legal_basis["id"].casefold()
-    assert local.rule("APK-JARAK-BALIHO").spacing.min_m == 50
     assert local.accuracy_by == ("sumber", {"gowaslu": 15.0, "patroli": 5.0})
+    ulang = load_rules("builtin:pangkalpinang-pilkada-ulang-2025")
+    quotas = {r.id: r.quota for r in ulang.active_rules if r.quota is not None}
+    assert {rid: q.max for rid, q in quotas.items()} == {
+        "APK-KUOTA-BALIHO": 15,
+        "APK-KUOTA-CETAK-PASLON-BALIHO": 10,
+        "APK-KUOTA-BILLBOARD": 15,
+        "APK-KUOTA-CETAK-PASLON-BILLBOARD": 10,
+        "APK-KUOTA-UMBUL-UMBUL": 60,
+        "APK-KUOTA-CETAK-PASLON-UMBUL-UMBUL": 40,
+        "APK-KUOTA-SPANDUK": 6,
+        "APK-KUOTA-CETAK-PASLON-SPANDUK": 4,
+    }
+    assert quotas["APK-KUOTA-UMBUL-UMBUL"].per == ("candidate", ("zone", "kecamatan"))
+    assert quotas["APK-KUOTA-SPANDUK"].per == ("candidate", ("zone", "admin_area"))
 
 
-def test_pangkalpinang_keeps_its_duplicates_and_exemption_through_extends():
+def test_pangkalpinang_keeps_its_duplicates_through_extends_and_has_no_synthetic_rules():
     local = load_rules("builtin:pangkalpinang-2024")
     assert local.duplicates is not None and local.duplicates.within_m == 10
-    assert [p.id for p in local.exemptions] == ["IZIN-SINTETIS-2024-001"]
-    assert "SINTETIS" in local.exemptions[0].issuer
+    assert not local.exemptions
+    ids = {r.id for r in local.active_rules}
+    assert not {"APK-LOKASI-DITETAPKAN", "APK-JARAK-BALIHO"} & ids
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_bundled_set_runs_on_the_example_with_nothing_unchecked(name, capsys):
+    """check --example --rules builtin:NAME, without --partial: the example has a layer for
+    every zone category and a column for every field an enabled rule needs."""
+    from atribut_rules.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "--example", "--rules", f"builtin:{name}", "--format", "json"], out, err)
+    assert code in (0, 1), err.getvalue()
+    assert err.getvalue() == ""
+    summary = json.loads(out.getvalue())["summary"]
+    assert summary["by_status"]["unchecked"] == 0
+    assert all(v["status"] != "unchecked" for v in json.loads(out.getvalue())["verdicts"])

@@ -414,4 +414,7 @@ def test_bundled_pages_describe_whole_list_rules():
     page = render_page("id-pilkada-template", "en")
     assert "more than 60 attributes per candidate and kecamatan (zone)" in page
     assert "Duplicate reports" in page
-    assert "paling sedikit 50 m" in render_page("pangkalpinang-2024", "id")
+    assert "Laporan ganda" in render_page("pangkalpinang-2024", "id")
+    ulang = render_page("pangkalpinang-pilkada-ulang-2025", "en")
+    assert "more than 60 attributes per candidate and kecamatan (zone)" in ulang
+    assert "more than 40 attributes per candidate and kecamatan (zone)" in ulang

@@ -574,7 +574,11 @@ def _rules(args: argparse.Namespace, stdout: IO[str]) -> int:
     if args.rules_command == "list":
         for name in resources.bundled_rulesets():
             rs = load_rules(f"builtin:{name}")
-            stdout.write(f"builtin:{name}\t{rs.version}\t{rs.title.get('en', '')}\n")
+            eff = rs.effective
+            dates = f"{eff.start or ''}..{eff.end or ''}" if eff is not None else ""
+            stdout.write(
+                f"builtin:{name}\t{rs.version}\t{rs.title.get('en', '')}\t{rs.jurisdiction or ''}\t{dates}\n"
+            )
         return EXIT_OK
     if args.rules_command == "show":
         rs = load_rules(args.rules)

@@ -55,6 +55,7 @@ CATEGORIES = (
     "designated_site",
     "government",
     "health",
+    "kecamatan",
     "park",
     "place_of_worship",
     "pole",
