@@ -250,10 +250,10 @@ WORKER_END_S = STOP_GRACE_S + 3.0
 def _end_workers(pool: Any) -> None:
     """Terminate the pool, killing the workers that are left after :data:`WORKER_END_S`.
 
-    ``Pool.terminate`` sends SIGTERM and then waits for every worker without a limit. A
-    worker that does not end (seen in the full test suite on a busy machine: a worker
-    left blocked on the task queue's lock) would hang the command for ever, so the
-    termination runs in a thread this one watches. The pool's ``__exit__`` after it
+    ``Pool.terminate`` takes the task queue's lock and waits for every worker without a
+    limit. A worker ended while it held that lock, or one that does not end (both seen in
+    the full test suite on a busy machine), would hang the command for ever, so the
+    termination runs in a daemon thread this one watches and leaves behind. The pool's ``__exit__`` after it
     finds the pool terminated already.
     """
     workers = list(getattr(pool, "_pool", ()))
@@ -264,7 +264,9 @@ def _end_workers(pool: Any) -> None:
         for worker in [*workers, *getattr(pool, "_pool", ())]:
             if worker.exitcode is None:
                 worker.kill()
-        ender.join()
+        # a worker ended while holding the task queue's lock leaves the termination waiting
+        # for that lock for ever: its thread is a daemon, so it is left behind, not waited for
+        ender.join(1.0)
 
 
 def _drain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:

@@ -38,5 +38,5 @@ def decode(data: bytes, *, file: str, encoding: str | None = None) -> str:
             f"not valid {name.upper()} text at byte {exc.start}",
             file=file,
             line=line,
-            hint="save the file as UTF-8, or name its encoding with --encoding (e.g. latin-1 or cp1252)",
+            hint="save the file as UTF-8, or name its encoding with --encoding (cp1252 is what Excel on Windows writes; latin-1 for older files)",
         ) from None
