@@ -475,11 +475,12 @@ def _check_streamed(
         raise CoverageError(gaps)
     if stderr is not None and gaps:
         _warn_partial(gaps, stderr)
+    rows = estimate_rows(args.reports) if progress is not None else None  # read once, for both stages
     if progress is not None and split_rules(rules)[1] is not None:
-        progress.stage("read", estimate_rows(args.reports), estimated=True)  # the whole-list rules' pass
+        progress.stage("read", rows, estimated=True)  # the whole-list rules' pass
     whole = whole_list_run(chunks, zones, rules, permits=permits, partial=args.partial)
     if progress is not None:
-        progress.stage("check", estimate_rows(args.reports), estimated=True)
+        progress.stage("check", rows, estimated=True)
     formats = [fmt for fmt, _ in outputs] + [args.format]
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     with contextlib.ExitStack() as stack:

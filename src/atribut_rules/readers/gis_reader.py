@@ -37,6 +37,27 @@ def raw_cells(rows: list[tuple[int, dict[str, Any]]], columns: list[str]) -> lis
     return [["" if r.get(c) is None else str(r.get(c)) for c in columns] for _, r in rows]
 
 
+def records_table(
+    rows: list[tuple[int, dict[str, Any]]],
+    columns: list[str],
+    *,
+    file: str,
+    problems: dict[int, list[Problem]],
+    max_field_chars: int,
+) -> Reports:
+    """The table of records read from a file without a header of its own (KML, GPX, photos):
+    ``columns`` as its header and the records' texts as its cells, so the sheet writers
+    hand it back like a CSV list."""
+    return build_reports(
+        rows,
+        file=file,
+        columns=columns,
+        raw=raw_cells(rows, columns),
+        row_problems=problems,
+        max_field_chars=max_field_chars,
+    )
+
+
 def _no_position(detail_id: str, detail_en: str) -> Problem:
     detail = {"id": detail_id, "en": detail_en}
     return Problem("no_position", "lat", None, i18n.render("no_position", detail=detail))
@@ -93,14 +114,7 @@ def read_kml_reports(
         )
     cols = ["id", "lat", "lon", *(c for c in columns if c != "id")]
     rows = [(n, {c: r.get(c) for c in cols}) for n, r in rows]
-    return build_reports(
-        rows,
-        file=file,
-        columns=cols,
-        raw=raw_cells(rows, cols),
-        row_problems=problems,
-        max_field_chars=max_field_chars,
-    )
+    return records_table(rows, cols, file=file, problems=problems, max_field_chars=max_field_chars)
 
 
 def read_gpx_reports(
@@ -145,14 +159,7 @@ def read_gpx_reports(
         if probs:
             problems[len(rows)] = probs
         rows.append((len(rows) + 1, record))
-    return build_reports(
-        rows,
-        file=file,
-        columns=cols,
-        raw=raw_cells(rows, cols),
-        row_problems=problems,
-        max_field_chars=max_field_chars,
-    )
+    return records_table(rows, cols, file=file, problems=problems, max_field_chars=max_field_chars)
 
 
 __all__ = ["HDOP_METRES", "read_gpx_reports", "read_kml_reports"]

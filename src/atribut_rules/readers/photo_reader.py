@@ -34,8 +34,8 @@ from ..errors import InputError, MissingExtraError
 from ..gis import check_zip
 from ..inputfiles import read_input
 from ..model import Problem
-from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports
-from .gis_reader import raw_cells
+from ..reports import DEFAULT_MAX_FIELD_CHARS, Reports
+from .gis_reader import records_table
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".heic", ".heif")
 MAX_PHOTOS = 100_000
@@ -285,14 +285,7 @@ def read_photo_reports(
             "no photos found", file=label, hint=f"give a folder or zip of {', '.join(PHOTO_SUFFIXES)} files"
         )
     cols = ["id", "lat", "lon", "observed_at", "accuracy_m"]
-    reports = build_reports(
-        rows,
-        file=label,
-        columns=cols,
-        raw=raw_cells(rows, cols),
-        row_problems=problems,
-        max_field_chars=max_field_chars,
-    )
+    reports = records_table(rows, cols, file=label, problems=problems, max_field_chars=max_field_chars)
     reports.sha256 = digest.hexdigest() if p.is_dir() else hashlib.sha256(data).hexdigest()
     reports.thumbnails = thumbnails
     return reports
