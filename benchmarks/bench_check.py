@@ -53,8 +53,8 @@ import pyproj
 import shapely
 
 import atribut_rules as ar
-from atribut_rules.conditions import AnyOf, FieldTest, Near, walk
-from atribut_rules.engine import STATUS_CODES, TOLERANCE_M
+from atribut_rules.evaluate.engine import STATUS_CODES, TOLERANCE_M
+from atribut_rules.rules.conditions import AnyOf, FieldTest, Near, walk
 
 SIZES = {"small": (10_000, 10_000), "medium": (100_000, 100_000), "large": (1_000_000, 100_000)}
 CITY_CENTRE = (106.11, -2.13)  # Pangkalpinang, Bangka Belitung
@@ -406,8 +406,8 @@ def floor_2_threads(city: City, reach: dict[str, float]) -> dict[str, np.ndarray
 
 
 def _local_tm(lon0: float, lat0: float) -> str:
-    # the same local transverse Mercator the engine uses (atribut_rules.geo.local_tm)
-    from atribut_rules.geo import local_tm
+    # the same local transverse Mercator the engine uses (atribut_rules.spatial.projection.local_tm)
+    from atribut_rules.spatial.projection import local_tm
 
     return local_tm(lon0, lat0)
 

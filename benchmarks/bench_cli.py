@@ -187,8 +187,8 @@ def stages(reports: Path, rows: int) -> None:
 
     import atribut_rules as ar
     from atribut_rules.cli import DEFAULT_CHUNK_ROWS
-    from atribut_rules.writers.records import run_summary_record
-    from atribut_rules.writers.verdict_json import encoded_verdicts
+    from atribut_rules.write.records import run_summary_record
+    from atribut_rules.write.verdict_json import encoded_verdicts
 
     gc.set_threshold(200_000, 50, 100)  # as the CLI sets it
     folder = resources.example_dir()

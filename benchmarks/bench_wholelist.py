@@ -1,7 +1,7 @@
 """Benchmark the rules over the whole list (duplicate groups, spacing) against the plain pipeline.
 
 Reports are spread evenly over a square (fixed seed), with a type-and-party key of 56
-values and GPS accuracies of 3-30 m, as `atribut_rules.wholelist` receives them
+values and GPS accuracies of 3-30 m, as `atribut_rules.evaluate.wholelist` receives them
 (projected metres, one area). For each size it times, in this process:
 
 - ``pairs_by_group``: `wholelist._pairs` with the group, as the engine calls it
@@ -41,8 +41,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from atribut_rules import wholelist  # noqa: E402
-from atribut_rules.wholelist import TOLERANCE_M  # noqa: E402
+from atribut_rules.evaluate import wholelist  # noqa: E402
+from atribut_rules.evaluate.wholelist import TOLERANCE_M  # noqa: E402
 
 SEED = 20241114
 SIDE_M = 10_000.0

@@ -32,10 +32,10 @@ except ImportError:  # the test suite drives test_one_input itself
 if atheris is not None:
     with atheris.instrument_imports(include=["atribut_rules"]):
         from atribut_rules.errors import InputError
-        from atribut_rules.readers import read_csv, read_geojson_reports, read_jsonl, read_xlsx
+        from atribut_rules.read import read_csv, read_geojson_reports, read_jsonl, read_xlsx
 else:
     from atribut_rules.errors import InputError
-    from atribut_rules.readers import read_csv, read_geojson_reports, read_jsonl, read_xlsx
+    from atribut_rules.read import read_csv, read_geojson_reports, read_jsonl, read_xlsx
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

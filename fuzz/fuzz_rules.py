@@ -23,8 +23,8 @@ import atheris
 
 with atheris.instrument_imports(include=["atribut_rules"]):
     from atribut_rules.errors import MAX_ERROR_LINE, RuleSetError
-    from atribut_rules.ruleset import Limits, load_rules
-    from atribut_rules.yamlsafe import YamlLimits
+    from atribut_rules.rules.ruleset import Limits, load_rules
+    from atribut_rules.read.yamlsafe import YamlLimits
 
 LIMITS = Limits(yaml=YamlLimits(max_bytes=64_000, max_aliases=20, max_depth=32, max_nodes=20_000))
 _FOLDER = tempfile.mkdtemp(prefix="atribut-fuzz-")

@@ -14,7 +14,7 @@ from typing import Any
 from pyproj import Geod
 
 import atribut_rules as ar
-from atribut_rules.writers.records import verdict_record
+from atribut_rules.write.records import verdict_record
 
 GEOD = Geod(ellps="WGS84")
 

@@ -167,7 +167,7 @@ ALIASES = "a: &x [1]\nb: *x\nc: *x\nd: *x\n"
 
 def test_yaml_alias_limit_is_configurable() -> None:
     from atribut_rules.errors import RuleSetError
-    from atribut_rules.yamlsafe import YamlLimits, load_yaml
+    from atribut_rules.read.yamlsafe import YamlLimits, load_yaml
 
     with pytest.raises(RuleSetError, match="more than 2 YAML aliases") as info:
         load_yaml(ALIASES, file="f.yaml", limits=YamlLimits(max_aliases=2))
@@ -178,7 +178,7 @@ def test_yaml_alias_limit_is_configurable() -> None:
 
 def test_yaml_size_depth_and_node_limits_are_configurable() -> None:
     from atribut_rules.errors import RuleSetError
-    from atribut_rules.yamlsafe import YamlLimits, load_yaml
+    from atribut_rules.read.yamlsafe import YamlLimits, load_yaml
 
     with pytest.raises(RuleSetError, match="larger than 10 bytes"):
         load_yaml("a: 1234567890\n", file="f", limits=YamlLimits(max_bytes=10))
@@ -193,7 +193,7 @@ def test_yaml_size_depth_and_node_limits_are_configurable() -> None:
 
 def test_condition_depth_limit_is_configurable() -> None:
     from atribut_rules.errors import RuleSetError
-    from atribut_rules.ruleset import Limits, load_rules
+    from atribut_rules.rules.ruleset import Limits, load_rules
 
     doc = {
         "schema": "atribut-rules/1",
@@ -209,7 +209,7 @@ def test_condition_depth_limit_is_configurable() -> None:
     "pattern", [r"^[A-Z]{2,3}-\d+$", r"(?i)partai\s+[a-h]", r"^(baliho|spanduk)$", r"^(ab)?c+$"]
 )
 def test_safe_patterns_are_accepted(pattern: str) -> None:
-    from atribut_rules.conditions import check_pattern
+    from atribut_rules.rules.conditions import check_pattern
 
     check_pattern(pattern, ())
 
@@ -227,14 +227,14 @@ def test_safe_patterns_are_accepted(pattern: str) -> None:
     ],
 )
 def test_unsafe_patterns_are_refused(pattern: str, reason: str) -> None:
-    from atribut_rules.conditions import ConditionError, check_pattern
+    from atribut_rules.rules.conditions import ConditionError, check_pattern
 
     with pytest.raises(ConditionError, match=reason):
         check_pattern(pattern, ())
 
 
 def test_field_size_limit_is_configurable() -> None:
-    from atribut_rules.readers import read_csv
+    from atribut_rules.read import read_csv
 
     text = "id,lat,lon,notes\nA,-2.1,106.1,abcdef\nB,-2.1,106.1,abc\n"
     reports = read_csv(text, max_field_chars=5)
@@ -245,7 +245,7 @@ def test_field_size_limit_is_configurable() -> None:
 
 def test_reports_file_size_limit_is_configurable(tmp_path: Path) -> None:
     from atribut_rules.errors import InputError
-    from atribut_rules.readers import read_reports
+    from atribut_rules.read import read_reports
 
     path = tmp_path / "laporan.csv"
     path.write_text("id,lat,lon\nA,-2.1,106.1\n", encoding="utf-8")

@@ -8,8 +8,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atribut_rules import candidates
-from atribut_rules.candidates import BoxCells, envelopes
+from atribut_rules.spatial import candidates
+from atribut_rules.spatial.candidates import BoxCells, envelopes
 
 # coordinates on a coarse grid, so that boxes often share an edge or a corner exactly
 coord = st.integers(-20, 20).map(lambda v: v * 0.5)

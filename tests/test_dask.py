@@ -6,13 +6,13 @@ import pytest
 
 import atribut_rules as ar
 from atribut_rules import resources
-from atribut_rules.writers import run_summary_record, verdict_record
+from atribut_rules.write import run_summary_record, verdict_record
 
 dd = pytest.importorskip("dask.dataframe", reason="the dask extra is not installed")
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 pd = pytest.importorskip("pandas", reason="the dask extra is not installed")
 
-from atribut_rules.dask import check_dask, records_from_frame  # noqa: E402
+from atribut_rules.scale.dask import check_dask, records_from_frame  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
-from atribut_rules import candidates, engine, resources
-from atribut_rules.writers import run_summary_record, verdict_record
+from atribut_rules import resources
+from atribut_rules.evaluate import engine
+from atribut_rules.spatial import candidates
+from atribut_rules.write import run_summary_record, verdict_record
 
 EXAMPLE = resources.example_dir()
 
@@ -108,7 +110,7 @@ def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
     st.integers(2, 9),
 )
 def test_line_pieces_measure_as_the_whole_line(lines, multi, most) -> None:
-    from atribut_rules.engine import _line_pieces
+    from atribut_rules.evaluate.engine import _line_pieces
 
     geoms = [shapely.linestrings(line) for line in lines]
     if multi:

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from atribut_rules import check, load_rules, load_zones, resources
 from atribut_rules.model import Status
-from atribut_rules.readers import read_csv
-from atribut_rules.reports import Reports
+from atribut_rules.read import read_csv
+from atribut_rules.table.reports import Reports
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 COLUMNS = [

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atribut_rules.errors import InputError
-from atribut_rules.readers import read_csv, read_geojson_reports, read_jsonl
-from atribut_rules.readers.csv_reader import iter_csv
-from atribut_rules.reports import Reports, canonical_field
+from atribut_rules.read import read_csv, read_geojson_reports, read_jsonl
+from atribut_rules.read.csv_reader import iter_csv
+from atribut_rules.table.reports import Reports, canonical_field
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from atribut_rules import resources
 from atribut_rules.errors import RuleSetError
-from atribut_rules.ruleset import Limits, RuleSet, load_rules
-from atribut_rules.yamlsafe import YamlLimits
+from atribut_rules.read.yamlsafe import YamlLimits
+from atribut_rules.rules.ruleset import Limits, RuleSet, load_rules
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LIMITS = Limits(yaml=YamlLimits(max_bytes=100_000, max_aliases=20, max_depth=32, max_nodes=20_000))
@@ -264,7 +264,7 @@ def _check_child(doc: dict[str, Any]) -> None:
             load_rules(path, limits=LIMITS)
         except RuleSetError as exc:
             assert str(exc).startswith(str(path)), str(exc)
-        from atribut_rules.ruletools.lint import validate_file
+        from atribut_rules.rules.lint import validate_file
 
         for _file, _line, _col, message in validate_file(path):  # validate never crashes either
             assert "\n" not in message

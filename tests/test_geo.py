@@ -8,7 +8,7 @@ import pyproj
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atribut_rules import geo
+from atribut_rules.spatial import projection as geo
 
 
 def _from_crs(crs: str) -> pyproj.Transformer:

@@ -21,8 +21,8 @@ from support import make_rules
 import atribut_rules as ar
 from atribut_rules.cli import main
 from atribut_rules.errors import InputError, MissingExtraError, ZoneError
-from atribut_rules.readers import read_reports
-from atribut_rules.readers.gis_reader import HDOP_METRES
+from atribut_rules.read import read_reports
+from atribut_rules.read.gis_reader import HDOP_METRES
 
 # A 30 m square in UTM zone 48S (EPSG:32748) around 500000 E, 9760000 N: longitude 105,
 # latitude about -2.171 (Bangka); the same square in degrees, for comparing with GeoJSON.

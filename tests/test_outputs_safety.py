@@ -22,11 +22,11 @@ import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.cli import main
 from atribut_rules.errors import OutputError
-from atribut_rules.writers import FORMATS, atomic_write, write, write_file
-from atribut_rules.writers.escape import cell_text, terminal_text
-from atribut_rules.writers.html_report import render_html
-from atribut_rules.writers.sheets import exact_number, xlsx_value
-from atribut_rules.zonecache import read_zone_cache, write_zone_cache
+from atribut_rules.spatial.zonecache import read_zone_cache, write_zone_cache
+from atribut_rules.write import FORMATS, atomic_write, write, write_file
+from atribut_rules.write.escape import cell_text, terminal_text
+from atribut_rules.write.html_report import render_html
+from atribut_rules.write.sheets import exact_number, xlsx_value
 
 CLI = [sys.executable, "-m", "atribut_rules"]
 TEXT_FORMATS = [name for name, spec in FORMATS.items() if not spec.binary]
@@ -129,7 +129,7 @@ def test_lone_surrogates_never_crash_a_writer_nor_reach_its_bytes(fmt, tmp_path,
 
 
 def test_lone_surrogates_in_the_streamed_path(tmp_path, zones_file, rules):
-    from atribut_rules.writers.stream import ChunkWriter, render_chunk
+    from atribut_rules.write.stream import ChunkWriter, render_chunk
 
     run = _run([{"id": "R\ud800", "lat": -2.13, "lon": 106.11, "party": "P\udc80"}], zones_file, rules)
     for fmt in ("json", "jsonl", "geojson"):
@@ -218,7 +218,7 @@ def test_a_new_file_gets_the_mode_the_umask_gives(tmp_path, umask):
     path = tmp_path / "new.txt"
     code = (
         "import os,sys; os.umask(int(sys.argv[2], 8));"
-        "from atribut_rules.writers import atomic_write\n"
+        "from atribut_rules.write import atomic_write\n"
         "with atomic_write(sys.argv[1]) as f: f.write('x')"
     )
     subprocess.run([sys.executable, "-c", code, str(path), oct(umask)[2:]], check=True)

@@ -14,8 +14,8 @@ from support import PKP, collection, feature, fwd, make_rules, point, polygon, s
 import atribut_rules as ar
 from atribut_rules import check, load_rules, load_zones, read_reports, resources
 from atribut_rules.errors import InputError
-from atribut_rules.permits import Permit, load_permits, permits_from_mappings
-from atribut_rules.writers import write
+from atribut_rules.evaluate.permits import Permit, load_permits, permits_from_mappings
+from atribut_rules.write import write
 
 HERE = Path(__file__).resolve().parent
 SCHOOL = collection(feature("s1", polygon(square(PKP, 50)), "school", "SD Negeri 1"))

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atribut_rules.errors import InputError
-from atribut_rules.readers import report_chunks
-from atribut_rules.reports import Reports
+from atribut_rules.read import report_chunks
+from atribut_rules.table.reports import Reports
 
 CELL = st.text(st.sampled_from(list("ab1 2,.-\xa0é\t;")), max_size=6)
 COORDINATE = st.sampled_from(["-2,1", "106.1", "-2.13", " 106,12 ", "", "abc", "95", "1,2,3", "-2,1e1"])

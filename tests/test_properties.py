@@ -15,8 +15,8 @@ from support import csv_bytes, verdict_key
 
 import atribut_rules as ar
 from atribut_rules import resources
-from atribut_rules.conditions import FieldTest, walk
-from atribut_rules.readers import read_csv
+from atribut_rules.read import read_csv
+from atribut_rules.rules.conditions import FieldTest, walk
 
 SETTINGS = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]

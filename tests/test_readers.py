@@ -9,7 +9,7 @@ import pytest
 from support import csv_bytes
 
 import atribut_rules as ar
-from atribut_rules.readers import read_csv, read_geojson_reports, read_jsonl, report_chunks
+from atribut_rules.read import read_csv, read_geojson_reports, read_jsonl, report_chunks
 
 HEADER = ["no", "lintang", "bujur", "jenis"]
 ROWS = [["R-1", "-2,1291", "106,1133", "baliho"], ["R-2", "-2,13", "106,12", "spanduk"]]

@@ -16,10 +16,10 @@ import pytest
 from atribut_rules import load_permits, load_zones, read_reports
 from atribut_rules.cli import main
 from atribut_rules.errors import InputError, RuleSetError, ZoneError
-from atribut_rules.inputfiles import check_regular_file, open_input, read_input
-from atribut_rules.readers import read_jsonl
-from atribut_rules.readers._json import first_non_text, is_text, loads
-from atribut_rules.ruleset import load_rules
+from atribut_rules.read import read_jsonl
+from atribut_rules.read._json import first_non_text, is_text, loads
+from atribut_rules.read.inputfiles import check_regular_file, open_input, read_input
+from atribut_rules.rules.ruleset import load_rules
 from atribut_rules.zonebuild import build_zones
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +187,7 @@ def _corpus_workbook(name: str) -> bytes:
 
 def test_a_dimension_bomb_reads_in_a_moment() -> None:
     pytest.importorskip("openpyxl")
-    from atribut_rules.readers.xlsx_reader import read_xlsx
+    from atribut_rules.read.xlsx_reader import read_xlsx
 
     data = _corpus_workbook("rd_xlsx_dimension_bomb.xlsx")
     start = time.monotonic()
@@ -197,7 +197,7 @@ def test_a_dimension_bomb_reads_in_a_moment() -> None:
 
 def test_a_workbook_that_unzips_beyond_the_limit_is_refused() -> None:
     pytest.importorskip("openpyxl")
-    from atribut_rules.readers.xlsx_reader import read_xlsx
+    from atribut_rules.read.xlsx_reader import read_xlsx
 
     data = _corpus_workbook("rd_xlsx_dimension_bomb.xlsx")
     with pytest.raises(InputError, match="unzip to .* bytes, more than the limit of 1000"):

@@ -19,7 +19,7 @@ import pytest
 from support import PKP, collection, feature, point, rules_doc
 
 import atribut_rules as ar
-from atribut_rules.conditions import ConditionError, Pattern, to_re2
+from atribut_rules.rules.conditions import ConditionError, Pattern, to_re2
 
 SLOW_IN_PYTHON = [r"^(?:a?){30}a{30}$", r".*.*.*.*.*=$", r"^\w+\s*\w+\s*\w+$"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from atribut_rules import resources
-from atribut_rules.writers import FORMATS
+from atribut_rules.write import FORMATS
 
 
 def _run_example(folder: Path, seed: str) -> dict[str, bytes]:

@@ -9,7 +9,14 @@ import pytest
 from support import codes, make_rules, reports, rule
 
 import atribut_rules as ar
-from atribut_rules.reports import HEADER_ALIASES, canonical_field, normalise_header, parse_date, parse_number
+from atribut_rules.table.reports import (
+    HEADER_ALIASES,
+    build_reports,
+    canonical_field,
+    normalise_header,
+    parse_date,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -232,7 +239,7 @@ def test_numbers_given_as_numbers_and_zero_sizes_are_fine() -> None:
 
 
 def test_too_long_field_is_invalid() -> None:
-    table = ar.reports.build_reports(
+    table = build_reports(
         [(2, {"id": "A", "lat": "-2", "lon": "106", "catatan": "x" * 50})], file="f", max_field_chars=10
     )
     assert [p.code for p in table.problems[0]] == ["too_long"]

@@ -9,7 +9,7 @@ import pytest
 from support import rules_doc
 
 import atribut_rules as ar
-from atribut_rules.conditions import FieldTest, Near
+from atribut_rules.rules.conditions import FieldTest, Near
 
 HEAD = """\
 schema: atribut-rules/1

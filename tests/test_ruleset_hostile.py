@@ -12,10 +12,10 @@ import pytest
 from support import PKP, collection, feature, fwd, point, rules_doc
 
 import atribut_rules as ar
-from atribut_rules import ruleset
 from atribut_rules.cli import main
 from atribut_rules.errors import MAX_ERROR_LINE, MAX_QUOTE, RuleSetError, clip, one_line, quote
-from atribut_rules.ruleset import MAX_MESSAGE_CHARS, MAX_PLACEHOLDERS, crs_problem
+from atribut_rules.rules import ruleset
+from atribut_rules.rules.ruleset import MAX_MESSAGE_CHARS, MAX_PLACEHOLDERS, crs_problem
 
 HEAD = 'schema: atribut-rules/1\nruleset:\n  id: uji\n  version: "1"\n'
 RULES = "rules:\n  - id: R-1\n    when: {near: {zone: tree, within_m: 1}}\n"

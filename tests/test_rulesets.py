@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from atribut_rules import resources
-from atribut_rules.ruleset import load_rules
-from atribut_rules.ruletools import cases as rule_cases
-from atribut_rules.ruletools import lint
-from atribut_rules.ruletools.docs import docs_pages
+from atribut_rules.rules import cases as rule_cases
+from atribut_rules.rules.docs import docs_pages
+from atribut_rules.rules.lint import lint
+from atribut_rules.rules.ruleset import load_rules
 
 BUNDLED = resources.bundled_rulesets()
 
@@ -76,7 +76,7 @@ def _unconfirmed(rs, rule_id: str) -> dict:
 def test_unconfirmed_facts_are_on_the_docs_pages_and_synthetic_ones_say_so():
     """What is not confirmed about a legal basis is in legal_basis.unconfirmed, shown on the
     docs pages only; a verdict's legal basis is the citation alone, in both languages."""
-    from atribut_rules.ruletools.docs import render_page
+    from atribut_rules.rules.docs import render_page
 
     rs = rule_cases.load_tests(rule_cases.tests_path_for("builtin:id-pemilu-2019")).ruleset
     basis = rs.rule("APK-MASA-TENANG").legal_basis

@@ -1,4 +1,4 @@
-"""The rule-test runner, the meta-lint and the rule explanations (atribut_rules.ruletools)."""
+"""The rule-test runner, the meta-lint and the rule explanations (atribut_rules.rules)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import textwrap
 import pytest
 
 from atribut_rules import cli
-from atribut_rules.conditions import compile_condition
+from atribut_rules.cli import explain_command
 from atribut_rules.errors import RuleSetError
-from atribut_rules.ruleset import load_rules
-from atribut_rules.ruletools import cases as rule_cases
-from atribut_rules.ruletools import explain_command
-from atribut_rules.ruletools.docs import describe, explain
-from atribut_rules.ruletools.lint import lint
+from atribut_rules.rules import cases as rule_cases
+from atribut_rules.rules.conditions import compile_condition
+from atribut_rules.rules.docs import describe, explain
+from atribut_rules.rules.lint import lint
+from atribut_rules.rules.ruleset import load_rules
 
 RULES = """\
 schema: atribut-rules/1
@@ -409,7 +409,7 @@ def test_explain_describes_quota_and_spacing_in_both_languages(tmp_path):
 
 
 def test_bundled_pages_describe_whole_list_rules():
-    from atribut_rules.ruletools.docs import render_page
+    from atribut_rules.rules.docs import render_page
 
     page = render_page("id-pilkada-template", "en")
     assert "more than 60 attributes per candidate and kecamatan (zone)" in page

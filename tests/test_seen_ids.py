@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from atribut_rules.errors import AtributRulesError
-from atribut_rules.seen_ids import SeenIds
+from atribut_rules.table.ids import SeenIds
 
 
 def feed(seen: SeenIds, ids: list[str], chunk: int) -> dict[int, int]:
@@ -104,7 +104,7 @@ def test_an_unusable_spill_folder_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     import errno
 
-    from atribut_rules import seen_ids
+    from atribut_rules.table import ids as seen_ids
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -118,7 +118,7 @@ def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_the_filter_keeps_every_id_and_rarely_takes_a_new_one_for_a_kept_one() -> None:
-    from atribut_rules.seen_ids import _BlockedBloom
+    from atribut_rules.table.ids import _BlockedBloom
 
     seen = SeenIds()
     kept, _ = seen._digests([f"kept-{n}" for n in range(50_000)])

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.cli import main
-from atribut_rules.readers import csv_reader, read_reports, report_chunks
-from atribut_rules.readers.csv_reader import iter_csv
-from atribut_rules.seen_ids import SeenIds
-from atribut_rules.streaming import check_chunks, concat_reports, whole_list_run
-from atribut_rules.writers.records import verdict_record
+from atribut_rules.read import csv_reader, read_reports, report_chunks
+from atribut_rules.read.csv_reader import iter_csv
+from atribut_rules.scale.chunks import check_chunks, concat_reports, whole_list_run
+from atribut_rules.table.ids import SeenIds
+from atribut_rules.write.records import verdict_record
 
 EXAMPLE = resources.example_dir()
 ZONES = sorted(str(p) for p in EXAMPLE.glob("*.geojson"))
@@ -206,7 +206,7 @@ def test_streamed_bytes_reach_byte_streams_as_a_whole_run_writes_them(
 
 
 def test_byte_stream_is_offered_only_for_utf8_text_streams() -> None:
-    from atribut_rules.writers.stream import byte_stream
+    from atribut_rules.write.stream import byte_stream
 
     assert byte_stream(io.StringIO()) is None
     assert byte_stream(io.TextIOWrapper(io.BytesIO(), encoding="utf-16")) is None
@@ -239,7 +239,7 @@ def test_spooled_bytes_are_copied_whole_by_the_kernel_or_the_plain_way(
     import tempfile
     import threading
 
-    from atribut_rules.writers.stream import _copy_bytes
+    from atribut_rules.write.stream import _copy_bytes
 
     sent: list[int] = []
     sendfile = os.sendfile
@@ -275,7 +275,7 @@ def test_spooled_bytes_are_copied_whole_by_the_kernel_or_the_plain_way(
 def test_workers_hand_chunks_over_as_files_that_are_removed(tmp_path: Path, monkeypatch) -> None:
     """With workers, each chunk's text comes back as a file (not through the pipe); the
     writers take the files in order, and neither the files nor their folder are left."""
-    from atribut_rules.writers import stream
+    from atribut_rules.write import stream
 
     rules = "builtin:pangkalpinang-2024"
     whole = run_cli(REPORTS, "json", rules, 0)
@@ -312,7 +312,7 @@ def test_a_worker_that_cannot_write_its_chunk_is_a_clear_error(tmp_path: Path, m
 
 
 def test_chunk_writer_keeps_chunk_files_and_bytes_in_their_order(tmp_path: Path) -> None:
-    from atribut_rules.writers.stream import ChunkWriter, RenderedChunk
+    from atribut_rules.write.stream import ChunkWriter, RenderedChunk
 
     def pieces() -> list[RenderedChunk]:
         """Text in memory and in files (as workers hand it over), mixed."""

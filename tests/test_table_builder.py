@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atribut_rules.reports import Reports, SeenIds, build_reports, build_table, table_parts
+from atribut_rules.table.reports import Reports, SeenIds, build_reports, build_table, table_parts
 
 HEADER = [
     "no",
@@ -179,7 +179,7 @@ def test_over_long_ids_are_row_numbers_when_looking_for_repeats() -> None:
 )
 def test_a_coordinate_column_reads_as_its_cells_one_by_one(cells) -> None:
     """The column-at-a-time reading of coordinates gives ``_plain_float`` of every cell."""
-    from atribut_rules.reports import _coordinates, _plain_float
+    from atribut_rules.table.reports import _coordinates, _plain_float
 
     values, slow = _coordinates(cells)
     expected = np.array([_plain_float(c) for c in cells], dtype=float)
@@ -190,7 +190,7 @@ def test_a_coordinate_column_reads_as_its_cells_one_by_one(cells) -> None:
 def test_rows_share_a_problem_only_when_its_arguments_are_the_same() -> None:
     """The table builder makes each problem once: the same object for the same arguments,
     and never one made for a value that only compares equal (1, 1.0, True; 0.0, -0.0)."""
-    from atribut_rules.reports import _problem, _TableBuilder
+    from atribut_rules.table.reports import _problem, _TableBuilder
 
     builder = _TableBuilder(100)
     calls = (

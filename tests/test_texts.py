@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from atribut_rules import i18n, load_rules, resources
 from atribut_rules.cli import main
-from atribut_rules.engine import _Evaluation, _message_text
+from atribut_rules.evaluate.engine import _Evaluation, _message_text
 from atribut_rules.model import Finding, Severity, Status, Verdict, ZoneRef
-from atribut_rules.ruleset import PLACEHOLDERS
-from atribut_rules.writers import FORMATS
-from atribut_rules.writers.html_report import _evidence
+from atribut_rules.rules.ruleset import PLACEHOLDERS
+from atribut_rules.write import FORMATS
+from atribut_rules.write.html_report import _evidence
 
 BUNDLED = [load_rules(f"builtin:{name}") for name in resources.bundled_rulesets()]
 MESSAGES = sorted(
@@ -174,7 +174,7 @@ def test_bundled_legal_bases_are_bilingual_and_plain() -> None:
 def test_a_tidy_template_filled_with_clean_values_needs_no_tidying(data) -> None:
     """What lets the engine skip :func:`i18n.tidy` for most messages: a template that is tidy
     with a letter in every field, filled with clean values, is tidy as it is."""
-    from atribut_rules.engine import _PLACEHOLDER_NAMES
+    from atribut_rules.evaluate.engine import _PLACEHOLDER_NAMES
 
     rs = data.draw(st.sampled_from(BUNDLED))
     rule = data.draw(st.sampled_from(rs.rules))

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.cli import main
-from atribut_rules.coverage import CoverageError
-from atribut_rules.readers.csv_reader import iter_csv
+from atribut_rules.read.csv_reader import iter_csv
+from atribut_rules.rules.coverage import CoverageError
 
 EXAMPLE = resources.example_dir()
 LAYERS = sorted(p.name for p in EXAMPLE.glob("*.geojson"))

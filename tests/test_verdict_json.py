@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.model import Finding, Problem, RuleSetRef, Severity, Source, Status, Verdict, ZoneRef
-from atribut_rules.writers.records import verdict_record
-from atribut_rules.writers.verdict_json import VerdictJson, encoded_verdicts
+from atribut_rules.write.records import verdict_record
+from atribut_rules.write.verdict_json import VerdictJson, encoded_verdicts
 
 EXAMPLE = resources.example_dir()
 
@@ -26,7 +26,7 @@ def reference(verdict: Verdict) -> str:
 def as_columns(findings, blocks: dict) -> list:
     """Each finding's place in a block of FindingColumns, one block per rule's shared values
     (kept in ``blocks`` across calls, so a block holds findings of several verdicts)."""
-    from atribut_rules.engine import FindingColumns
+    from atribut_rules.evaluate.engine import FindingColumns
 
     refs = []
     for f in findings:
@@ -162,7 +162,7 @@ def test_edge_values_encode_as_json_dumps_does(batch) -> None:
 )
 def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grouped, with_ruleset) -> None:
     """VerdictBlock: ok verdicts written from one template, the others as they are, mixed in order."""
-    from atribut_rules.engine import VerdictBlock
+    from atribut_rules.evaluate.engine import VerdictBlock
 
     ref = RuleSetRef("rs", "1", "ab" * 32) if with_ruleset else None
     source = None if file is None else file
@@ -220,7 +220,7 @@ def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grou
 def test_findings_encode_a_block_of_columns_at_a_time(batch, langs) -> None:
     """encode_columns writes each finding of a block as json.dumps writes its record,
     for the engine's two languages and for others."""
-    from atribut_rules.writers.records import finding_record
+    from atribut_rules.write.records import finding_record
 
     findings = [
         dataclasses.replace(f, message={lang: f"{f.message['id']}/{lang}" for lang in langs})
@@ -236,7 +236,7 @@ def test_findings_encode_a_block_of_columns_at_a_time(batch, langs) -> None:
 
 
 def test_non_finite_numbers_as_json_writes_them() -> None:
-    from atribut_rules.writers.verdict_json import _number
+    from atribut_rules.write.verdict_json import _number
 
     for value in (math.nan, math.inf, -math.inf, 0.1, -0.0, 1e300, 5, True, None):
         assert _number(value) == json.dumps(value)
@@ -247,7 +247,7 @@ def test_a_findings_four_numbers_as_json_writes_them() -> None:
     both signs, non-finite values and sums that overflow."""
     import itertools
 
-    from atribut_rules.writers.verdict_json import _numbers
+    from atribut_rules.write.verdict_json import _numbers
 
     values = [None, 0.0, -0.0, 1.5, 1e308, math.inf, -math.inf, math.nan, 3, True, 1e-7, 123456789.123]
     names = ("distance_m", "threshold_m", "margin_m", "accuracy_m")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from support import PKP, collection, feature, fwd, geodesic, make_rules, polygon, rules_doc, run, square
 
 import atribut_rules as ar
-from atribut_rules.wholelist import _pairs
+from atribut_rules.evaluate.wholelist import _pairs
 
 NO_ZONES = ar.load_zones()
 MESSAGE = {"id": "{group} {count}/{max} #{rank}", "en": "{group} {count}/{max} #{rank}"}

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from atribut_rules import check, load_rules, load_zones, read_reports, resources
 from atribut_rules.cli import main
 from atribut_rules.errors import MissingExtraError
-from atribut_rules.readers.csv_reader import iter_csv
-from atribut_rules.writers import FORMATS, neutralise, write, write_file
-from atribut_rules.writers.areas import assign_areas
-from atribut_rules.writers.ci import artifact_uri
-from atribut_rules.writers.sheets import _NUMBER, FORMULA_START
+from atribut_rules.read.csv_reader import iter_csv
+from atribut_rules.write import FORMATS, neutralise, write, write_file
+from atribut_rules.write.areas import assign_areas
+from atribut_rules.write.ci import artifact_uri
+from atribut_rules.write.sheets import _NUMBER, FORMULA_START
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "formats"
@@ -290,8 +290,8 @@ def test_atomic_write_keeps_the_old_file_when_a_writer_fails(run, tmp_path, monk
         out.write('{"half": ')
         raise Boom
 
-    from atribut_rules.writers import FORMATS as formats
-    from atribut_rules.writers import Format
+    from atribut_rules.write import FORMATS as formats
+    from atribut_rules.write import Format
 
     monkeypatch.setitem(formats, "json", Format("json", broken, False, ".json", "broken"))
     with pytest.raises(Boom):
@@ -355,7 +355,7 @@ def test_area_labels_are_the_first_area_in_file_order_that_holds_the_point():
 
 
 def test_areas_that_share_a_name_are_counted_as_one_area():
-    from atribut_rules.writers.areas import area_summary
+    from atribut_rules.write.areas import area_summary
 
     west, east, far = (
         _square("W", 106.10, -2.13, 0.01),

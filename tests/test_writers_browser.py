@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from atribut_rules import check, load_rules, load_zones, read_reports, resources
-from atribut_rules.writers import write_file
+from atribut_rules.write import write_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(

@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from atribut_rules import load_zones
+from atribut_rules.cli import zones_command as command
 from atribut_rules.errors import InputError, MissingExtraError
-from atribut_rules.zonebuild import build_zones, bundled_mappings, command, load_mapping, write_zones
+from atribut_rules.zonebuild import build_zones, bundled_mappings, load_mapping, write_zones
 from atribut_rules.zonebuild.mapping import MappingError
 from atribut_rules.zonebuild.sources import osm_id
 

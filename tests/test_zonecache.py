@@ -14,7 +14,7 @@ from support import PKP, collection, feature, point
 import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.cli import main
-from atribut_rules.zonecache import load_zones_cached, read_zone_cache
+from atribut_rules.spatial.zonecache import load_zones_cached, read_zone_cache
 
 EXAMPLE = resources.example_dir()
 

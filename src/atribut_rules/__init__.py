@@ -14,9 +14,9 @@
 Nothing here prints, reads the network, or keeps global state.
 """
 
-from .coverage import CoverageError
-from .engine import Run, VerdictList, check
 from .errors import AtributRulesError, InputError, MissingExtraError, OutputError, RuleSetError, ZoneError
+from .evaluate.engine import Run, VerdictList, check
+from .evaluate.permits import Permit, load_permits
 from .model import (
     Finding,
     Gap,
@@ -32,12 +32,12 @@ from .model import (
     Verdict,
     ZoneRef,
 )
-from .permits import Permit, load_permits
-from .readers import read_reports, report_chunks
-from .reports import HEADER_ALIASES, Reports
-from .ruleset import CATEGORIES, Limits, Period, Rule, RuleSet, load_rules
-from .zonecache import load_zones_cached
-from .zones import Zones, load_zones
+from .read import read_reports, report_chunks
+from .rules.coverage import CoverageError
+from .rules.ruleset import CATEGORIES, Limits, Period, Rule, RuleSet, load_rules
+from .spatial.zonecache import load_zones_cached
+from .spatial.zones import Zones, load_zones
+from .table.reports import HEADER_ALIASES, Reports
 
 __all__ = [
     "CATEGORIES",
@@ -81,6 +81,6 @@ __all__ = [
     "report_chunks",
 ]
 
-from .engine import engine_version as _engine_version
+from .evaluate.engine import engine_version as _engine_version
 
 __version__ = _engine_version()

@@ -28,9 +28,9 @@ from typing import IO, Any
 import shapely
 import shapely.geometry
 
-from ..digest import file_sha256
 from ..errors import InputError
-from ..inputfiles import check_regular_file, read_input
+from ..read.digest import file_sha256
+from ..read.inputfiles import check_regular_file, read_input
 from .mapping import ClassRule, MappingError, ZoneMapping, bundled_mappings, load_mapping
 from .sources import Record, read_records, source_kind
 
@@ -379,8 +379,8 @@ def build_zones(
     an exact repeat is dropped, a differing one is kept as ``ID~2``. Files are named
     as given, or relative to ``relative_to`` when under it.
     """
-    from ..readers import display_name
-    from ..ruleset import CATEGORIES
+    from ..read import display_name
+    from ..rules.ruleset import CATEGORIES
 
     if not isinstance(mapping, ZoneMapping):
         mapping = load_mapping(mapping, categories=categories)

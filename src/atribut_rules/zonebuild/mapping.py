@@ -18,8 +18,8 @@ import jsonschema
 
 from .. import resources
 from ..errors import AtributRulesError, RuleSetError
-from ..inputfiles import read_input
-from ..yamlsafe import load_yaml
+from ..read.inputfiles import read_input
+from ..read.yamlsafe import load_yaml
 
 SCHEMA_NAME = "mapping-1.json"
 BUILTIN_PREFIX = "builtin:"
@@ -140,7 +140,7 @@ def load_mapping(ref: str | os.PathLike[str], *, categories: frozenset[str] | No
     ``categories`` is the allowed zone vocabulary (the core's by default); a
     mapping that names another category is refused with its line.
     """
-    from ..ruleset import CATEGORIES
+    from ..rules.ruleset import CATEGORIES
 
     allowed = categories or frozenset(CATEGORIES)
     text_ref = os.fspath(ref)

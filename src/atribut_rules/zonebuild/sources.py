@@ -19,10 +19,10 @@ from typing import Any
 import shapely
 
 from ..errors import InputError, MissingExtraError
-from ..readers._json import first_non_text, may_hold_surrogates
-from ..readers._text import decode
-from ..readers.csv_reader import csv_records
-from ..readers.geojson_reader import load_json
+from ..read._json import first_non_text, may_hold_surrogates
+from ..read.csv_reader import csv_records
+from ..read.geojson_reader import load_json
+from ..read.text import decode
 from .mapping import ZoneMapping
 
 WGS84_CRS_NAMES = frozenset(

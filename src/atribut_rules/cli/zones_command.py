@@ -1,0 +1,107 @@
+"""``atribut-rules zones``: build zone layers from map data, or list the bundled mappings.
+
+``atribut-rules zones build SOURCE... --map MAPPING -o zones.geojson`` writes a
+FeatureCollection and prints, on stderr, one line per problem (file, feature id)
+and the counts per category. Exit 0: written, nothing left out; 1: written, but
+features were left out for errors; 2: nothing usable (bad mapping or source, or
+no feature came out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import AtributRulesError
+from ..zonebuild import build_zones, bundled_mappings, load_mapping, write_zones
+
+NAME = "zones"
+
+EXIT_OK = 0
+EXIT_LEFT_OUT = 1
+EXIT_UNUSABLE = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``zones`` subcommand to the CLI's subparsers."""
+    p = subparsers.add_parser(
+        NAME,
+        help="build zone layers from OSM or gazetteer data",
+        description="Build zone layers from map data.",
+    )
+    sub = p.add_subparsers(dest="zones_command", metavar="ACTION")
+    b = sub.add_parser(
+        "build",
+        help="turn OSM or gazetteer files into one zone layer",
+        description="Turn OSM exports (GeoJSON, .osm.pbf) or gazetteers (GeoJSON, CSV) into a zone layer.",
+    )
+    b.add_argument("sources", nargs="+", metavar="SOURCE", help=".geojson, .csv, or .osm.pbf (extra 'osm')")
+    b.add_argument(
+        "--map",
+        required=True,
+        dest="mapping",
+        metavar="MAPPING",
+        help="mapping file, or builtin:osm / builtin:id-gazetteer",
+    )
+    b.add_argument("-o", "--output", required=True, help="zone layer to write (GeoJSON); '-' for stdout")
+    b.add_argument(
+        "--repair", action="store_true", help="make invalid polygons valid instead of leaving them out"
+    )
+    b.add_argument("--quiet", action="store_true", help="print only errors and the totals")
+    sub.add_parser("mappings", help="list the bundled mappings")
+
+
+def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    """Run ``zones build`` or ``zones mappings``; return the exit code."""
+    if args.zones_command == "mappings":
+        for name in bundled_mappings():
+            m = load_mapping(f"builtin:{name}")
+            stdout.write(f"builtin:{name}\t{m.title.get('en', '')}\t{', '.join(m.categories)}\n")
+        return EXIT_OK
+    if args.zones_command != "build":
+        raise AtributRulesError("zones needs an action: build or mappings")
+    result = build_zones(args.sources, args.mapping, repair=args.repair)
+    for p in result.problems:
+        if args.quiet and p.level != "error":
+            continue
+        stderr.write(f"atribut-rules: {p}\n")
+    if not result.collection["features"]:
+        stderr.write("atribut-rules: error: no zone features were produced; nothing written\n")
+        return EXIT_UNUSABLE
+    if args.output == "-":
+        write_zones(result.collection, stdout)
+    else:
+        _write_atomically(Path(args.output), result.collection)
+    total = sum(result.counts.values())
+    stderr.write(
+        f"atribut-rules: {result.records} records read, {total} zones written"
+        f" ({', '.join(f'{c} {n}' for c, n in result.counts.items())})"
+        f"; excluded {sum(result.excluded.values())}, unmatched {result.unmatched}"
+        f", left out for errors {len(result.errors)}\n"
+    )
+    if result.excluded and not args.quiet:
+        for reason, n in result.excluded.items():
+            stderr.write(f"atribut-rules:   excluded {n}: {reason}\n")
+    if result.unmatched_classes and not args.quiet:
+        top = list(result.unmatched_classes.items())
+        shown = ", ".join(f"{k} {v}" for k, v in top[:15])
+        more = f", ... ({len(top) - 15} more classes)" if len(top) > 15 else ""
+        stderr.write(f"atribut-rules:   unmatched classes: {shown}{more}\n")
+    return EXIT_LEFT_OUT if result.errors else EXIT_OK
+
+
+def _write_atomically(path: Path, collection: dict) -> None:
+    buffer = io.StringIO()
+    write_zones(collection, buffer)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(buffer.getvalue())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise AtributRulesError(f"cannot write the zone layer: {exc.strerror}", file=str(path)) from None

@@ -1,0 +1,603 @@
+"""CSV reports: Indonesian or English headers, ``,`` ``;`` or tab separators, decimal commas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .. import i18n
+from ..errors import InputError
+from ..model import Problem
+from ..table.reports import (
+    DEFAULT_MAX_FIELD_CHARS,
+    Reports,
+    SeenIds,
+    canonical_field,
+    id_column,
+    plain_table_parts,
+    table_parts,
+)
+from .inputfiles import open_input, read_input
+from .text import decode, text_encoding
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: 0 for d in (",", ";", "\t")}
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_csv(
+    data: bytes | str,
+    *,
+    file: str = "<csv>",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+) -> Reports:
+    """Read CSV bytes or text into a :class:`Reports` table.
+
+    The first non-empty line is the header. Each later record is one report; its
+    ``row`` is the line the record starts on (the header being line 1 when the
+    file starts with it). Blank lines are skipped; a record with more or fewer
+    fields than the header becomes an invalid row, and so does a record with a
+    field longer than ``max_field_chars``. A header with no record after it is
+    a table of zero reports. An empty file, and a quote left open at the end
+    of the file (which would swallow every later row), raise InputError.
+    """
+    text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(
+            "file contains NUL bytes, so it is not a text CSV file",
+            file=file,
+            line=line,
+            hint="export the sheet again as CSV (UTF-8)",
+        )
+    lines = io.StringIO(text.lstrip("\ufeff"), newline="")
+    # The whole text is in memory already, so a field may be as long as the file:
+    # an over-long field makes its row invalid (build_table) instead of the file.
+    chunks = iter_csv(
+        lines, file=file, delimiter=delimiter, max_field_chars=max_field_chars, field_limit=len(text) + 1
+    )
+    reports = next(iter(chunks))
+    if delimiter is None:
+        first = next((line for line in io.StringIO(text.lstrip("\ufeff")) if line.strip()), "")
+        delimiter = _sniff_delimiter(first)
+    reports.delimiter = delimiter
+    return reports
+
+
+def csv_records(
+    text: str,
+    *,
+    file: str,
+    what: str = "file",
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    delimiter: str | None = None,
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the ``(line, cells)`` records of a small CSV text, read as strictly as
+    a reports file: NUL bytes, a broken quote and a quote left open at the end of the text
+    (which would swallow every later line) raise InputError naming the line, and so does a
+    field over ``max_field_chars`` characters (a table such as a permits list is refused
+    whole rather than row by row). Blank lines are skipped; the delimiter is sniffed from
+    the header unless given. An empty text gives an empty header."""
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise InputError(
+            f"{what} contains NUL bytes, so it is not a text CSV file",
+            file=file,
+            line=text[: text.index("\x00")].count("\n") + 1,
+            hint="export the sheet again as CSV (UTF-8)",
+        )
+    lines = list(io.StringIO(text, newline=""))
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        return [], []
+    delim = delimiter or _sniff_delimiter(first)
+    reader = csv.reader(lines, delimiter=delim, strict=False)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, len(text) + 1))
+    header: list[str] = []
+    records: list[tuple[int, list[str]]] = []
+    start = last = 1  # where the record being read starts, and the last record read
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader, None)
+            except csv.Error as exc:
+                raise InputError(
+                    f"broken CSV: {exc}",
+                    file=file,
+                    line=reader.line_num,
+                    hint="check the quotes in this line",
+                ) from None
+            if cells is None:
+                break
+            last = start
+            if not any(c.strip() for c in cells):
+                continue
+            for column, cell in enumerate(cells, start=1):
+                if len(cell) > max_field_chars:
+                    raise InputError(
+                        f"a field of {len(cell)} characters, more than the limit of {max_field_chars}",
+                        file=file,
+                        line=start,
+                        column=column,
+                        hint="shorten the field (or check for a quote that is never closed)",
+                    )
+            if header:
+                records.append((start, cells))
+            else:
+                header = cells
+    finally:
+        csv.field_size_limit(old_limit)
+    if _unclosed_quote(lines[last - 1 : reader.line_num], delim):
+        raise InputError(
+            "a quote opened in this record is never closed, so every later line would be read as one field",
+            file=file,
+            line=last,
+            hint='close the quote, or double a quote inside a quoted field ("")',
+        )
+    return header, records
+
+
+def iter_csv(
+    lines: Iterable[str],
+    *,
+    file: str = "<csv>",
+    delimiter: str | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    chunk_rows: int | None = None,
+    seen_ids: SeenIds | None = None,
+    keep_raw: bool = True,
+    field_limit: int = 2**31 - 1,
+    deferred: bool = False,
+) -> Iterator[Any]:
+    """Read CSV text lines (as ``open(..., newline="")`` gives them) in tables of ``chunk_rows`` rows.
+
+    With ``deferred``, each table comes as packed :class:`~atribut_rules.table.reports.TableParts`
+    (repeated ids found; ``build()`` makes the table, in any process).
+
+    The rules of :func:`read_csv` apply; row numbers, and ids repeated across
+    chunks (``seen_ids``), are those of the whole file. At least one table is
+    yielded (empty when the header has no record after it). A quote left open at
+    the end of the file raises InputError after the last table.
+
+    Records are read a batch of lines at a time. Without ``keep_raw``, a batch with no
+    quote in it whose every line has the header's number of cells is *plain*: its
+    lines are kept as one text, and only the id column is split out of them here (the
+    other cells are split where the table is built). Any other batch is parsed by the
+    ``csv`` module. When every record of a batch took one line, row numbers follow from
+    the line count; a batch with a record over several lines (a quoted line break) is
+    parsed again record by record.
+    """
+    if chunk_rows is not None and chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1 (or None for one table), not {chunk_rows}")
+    tracked = lines if isinstance(lines, _Lines) else _Lines(iter(lines), file)
+    first_line = tracked.first_content_line()
+    if first_line is None:
+        raise InputError("reports file is empty", file=file, hint="the first line must be a header")
+    delim = delimiter or _sniff_delimiter(first_line)
+    source = iter(tracked)  # csv readers and the plain path take lines from the same iterator
+    reader = csv.reader(source, delimiter=delim, strict=False)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(field_limit, old_limit))
+    rows = _Rows(file, delim)
+    yielded = False
+
+    def table() -> Any:
+        plain = rows.take_plain()
+        if plain is not None:
+            text, numbers, id_cells = plain
+            parts = plain_table_parts(
+                rows.header,
+                text,
+                delim,
+                id_cells,
+                numbers,
+                file=file,
+                max_field_chars=max_field_chars,
+                seen_ids=seen_ids,
+                longest_cell=rows.longest,
+            )
+        else:
+            parts = table_parts(
+                rows.header,
+                rows.raw,
+                rows.numbers,
+                file=file,
+                row_problems=rows.problems,
+                max_field_chars=max_field_chars,
+                seen_ids=seen_ids,
+                keep_raw=keep_raw,
+                longest_cell=rows.longest,
+            )
+        return parts.pack() if deferred else parts.build()
+
+    def parse(reader: Any, count: int, before: int) -> list[list[str]]:
+        """``count`` records from ``reader``, which started reading after line ``before``."""
+        try:
+            return list(itertools.islice(reader, count))
+        except csv.Error as exc:
+            raise InputError(
+                f"broken CSV: {exc}",
+                file=file,
+                line=before + reader.line_num,
+                hint="check the quotes in this line",
+            ) from None
+
+    try:
+        while not rows.header:  # record by record up to the header
+            before = reader.line_num
+            record = parse(reader, 1, 0)
+            if not record:
+                break
+            rows.add(record[0], tracked.between(before, reader.line_num), before + 1)
+        consumed = reader.line_num  # lines read so far
+        tracked.stop_keeping()  # from here on, each batch's lines are at hand
+        rows.plain_ok = tracked.whole_lines and not keep_raw and len(set(rows.header)) == len(rows.header)
+        rows.id_index = id_column(rows.header)
+        while rows.header:
+            before = consumed
+            lines = list(itertools.islice(source, _BATCH if chunk_rows is None else chunk_rows - rows.count))
+            if not lines:
+                break
+            if not rows.add_plain(lines, before + 1):
+                rows.records_from_plain()
+                taken: list[str] = []  # lines a record's quoted line break reaches beyond the batch
+                batch_reader = csv.reader(
+                    itertools.chain(lines, _taking(source, taken)), delimiter=delim, strict=False
+                )
+                batch = parse(batch_reader, len(lines), before)
+                lines += taken
+                if len(lines) == len(batch):  # one line per record
+                    rows.add_lines(batch, before + 1, lines[-1:])
+                    if rows.longest is not None:
+                        rows.longest = max(rows.longest, max(map(len, lines)))
+                else:
+                    rows.add_records(lines, before)
+                    rows.longest = None
+            consumed += len(lines)
+            if chunk_rows is not None and rows.count >= chunk_rows:
+                chunk = table()
+                rows.clear()
+                yielded = True
+                yield chunk
+    finally:
+        csv.field_size_limit(old_limit)
+    if not rows.header:
+        raise InputError("reports file has no header line", file=file, hint="the first line must be a header")
+    last_lines, last_start = rows.last
+    if last_lines and _unclosed_quote(last_lines, delim):
+        raise InputError(
+            "a quote opened in this record is never closed, so every later line would be read as one field",
+            file=file,
+            line=last_start,
+            hint='close the quote, or double a quote inside a quoted field ("")',
+        )
+    if rows.count or not yielded:
+        yield table()
+
+
+_BATCH = 50_000
+"""Lines read at a time when the whole list becomes one table."""
+
+
+def _taking(lines: Iterator[str], taken: list[str]) -> Iterator[str]:
+    """``lines``, each also appended to ``taken`` as it is handed out."""
+    for line in lines:
+        taken.append(line)
+        yield line
+
+
+class _Rows:
+    """The header, and the records of the chunk being read with their row numbers and problems."""
+
+    def __init__(self, file: str, delimiter: str) -> None:
+        self.file, self.delimiter = file, delimiter
+        self.header: list[str] = []
+        self.raw: list[list[str]] = []
+        self.numbers: list[int] = []
+        self.problems: dict[int, list[Problem]] = {}
+        self.last: tuple[list[str], int] = ([], 1)  # the last record's lines and its first line
+        self.longest: int | None = 0  # longest line of the chunk; None once a record took several
+        self.plain_ok = False  # may batches take the plain path (see add_plain)
+        self.id_index: int | None = None  # the id column's place in the header
+        # plain batches of the chunk (while it has no record parsed the csv way): the lines,
+        # as they are and as one text, their numbers, their id cells
+        self.plain: list[tuple[list[str], str, list[int], list[str] | None]] = []
+        self.plain_count = 0
+
+    @property
+    def count(self) -> int:
+        """Records of the chunk so far, either way."""
+        return len(self.raw) + self.plain_count
+
+    def clear(self) -> None:
+        """Forget the chunk's records (it has become a table)."""
+        self.raw, self.numbers, self.problems, self.longest = [], [], {}, 0
+        self.plain, self.plain_count = [], 0
+
+    def add_plain(self, lines: list[str], start: int) -> bool:
+        """Add lines (the first on line ``start``) the plain way, if they are plain: no quote,
+        and on every line the header's number of cells or no text at all. False, and
+        nothing added, if they are not."""
+        if not self.plain_ok or self.raw:
+            return False
+        delim, width = self.delimiter, len(self.header)
+        text = "".join(lines)
+        if '"' in text:
+            return False
+        counts = list(map(str.count, lines, itertools.repeat(delim)))
+        blank: set[int] = set()
+        if counts.count(width - 1) != len(counts):
+            blank = {j for j, c in enumerate(counts) if c != width - 1}
+            if any(lines[j].strip() for j in blank):  # ragged: the csv way makes its problem
+                return False
+        numbers = list(range(start, start + len(lines)))
+        body = _without(lines, blank)
+        cells = self._id_cells(body)
+        # a blank record (only separators and spaces) has a blank id cell: only those lines are read whole
+        maybe = (
+            range(len(body)) if cells is None else [j for j, c in enumerate(cells) if not c or c.isspace()]
+        )
+        more = {j for j in maybe if not body[j].replace(delim, "").strip()}
+        if more:
+            body, cells = _without(body, more), None if cells is None else _without(cells, more)
+        if blank or more:
+            numbers = _without(_without(numbers, blank), more)
+            text = "".join(body)
+        self.last = (lines[-1:], start + len(lines) - 1)
+        if body:
+            self.plain.append((body, text, numbers, cells))
+            self.plain_count += len(body)
+            if self.longest is not None:
+                self.longest = max(self.longest, max(map(len, body)))
+        return True
+
+    def _id_cells(self, lines: list[str]) -> list[str] | None:
+        """The id column's cells of plain lines (None without an id column)."""
+        k, delim = self.id_index, self.delimiter
+        if k is None:
+            return None
+        if k == 0:
+            return [line.partition(delim)[0] for line in lines]
+        if k == len(self.header) - 1:
+            # the cell without the line's end, which would count in the id's length
+            return [line.rpartition(delim)[2].rstrip("\r\n") for line in lines]
+        return [line.split(delim, k + 1)[k] for line in lines]
+
+    def take_plain(self) -> tuple[str, list[int], list[str] | None] | None:
+        """The chunk's plain batches as one (text, line numbers, id cells), or None when the
+        chunk's records are parsed ones (or there are none)."""
+        if not self.plain:
+            return None
+        if len(self.plain) == 1:
+            return self.plain[0][1:]
+        _, texts, numbers, cells = zip(*self.plain)
+        ids = None if cells[0] is None else [c for part in cells for c in part]
+        return "".join(texts), [n for part in numbers for n in part], ids
+
+    def records_from_plain(self) -> None:
+        """Parse the chunk's plain batches into records (a later batch of the chunk is not plain)."""
+        plain, self.plain, self.plain_count = self.plain, [], 0
+        for lines, _, numbers, _ in plain:
+            self.raw.extend(csv.reader(lines, delimiter=self.delimiter, strict=False))
+            self.numbers.extend(numbers)
+
+    def add(self, record: list[str], lines: list[str], start: int) -> None:
+        """Add one record (the header, while there is none yet) that began on line ``start``."""
+        self.last = (lines, start)
+        if _blank(record):
+            return
+        if not self.header:
+            self.header.extend(cell.strip() for cell in record)
+            _check_header(self.header, self.file, start)
+            return
+        if len(record) != len(self.header):
+            self._ragged(len(self.raw), len(record))
+        self.raw.append(record)
+        self.numbers.append(start)
+
+    def add_lines(self, batch: list[list[str]], start: int, last_line: list[str]) -> None:
+        """Add records that took one line each, the first on line ``start``."""
+        self.last = (last_line, start + len(batch) - 1)
+        numbers: Iterable[int] = range(start, start + len(batch))
+        blank = {k for k, record in enumerate(batch) if _blank(record)}
+        if blank:
+            numbers = [n for k, n in enumerate(numbers) if k not in blank]
+            batch = [record for k, record in enumerate(batch) if k not in blank]
+        width, offset = len(self.header), len(self.raw)
+        lengths = list(map(len, batch))
+        if lengths.count(width) != len(lengths):
+            for k in [k for k, found in enumerate(lengths) if found != width]:
+                self._ragged(offset + k, lengths[k])
+        self.raw.extend(batch)
+        self.numbers.extend(numbers)
+
+    def add_records(self, lines: list[str], before: int) -> None:
+        """Parse ``lines`` (whole records, the first after line ``before``) again, one by one."""
+        reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
+        start = 0
+        for record in reader:
+            self.add(record, lines[start : reader.line_num], before + start + 1)
+            start = reader.line_num
+
+    def _ragged(self, index: int, found: int) -> None:
+        msg = i18n.render("ragged", found=found, expected=len(self.header))
+        self.problems[index] = [Problem("ragged", None, None, msg)]
+
+
+def _without(items: list[Any], skip: set[int]) -> list[Any]:
+    """``items`` without those at the places in ``skip``."""
+    return [x for j, x in enumerate(items) if j not in skip] if skip else items
+
+
+def _blank(record: list[str]) -> bool:
+    """True for a record with no text (a blank line, or only separators and spaces)."""
+    return not record or (not record[0].strip() and not "".join(record).strip())
+
+
+def read_csv_file(
+    path: str | os.PathLike[str],
+    *,
+    file: str,
+    encoding: str | None = None,
+    chunk_rows: int = 25_000,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    keep_raw: bool = True,
+    deferred: bool = False,
+) -> Iterator[Any]:
+    """Read a CSV file in tables of ``chunk_rows`` rows, decoding it as it is read.
+
+    The encoding is found as :func:`read_csv` finds it (the given one, a BOM's, else
+    UTF-8); only one chunk of rows is in memory at a time. ``deferred``: see :func:`iter_csv`.
+    """
+    with open_input(path, what="reports file", name=file) as f:
+        head = f.read(4)
+        size = os.fstat(f.fileno()).st_size
+    name = text_encoding(head, file=file, encoding=encoding)
+    seen_ids = SeenIds()  # closed below: the ids of a long list may have gone to disk
+    try:
+        raw = open_input(path, what="reports file", name=file)
+        with io.TextIOWrapper(raw, encoding=name, newline="", errors="strict") as stream:
+            yield from iter_csv(
+                _Lines(stream, file, whole_lines=True),
+                file=file,
+                max_field_chars=max_field_chars,
+                chunk_rows=chunk_rows,
+                seen_ids=seen_ids,
+                keep_raw=keep_raw,
+                field_limit=size + 1,
+                deferred=deferred,
+            )
+    except UnicodeDecodeError:
+        # rare: decode the whole file once more to name the exact byte and line
+        decode(read_input(path, what="reports file", name=file), file=file, encoding=encoding)
+        raise InputError(f"not valid {name} text", file=file) from None
+    finally:
+        seen_ids.close()
+
+
+class _Lines:
+    """Text lines for the csv module, handed over a block at a time; keeps the lines not yet
+    taken by :meth:`between` and refuses NULs, at the line they are on."""
+
+    BLOCK = 4096
+    """Lines read at a time."""
+
+    def __init__(self, lines: Iterator[str], file: str, *, whole_lines: bool = False) -> None:
+        self.lines = lines
+        self.file = file
+        # each line ends in one line end (\n, \r\n or \r) and has no other, but for the
+        # last, as a file opened with newline="" gives them (lines may then take the plain way)
+        self.whole_lines = whole_lines
+        self.pending: list[str] = []
+        self.kept: list[str] = []  # lines from number self.start + 1 on, read but not yet taken
+        self.start = 0
+        self.keeping = True
+
+    def stop_keeping(self) -> None:
+        """Keep no more lines for :meth:`between` (the reader takes them whole from here on)."""
+        self.keeping = False
+        self.kept = []
+
+    def first_content_line(self) -> str | None:
+        """The first line with text in it (kept to be read again), or None for an empty file."""
+        while True:
+            line = next(self.lines, None)
+            if line is None:
+                return None
+            self._refuse_nul(line, len(self.pending) + 1)
+            if not self.pending:
+                line = line.lstrip("\ufeff")
+            self.pending.append(line)
+            if line.strip():
+                return next(part for part in line.splitlines() if part.strip())
+
+    def _refuse_nul(self, line: str, number: int) -> None:
+        if "\x00" in line:
+            raise InputError(
+                "file contains NUL bytes, so it is not a text CSV file",
+                file=self.file,
+                line=number,
+                hint="export the sheet again as CSV (UTF-8)",
+            )
+
+    def __iter__(self) -> Iterator[str]:
+        # the csv module takes the lines one by one from C; Python runs once per block
+        return itertools.chain.from_iterable(self._blocks())
+
+    def _blocks(self) -> Iterator[list[str]]:
+        block, self.pending = self.pending, []
+        number = 0
+        while block:
+            if "\x00" in "".join(block):  # yield the lines before the NUL, then refuse it
+                bad = next(k for k, line in enumerate(block) if "\x00" in line)
+                if self.keeping:
+                    self.kept.extend(block[:bad])
+                yield block[:bad]
+                self._refuse_nul(block[bad], number + bad + 1)
+            if self.keeping:
+                self.kept.extend(block)
+            number += len(block)
+            yield block
+            block = list(itertools.islice(self.lines, self.BLOCK))
+
+    def between(self, before: int, after: int) -> list[str]:
+        """Lines ``before + 1`` to ``after`` (numbers as ``csv.reader.line_num`` counts them);
+        the lines up to ``before`` are let go."""
+        del self.kept[: before - self.start]
+        self.start = before
+        return self.kept[: after - before]
+
+
+def _unclosed_quote(record_lines: list[str], delimiter: str) -> bool:
+    """True when the record's text ends inside a quoted field (the lenient parser accepts it)."""
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, sum(map(len, record_lines)) + 1))  # the open field may be long
+    try:
+        for _ in csv.reader(record_lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    finally:
+        csv.field_size_limit(old_limit)
+    return False
+
+
+def _check_header(header: list[str], file: str, line: int) -> None:
+    seen: dict[str, str] = {}
+    for column in header:
+        name = canonical_field(column)
+        if name is None:
+            continue
+        if name in seen:
+            raise InputError(
+                f"columns {seen[name]!r} and {column!r} both name the field {name!r}",
+                file=file,
+                line=line,
+                field=column,
+                hint="keep one of them or rename the other",
+            )
+        seen[name] = column
+    for name, examples in (("lat", "lat, latitude, lintang"), ("lon", "lon, lng, longitude, bujur")):
+        if name not in seen:
+            raise InputError(
+                f"no {name} column in the header",
+                file=file,
+                line=line,
+                hint=f"name the column one of: {examples} (see the header alias table in the README)",
+            )

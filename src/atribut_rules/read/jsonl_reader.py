@@ -1,0 +1,78 @@
+"""JSON Lines reports: one JSON object per line, keys as in the CSV header aliases."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import i18n
+from ..errors import InputError
+from ..model import Problem
+from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports, canonical_field
+from . import _json
+from .text import decode
+
+
+def read_jsonl(
+    data: bytes | str,
+    *,
+    file: str = "<jsonl>",
+    encoding: str | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+) -> Reports:
+    """Read JSON Lines: each non-blank line is one report; a bad line becomes an invalid row.
+
+    Lines end at ``\\n`` only (``\\r\\n`` too): U+2028, U+2029, U+0085 and other characters
+    that some tools count as line ends are valid inside a JSON string and stay there. An
+    integer too long to be a number here is read as its digits (so a coordinate of 400
+    digits is not finite, as it would be in a CSV cell); a field holding half of a
+    surrogate pair (``"\\ud800"``) makes its row invalid (``not_text``).
+    """
+    text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
+    text = text.lstrip("\ufeff")
+    rows: list[tuple[int, dict]] = []
+    row_problems: dict[int, list[Problem]] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip(" \t\r"):
+            continue
+        try:
+            obj = _json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            detail = f"not valid JSON ({getattr(exc, 'msg', 'too deeply nested')})"
+            row_problems[len(rows)] = [Problem("bad_row", None, None, i18n.render("bad_row", detail=detail))]
+            obj = {}
+        if not isinstance(obj, dict):
+            detail = f"a JSON {type(obj).__name__}, not an object"
+            row_problems[len(rows)] = [Problem("bad_row", None, None, i18n.render("bad_row", detail=detail))]
+            obj = {}
+        record = {k: _scalar(v) for k, v in obj.items()}
+        if _json.may_hold_surrogates(line):
+            record = text_record(record, row_problems, len(rows))
+        rows.append((number, record))
+    if not rows:
+        raise InputError("reports file has no JSON lines", file=file, hint="write one JSON object per line")
+    return build_reports(rows, file=file, row_problems=row_problems, max_field_chars=max_field_chars)
+
+
+def text_record(record: dict[str, Any], row_problems: dict[int, list[Problem]], index: int) -> dict[str, Any]:
+    """``record`` with every key and text value that is not Unicode text (a lone surrogate)
+    made writable (U+FFFD in its place), and a ``not_text`` problem naming each such field
+    added to ``row_problems[index]``."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if _json.is_text(key) and not (isinstance(value, str) and not _json.is_text(value)):
+            out[key] = value
+            continue
+        name = _json.as_text(key)
+        field = canonical_field(name) or name
+        row_problems.setdefault(index, []).append(
+            Problem("not_text", field, None, i18n.render("not_text", field=field))
+        )
+        out[name] = _json.as_text(value) if isinstance(value, str) else value
+    return out
+
+
+def _scalar(value):
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value

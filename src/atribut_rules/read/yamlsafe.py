@@ -1,0 +1,256 @@
+"""Safe YAML loading with limits and a map from each value's path to its line and column.
+
+Only ``yaml.SafeLoader`` constructors run (no Python tags, no eval). Aliases,
+nesting depth and file size are bounded (see :class:`YamlLimits`) so a
+"billion laughs" file or a deeply nested one fails fast with a clear error.
+Nesting is measured on the event stream, before PyYAML's recursive composer
+runs, so depth never turns into a RecursionError. A key repeated in one
+mapping is an error (PyYAML would silently keep the last value), also when two
+spellings make one key (``yes:`` and ``true:``, ``1:`` and ``1.0:``, ``1:`` and ``"1":``),
+and so is a ``.nan`` or ``.inf`` (a NaN threshold would make a rule silently never fire),
+a number written with more than :data:`MAX_NUMBER_CHARS` characters (Python refuses to
+read an integer of more than 4,300 digits, and no threshold needs one of 65), and text that
+is not valid Unicode (a lone surrogate such as ``"\\ud800"`` cannot be written out; a pair of
+escaped halves, as JSON writes a character beyond U+FFFF, is joined into one). Dates
+stay strings: the rule schema says what a date looks like.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ..errors import RuleSetError, quote
+
+Path_ = tuple[Any, ...]
+
+_FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
+_NOT_FINITE = re.compile(r"^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+MAX_NUMBER_CHARS = 64
+"""The longest number a rule file may write (characters, sign and digits)."""
+
+
+@dataclass(frozen=True)
+class YamlLimits:
+    """Bounds on a rule file: bytes, alias uses, nesting depth, and values once aliases are expanded."""
+
+    max_bytes: int = 1_048_576
+    max_aliases: int = 100
+    max_depth: int = 64
+    max_nodes: int = 200_000
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Keep dates as text: remove the implicit timestamp resolver.
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(
+    text: str, *, file: str, limits: YamlLimits | None = None
+) -> tuple[Any, dict[Path_, tuple[int, int]]]:
+    """Parse one YAML document; return the data and ``{path: (line, column)}`` (1-based)."""
+    limits = limits or YamlLimits()
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise RuleSetError(
+            f"rule file is larger than {limits.max_bytes} bytes",
+            file=file,
+            hint="raise the limit or split the file",
+        )
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        raise RuleSetError(
+            f"not valid YAML: character U+{exc.character:04X} is not allowed",
+            file=file,
+            line=before.count("\n") + 1,
+            column=len(before) - (before.rfind("\n") + 1) + 1,
+            hint="remove control characters from the file",
+        ) from None
+    try:
+        aliases = 0
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_depth:
+                    mark = event.start_mark
+                    raise _error_at(
+                        mark,
+                        f"nested deeper than {limits.max_depth} levels",
+                        file,
+                        hint="flatten the document, or raise the depth limit",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > limits.max_aliases:
+                    mark = event.start_mark
+                    raise _error_at(
+                        mark,
+                        f"more than {limits.max_aliases} YAML aliases",
+                        file,
+                        hint="write the values out, or raise the alias limit",
+                    )
+        loader.dispose()
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        if node is None:
+            raise RuleSetError("rule file is empty", file=file, hint="start with 'schema: atribut-rules/1'")
+        marks: dict[Path_, tuple[int, int]] = {}
+        _walk(node, (), marks, 0, limits, file, set(), [0], loader)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise RuleSetError(
+            f"not valid YAML: {exc.problem or exc.context}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RuleSetError(f"not valid YAML: {exc}", file=file) from None
+    except RecursionError:
+        raise RuleSetError("YAML is nested too deeply", file=file) from None
+    finally:
+        loader.dispose()
+    return data, marks
+
+
+def _walk(
+    node: yaml.Node,
+    path: Path_,
+    marks: dict,
+    depth: int,
+    limits: YamlLimits,
+    file: str,
+    stack: set,
+    count: list[int],
+    loader: _Loader,
+) -> None:
+    count[0] += 1
+    if count[0] > limits.max_nodes:
+        raise _error_at(
+            node.start_mark,
+            f"expands to more than {limits.max_nodes} values (aliases repeated inside aliases?)",
+            file,
+        )
+    if depth > limits.max_depth:
+        raise _error_at(node.start_mark, f"nested deeper than {limits.max_depth} levels", file)
+    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if id(node) in stack:
+        raise _error_at(node.start_mark, "a YAML alias refers to itself", file)
+    if isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, file)
+    if isinstance(node, yaml.MappingNode):
+        stack = stack | {id(node)}
+        keys: dict[Any, yaml.ScalarNode] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key_node.tag != _MERGE:
+                _check_scalar(key_node, file)
+                value, identities = _key_identities(loader, key_node)
+                for same in identities:
+                    if same in keys:
+                        first = keys[same]
+                        also = ""
+                        if (first.value, first.tag) != (key, key_node.tag):
+                            also = f" ({_spelled(first)} and {_spelled(key_node)} are one key once read)"
+                        raise _error_at(
+                            key_node.start_mark,
+                            f"duplicate key {quote(key)} in one mapping{also}",
+                            file,
+                            hint="YAML would keep only the last value; remove or rename one of them",
+                        )
+                for same in identities:
+                    keys[same] = key_node
+                key = value  # the path of a value is made of keys as the document holds them
+            marks.setdefault(path + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+            _walk(value_node, path + (key,), marks, depth + 1, limits, file, stack, count, loader)
+    elif isinstance(node, yaml.SequenceNode):
+        stack = stack | {id(node)}
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), marks, depth + 1, limits, file, stack, count, loader)
+
+
+def _check_scalar(node: yaml.ScalarNode, file: str) -> None:
+    """Refuse a scalar that cannot be used: NaN or infinity, an over-long number, invalid Unicode."""
+    if node.tag == _FLOAT and _NOT_FINITE.match(node.value):
+        raise _error_at(
+            node.start_mark,
+            f"{node.value} is not a finite number",
+            file,
+            hint="rule files hold finite numbers only (no .nan or .inf)",
+        )
+    if node.tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
+        raise _error_at(
+            node.start_mark,
+            f"a number written with {len(node.value)} characters is too long (at most {MAX_NUMBER_CHARS})",
+            file,
+            hint="no distance, size or count needs more digits",
+        )
+    found = _SURROGATE.search(node.value)
+    if found:
+        try:  # "\ud83d\ude00", as JSON writes U+1F600, is one character (PyYAML keeps two halves)
+            node.value = node.value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError:
+            raise _error_at(
+                node.start_mark,
+                f"not valid Unicode text: a lone surrogate U+{ord(found.group()):04X} in {quote(node.value)}",
+                file,
+                hint="a \\uD800-\\uDFFF escape is half a character: write \\U0001F600 (eight digits) "
+                "or the character itself",
+            ) from None
+
+
+def _spelled(node: yaml.ScalarNode) -> str:
+    """A key as written, saying whether YAML reads it as text or as something else."""
+    kind = node.tag.rsplit(":", 1)[-1]
+    return f"{quote(node.value)} ({'text' if kind == 'str' else kind})"
+
+
+def _key_identities(loader: _Loader, key_node: yaml.ScalarNode) -> tuple[Any, tuple[Any, ...]]:
+    """A scalar key as the document will hold it, and what makes two keys one: their value
+    (``yes`` and ``true`` are both True, ``1`` and ``1.0`` one number) and their text as JSON
+    writes a key (``1`` and ``"1"`` are both "1")."""
+    value = loader.construct_object(key_node)
+    if isinstance(value, bool) or value is None:
+        text = json.dumps(value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    try:
+        hash(value)
+    except TypeError:  # pragma: no cover - scalars are hashable
+        return key_node.value, (("text", text),)
+    return value, (("value", value), ("text", text))
+
+
+def position(marks: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int | None, int | None]:
+    """(line, column) of the value at ``path``, or of its nearest parent that has one."""
+    p = tuple(path)
+    while p not in marks and p:
+        p = p[:-1]
+    return marks.get(p, (None, None))
+
+
+def _error_at(mark: yaml.Mark, message: str, file: str, hint: str | None = None) -> RuleSetError:
+    """A rule-file error at a YAML mark (PyYAML counts lines and columns from 0)."""
+    return RuleSetError(message, file=file, line=mark.line + 1, column=mark.column + 1, hint=hint)

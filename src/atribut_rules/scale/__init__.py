@@ -1,0 +1,1 @@
+"""Lists larger than one pass: chunks, worker processes, Dask."""

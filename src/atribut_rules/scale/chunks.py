@@ -1,0 +1,296 @@
+"""Check a list too long to hold at once, one chunk of rows at a time.
+
+Rules about one report at a time (places, sizes, dates) need nothing but the
+chunk: :func:`check_chunks` checks each chunk and hands back its verdicts, and
+the chunk can then be written and dropped. Rules over the whole list (quotas,
+spacing, duplicate groups) need every report: :func:`whole_list_run` runs them
+once over compact columns of all chunks (only the fields those rules read; no
+input cells, no unused columns), and :func:`check_chunks` merges their findings
+into each chunk's verdicts. The verdicts are the same, in the same order, as
+one :func:`~atribut_rules.check` over the whole list. :mod:`atribut_rules.scale.dask`
+uses the same split to spread the chunks over a cluster.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..evaluate.engine import STATUS_CODES, Run, check
+from ..evaluate.permits import Permit
+from ..model import Finding, Gap, ProjectionArea, Provenance, Status, Summary, Verdict
+from ..rules.conditions import FieldTest, walk
+from ..rules.ruleset import RuleSet
+from ..spatial.zones import Zones
+from ..table.reports import CORE_FIELDS, Reports
+
+__all__ = [
+    "check_chunk",
+    "check_chunks",
+    "concat_reports",
+    "merge_provenance",
+    "merged_run",
+    "split_rules",
+    "whole_list_run",
+]
+
+
+def split_rules(rules: RuleSet) -> tuple[RuleSet, RuleSet | None]:
+    """The rule set cut in two: rules about one report, and rules over the whole list (or None)."""
+    per_report = tuple(r for r in rules.rules if r.quota is None and r.spacing is None)
+    whole = tuple(r for r in rules.rules if r.quota is not None or r.spacing is not None)
+    if not any(r.enabled for r in whole) and rules.duplicates is None:
+        return rules, None
+    return (
+        dataclasses.replace(rules, rules=per_report, duplicates=None),
+        dataclasses.replace(rules, rules=whole),
+    )
+
+
+def fields_read(rules: RuleSet) -> set[str]:
+    """Report fields the rules read: in conditions, groups, duplicate keys and message placeholders."""
+    from ..evaluate.engine import _PLACEHOLDER_NAMES
+
+    names: set[str] = set()
+    for rule in rules.rules:
+        for cond in (rule.when, rule.applies_to, rule.area):
+            if cond is not None:
+                names.update(c.field for c in walk(cond) if isinstance(c, FieldTest))
+        if rule.quota is not None:
+            names.update(p for p in rule.quota.per if isinstance(p, str))
+        if rule.spacing is not None:
+            names.update(rule.spacing.among)
+        for template in rule.message.values():
+            names.update(_PLACEHOLDER_NAMES.findall(template))
+    if rules.duplicates is not None:
+        names.update(rules.duplicates.same)
+    return names
+
+
+def compact(reports: Reports, keep: set[str]) -> Reports:
+    """``reports`` without its input cells and without the extra columns not in ``keep``."""
+    return dataclasses.replace(reports, extra={k: v for k, v in reports.extra.items() if k in keep}, raw=[])
+
+
+def concat_reports(parts: Sequence[Reports]) -> Reports:
+    """One table from consecutive chunks of the same list (problems re-indexed)."""
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0] + [len(p) for p in parts])
+    extra_names = list(dict.fromkeys(k for p in parts for k in p.extra))
+    problems = {int(offsets[j]) + i: v for j, p in enumerate(parts) for i, v in p.problems.items()}
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    first = parts[0]
+    return Reports(
+        ids=[x for p in parts for x in p.ids],
+        lon=joined("lon"),
+        lat=joined("lat"),
+        accuracy_m=joined("accuracy_m"),
+        width_m=joined("width_m"),
+        height_m=joined("height_m"),
+        type=joined("type"),
+        party=joined("party"),
+        candidate=joined("candidate"),
+        mounted_on=joined("mounted_on"),
+        observed_at=[x for p in parts for x in p.observed_at],
+        observed_day=joined("observed_day"),
+        extra={k: [x for p in parts for x in p.extra.get(k, [None] * len(p))] for k in extra_names},
+        rows=joined("rows"),
+        file=first.file,
+        problems=problems,
+        columns=list(first.columns),
+        raw=[r for p in parts for r in p.raw],
+        sha256=first.sha256,
+    )
+
+
+def whole_list_run(
+    chunks: Iterable[Reports],
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    partial: bool = False,
+) -> Run | None:
+    """The whole-list rules over every chunk (first pass), or None when the rule set has none.
+
+    Only the columns those rules read are kept from each chunk while the list is read.
+    """
+    _, whole = split_rules(rules)
+    if whole is None:
+        return None
+    keep = fields_read(whole) - set(CORE_FIELDS)
+    table = concat_reports([compact(c, keep) for c in chunks])
+    return check(table, zones, whole, permits=permits, partial=partial)
+
+
+def check_chunks(
+    chunks: Iterable[Reports],
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    whole: Run | None = None,
+    threads: int | None = None,
+    partial: bool = False,
+) -> Iterator[Run]:
+    """Check consecutive chunks of one list; yield one run per chunk, with final verdicts.
+
+    ``whole`` is :func:`whole_list_run` over the same chunks (needed when the rule
+    set has whole-list rules). A chunk's run has the chunk's reports and verdicts;
+    its summary counts the chunk (see :func:`merge_provenance` and the writers'
+    summary merging for the whole list).
+    """
+    _, whole_rules = split_rules(rules)
+    if whole_rules is not None and whole is None:
+        raise ValueError("this rule set has whole-list rules: pass whole=whole_list_run(...)")
+    offset = 0
+    for chunk in chunks:
+        yield check_chunk(
+            chunk, offset, zones, rules, permits=permits, whole=whole, threads=threads, partial=partial
+        )
+        offset += len(chunk)
+
+
+def check_chunk(
+    chunk: Reports,
+    offset: int,
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    whole: Run | None = None,
+    threads: int | None = None,
+    partial: bool = False,
+) -> Run:
+    """One chunk's run: ``chunk`` holds rows ``offset:offset + len(chunk)`` of the list."""
+    per_report, _ = split_rules(rules)
+    run = check(chunk, zones, per_report, permits=permits, threads=threads, partial=partial)
+    if whole is None:
+        return run
+    central = whole.verdicts[offset : offset + len(chunk)]
+    rule_coverage = {**run.summary.coverage, **whole.verdicts.coverage(offset, offset + len(chunk))}
+    return merged_run(
+        run.verdicts,
+        central,
+        chunk,
+        zones,
+        rules,
+        run.provenance,
+        coverage=rule_coverage,
+        gaps=run.summary.gaps + whole.summary.gaps,
+    )
+
+
+def merge_provenance(parts: Sequence[Provenance]) -> Provenance:
+    """The provenance of a list checked in chunks: projection areas with their reports summed."""
+    areas: dict[tuple[str, str, float, float], int] = {}
+    inputs: dict[str, str] = {}
+    for p in parts:
+        inputs.update(p.inputs)
+        for a in p.crs:
+            key = (a.name, a.crs, a.lon_min, a.lon_max)
+            areas[key] = areas.get(key, 0) + a.reports
+    ordered = sorted(areas.items(), key=lambda kv: (kv[0][0] != "data", kv[0][2], kv[0][0]))
+    return dataclasses.replace(
+        parts[0], crs=tuple(ProjectionArea(*key, count) for key, count in ordered), inputs=inputs
+    )
+
+
+# -- merging per-report and whole-list findings ----------------------------------------
+
+
+def merged_run(
+    per_report: Iterable[Verdict],
+    whole_list: Iterable[Verdict],
+    reports: Reports,
+    zones: Zones,
+    rules: RuleSet,
+    provenance: Provenance,
+    attributes: int | None = None,
+    *,
+    coverage: Mapping[str, Mapping[str, int]] | None = None,
+    gaps: tuple[Gap, ...] = (),
+) -> Run:
+    """The run of ``reports`` whose verdicts join their per-report and whole-list findings.
+
+    ``attributes`` is the list's count of distinct attributes (see :class:`Summary`);
+    ``coverage`` and ``gaps`` are the summary's (per-report and whole-list rules together).
+    """
+    order = {r.id: k for k, r in enumerate(rules.rules)}
+    merged = [_merge_verdicts(a, b, order) for a, b in zip(per_report, whole_list)]
+    status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
+    summary = _summarise(merged, reports, rules, attributes)
+    known = {r.id: k for k, r in enumerate(rules.active_rules)}
+    summary = dataclasses.replace(
+        summary,
+        coverage=dict(sorted((coverage or {}).items(), key=lambda kv: known.get(kv[0], len(known)))),
+        gaps=tuple(sorted(set(gaps), key=lambda g: (g.kind != "zone_category", g.kind, g.name))),
+    )
+    return Run(MergedVerdicts(merged, status), summary, provenance, reports, rules, zones)
+
+
+def _merge_verdicts(a: Verdict, b: Verdict, order: dict[str, int]) -> Verdict:
+    """One report's verdict from its per-report findings ``a`` and whole-list findings ``b``."""
+    if a.status is Status.INVALID:
+        return dataclasses.replace(a, group=b.group)
+    findings = tuple(sorted(a.findings + b.findings, key=lambda f: order.get(f.rule, len(order))))
+    unchecked = tuple(sorted(a.unchecked + b.unchecked, key=lambda r: order.get(r, len(order))))
+    return dataclasses.replace(
+        a, status=_status(findings, bool(unchecked)), findings=findings, group=b.group, unchecked=unchecked
+    )
+
+
+def _status(findings: tuple[Finding, ...], unchecked: bool = False) -> Status:
+    statuses = {f.status for f in findings}
+    for status in (Status.VIOLATION, Status.REVIEW):
+        if status in statuses:
+            return status
+    if unchecked:
+        return Status.UNCHECKED
+    return Status.EXEMPT if Status.EXEMPT in statuses else Status.OK
+
+
+def _summarise(verdicts: list[Verdict], reports: Reports, rules: RuleSet, attributes: int | None) -> Summary:
+    """The summary of merged verdicts (the same counts :func:`check` gives)."""
+    by_status = {s.value: 0 for s in STATUS_CODES}
+    by_rule = {r.id: {"violation": 0, "review": 0, "exempt": 0} for r in rules.active_rules}
+    by_party: dict[str, dict[str, int]] = {}
+    for i, v in enumerate(verdicts):
+        by_status[v.status.value] += 1
+        for f in v.findings:
+            by_rule[f.rule][f.status.value] += 1
+        label = reports.party[i] if reports.party[i] is not None else ""
+        row = by_party.setdefault(label, {"reports": 0, **{s.value: 0 for s in STATUS_CODES}})
+        row["reports"] += 1
+        row[v.status.value] += 1
+        if rules.duplicates is not None:
+            first = v.status is not Status.INVALID and v.group == v.report
+            row["attributes"] = row.get("attributes", 0) + int(first)
+    return Summary(len(verdicts), by_status, by_rule, dict(sorted(by_party.items())), attributes)
+
+
+class MergedVerdicts(Sequence[Verdict]):
+    """Merged verdicts in input order, with the status array and worst severity a Run needs."""
+
+    def __init__(self, verdicts: list[Verdict], status: np.ndarray):
+        self._verdicts, self._status = verdicts, status
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._verdicts[i]
+
+    def __iter__(self) -> Iterator[Verdict]:
+        return iter(self._verdicts)
+
+    def worst_rank(self) -> int:
+        ranks = [f.severity.rank for v in self._verdicts for f in v.findings if f.status is Status.VIOLATION]
+        return max(ranks, default=-1)

@@ -1,0 +1,1 @@
+"""Where things are: projections centred on the data, zone layers, the index and the join."""
