@@ -22,19 +22,8 @@ from ..table.reports import (
     table_parts,
 )
 from .inputfiles import open_input, read_input
-from .text import decode, text_encoding
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: 0 for d in (",", ";", "\t")}
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+from .long_records import RecordReader, ends_inside_quotes, over_limit
+from .text import decode, sniff_delimiter, text_encoding
 
 
 def read_csv(
@@ -65,15 +54,12 @@ def read_csv(
             hint="export the sheet again as CSV (UTF-8)",
         )
     lines = io.StringIO(text.lstrip("\ufeff"), newline="")
-    # The whole text is in memory already, so a field may be as long as the file:
-    # an over-long field makes its row invalid (build_table) instead of the file.
-    chunks = iter_csv(
-        lines, file=file, delimiter=delimiter, max_field_chars=max_field_chars, field_limit=len(text) + 1
-    )
+    # an over-long field makes its row invalid (build_table) instead of the file
+    chunks = iter_csv(lines, file=file, delimiter=delimiter, max_field_chars=max_field_chars)
     reports = next(iter(chunks))
     if delimiter is None:
         first = next((line for line in io.StringIO(text.lstrip("\ufeff")) if line.strip()), "")
-        delimiter = _sniff_delimiter(first)
+        delimiter = sniff_delimiter(first)
     reports.delimiter = delimiter
     return reports
 
@@ -104,46 +90,14 @@ def csv_records(
     first = next((line for line in lines if line.strip()), None)
     if first is None:
         return [], []
-    delim = delimiter or _sniff_delimiter(first)
-    reader = csv.reader(lines, delimiter=delim, strict=False)
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(max(old_limit, len(text) + 1))
-    header: list[str] = []
-    records: list[tuple[int, list[str]]] = []
-    start = last = 1  # where the record being read starts, and the last record read
+    delim = delimiter or sniff_delimiter(first)
     try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader, None)
-            except csv.Error as exc:
-                raise InputError(
-                    f"broken CSV: {exc}",
-                    file=file,
-                    line=reader.line_num,
-                    hint="check the quotes in this line",
-                ) from None
-            if cells is None:
-                break
-            last = start
-            if not any(c.strip() for c in cells):
-                continue
-            for column, cell in enumerate(cells, start=1):
-                if len(cell) > max_field_chars:
-                    raise InputError(
-                        f"a field of {len(cell)} characters, more than the limit of {max_field_chars}",
-                        file=file,
-                        line=start,
-                        column=column,
-                        hint="shorten the field (or check for a quote that is never closed)",
-                    )
-            if header:
-                records.append((start, cells))
-            else:
-                header = cells
-    finally:
-        csv.field_size_limit(old_limit)
-    if _unclosed_quote(lines[last - 1 : reader.line_num], delim):
+        header, records, last, line_num = _strict_records(
+            csv.reader(lines, delimiter=delim, strict=False), file, max_field_chars
+        )
+    except _OverLimit:  # a field over the csv module's own limit: read again, slower
+        header, records, last, line_num = _strict_records(RecordReader(lines, delim), file, max_field_chars)
+    if _unclosed_quote(lines[last - 1 : line_num], delim):
         raise InputError(
             "a quote opened in this record is never closed, so every later line would be read as one field",
             file=file,
@@ -151,6 +105,51 @@ def csv_records(
             hint='close the quote, or double a quote inside a quoted field ("")',
         )
     return header, records
+
+
+class _OverLimit(Exception):
+    """The csv module refused a field longer than its own limit."""
+
+
+def _strict_records(
+    reader: Any, file: str, max_field_chars: int
+) -> tuple[list[str], list[tuple[int, list[str]]], int, int]:
+    """The header, the records, where the last record starts and the lines read, for csv_records."""
+    header: list[str] = []
+    records: list[tuple[int, list[str]]] = []
+    start = last = 1  # where the record being read starts, and the last record read
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            if over_limit(exc):
+                raise _OverLimit from None
+            raise InputError(
+                f"broken CSV: {exc}",
+                file=file,
+                line=reader.line_num,
+                hint="check the quotes in this line",
+            ) from None
+        if cells is None:
+            break
+        last = start
+        if not any(c.strip() for c in cells):
+            continue
+        for column, cell in enumerate(cells, start=1):
+            if len(cell) > max_field_chars:
+                raise InputError(
+                    f"a field of {len(cell)} characters, more than the limit of {max_field_chars}",
+                    file=file,
+                    line=start,
+                    column=column,
+                    hint="shorten the field (or check for a quote that is never closed)",
+                )
+        if header:
+            records.append((start, cells))
+        else:
+            header = cells
+    return header, records, last, reader.line_num
 
 
 def iter_csv(
@@ -162,7 +161,6 @@ def iter_csv(
     chunk_rows: int | None = None,
     seen_ids: SeenIds | None = None,
     keep_raw: bool = True,
-    field_limit: int = 2**31 - 1,
     deferred: bool = False,
 ) -> Iterator[Any]:
     """Read CSV text lines (as ``open(..., newline="")`` gives them) in tables of ``chunk_rows`` rows.
@@ -189,11 +187,9 @@ def iter_csv(
     first_line = tracked.first_content_line()
     if first_line is None:
         raise InputError("reports file is empty", file=file, hint="the first line must be a header")
-    delim = delimiter or _sniff_delimiter(first_line)
+    delim = delimiter or sniff_delimiter(first_line)
     source = iter(tracked)  # csv readers and the plain path take lines from the same iterator
     reader = csv.reader(source, delimiter=delim, strict=False)
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(max(field_limit, old_limit))
     rows = _Rows(file, delim)
     yielded = False
 
@@ -231,6 +227,8 @@ def iter_csv(
         try:
             return list(itertools.islice(reader, count))
         except csv.Error as exc:
+            if over_limit(exc):
+                raise _OverLimit from None
             raise InputError(
                 f"broken CSV: {exc}",
                 file=file,
@@ -238,45 +236,54 @@ def iter_csv(
                 hint="check the quotes in this line",
             ) from None
 
-    try:
-        while not rows.header:  # record by record up to the header
-            before = reader.line_num
+    while not rows.header:  # record by record up to the header
+        before = reader.line_num
+        try:
             record = parse(reader, 1, 0)
-            if not record:
-                break
-            rows.add(record[0], tracked.between(before, reader.line_num), before + 1)
-        consumed = reader.line_num  # lines read so far
-        tracked.stop_keeping()  # from here on, each batch's lines are at hand
-        rows.plain_ok = tracked.whole_lines and not keep_raw and len(set(rows.header)) == len(rows.header)
-        rows.id_index = id_column(rows.header)
-        while rows.header:
-            before = consumed
-            lines = list(itertools.islice(source, _BATCH if chunk_rows is None else chunk_rows - rows.count))
-            if not lines:
-                break
-            if not rows.add_plain(lines, before + 1):
-                rows.records_from_plain()
-                taken: list[str] = []  # lines a record's quoted line break reaches beyond the batch
-                batch_reader = csv.reader(
-                    itertools.chain(lines, _taking(source, taken)), delimiter=delim, strict=False
-                )
+        except _OverLimit:
+            raise InputError(
+                f"a header cell longer than {csv.field_size_limit()} characters",
+                file=file,
+                line=before + 1,
+                hint="the first line must be a header of column names",
+            ) from None
+        if not record:
+            break
+        rows.add(record[0], tracked.between(before, reader.line_num), before + 1)
+    consumed = reader.line_num  # lines read so far
+    tracked.stop_keeping()  # from here on, each batch's lines are at hand
+    rows.plain_ok = tracked.whole_lines and not keep_raw and len(set(rows.header)) == len(rows.header)
+    rows.id_index = id_column(rows.header)
+    while rows.header:
+        before = consumed
+        lines = list(itertools.islice(source, _BATCH if chunk_rows is None else chunk_rows - rows.count))
+        if not lines:
+            break
+        if not rows.add_plain(lines, before + 1):
+            rows.records_from_plain()
+            taken: list[str] = []  # lines a record's quoted line break reaches beyond the batch
+            batch_reader = csv.reader(
+                itertools.chain(lines, _taking(source, taken)), delimiter=delim, strict=False
+            )
+            try:
                 batch = parse(batch_reader, len(lines), before)
-                lines += taken
-                if len(lines) == len(batch):  # one line per record
-                    rows.add_lines(batch, before + 1, lines[-1:])
-                    if rows.longest is not None:
-                        rows.longest = max(rows.longest, max(map(len, lines)))
-                else:
-                    rows.add_records(lines, before)
-                    rows.longest = None
-            consumed += len(lines)
-            if chunk_rows is not None and rows.count >= chunk_rows:
-                chunk = table()
-                rows.clear()
-                yielded = True
-                yield chunk
-    finally:
-        csv.field_size_limit(old_limit)
+            except _OverLimit:  # a field over the csv module's own limit: read again, slower
+                again = itertools.chain(lines, list(taken), _taking(source, taken))
+                batch = parse(RecordReader(again, delim), len(lines), before)
+            lines += taken
+            if len(lines) == len(batch):  # one line per record
+                rows.add_lines(batch, before + 1, lines[-1:])
+                if rows.longest is not None:
+                    rows.longest = max(rows.longest, max(map(len, lines)))
+            else:
+                rows.add_records(lines, before)
+                rows.longest = None
+        consumed += len(lines)
+        if chunk_rows is not None and rows.count >= chunk_rows:
+            chunk = table()
+            rows.clear()
+            yielded = True
+            yield chunk
     if not rows.header:
         raise InputError("reports file has no header line", file=file, hint="the first line must be a header")
     last_lines, last_start = rows.last
@@ -394,7 +401,7 @@ class _Rows:
         """Parse the chunk's plain batches into records (a later batch of the chunk is not plain)."""
         plain, self.plain, self.plain_count = self.plain, [], 0
         for lines, _, numbers, _ in plain:
-            self.raw.extend(csv.reader(lines, delimiter=self.delimiter, strict=False))
+            self.raw.extend(_records(lines, self.delimiter))
             self.numbers.extend(numbers)
 
     def add(self, record: list[str], lines: list[str], start: int) -> None:
@@ -429,15 +436,35 @@ class _Rows:
 
     def add_records(self, lines: list[str], before: int) -> None:
         """Parse ``lines`` (whole records, the first after line ``before``) again, one by one."""
-        reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
+        try:
+            parsed = _numbered(csv.reader(lines, delimiter=self.delimiter, strict=False))
+        except csv.Error as exc:
+            if not over_limit(exc):
+                raise
+            parsed = _numbered(RecordReader(lines, self.delimiter))
         start = 0
-        for record in reader:
-            self.add(record, lines[start : reader.line_num], before + start + 1)
-            start = reader.line_num
+        for record, end in parsed:
+            self.add(record, lines[start:end], before + start + 1)
+            start = end
 
     def _ragged(self, index: int, found: int) -> None:
         msg = i18n.render("ragged", found=found, expected=len(self.header))
         self.problems[index] = [Problem("ragged", None, None, msg)]
+
+
+def _numbered(reader: Any) -> list[tuple[list[str], int]]:
+    """Each record of ``reader`` with the number of lines read up to its end."""
+    return [(record, reader.line_num) for record in reader]
+
+
+def _records(lines: list[str], delimiter: str) -> list[list[str]]:
+    """The records of whole lines, read by the csv module unless a field is over its limit."""
+    try:
+        return list(csv.reader(lines, delimiter=delimiter, strict=False))
+    except csv.Error as exc:
+        if not over_limit(exc):
+            raise
+        return list(RecordReader(lines, delimiter))
 
 
 def _without(items: list[Any], skip: set[int]) -> list[Any]:
@@ -467,7 +494,6 @@ def read_csv_file(
     """
     with open_input(path, what="reports file", name=file) as f:
         head = f.read(4)
-        size = os.fstat(f.fileno()).st_size
     name = text_encoding(head, file=file, encoding=encoding)
     seen_ids = SeenIds()  # closed below: the ids of a long list may have gone to disk
     try:
@@ -480,7 +506,6 @@ def read_csv_file(
                 chunk_rows=chunk_rows,
                 seen_ids=seen_ids,
                 keep_raw=keep_raw,
-                field_limit=size + 1,
                 deferred=deferred,
             )
     except UnicodeDecodeError:
@@ -566,15 +591,13 @@ class _Lines:
 
 def _unclosed_quote(record_lines: list[str], delimiter: str) -> bool:
     """True when the record's text ends inside a quoted field (the lenient parser accepts it)."""
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(max(old_limit, sum(map(len, record_lines)) + 1))  # the open field may be long
     try:
         for _ in csv.reader(record_lines, delimiter=delimiter, strict=True):
             pass
     except csv.Error as exc:
+        if over_limit(exc):  # the open field may be long
+            return ends_inside_quotes(record_lines, delimiter)
         return "unexpected end of data" in str(exc)
-    finally:
-        csv.field_size_limit(old_limit)
     return False
 
 

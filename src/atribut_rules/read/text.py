@@ -1,4 +1,5 @@
-"""Decoding input bytes to text with a clear error when the encoding is unknown."""
+"""Text of input files: decoding bytes with a clear error when the encoding is unknown, and
+finding a CSV header's separator."""
 
 from __future__ import annotations
 
@@ -40,3 +41,17 @@ def decode(data: bytes, *, file: str, encoding: str | None = None) -> str:
             line=line,
             hint="save the file as UTF-8, or name its encoding with --encoding (cp1252 is what Excel on Windows writes; latin-1 for older files)",
         ) from None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator of a CSV header line: the one of ``,`` ``;`` and tab found most often outside
+    quotes (``,`` on a tie, and when none is found)."""
+    counts = {d: 0 for d in (",", ";", "\t")}
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
