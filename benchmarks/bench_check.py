@@ -53,8 +53,9 @@ import pyproj
 import shapely
 
 import atribut_rules as ar
-from atribut_rules.evaluate.engine import STATUS_CODES, TOLERANCE_M
+from atribut_rules.model import STATUS_CODES
 from atribut_rules.rules.conditions import AnyOf, FieldTest, Near, walk
+from atribut_rules.spatial.join import TOLERANCE_M
 
 SIZES = {"small": (10_000, 10_000), "medium": (100_000, 100_000), "large": (1_000_000, 100_000)}
 CITY_CENTRE = (106.11, -2.13)  # Pangkalpinang, Bangka Belitung

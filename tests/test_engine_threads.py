@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import atribut_rules as ar
 from atribut_rules import resources
-from atribut_rules.evaluate import engine
-from atribut_rules.spatial import candidates
+from atribut_rules.evaluate.check import Evaluation
+from atribut_rules.spatial import candidates, join
 from atribut_rules.write import run_summary_record, verdict_record
 
 EXAMPLE = resources.example_dir()
@@ -47,8 +47,8 @@ def test_threads_and_chunks_do_not_change_verdicts(example: tuple, ruleset: str,
     reports, zones, permits = example
     rules = ar.load_rules(ruleset)
     one = ar.check(reports, zones, rules, permits=permits, threads=1, partial=True)
-    monkeypatch.setattr(engine, "CHUNK", 17)
-    monkeypatch.setattr(engine, "PREPARE_SPLIT", 5)  # the zones projected in 3 parts too
+    monkeypatch.setattr(join, "CHUNK", 17)
+    monkeypatch.setattr(join, "PREPARE_SPLIT", 5)  # the zones projected in 3 parts too
     calls: list[tuple[int, int]] = []
     many = ar.check(
         reports,
@@ -79,17 +79,17 @@ def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
     rules = ar.load_rules(ruleset)
     runs = {}
     for piece in (2, 10**9):
-        monkeypatch.setattr(engine, "LINE_PIECE", piece)
+        monkeypatch.setattr(join, "LINE_PIECE", piece)
         zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))  # prepared anew for each
-        runs[piece] = ar.check(reports, zones, rules, permits=permits, threads=1, partial=True)
-    pieces, whole = runs[2], runs[10**9]
+        evaluation = Evaluation(reports, zones, rules, tuple(rules.exemptions) + tuple(permits), threads=1)
+        runs[piece] = (evaluation.run(), evaluation)
+    (pieces, cut), (whole, evaluation) = runs[2], runs[10**9]
     assert [verdict_record(v) for v in pieces.verdicts] == [verdict_record(v) for v in whole.verdicts]
     # within reach (the category's largest threshold, plus the report's accuracy), the same
     # nearest zone at the same distance; beyond it a whole line's envelope may still have
     # made a far road a candidate, where a piece does not
-    evaluation = whole.verdicts._engine
-    a, b = pieces.verdicts._engine.spatial, evaluation.spatial
-    need = evaluation._thresholds()
+    a, b = cut.spatial, evaluation.spatial
+    need = evaluation.join.thresholds()
     reach = np.array([[need[c]] for c in b.categories]) + evaluation.acc
     in_reach = (a.signed <= reach) | (b.signed <= reach)
     np.testing.assert_array_equal(a.signed[in_reach], b.signed[in_reach])
@@ -110,13 +110,12 @@ def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
     st.integers(2, 9),
 )
 def test_line_pieces_measure_as_the_whole_line(lines, multi, most) -> None:
-    from atribut_rules.evaluate.engine import _line_pieces
 
     geoms = [shapely.linestrings(line) for line in lines]
     if multi:
         geoms = [shapely.multilinestrings(geoms)]
     geoms = np.array([*geoms, shapely.box(0, 0, 3, 3), shapely.points(1, 1)], dtype=object)
-    pieces, owner = _line_pieces(geoms, most)
+    pieces, owner = join.line_pieces(geoms, most)
     lines_out = pieces[np.isin(shapely.get_type_id(pieces), (1, 5))]
     assert (shapely.get_num_coordinates(lines_out) <= most).all()
     assert owner.tolist() == sorted(owner.tolist()) and set(owner.tolist()) == set(range(len(geoms)))
@@ -144,19 +143,20 @@ def test_candidates_by_cells_match_asking_the_tree_per_report(
         reports = dataclasses.replace(reports, accuracy_m=accuracy)
     rules = ar.load_rules(ruleset)
     asked = []
-    real = engine._query_each
-    monkeypatch.setattr(engine, "_query_each", lambda *a: asked.append(1) or real(*a))
+    real = join.query_each
+    monkeypatch.setattr(join, "query_each", lambda *a: asked.append(1) or real(*a))
     runs = []
     for most in (candidates.MAX_TESTS_PER_BOX, -1):  # -1: the cells always decline
         monkeypatch.setattr(candidates, "MAX_TESTS_PER_BOX", most)
         zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))
-        runs.append(ar.check(reports, zones, rules, permits=permits, threads=1, partial=True))
+        evaluation = Evaluation(reports, zones, rules, tuple(rules.exemptions) + tuple(permits), threads=1)
+        runs.append((evaluation.run(), evaluation))
         assert bool(asked) == (most == -1)
-    cells, each = runs
+    (cells, by_cells), (each, by_each) = runs
     assert [verdict_record(v) for v in cells.verdicts] == [verdict_record(v) for v in each.verdicts]
-    a, b = cells.verdicts._engine.spatial, each.verdicts._engine.spatial
+    a, b = by_cells.spatial, by_each.spatial
     np.testing.assert_array_equal(a.signed, b.signed)
     np.testing.assert_array_equal(a.zone, b.zone)
     assert np.isfinite(a.signed).sum() > 100  # many reports had a zone within reach
-    acc = each.verdicts._engine.acc
+    acc = by_each.acc
     assert (acc > 0).any() and (acc == 0).any()  # reports asked about as boxes and as points

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from atribut_rules import i18n, load_rules, resources
 from atribut_rules.cli import main
-from atribut_rules.evaluate.engine import _Evaluation, _message_text
 from atribut_rules.model import Finding, Severity, Status, Verdict, ZoneRef
+from atribut_rules.results.messages import PLACEHOLDER_NAMES, MessageMaker, message_text
 from atribut_rules.rules.ruleset import PLACEHOLDERS
 from atribut_rules.write import FORMATS
 from atribut_rules.write.html_report import _evidence
@@ -57,7 +57,7 @@ def test_no_bundled_message_shows_an_empty_placeholder(data: st.DataObject) -> N
     assert not _untidy(text), (template, values, text)
     if not missing:  # the engine's way for a row with every value gives the same text
         rule = types.SimpleNamespace(id="R", message={lang: template})
-        fast, order = _Evaluation._template(types.SimpleNamespace(_templates={}), rule, lang)
+        fast, order = MessageMaker().template(rule, lang)
         assert i18n.tidy(fast.format(*(values[n] for n in order))) == text
 
 
@@ -102,7 +102,7 @@ def test_a_negative_distance_reads_inside_the_zone() -> None:
     # the engine's template for a row with every value: the " m" after {distance_m} is its own
     template = "{type} berjarak {distance_m} m dari {zone_name} (batas {threshold_m} m)"
     rule = types.SimpleNamespace(id="R", message={"id": template, "en": template})
-    fast, names = _Evaluation._template(types.SimpleNamespace(_templates={}), rule, "id")
+    fast, names = MessageMaker().template(rule, "id")
     values = {
         "type": "baliho",
         "distance_m": i18n.distance_text(-2.0, "id"),
@@ -111,7 +111,7 @@ def test_a_negative_distance_reads_inside_the_zone() -> None:
     }
     text = fast.format(*(values[n] for n in names))
     assert text == "baliho berjarak di dalam zona, 2,00 m dari tepi dari Kantor (batas 200 m)"
-    assert i18n.fill(_message_text(rule, "id"), values, "id") == text
+    assert i18n.fill(message_text(rule, "id"), values, "id") == text
 
 
 def test_the_html_evidence_says_inside_for_a_negative_distance() -> None:
@@ -174,12 +174,10 @@ def test_bundled_legal_bases_are_bilingual_and_plain() -> None:
 def test_a_tidy_template_filled_with_clean_values_needs_no_tidying(data) -> None:
     """What lets the engine skip :func:`i18n.tidy` for most messages: a template that is tidy
     with a letter in every field, filled with clean values, is tidy as it is."""
-    from atribut_rules.evaluate.engine import _PLACEHOLDER_NAMES
-
     rs = data.draw(st.sampled_from(BUNDLED))
     rule = data.draw(st.sampled_from(rs.rules))
     text = data.draw(st.sampled_from(sorted(rule.message.values())))
-    parts = _PLACEHOLDER_NAMES.split(i18n.message_template(text))
+    parts = PLACEHOLDER_NAMES.split(i18n.message_template(text))
     names = list(dict.fromkeys(parts[1::2]))
     template = "".join(
         p.replace("{", "{{").replace("}", "}}") if k % 2 == 0 else f"{{{names.index(p)}}}"

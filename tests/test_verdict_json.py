@@ -26,7 +26,7 @@ def reference(verdict: Verdict) -> str:
 def as_columns(findings, blocks: dict) -> list:
     """Each finding's place in a block of FindingColumns, one block per rule's shared values
     (kept in ``blocks`` across calls, so a block holds findings of several verdicts)."""
-    from atribut_rules.evaluate.engine import FindingColumns
+    from atribut_rules.results.blocks import FindingColumns
 
     refs = []
     for f in findings:
@@ -162,7 +162,7 @@ def test_edge_values_encode_as_json_dumps_does(batch) -> None:
 )
 def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grouped, with_ruleset) -> None:
     """VerdictBlock: ok verdicts written from one template, the others as they are, mixed in order."""
-    from atribut_rules.evaluate.engine import VerdictBlock
+    from atribut_rules.results.blocks import VerdictBlock
 
     ref = RuleSetRef("rs", "1", "ab" * 32) if with_ruleset else None
     source = None if file is None else file

@@ -15,7 +15,7 @@ Nothing here prints, reads the network, or keeps global state.
 """
 
 from .errors import AtributRulesError, InputError, MissingExtraError, OutputError, RuleSetError, ZoneError
-from .evaluate.engine import Run, VerdictList, check
+from .evaluate.check import check
 from .evaluate.permits import Permit, load_permits
 from .model import (
     Finding,
@@ -33,6 +33,7 @@ from .model import (
     ZoneRef,
 )
 from .read import read_reports, report_chunks
+from .results.run import Run, VerdictList
 from .rules.coverage import CoverageError
 from .rules.ruleset import CATEGORIES, Limits, Period, Rule, RuleSet, load_rules
 from .spatial.zonecache import load_zones_cached
@@ -81,6 +82,6 @@ __all__ = [
     "report_chunks",
 ]
 
-from .evaluate.engine import engine_version as _engine_version
+from .results.run import engine_version as _engine_version
 
 __version__ = _engine_version()

@@ -37,6 +37,12 @@ class Status(str, enum.Enum):
         return self.value
 
 
+STATUS_CODES = (Status.VIOLATION, Status.REVIEW, Status.UNCHECKED, Status.EXEMPT, Status.OK, Status.INVALID)
+"""Every status in the order that counts and status arrays use (``Run.status_codes`` holds
+indexes into it): a report's status is the first of these that holds for it, but for
+``invalid``, which overrides them all (see :mod:`atribut_rules.results.status`)."""
+
+
 class Severity(str, enum.Enum):
     """How much a broken rule matters; ``error`` findings fail a CI run by default."""
 

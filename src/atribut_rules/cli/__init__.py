@@ -26,11 +26,12 @@ from typing import IO, Any
 from .. import resources
 from ..categories import canonical_category
 from ..errors import AtributRulesError
-from ..evaluate.engine import check, engine_version
+from ..evaluate.check import check
 from ..evaluate.permits import load_permits
 from ..model import Severity
 from ..read import STREAMED_READERS, read_reports, report_chunks, report_format
 from ..read.yamlsafe import YamlLimits
+from ..results.run import engine_version
 from ..rules.coverage import CoverageError, find_gaps, gap_text
 from ..rules.coverage import loaded as coverage_loaded
 from ..rules.ruleset import Limits, load_rules

@@ -24,10 +24,11 @@ import pyproj
 
 from .. import resources
 from ..errors import InputError, RuleSetError
-from ..evaluate.engine import Run, check
+from ..evaluate.check import check
 from ..evaluate.permits import Permit, permits_from_mappings
 from ..model import Status
 from ..read.yamlsafe import load_yaml
+from ..results.run import Run
 from ..spatial.projection import local_tm
 from ..spatial.zones import load_zones
 from ..table.reports import Reports

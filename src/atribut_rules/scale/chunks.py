@@ -19,9 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from ..evaluate.engine import STATUS_CODES, Run, check
+from ..evaluate.check import check
 from ..evaluate.permits import Permit
-from ..model import Finding, Gap, ProjectionArea, Provenance, Status, Summary, Verdict
+from ..model import STATUS_CODES, Gap, ProjectionArea, Provenance, Status, Verdict
+from ..results.run import Run
+from ..results.status import status_of
+from ..results.summary import summary_of_verdicts
 from ..rules.conditions import FieldTest, walk
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
@@ -52,7 +55,7 @@ def split_rules(rules: RuleSet) -> tuple[RuleSet, RuleSet | None]:
 
 def fields_read(rules: RuleSet) -> set[str]:
     """Report fields the rules read: in conditions, groups, duplicate keys and message placeholders."""
-    from ..evaluate.engine import _PLACEHOLDER_NAMES
+    from ..results.messages import PLACEHOLDER_NAMES as _PLACEHOLDER_NAMES
 
     names: set[str] = set()
     for rule in rules.rules:
@@ -226,10 +229,13 @@ def merged_run(
     order = {r.id: k for k, r in enumerate(rules.rules)}
     merged = [_merge_verdicts(a, b, order) for a, b in zip(per_report, whole_list)]
     status = np.array([STATUS_CODES.index(v.status) for v in merged], dtype=np.int8)
-    summary = _summarise(merged, reports, rules, attributes)
     known = {r.id: k for k, r in enumerate(rules.active_rules)}
-    summary = dataclasses.replace(
-        summary,
+    summary = summary_of_verdicts(
+        merged,
+        reports.party,
+        known,
+        grouped=rules.duplicates is not None,
+        attributes=attributes,
         coverage=dict(sorted((coverage or {}).items(), key=lambda kv: known.get(kv[0], len(known)))),
         gaps=tuple(sorted(set(gaps), key=lambda g: (g.kind != "zone_category", g.kind, g.name))),
     )
@@ -243,37 +249,12 @@ def _merge_verdicts(a: Verdict, b: Verdict, order: dict[str, int]) -> Verdict:
     findings = tuple(sorted(a.findings + b.findings, key=lambda f: order.get(f.rule, len(order))))
     unchecked = tuple(sorted(a.unchecked + b.unchecked, key=lambda r: order.get(r, len(order))))
     return dataclasses.replace(
-        a, status=_status(findings, bool(unchecked)), findings=findings, group=b.group, unchecked=unchecked
+        a,
+        status=status_of((f.status for f in findings), unchecked=bool(unchecked)),
+        findings=findings,
+        group=b.group,
+        unchecked=unchecked,
     )
-
-
-def _status(findings: tuple[Finding, ...], unchecked: bool = False) -> Status:
-    statuses = {f.status for f in findings}
-    for status in (Status.VIOLATION, Status.REVIEW):
-        if status in statuses:
-            return status
-    if unchecked:
-        return Status.UNCHECKED
-    return Status.EXEMPT if Status.EXEMPT in statuses else Status.OK
-
-
-def _summarise(verdicts: list[Verdict], reports: Reports, rules: RuleSet, attributes: int | None) -> Summary:
-    """The summary of merged verdicts (the same counts :func:`check` gives)."""
-    by_status = {s.value: 0 for s in STATUS_CODES}
-    by_rule = {r.id: {"violation": 0, "review": 0, "exempt": 0} for r in rules.active_rules}
-    by_party: dict[str, dict[str, int]] = {}
-    for i, v in enumerate(verdicts):
-        by_status[v.status.value] += 1
-        for f in v.findings:
-            by_rule[f.rule][f.status.value] += 1
-        label = reports.party[i] if reports.party[i] is not None else ""
-        row = by_party.setdefault(label, {"reports": 0, **{s.value: 0 for s in STATUS_CODES}})
-        row["reports"] += 1
-        row[v.status.value] += 1
-        if rules.duplicates is not None:
-            first = v.status is not Status.INVALID and v.group == v.report
-            row["attributes"] = row.get("attributes", 0) + int(first)
-    return Summary(len(verdicts), by_status, by_rule, dict(sorted(by_party.items())), attributes)
 
 
 class MergedVerdicts(Sequence[Verdict]):
@@ -284,6 +265,11 @@ class MergedVerdicts(Sequence[Verdict]):
 
     def __len__(self) -> int:
         return len(self._verdicts)
+
+    @property
+    def status_codes(self) -> np.ndarray:
+        """Every verdict's status as an index into ``STATUS_CODES``, in input order."""
+        return self._status
 
     def __getitem__(self, i: Any) -> Any:
         return self._verdicts[i]

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import MissingExtraError
-from ..evaluate.engine import Run, check
+from ..evaluate.check import check
 from ..evaluate.permits import Permit
 from ..model import Verdict
+from ..results.run import Run
 from ..rules import coverage
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AtributRulesError
-from ..evaluate.engine import Run
 from ..evaluate.permits import Permit
 from ..model import Provenance
+from ..results.run import Run
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
 from ..table.reports import Reports, TableParts

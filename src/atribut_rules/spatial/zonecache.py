@@ -29,8 +29,8 @@ import numpy as np
 import shapely
 
 from ..errors import InputError, OutputError
-from ..evaluate.engine import engine_version
 from ..read.inputfiles import open_input
+from ..results.run import engine_version
 from ..write.atomic import atomic_write, shown_path
 from .zones import Zones, load_zones
 

@@ -1,4 +1,4 @@
-"""Writers render a :class:`~atribut_rules.evaluate.engine.Run` for people and machines.
+"""Writers render a :class:`~atribut_rules.results.run.Run` for people and machines.
 
 Every format is built from one record shape (:mod:`.records`), so the same
 verdict reads the same in a table, JSON, CSV or HTML. Writers write to a stream

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..evaluate.engine import STATUS_CODES
+from ..model import STATUS_CODES
 
 AREA_FIELDS = ("kelurahan", "desa", "kecamatan", "area", "wilayah")
 """Report fields tried, in order, when ``by`` is ``auto`` and there is no admin_area zone."""

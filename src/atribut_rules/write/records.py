@@ -11,8 +11,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from ..evaluate.engine import STATUS_CODES
-from ..model import Finding, Provenance, Status, Summary, Verdict, ZoneRef
+from ..model import STATUS_CODES, Finding, Provenance, Status, Summary, Verdict, ZoneRef
 from ..table.reports import CORE_FIELDS
 from . import texts
 from .areas import area_summary, assign_areas

@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 
+from ..results.summary import add_counts, add_rows
 from .escape import safe_stream
 from .json_writer import JSON_TAIL, VERDICT_FIRST, VERDICT_SEPARATOR, json_head
 from .machine import GEOJSON_HEAD, GEOJSON_TAIL, write_features
@@ -225,31 +226,15 @@ def merge_summary_records(records: list[dict[str, Any]], attributes: int | None 
     first = records[0]
     out: dict[str, Any] = {
         "reports": sum(r["reports"] for r in records),
-        "by_status": _add([r["by_status"] for r in records]),
-        "by_rule": {k: _add([r["by_rule"][k] for r in records]) for k in first["by_rule"]},
-        "by_party": _add_rows([r["by_party"] for r in records], key=lambda kv: kv[0]),
+        "by_status": add_counts([r["by_status"] for r in records]),
+        "by_rule": {k: add_counts([r["by_rule"][k] for r in records]) for k in first["by_rule"]},
+        "by_party": add_rows([r["by_party"] for r in records], key=lambda kv: kv[0]),
         "attributes": attributes,
-        "coverage": {k: _add([r["coverage"][k] for r in records]) for k in first["coverage"]},
+        "coverage": {k: add_counts([r["coverage"][k] for r in records]) for k in first["coverage"]},
         "gaps": first["gaps"],
         "area": first["area"],
-        "by_area": _add_rows(
+        "by_area": add_rows(
             [r["by_area"] for r in records], key=lambda kv: (kv[0] == "", kv[0].casefold(), kv[0])
         ),
     }
     return {k: out[k] for k in first}
-
-
-def _add(counts: list[dict[str, int]]) -> dict[str, int]:
-    total = dict(counts[0])
-    for c in counts[1:]:
-        for k, v in c.items():
-            total[k] = total.get(k, 0) + v
-    return total
-
-
-def _add_rows(tables: list[dict[str, dict[str, int]]], key: Any) -> dict[str, dict[str, int]]:
-    rows: dict[str, list[dict[str, int]]] = {}
-    for table in tables:
-        for label, row in table.items():
-            rows.setdefault(label, []).append(row)
-    return dict(sorted(((label, _add(parts)) for label, parts in rows.items()), key=key))

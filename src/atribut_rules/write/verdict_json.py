@@ -19,8 +19,8 @@ import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..evaluate.engine import FindingColumns, VerdictBlock, VerdictRefs
 from ..model import Finding, Status, Verdict
+from ..results.blocks import FindingColumns, VerdictBlock, VerdictRecord
 from .records import finding_record, zone_record
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -173,7 +173,7 @@ class VerdictJson:
         )
 
     def encode_block(self, block: VerdictBlock) -> list[str]:
-        """The verdicts of a :class:`~atribut_rules.evaluate.engine.VerdictBlock`, as :meth:`encode` writes them.
+        """The verdicts of a :class:`~atribut_rules.results.blocks.VerdictBlock`, as :meth:`encode` writes them.
 
         The ok verdicts share all but their report, row and group, so they are written
         from one template. The others' findings are written a block of columns at a time
@@ -229,7 +229,7 @@ class VerdictJson:
         """
         return self._verdicts([fields], [",".join([self._finding(f) for f in fields[2]])])[0]
 
-    def _encode_others(self, others: list[VerdictRefs]) -> list[str]:
+    def _encode_others(self, others: list[VerdictRecord]) -> list[str]:
         """The verdicts of ``VerdictBlock.others`` (findings as places in blocks of columns),
         each as :meth:`encode` writes it."""
         # an entry of the cache holds its block, so a block found by its id is that block
@@ -345,7 +345,7 @@ class VerdictJson:
         return f',"accuracy_source":{text(acc_source)},"reason":{text(reason)},"permit":{text(permit)}'
 
     def encode_columns(self, columns: FindingColumns) -> list[str]:
-        """Each finding of a block of :class:`~atribut_rules.evaluate.engine.FindingColumns` as JSON, a
+        """Each finding of a block of :class:`~atribut_rules.results.blocks.FindingColumns` as JSON, a
         column at a time: the text :meth:`encode` writes for the same finding."""
         title = columns.title
         try:

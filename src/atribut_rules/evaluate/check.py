@@ -1,0 +1,677 @@
+"""The check: evaluate a rule set against zones for a whole list of reports at once.
+
+Data flow: the reports' columns -> the spatial join (:mod:`~atribut_rules.spatial.join`:
+per report and zone category, the signed distance to the nearest zone) -> each enabled
+rule's conditions evaluated on whole columns in three-valued logic -> whole-list rules
+(quotas, spacing, duplicates) -> permits -> one status per report
+(:mod:`~atribut_rules.results.status`) -> the summary. Verdicts are made when read
+(:mod:`~atribut_rules.results.findings`), so a million ``ok`` reports cost no objects.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyproj
+
+from .. import i18n
+from ..model import Gap, Problem, ProjectionArea, Provenance, RuleSetRef, Summary
+from ..results.findings import VerdictBuilder
+from ..results.messages import format_number
+from ..results.run import ENGINE, FindingIndex, Run, VerdictList, engine_version
+from ..results.status import status_codes
+from ..results.summary import rule_counts, summarise
+from ..rules import coverage
+from ..rules.conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, leaves, walk
+from ..rules.ruleset import Rule, RuleSet
+from ..spatial.join import FALSE, TOLERANCE_M, TRUE, UNKNOWN, SpatialJoin
+from ..spatial.zones import Zones
+from ..table.reports import Reports, parse_number
+from . import wholelist
+from .permits import Permit
+
+
+@dataclass
+class _RuleResult:
+    index: np.ndarray  # report indices with a finding
+    value: np.ndarray  # 1 (review) or 2 (violation) per finding
+    leaf: np.ndarray  # index into the rule's evidence leaves, -1 when none
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # per finding: quota/spacing evidence
+    exempt: np.ndarray | None = None  # per finding: index of the permit that exempts it, -1 none
+    permit_note: np.ndarray | None = None  # per finding: a permit whose scope matched but not its dates
+
+    def effective(self) -> np.ndarray:
+        """Values with exempted findings set to 0."""
+        return self.value if self.exempt is None else np.where(self.exempt >= 0, 0, self.value)
+
+
+def check(
+    reports: Reports,
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    progress: Callable[[int, int], None] | None = None,
+    threads: int | None = None,
+    partial: bool = False,
+) -> Run:
+    """Check every report against every enabled rule; one verdict per report, in order.
+
+    Before anything is evaluated, what the enabled rules need (zone categories, zone
+    ids, report columns, derived from their conditions) is compared with what was
+    loaded: a gap raises :class:`~atribut_rules.rules.coverage.CoverageError`, naming each
+    missing thing and the rules that need it. With ``partial=True`` the check runs
+    anyway: each verdict lists in ``unchecked`` the rules that apply to the report but
+    could not be evaluated, and a report that no checked rule flags is ``unchecked``,
+    never ``ok``.
+
+    ``permits`` (see :func:`~atribut_rules.evaluate.permits.load_permits`) are applied
+    together with the rule set's own ``exemptions``. ``progress``, when given, is
+    called as ``progress(reports_done, reports_total)`` while the spatial work runs.
+    ``threads`` is how many threads run the spatial work (default: the CPU count, at
+    most 8); results are the same for any number.
+    """
+    have = coverage.loaded(zones, reports)
+    gaps = coverage.find_gaps(rules, have)
+    if gaps and not partial:
+        raise coverage.CoverageError(gaps)
+    evaluation = Evaluation(
+        reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress, threads, (have, gaps)
+    )
+    return evaluation.run()
+
+
+class Evaluation:
+    """One check of a table against zones and a rule set: its arrays, then its run."""
+
+    def __init__(
+        self,
+        reports: Reports,
+        zones: Zones,
+        rules: RuleSet,
+        permits: tuple[Permit, ...] = (),
+        progress: Callable[[int, int], None] | None = None,
+        threads: int | None = None,
+        have_and_gaps: tuple[coverage.Loaded, tuple[Gap, ...]] | None = None,
+    ):
+        if have_and_gaps is None:
+            have = coverage.loaded(zones, reports)
+            have_and_gaps = (have, coverage.find_gaps(rules, have))
+        self.have, self.gaps = have_and_gaps
+        # what each rule lacks (only in a partial run); rules not listed lack nothing
+        self.lacking = {
+            r.id: lack for r in rules.active_rules if (lack := coverage.missing_needs(r, self.have))
+        }
+        self.unchecked: dict[str, np.ndarray] = {}  # rule id -> reports it applies to but could not check
+        self.applicable: dict[str, np.ndarray] = {}  # rule id -> the reports it applies to
+        self.permits = permits
+        self.progress = progress
+        self.threads = threads if threads is not None else min(os.cpu_count() or 1, 8)
+        self.reports = reports
+        self.zones = zones
+        self.rules = rules
+        self.n = len(reports)
+        self.active = rules.active_rules
+        self.problems: dict[int, list[Problem]] = {k: list(v) for k, v in reports.problems.items()}
+        self._columns: dict[str, Any] = {}
+        self._leaf_values: dict[int, np.ndarray] = {}
+        self.results: dict[str, _RuleResult] = {}
+        self.group_labels: dict[str, list[Callable[[int], str]]] = {}
+        self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
+        self.row_numbers: list[int] = reports.rows.tolist()  # plain ints: numpy scalars are slow one by one
+        self.ruleset_ref = RuleSetRef(rules.id, rules.version, rules.sha256)
+        self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    # -- spatial -----------------------------------------------------------------
+
+    def accuracy(self) -> tuple[np.ndarray, np.ndarray]:
+        """GPS error per report: reported, else the rule set's default for its source, else the default."""
+        acc = self.reports.accuracy_m
+        reported = np.isfinite(acc)
+        assumed = np.full(self.n, self.rules.default_accuracy_m)
+        if self.rules.accuracy_by is not None:
+            field_name, values = self.rules.accuracy_by
+            _, codes, uniques = self.column(field_name)
+            default = self.rules.default_accuracy_m
+            per_value = np.array(
+                [default if u is None else values.get(str(u).strip().casefold(), default) for u in uniques]
+                or [default]
+            )
+            assumed = per_value[codes] if len(codes) else assumed
+        return np.where(reported, acc, assumed), reported
+
+    # -- conditions -------------------------------------------------------------
+    def column(self, name: str) -> Any:
+        if name not in self._columns:
+            values = self.reports.field_values(name)
+            if values.dtype == object:
+                self._columns[name] = ("text", *_factorise(values))
+            else:
+                self._columns[name] = ("number", values, None)
+        return self._columns[name]
+
+    def leaf(self, cond: Condition) -> np.ndarray:
+        key = id(cond)
+        if key not in self._leaf_values:
+            self._leaf_values[key] = self._evaluate(cond)
+        return self._leaf_values[key]
+
+    def _evaluate(self, cond: Condition) -> np.ndarray:
+        if isinstance(cond, All):
+            return np.minimum.reduce([self.leaf(c) for c in cond.items])
+        if isinstance(cond, AnyOf):
+            return np.maximum.reduce([self.leaf(c) for c in cond.items])
+        if isinstance(cond, Not):
+            return (TRUE - self.leaf(cond.item)).astype(np.int8)
+        if isinstance(cond, Near):
+            c = self.spatial.categories.index(cond.zone)
+            depth = cond.within_m - self.spatial.signed[c] + TOLERANCE_M
+            acc = self.acc
+            # TRUE (2) when depth >= acc, else UNKNOWN (1) when depth >= -acc, else FALSE (0)
+            sure = depth >= acc
+            return sure.view(np.int8) + (sure | (depth >= -acc)).view(np.int8)
+        if isinstance(cond, During):
+            day = self.reports.observed_day
+            inside = self._in_period(self.rules.periods[cond.period], undated=False)
+            value = _true_where(inside)
+            value[np.isnat(day)] = UNKNOWN
+            return value
+        if isinstance(cond, InZone):
+            return self.in_zone(cond.zone_id)
+        if isinstance(cond, FieldTest):
+            return _true_where(self._field(cond))
+        raise TypeError(cond)  # pragma: no cover
+
+    def _in_period(self, period, undated: bool) -> np.ndarray:
+        day = self.reports.observed_day
+        inside = np.ones(self.n, dtype=bool)
+        if period.start:
+            inside &= day >= np.datetime64(period.start, "D")
+        if period.end:
+            inside &= day <= np.datetime64(period.end, "D")
+        return inside | (np.isnat(day) & undated)
+
+    def in_zone(self, zone_id: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Three-valued: each report is inside zone ``zone_id`` (see :meth:`SpatialJoin.inside_zone`)."""
+        return self.join.inside_zone(zone_id, rows)
+
+    def _field(self, test: FieldTest) -> np.ndarray:
+        if test.field == "observed_at" and test.op in ("gt", "gte", "lt", "lte", "between"):
+            return _compare_dates(self.reports.observed_day, test)
+        kind, data, uniques = self.column(test.field)
+        if kind == "number":
+            return _number_test(data, test)
+        ok = np.array([_text_test(u, test) for u in uniques], dtype=bool)
+        return ok[data] if len(data) else np.zeros(0, dtype=bool)
+
+    # -- run ----------------------------------------------------------------------
+    def run(self) -> Run:
+        valid = self.reports.valid & np.isfinite(self.reports.lon) & np.isfinite(self.reports.lat)
+        self._flag_far_swaps(valid)
+        valid = self.reports.valid & np.isfinite(self.reports.lon) & np.isfinite(self.reports.lat)
+        for i in self.problems:
+            valid[i] = False
+        self.valid = valid
+        self.acc, self.acc_reported = self.accuracy()
+        self.join = SpatialJoin(self.reports, self.zones, self.rules, self.acc, self.threads, self.progress)
+        self.spatial = self.join.run(valid, meanwhile=self._without_geometry)
+        self.px, self.py = self.join.px, self.join.py
+        areas, assignment = self.join.areas, self.join.assignment
+        self._category_row = {c: k for k, c in enumerate(self.spatial.categories)}
+        self.assignment = assignment
+        self.rep = self._duplicates(valid)
+        for rule in self.active:
+            value = self._rule_value(rule, valid)
+            self.applicable[rule.id] = self._applies(rule, valid) != FALSE
+            if rule.id in self.lacking:
+                value = self._partial_value(rule, valid, value)
+            if rule.quota is not None or rule.spacing is not None:
+                self.results[rule.id] = self._whole_list(rule, value == TRUE)
+            else:
+                self.results[rule.id] = self._findings(rule, value)
+        self._apply_permits()
+        best = np.zeros(self.n, dtype=np.int8)
+        exempted = np.zeros(self.n, dtype=bool)
+        for rule in self.active:
+            res = self.results[rule.id]
+            np.maximum.at(best, res.index, res.effective().astype(np.int8))
+            if res.exempt is not None:
+                exempted[res.index[res.exempt >= 0]] = True
+        unchecked = np.zeros(self.n, dtype=bool)
+        for mask in self.unchecked.values():
+            unchecked |= mask
+        status = status_codes(
+            self.n,
+            violation=best == TRUE,
+            review=best == UNKNOWN,
+            unchecked=unchecked,
+            exempt=exempted,
+            valid=valid,
+        )
+        by_report = FindingIndex([self.results[rule.id].index for rule in self.active], self.n)
+        self.status = status
+        verdicts = VerdictList(VerdictBuilder(self), status, by_report)
+        counts = np.bincount(assignment[assignment >= 0], minlength=len(areas)) if len(areas) else []
+        provenance = Provenance(
+            engine=ENGINE,
+            engine_version=engine_version(),
+            ruleset_id=self.rules.id,
+            ruleset_version=self.rules.version,
+            ruleset_sha256=self.rules.sha256,
+            crs=tuple(
+                ProjectionArea(a.name, a.crs, a.lon_min, a.lon_max, int(counts[i]))
+                for i, a in enumerate(areas)
+                if counts[i]
+            ),
+            inputs={
+                **({self.reports.file: self.reports.sha256} if self.reports.sha256 else {}),
+                **self.zones.files,
+                **{p.source_file: p.source_sha256 for p in self.permits if p.source_file and p.source_sha256},
+            },
+        )
+        return Run(verdicts, self._summary(status), provenance, self.reports, self.rules, self.zones)
+
+    def _without_geometry(self) -> None:
+        """What needs no geometry, done while threads do the spatial work: the whole-list
+        decision order, the text columns the rules and the summary read (factorised), and the
+        conditions that name no zone. Results land in caches the rules then read."""
+        whole_list = self.rules.duplicates is not None or any(
+            r.quota is not None or r.spacing is not None for r in self.active
+        )
+        self.rank = (
+            wholelist.decision_order(self.reports.observed_day, self.reports.ids, self.reports.rows)
+            if whole_list
+            else np.arange(self.n)
+        )
+        for rule in self.active:
+            for cond in (rule.applies_to, rule.when, rule.area):
+                for node in walk(cond) if cond is not None else ():
+                    if isinstance(node, (FieldTest, During)):
+                        self.leaf(node)
+        self.column("party")
+
+    def _rule_value(self, rule: Rule, valid: np.ndarray) -> np.ndarray:
+        """The rule's three-valued result per report (for quota/spacing: whether it counts)."""
+        value = self.leaf(rule.when) if rule.when is not None else np.full(self.n, TRUE, dtype=np.int8)
+        if rule.applies_to is not None:
+            value = np.minimum(value, self.leaf(rule.applies_to))
+        if rule.area is not None:
+            value = np.minimum(value, self.leaf(rule.area))
+        if rule.effective is not None:
+            value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
+        return value * valid.view(np.int8)  # FALSE (0) where not valid
+
+    def _applies(self, rule: Rule, valid: np.ndarray) -> np.ndarray:
+        """Three-valued: the rule applies to the report (``applies_to``, ``area`` and its
+        ``effective`` dates; what a partial run lacks taken as unknown)."""
+        value = np.where(valid, TRUE, FALSE).astype(np.int8)
+        for cond in (rule.applies_to, rule.area):
+            if cond is not None:
+                value = np.minimum(value, self._value_with(cond, UNKNOWN))
+        if rule.effective is not None:
+            value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
+        return value
+
+    def _value_with(self, cond: Condition, lacking: np.int8) -> np.ndarray:
+        """``cond`` evaluated with every leaf that needs what the run lacks set to ``lacking``."""
+        if isinstance(cond, (All, AnyOf)):
+            values = [self._value_with(c, lacking) for c in cond.items]
+            return (np.minimum if isinstance(cond, All) else np.maximum).reduce(values)
+        if isinstance(cond, Not):
+            return (TRUE - self._value_with(cond.item, lacking)).astype(np.int8)
+        if coverage.leaf_is_missing(cond, self.have):
+            return np.full(self.n, lacking, dtype=np.int8)
+        return self.leaf(cond)
+
+    def _partial_value(self, rule: Rule, valid: np.ndarray, value: np.ndarray) -> np.ndarray:
+        """The value of a rule that lacks a layer or column, in a partial run.
+
+        Where the rule's result does not depend on what is missing (taking it as false
+        and as true gives the same), that result stands; elsewhere the rule is
+        unchecked for the report and makes no finding. A quota or spacing rule whose
+        groups need what is missing is unchecked wherever it applies.
+        """
+        lacking = self.lacking[rule.id]
+        leaf_needs = {
+            n
+            for cond in (rule.applies_to, rule.when, rule.area)
+            if cond is not None
+            for node in walk(cond)
+            for n in coverage.leaf_needs(node)
+        }
+
+        def evaluate(substitute: np.int8) -> np.ndarray:
+            v = self._value_with(rule.when, substitute) if rule.when is not None else np.full(self.n, TRUE)
+            for cond in (rule.applies_to, rule.area):
+                if cond is not None:
+                    v = np.minimum(v, self._value_with(cond, substitute))
+            if rule.effective is not None:
+                v = np.where(self._in_period(rule.effective, undated=True), v, FALSE)
+            return (v * valid.view(np.int8)).astype(np.int8)
+
+        kleene = evaluate(UNKNOWN)
+        if lacking - leaf_needs:  # the groups of a quota or spacing rule
+            self.unchecked[rule.id] = kleene != FALSE
+            return np.zeros(self.n, dtype=np.int8)
+        depends = (kleene == UNKNOWN) & (evaluate(FALSE) != evaluate(TRUE))
+        self.unchecked[rule.id] = depends
+        return np.where(depends, FALSE, kleene).astype(np.int8)
+
+    def _findings(self, rule: Rule, value: np.ndarray) -> _RuleResult:
+        idx = np.nonzero(value)[0]
+        tests = list(leaves(rule.when)) + list(leaves(rule.applies_to))
+        self.evidence_leaves[rule.id] = tests
+        chosen = np.full(len(idx), -1, dtype=np.int64)
+        if len(idx) and tests:
+            v = value[idx]
+            hits = np.stack(
+                [
+                    ((self.leaf(c)[idx] if pos else TRUE - self.leaf(c)[idx]) >= v)
+                    & (isinstance(c, (Near, During)) and not coverage.leaf_is_missing(c, self.have))
+                    for c, pos in tests
+                ]
+            )
+            chosen = np.where(hits.any(axis=0), hits.argmax(axis=0), -1)
+        return _RuleResult(idx, value[idx], chosen)
+
+    def _group_codes(self, fields: Sequence[Any]) -> tuple[np.ndarray, list[Callable[[int], str]]]:
+        """One code per report for the combination of field values and containing zones."""
+        columns: list[np.ndarray] = []
+        labels: list[Callable[[int], str]] = []
+        for item in fields:
+            if isinstance(item, tuple):
+                c = self.spatial.categories.index(item[1])
+                inside = self.spatial.signed[c] <= TOLERANCE_M
+                zone = np.where(inside, self.spatial.zone[c], -1)
+                columns.append(zone)
+                labels.append(lambda i, zone=zone, cat=item[1]: self._zone_label(cat, int(zone[i])))
+            else:
+                _, codes, uniques = self.column(item)
+                folded = np.array([_fold(u) if u is not None else "" for u in uniques] or [""], dtype=object)
+                columns.append(np.unique(folded.astype(str), return_inverse=True)[1].reshape(-1)[codes])
+                labels.append(
+                    lambda i, codes=codes, uniques=uniques, name=item: f"{name}={uniques[codes[i]] or '-'}"
+                )
+        return wholelist.combine_codes(columns, self.n), labels
+
+    def _zone_label(self, category: str, z: int) -> str:
+        if z < 0:
+            return f"{category}=-"
+        return f"{category}={self.zones.names[z] or self.zones.ids[z]}"
+
+    def _duplicates(self, valid: np.ndarray) -> np.ndarray:
+        spec = self.rules.duplicates
+        if spec is None:
+            return np.arange(self.n)
+        key, _ = self._group_codes(spec.same)
+        return wholelist.duplicate_groups(
+            self.px,
+            self.py,
+            self.assignment,
+            valid,
+            key,
+            self.reports.observed_day,
+            spec.within_m,
+            spec.within_days,
+            self.rank,
+        )
+
+    def _whole_list(self, rule: Rule, counted: np.ndarray) -> _RuleResult:
+        self.evidence_leaves[rule.id] = []
+        if rule.quota is not None:
+            group, labels = self._group_codes(rule.quota.per)
+            over, place, count = wholelist.over_quota(counted, group, self.rep, self.rank, rule.quota.max)
+            idx = np.nonzero(over)[0]
+            extra = {"place": place[idx], "count": count[idx], "group": group[idx]}
+            self.group_labels[rule.id] = labels
+            return _RuleResult(idx, np.full(len(idx), TRUE, dtype=np.int8), np.full(len(idx), -1), extra)
+        assert rule.spacing is not None
+        group, _ = self._group_codes(rule.spacing.among)
+        value, other, distance = wholelist.too_close(
+            self.px,
+            self.py,
+            self.assignment,
+            counted,
+            group,
+            self.rep,
+            self.acc,
+            self.rank,
+            rule.spacing.min_m,
+        )
+        idx = np.nonzero(value)[0]
+        extra = {"other": other[idx], "distance": distance[idx]}
+        return _RuleResult(idx, value[idx], np.full(len(idx), -1), extra)
+
+    def _apply_permits(self) -> None:
+        if not self.permits:
+            return
+        ids = np.array(self.reports.ids, dtype=object)
+        day = self.reports.observed_day
+        party = np.asarray(self.reports.party, dtype=object)
+        geod = pyproj.Geod(ellps="WGS84")
+        for rule in self.active:
+            res = self.results[rule.id]
+            res.exempt = np.full(len(res.index), -1, dtype=np.int64)
+            res.permit_note = np.full(len(res.index), -1, dtype=np.int64)
+            if not len(res.index):
+                continue
+            idx = res.index
+            folded: np.ndarray | None = None  # the findings' parties, case-folded once per rule
+            evidence_zones: np.ndarray | None = None  # the zone ids the findings name, once per rule
+            for p, permit in enumerate(self.permits):
+                if not permit.covers_rule(rule.id):
+                    continue
+                scope = np.ones(len(idx), dtype=bool)
+                if permit.reports is not None:
+                    scope &= np.isin(ids[idx], list(permit.reports))
+                if permit.party is not None:
+                    if folded is None:
+                        folded = np.array(
+                            [_fold(v) if v is not None else None for v in party[idx]], dtype=object
+                        )
+                    scope &= folded == _fold(permit.party)
+                if permit.radius_m is not None:
+                    _, _, dist = geod.inv(
+                        np.full(len(idx), permit.lon),
+                        np.full(len(idx), permit.lat),
+                        self.reports.lon[idx],
+                        self.reports.lat[idx],
+                    )
+                    scope &= dist <= permit.radius_m + TOLERANCE_M
+                if permit.zone is not None:
+                    in_zone = self.in_zone(permit.zone, idx)[idx] == TRUE
+                    if evidence_zones is None:
+                        evidence_zones = self._evidence_zone_ids(rule, res)
+                    scope &= in_zone | (evidence_zones == permit.zone)
+                dated = ~np.isnat(day[idx])
+                inside = dated.copy()
+                if permit.valid_from is not None:
+                    inside &= day[idx] >= np.datetime64(permit.valid_from, "D")
+                if permit.valid_to is not None:
+                    inside &= day[idx] <= np.datetime64(permit.valid_to, "D")
+                res.exempt[scope & inside & (res.exempt < 0)] = p
+                res.permit_note[scope & ~inside & (res.permit_note < 0)] = p
+
+    def _evidence_zone_ids(self, rule: Rule, res: _RuleResult) -> np.ndarray:
+        zone, _ = self.near_evidence(rule, res)
+        out = np.full(len(res.index), None, dtype=object)
+        found = zone >= 0
+        out[found] = np.asarray(self.zones.ids, dtype=object)[zone[found]]
+        return out
+
+    def near_evidence(self, rule: Rule, res: _RuleResult) -> tuple[np.ndarray, np.ndarray]:
+        """Per finding of ``rule``: the zone its ``near`` evidence names (-1 when none) and the
+        signed distance to it (NaN when none), gathered for all findings at once; computed once
+        per rule (permits and Finding objects both read it)."""
+        cached = self._near_by_rule.get(rule.id)
+        if cached is None:
+            cached = self._near_by_rule[rule.id] = self._gather_near_evidence(rule, res)
+        return cached
+
+    def _gather_near_evidence(self, rule: Rule, res: _RuleResult) -> tuple[np.ndarray, np.ndarray]:
+        rows = [
+            self._category_row[cond.zone] if isinstance(cond, Near) else -1
+            for cond, _ in self.evidence_leaves.get(rule.id, [])
+        ]
+        category = np.asarray([*rows, -1], dtype=np.int64)[res.leaf]  # leaf -1 picks the last: none
+        near = np.nonzero(category >= 0)[0]
+        zone = np.full(len(res.index), -1, dtype=np.int64)
+        signed = np.full(len(res.index), np.nan)
+        zone[near] = self.spatial.zone[category[near], res.index[near]]
+        signed[near] = self.spatial.signed[category[near], res.index[near]]
+        return zone, signed
+
+    def _flag_far_swaps(self, valid: np.ndarray) -> None:
+        bounds = self.zones.bounds
+        if bounds is None or not valid.any():
+            return
+        (x0, x1), (y0, y1) = bounds
+        pad = 1.0
+        lon, lat = self.reports.lon, self.reports.lat
+        within = (lon >= x0 - pad) & (lon <= x1 + pad) & (lat >= y0 - pad) & (lat <= y1 + pad)
+        swapped_within = (lat >= x0 - pad) & (lat <= x1 + pad) & (lon >= y0 - pad) & (lon <= y1 + pad)
+        for i in np.nonzero(valid & ~within & swapped_within)[0].tolist():
+            message = i18n.render("far_swapped", lat=float(lat[i]), lon=float(lon[i]))
+            self.problems.setdefault(i, []).append(Problem("swapped", "lat", str(float(lat[i])), message))
+
+    def _summary(self, status: np.ndarray) -> Summary:
+        by_rule = {
+            rule.id: rule_counts(self.results[rule.id].value, self.results[rule.id].exempt)
+            for rule in self.active
+        }
+        # a physical attribute reported several times counts once (its first report)
+        first = self.valid & (self.rep == np.arange(self.n)) if self.rules.duplicates is not None else None
+        _, party_codes, party_labels = self.column("party")
+        return summarise(
+            status, by_rule, party_codes, party_labels, first, self.coverage(0, self.n), self.gaps
+        )
+
+    def coverage(self, start: int, stop: int) -> dict[str, dict[str, int]]:
+        """Per enabled rule, over reports ``start:stop``: how many it applies to, how many of
+        those were checked and how many left unchecked."""
+        out = {}
+        for rule in self.active:
+            mask = self.unchecked.get(rule.id)
+            unchecked = int(mask[start:stop].sum()) if mask is not None else 0
+            applicable = int(self.applicable[rule.id][start:stop].sum())
+            out[rule.id] = {
+                "applicable": applicable,
+                "checked": applicable - unchecked,
+                "unchecked": unchecked,
+            }
+        return out
+
+    # -- verdicts -----------------------------------------------------------------
+    def worst_rank(self) -> int:
+        worst = -1
+        for rule in self.active:
+            if (self.results[rule.id].effective() == TRUE).any():
+                worst = max(worst, rule.severity.rank)
+        return worst
+
+
+def _true_where(mask: np.ndarray) -> np.ndarray:
+    """Three-valued TRUE where ``mask`` holds, else FALSE (a bool array viewed as 0/1 bytes and
+    doubled: about 50 times faster than ``np.where``)."""
+    return np.asarray(mask, dtype=bool).view(np.int8) * TRUE
+
+
+def _factorise(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes and the distinct values of an object column, in first-seen order.
+
+    One dictionary pass (0.05-0.08 s per million values, several times faster than
+    sorting strings with ``numpy.unique``); rules then test only the distinct values.
+    """
+    seen: defaultdict[Any, int] = defaultdict()
+    seen.default_factory = seen.__len__  # a value not seen yet gets the next code
+    codes = np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=len(values))
+    seen.default_factory = None  # no cycle left behind
+    return codes, list(seen)
+
+
+def _number_test(data: np.ndarray, test: FieldTest) -> np.ndarray:
+    op, v = test.op, test.value
+    with np.errstate(invalid="ignore"):
+        if op == "exists":
+            return ~np.isnan(data) if v else np.isnan(data)
+        if op == "equals":
+            return data == _as_float(v)
+        if op == "in":
+            return np.isin(data, [_as_float(x) for x in v])
+        if op == "not_in":
+            return ~np.isin(data, [_as_float(x) for x in v]) & ~np.isnan(data)
+        if op == "gt":
+            return data > v
+        if op == "gte":
+            return data >= v
+        if op == "lt":
+            return data < v
+        if op == "lte":
+            return data <= v
+        if op == "between":
+            return (data >= v[0]) & (data <= v[1])
+        if op == "matches":
+            return np.array(
+                [not math.isnan(x) and bool(v.search(format_number(float(x), "en") or "")) for x in data]
+            )
+    raise ValueError(op)  # pragma: no cover
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _fold(value: Any) -> str:
+    return str(value).strip().casefold()
+
+
+def _text_test(value: Any, test: FieldTest) -> bool:
+    op, v = test.op, test.value
+    if op == "exists":
+        return (value is not None and str(value).strip() != "") == v
+    if value is None:
+        return False
+    if op == "equals":
+        return _fold(value) == _fold(v)
+    if op == "in":
+        return _fold(value) in {_fold(x) for x in v}
+    if op == "not_in":
+        return _fold(value) not in {_fold(x) for x in v}
+    if op == "matches":
+        return bool(v.search(str(value)))
+    try:
+        number = value if isinstance(value, (int, float)) else parse_number(str(value))
+    except ValueError:
+        return False
+    if op == "gt":
+        return number > v
+    if op == "gte":
+        return number >= v
+    if op == "lt":
+        return number < v
+    if op == "lte":
+        return number <= v
+    if op == "between":
+        return v[0] <= number <= v[1]
+    raise ValueError(op)  # pragma: no cover
+
+
+def _compare_dates(day: np.ndarray, test: FieldTest) -> np.ndarray:
+    def d(x: Any) -> np.datetime64:
+        return np.datetime64(_dt.date.fromisoformat(str(x)), "D")
+
+    op, v = test.op, test.value
+    if op == "between":
+        return (day >= d(v[0])) & (day <= d(v[1]))
+    target = d(v)
+    return {"gt": day > target, "gte": day >= target, "lt": day < target, "lte": day <= target}[op]
