@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from atribut_rules.errors import InputError
 from atribut_rules.read import read_csv, read_geojson_reports, read_jsonl
 from atribut_rules.read.csv_reader import iter_csv
-from atribut_rules.table.reports import Reports, canonical_field
+from atribut_rules.table.fields import canonical_field
+from atribut_rules.table.reports import Reports
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

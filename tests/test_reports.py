@@ -9,14 +9,9 @@ import pytest
 from support import codes, make_rules, reports, rule
 
 import atribut_rules as ar
-from atribut_rules.table.reports import (
-    HEADER_ALIASES,
-    build_reports,
-    canonical_field,
-    normalise_header,
-    parse_date,
-    parse_number,
-)
+from atribut_rules.table.build import build_reports
+from atribut_rules.table.fields import HEADER_ALIASES, canonical_field, normalise_header
+from atribut_rules.table.parse import parse_date, parse_number
 
 
 @pytest.mark.parametrize(

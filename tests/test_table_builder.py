@@ -8,7 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atribut_rules.table.reports import Reports, SeenIds, build_reports, build_table, table_parts
+from atribut_rules.table.build import build_reports, build_table, table_parts
+from atribut_rules.table.ids import SeenIds
+from atribut_rules.table.reports import Reports
 
 HEADER = [
     "no",
@@ -179,10 +181,10 @@ def test_over_long_ids_are_row_numbers_when_looking_for_repeats() -> None:
 )
 def test_a_coordinate_column_reads_as_its_cells_one_by_one(cells) -> None:
     """The column-at-a-time reading of coordinates gives ``_plain_float`` of every cell."""
-    from atribut_rules.table.reports import _coordinates, _plain_float
+    from atribut_rules.table.parse import plain_float, read_coordinates
 
-    values, slow = _coordinates(cells)
-    expected = np.array([_plain_float(c) for c in cells], dtype=float)
+    values, slow = read_coordinates(cells)
+    expected = np.array([plain_float(c) for c in cells], dtype=float)
     np.testing.assert_array_equal(values, expected)
     np.testing.assert_array_equal(slow, np.isnan(expected))
 
@@ -190,9 +192,10 @@ def test_a_coordinate_column_reads_as_its_cells_one_by_one(cells) -> None:
 def test_rows_share_a_problem_only_when_its_arguments_are_the_same() -> None:
     """The table builder makes each problem once: the same object for the same arguments,
     and never one made for a value that only compares equal (1, 1.0, True; 0.0, -0.0)."""
-    from atribut_rules.table.reports import _problem, _TableBuilder
+    from atribut_rules.table.build import TableBuilder
+    from atribut_rules.table.parse import make_problem
 
-    builder = _TableBuilder(100)
+    builder = TableBuilder(100)
     calls = (
         [("not_number", "width_m", v, {}) for v in (1, 1.0, True, "1", 0.0, -0.0, None)]
         + [("swapped", "lat", 106.1, {"lat": 106.1, "lon": lat}) for lat in (-2.0, -0.0, 0.0)]
@@ -200,7 +203,7 @@ def test_rows_share_a_problem_only_when_its_arguments_are_the_same() -> None:
     )
     made = [builder.problem(code, field, value, **params) for code, field, value, params in calls]
     for problem, (code, field, value, params) in zip(made, calls):
-        assert problem == _problem(code, field, value, **params)
+        assert problem == make_problem(code, field, value, **params)
     assert len({id(p) for p in made}) == len(calls)  # all different arguments
     again = [builder.problem(code, field, value, **params) for code, field, value, params in calls]
     assert all(a is b for a, b in zip(again, made))

@@ -38,7 +38,8 @@ from .rules.coverage import CoverageError
 from .rules.ruleset import CATEGORIES, Limits, Period, Rule, RuleSet, load_rules
 from .spatial.zonecache import load_zones_cached
 from .spatial.zones import Zones, load_zones
-from .table.reports import HEADER_ALIASES, Reports
+from .table.fields import HEADER_ALIASES
+from .table.reports import Reports
 
 __all__ = [
     "CATEGORIES",

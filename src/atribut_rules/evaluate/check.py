@@ -33,7 +33,8 @@ from ..rules.conditions import All, AnyOf, Condition, During, FieldTest, InZone,
 from ..rules.ruleset import Rule, RuleSet
 from ..spatial.join import FALSE, TOLERANCE_M, TRUE, UNKNOWN, SpatialJoin
 from ..spatial.zones import Zones
-from ..table.reports import Reports, parse_number
+from ..table.parse import parse_number
+from ..table.reports import Reports
 from . import wholelist
 from .permits import Permit
 

@@ -26,7 +26,8 @@ from .. import resources
 from ..errors import AtributRulesError, InputError
 from ..read._json import as_text, first_non_text
 from ..read.inputfiles import read_input
-from ..table.reports import canonical_field, parse_number
+from ..table.fields import canonical_field
+from ..table.parse import parse_number
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports, TableParts
+from ..table.build import TableParts
+from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .csv_reader import read_csv, read_csv_file
 from .digest import file_sha256
 from .geojson_reader import read_geojson_reports

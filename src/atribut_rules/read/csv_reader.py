@@ -12,15 +12,10 @@ from typing import Any
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..table.reports import (
-    DEFAULT_MAX_FIELD_CHARS,
-    Reports,
-    SeenIds,
-    canonical_field,
-    id_column,
-    plain_table_parts,
-    table_parts,
-)
+from ..table.build import plain_table_parts, table_parts
+from ..table.fields import canonical_field, id_column
+from ..table.ids import SeenIds
+from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .inputfiles import open_input, read_input
 from .long_records import RecordReader, ends_inside_quotes, over_limit
 from .text import decode, sniff_delimiter, text_encoding

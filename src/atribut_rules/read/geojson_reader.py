@@ -7,7 +7,8 @@ import json
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports
+from ..table.build import build_reports
+from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from . import _json
 from .jsonl_reader import _scalar, text_record
 from .text import decode

@@ -21,7 +21,8 @@ from typing import Any
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports
+from ..table.build import build_reports
+from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .gis import check_zip, kml_properties, list_layers, pyogrio_module, read_layer
 
 HDOP_METRES = 5.0

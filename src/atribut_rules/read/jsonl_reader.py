@@ -8,7 +8,9 @@ from typing import Any
 from .. import i18n
 from ..errors import InputError
 from ..model import Problem
-from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports, canonical_field
+from ..table.build import build_reports
+from ..table.fields import canonical_field
+from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from . import _json
 from .text import decode
 

@@ -29,7 +29,9 @@ from typing import Any
 from .. import i18n
 from ..errors import InputError, MissingExtraError
 from ..model import Problem
-from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports, build_reports, canonical_field
+from ..table.build import build_reports
+from ..table.fields import canonical_field
+from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .csv_reader import _check_header
 
 MAX_ROWS = 1_048_576

@@ -19,6 +19,7 @@ from .. import i18n
 from ..model import Finding, Source, Status, Verdict, ZoneRef, fast_constructor
 from ..rules.conditions import Condition, During, Near
 from ..rules.ruleset import Rule
+from ..table.fields import MEASURE_FIELDS, TEXT_FIELDS
 from .blocks import FindingColumns, VerdictRecord, VerdictValues
 from .messages import UNSET, MessageMaker
 
@@ -166,7 +167,7 @@ class VerdictBuilder:
         r = self.evaluation.reports
         if name == "id":
             return [r.ids[j] for j in index.tolist()]
-        if name in ("type", "party", "candidate", "mounted_on", "width_m", "height_m", "accuracy_m"):
+        if name in TEXT_FIELDS or name in MEASURE_FIELDS:
             return getattr(r, name)[index].tolist()
         if name == "observed_at":
             return [r.observed_at[j] for j in index.tolist()]

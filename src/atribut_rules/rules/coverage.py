@@ -20,7 +20,8 @@ import numpy as np
 
 from ..errors import AtributRulesError, clip, quote
 from ..model import Gap
-from ..table.reports import CORE_FIELDS, Reports, canonical_field, normalise_header
+from ..table.fields import CORE_FIELDS, canonical_field, normalise_header
+from ..table.reports import Reports
 from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, walk
 
 ZONE_CATEGORY = "zone_category"

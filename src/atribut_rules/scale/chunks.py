@@ -28,7 +28,8 @@ from ..results.summary import summary_of_verdicts
 from ..rules.conditions import FieldTest, walk
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
-from ..table.reports import CORE_FIELDS, Reports
+from ..table.fields import CORE_FIELDS
+from ..table.reports import Reports
 
 __all__ = [
     "check_chunk",
@@ -80,37 +81,7 @@ def compact(reports: Reports, keep: set[str]) -> Reports:
 
 def concat_reports(parts: Sequence[Reports]) -> Reports:
     """One table from consecutive chunks of the same list (problems re-indexed)."""
-    if len(parts) == 1:
-        return parts[0]
-    offsets = np.cumsum([0] + [len(p) for p in parts])
-    extra_names = list(dict.fromkeys(k for p in parts for k in p.extra))
-    problems = {int(offsets[j]) + i: v for j, p in enumerate(parts) for i, v in p.problems.items()}
-
-    def joined(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts])
-
-    first = parts[0]
-    return Reports(
-        ids=[x for p in parts for x in p.ids],
-        lon=joined("lon"),
-        lat=joined("lat"),
-        accuracy_m=joined("accuracy_m"),
-        width_m=joined("width_m"),
-        height_m=joined("height_m"),
-        type=joined("type"),
-        party=joined("party"),
-        candidate=joined("candidate"),
-        mounted_on=joined("mounted_on"),
-        observed_at=[x for p in parts for x in p.observed_at],
-        observed_day=joined("observed_day"),
-        extra={k: [x for p in parts for x in p.extra.get(k, [None] * len(p))] for k in extra_names},
-        rows=joined("rows"),
-        file=first.file,
-        problems=problems,
-        columns=list(first.columns),
-        raw=[r for p in parts for r in p.raw],
-        sha256=first.sha256,
-    )
+    return Reports.concat(parts)
 
 
 def whole_list_run(

@@ -36,7 +36,8 @@ from ..model import Provenance
 from ..results.run import Run
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
-from ..table.reports import Reports, TableParts
+from ..table.build import TableParts
+from ..table.reports import Reports
 from ..write.stream import RenderedChunk, render_chunk
 from .chunks import check_chunk
 

@@ -1,4 +1,5 @@
-"""The ids of the rows read so far, to find an id repeated across chunks, in bounded memory.
+"""Repeated report ids: the ``duplicate_id`` problem, and the ids of the rows read so far, to find
+an id repeated across chunks in bounded memory.
 
 Each id is kept as a 12-byte digest (a 64-bit hash, searched as a number, and a
 CRC-32 to tell apart ids whose hashes collide) with the row it was first seen on. Up
@@ -18,13 +19,15 @@ import shutil
 import tempfile
 import weakref
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from ..errors import AtributRulesError
+from ..model import Problem
+from .parse import make_problem
 
 _DIGEST = np.dtype([("hash", "<u8"), ("crc", "<u4")])
 """A digest's two parts: Python's ``hash`` of the id (64 bits, keyed per process) and its CRC-32."""
@@ -299,3 +302,68 @@ class _BlockedBloom:
     @property
     def nbytes(self) -> int:
         return self._words.nbytes
+
+
+# -- ids repeated within and across chunks ------------------------------------------
+
+
+def mark_duplicate_ids(
+    ids: Sequence[str],
+    rows: Sequence[int],
+    problems: dict[int, list[Problem]],
+    slots: Mapping[int, int] | None = None,
+    seen_ids: SeenIds | None = None,
+) -> None:
+    """Give every row whose id an earlier row already has a ``duplicate_id`` problem.
+
+    The first row with an id keeps it. ``slots`` says where in a row's problem list the
+    problem goes (after the reader's own problems; default first). ``seen_ids`` holds the
+    ids of earlier chunks of the same list, and learns this chunk's.
+    """
+    add_duplicate_problems(ids, find_duplicate_ids(ids, rows, seen_ids), problems, slots)
+
+
+def find_duplicate_ids(
+    ids: Sequence[str], rows: Sequence[int], seen_ids: SeenIds | None = None
+) -> dict[int, int]:
+    """``{index: row number that first had the id}`` for every row repeating an earlier row's id.
+
+    ``seen_ids`` holds the ids of earlier chunks of the same list, and learns this chunk's.
+    """
+    earlier: dict[int, int] = {}
+    if seen_ids is not None:
+        earlier, digests, buckets = seen_ids.lookup(ids)
+    if not earlier and len(set(ids)) == len(ids):
+        if seen_ids is not None:
+            seen_ids.add_digests(digests, buckets, rows)
+        return {}
+    seen: dict[str, int] = {}
+    firsts: list[int] = []
+    duplicates: dict[int, int] = {}
+    for index, rid in enumerate(ids):
+        first = earlier.get(index)
+        if first is None:
+            first = seen.get(rid)
+        if first is None:
+            seen[rid] = int(rows[index])
+            firsts.append(index)
+        else:
+            duplicates[index] = first
+    if seen_ids is not None:
+        keep = np.asarray(firsts, dtype=np.int64)
+        seen_ids.add_digests(digests[keep], buckets[keep], np.asarray(rows)[keep])
+    return duplicates
+
+
+def add_duplicate_problems(
+    ids: Sequence[str],
+    duplicates: Mapping[int, int],
+    problems: dict[int, list[Problem]],
+    slots: Mapping[int, int] | None = None,
+) -> None:
+    """Add the ``duplicate_id`` problem of each row in ``duplicates`` (see :func:`mark_duplicate_ids`)."""
+    slots = slots or {}
+    for index, first in duplicates.items():
+        problems.setdefault(index, []).insert(
+            slots.get(index, 0), make_problem("duplicate_id", "id", ids[index], first=first)
+        )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import STATUS_CODES, Finding, Provenance, Status, Summary, Verdict, ZoneRef
-from ..table.reports import CORE_FIELDS
+from ..table.fields import CORE_FIELDS
 from . import texts
 from .areas import area_summary, assign_areas
 

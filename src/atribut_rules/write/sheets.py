@@ -19,7 +19,7 @@ import zipfile
 from typing import IO, Any
 
 from ..errors import MissingExtraError
-from ..table.reports import canonical_field
+from ..table.fields import canonical_field
 from . import texts
 from .escape import cell_text, text_output
 from .records import sheet_rows
