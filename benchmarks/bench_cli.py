@@ -186,7 +186,7 @@ def stages(reports: Path, rows: int) -> None:
     import gc
 
     import atribut_rules as ar
-    from atribut_rules.cli import DEFAULT_CHUNK_ROWS
+    from atribut_rules.cli.check_command import DEFAULT_CHUNK_ROWS
     from atribut_rules.write.records import run_summary_record
     from atribut_rules.write.verdict_json import encoded_verdicts
 

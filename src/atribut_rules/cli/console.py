@@ -41,6 +41,14 @@ __all__ = [
     "sigterm_raises",
 ]
 
+EXIT_OK = 0
+"""No finding at or above ``--fail-on`` and no invalid row that fails the run."""
+EXIT_FINDINGS = 1
+"""A finding at or above ``--fail-on``, or an invalid row (unless ``--fail-on-invalid never``)."""
+EXIT_UNUSABLE = 2
+"""The inputs or rules cannot be used, a needed layer or column is missing, an output cannot be written."""
+EXIT_INTERNAL = 3
+"""An internal error: a bug."""
 EXIT_BROKEN_PIPE = 128 + 13
 """Exit status when stdout's reader went away: a shell's status for a tool killed by SIGPIPE."""
 EXIT_TERMINATED = 128 + 15

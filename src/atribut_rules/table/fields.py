@@ -32,8 +32,6 @@ class Field:
     folded: bool = False
 
 
-# Header aliases, after normalising a header (trim, lower case, spaces and
-# hyphens to underscores). Documented in README.md ("Header aliases").
 FIELDS: tuple[Field, ...] = (
     Field("id", "id", ("id", "no", "nomor", "no_laporan", "kode", "report_id")),
     Field(
@@ -87,10 +85,13 @@ FIELDS: tuple[Field, ...] = (
         folded=True,
     ),
 )
+"""The canonical fields, with their header aliases (after :func:`normalise_header`: trimmed,
+lower case, spaces, dots and hyphens as underscores), as README.md's "Header aliases" lists them."""
 FIELD = {f.name: f for f in FIELDS}
 CORE_FIELDS = tuple(f.name for f in FIELDS)
 """The canonical fields, in the order writers put them."""
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {f.name: f.aliases for f in FIELDS}
+"""Per canonical field, the headers that name it (normalised): documented in the README."""
 NUMBER_FIELDS = tuple(f.name for f in FIELDS if f.kind in ("coordinate", "measure"))
 """Fields held as float arrays (NaN where missing)."""
 MEASURE_FIELDS = tuple(f.name for f in FIELDS if f.kind == "measure")
