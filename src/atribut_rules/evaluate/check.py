@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyproj
 
 from .. import i18n
 from ..model import Gap, Problem, ProjectionArea, Provenance, RuleSetRef, Summary
@@ -36,11 +35,14 @@ from ..spatial.zones import Zones
 from ..table.parse import parse_number
 from ..table.reports import Reports
 from . import wholelist
+from .exemptions import apply_permits
 from .permits import Permit
 
 
 @dataclass
-class _RuleResult:
+class RuleResult:
+    """One rule's findings over the list, as arrays (one entry per finding)."""
+
     index: np.ndarray  # report indices with a finding
     value: np.ndarray  # 1 (review) or 2 (violation) per finding
     leaf: np.ndarray  # index into the rule's evidence leaves, -1 when none
@@ -123,7 +125,7 @@ class Evaluation:
         self.problems: dict[int, list[Problem]] = {k: list(v) for k, v in reports.problems.items()}
         self._columns: dict[str, Any] = {}
         self._leaf_values: dict[int, np.ndarray] = {}
-        self.results: dict[str, _RuleResult] = {}
+        self.results: dict[str, RuleResult] = {}
         self.group_labels: dict[str, list[Callable[[int], str]]] = {}
         self.evidence_leaves: dict[str, list[tuple[Condition, bool]]] = {}
         self.row_numbers: list[int] = reports.rows.tolist()  # plain ints: numpy scalars are slow one by one
@@ -237,7 +239,7 @@ class Evaluation:
                 self.results[rule.id] = self._whole_list(rule, value == TRUE)
             else:
                 self.results[rule.id] = self._findings(rule, value)
-        self._apply_permits()
+        apply_permits(self)
         best = np.zeros(self.n, dtype=np.int8)
         exempted = np.zeros(self.n, dtype=bool)
         for rule in self.active:
@@ -365,7 +367,7 @@ class Evaluation:
         self.unchecked[rule.id] = depends
         return np.where(depends, FALSE, kleene).astype(np.int8)
 
-    def _findings(self, rule: Rule, value: np.ndarray) -> _RuleResult:
+    def _findings(self, rule: Rule, value: np.ndarray) -> RuleResult:
         idx = np.nonzero(value)[0]
         tests = list(leaves(rule.when)) + list(leaves(rule.applies_to))
         self.evidence_leaves[rule.id] = tests
@@ -380,7 +382,7 @@ class Evaluation:
                 ]
             )
             chosen = np.where(hits.any(axis=0), hits.argmax(axis=0), -1)
-        return _RuleResult(idx, value[idx], chosen)
+        return RuleResult(idx, value[idx], chosen)
 
     def _group_codes(self, fields: Sequence[Any]) -> tuple[np.ndarray, list[Callable[[int], str]]]:
         """One code per report for the combination of field values and containing zones."""
@@ -424,7 +426,7 @@ class Evaluation:
             self.rank,
         )
 
-    def _whole_list(self, rule: Rule, counted: np.ndarray) -> _RuleResult:
+    def _whole_list(self, rule: Rule, counted: np.ndarray) -> RuleResult:
         self.evidence_leaves[rule.id] = []
         if rule.quota is not None:
             group, labels = self._group_codes(rule.quota.per)
@@ -432,7 +434,7 @@ class Evaluation:
             idx = np.nonzero(over)[0]
             extra = {"place": place[idx], "count": count[idx], "group": group[idx]}
             self.group_labels[rule.id] = labels
-            return _RuleResult(idx, np.full(len(idx), TRUE, dtype=np.int8), np.full(len(idx), -1), extra)
+            return RuleResult(idx, np.full(len(idx), TRUE, dtype=np.int8), np.full(len(idx), -1), extra)
         assert rule.spacing is not None
         group, _ = self._group_codes(rule.spacing.among)
         value, other, distance = wholelist.too_close(
@@ -448,66 +450,9 @@ class Evaluation:
         )
         idx = np.nonzero(value)[0]
         extra = {"other": other[idx], "distance": distance[idx]}
-        return _RuleResult(idx, value[idx], np.full(len(idx), -1), extra)
+        return RuleResult(idx, value[idx], np.full(len(idx), -1), extra)
 
-    def _apply_permits(self) -> None:
-        if not self.permits:
-            return
-        ids = np.array(self.reports.ids, dtype=object)
-        day = self.reports.observed_day
-        party = np.asarray(self.reports.party, dtype=object)
-        geod = pyproj.Geod(ellps="WGS84")
-        for rule in self.active:
-            res = self.results[rule.id]
-            res.exempt = np.full(len(res.index), -1, dtype=np.int64)
-            res.permit_note = np.full(len(res.index), -1, dtype=np.int64)
-            if not len(res.index):
-                continue
-            idx = res.index
-            folded: np.ndarray | None = None  # the findings' parties, case-folded once per rule
-            evidence_zones: np.ndarray | None = None  # the zone ids the findings name, once per rule
-            for p, permit in enumerate(self.permits):
-                if not permit.covers_rule(rule.id):
-                    continue
-                scope = np.ones(len(idx), dtype=bool)
-                if permit.reports is not None:
-                    scope &= np.isin(ids[idx], list(permit.reports))
-                if permit.party is not None:
-                    if folded is None:
-                        folded = np.array(
-                            [_fold(v) if v is not None else None for v in party[idx]], dtype=object
-                        )
-                    scope &= folded == _fold(permit.party)
-                if permit.radius_m is not None:
-                    _, _, dist = geod.inv(
-                        np.full(len(idx), permit.lon),
-                        np.full(len(idx), permit.lat),
-                        self.reports.lon[idx],
-                        self.reports.lat[idx],
-                    )
-                    scope &= dist <= permit.radius_m + TOLERANCE_M
-                if permit.zone is not None:
-                    in_zone = self.in_zone(permit.zone, idx)[idx] == TRUE
-                    if evidence_zones is None:
-                        evidence_zones = self._evidence_zone_ids(rule, res)
-                    scope &= in_zone | (evidence_zones == permit.zone)
-                dated = ~np.isnat(day[idx])
-                inside = dated.copy()
-                if permit.valid_from is not None:
-                    inside &= day[idx] >= np.datetime64(permit.valid_from, "D")
-                if permit.valid_to is not None:
-                    inside &= day[idx] <= np.datetime64(permit.valid_to, "D")
-                res.exempt[scope & inside & (res.exempt < 0)] = p
-                res.permit_note[scope & ~inside & (res.permit_note < 0)] = p
-
-    def _evidence_zone_ids(self, rule: Rule, res: _RuleResult) -> np.ndarray:
-        zone, _ = self.near_evidence(rule, res)
-        out = np.full(len(res.index), None, dtype=object)
-        found = zone >= 0
-        out[found] = np.asarray(self.zones.ids, dtype=object)[zone[found]]
-        return out
-
-    def near_evidence(self, rule: Rule, res: _RuleResult) -> tuple[np.ndarray, np.ndarray]:
+    def near_evidence(self, rule: Rule, res: RuleResult) -> tuple[np.ndarray, np.ndarray]:
         """Per finding of ``rule``: the zone its ``near`` evidence names (-1 when none) and the
         signed distance to it (NaN when none), gathered for all findings at once; computed once
         per rule (permits and Finding objects both read it)."""
@@ -516,7 +461,7 @@ class Evaluation:
             cached = self._near_by_rule[rule.id] = self._gather_near_evidence(rule, res)
         return cached
 
-    def _gather_near_evidence(self, rule: Rule, res: _RuleResult) -> tuple[np.ndarray, np.ndarray]:
+    def _gather_near_evidence(self, rule: Rule, res: RuleResult) -> tuple[np.ndarray, np.ndarray]:
         rows = [
             self._category_row[cond.zone] if isinstance(cond, Near) else -1
             for cond, _ in self.evidence_leaves.get(rule.id, [])
