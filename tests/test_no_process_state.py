@@ -138,3 +138,28 @@ def test_long_record_reader_reads_as_the_csv_module_does(text: str, delimiter: s
         used += n
         records.append((record, used))
     assert records == expected
+
+
+def test_prepared_zone_indexes_are_bounded() -> None:
+    import atribut_rules as ar
+    from atribut_rules.spatial import zones as zones_module
+
+    zones = ar.load_zones(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": "T1",
+                    "properties": {"category": "tree"},
+                    "geometry": {"type": "Point", "coordinates": [106.1, -2.1]},
+                }
+            ],
+        }
+    )
+    built = []
+    for k in range(zones_module.PREPARED_LIMIT + 10):
+        zones.prepared(None, ("test", k), lambda k=k: built.append(k) or k)
+    assert zones.prepared(None, ("test", 0), lambda: "again") == "again"  # the oldest went first
+    last = zones_module.PREPARED_LIMIT + 9
+    assert zones.prepared(None, ("test", last), lambda: "again") == last  # the newest stayed

@@ -47,6 +47,10 @@ ZoneSource = (
 )
 
 
+PREPARED_LIMIT = 256
+"""Prepared indexes kept per :class:`Zones` (a run uses one per projection area and purpose; a national list has about 120 areas)."""
+
+
 @dataclass
 class Zones:
     """All zone features of a run, as columns. ``len(zones)`` is the feature count.
@@ -84,11 +88,17 @@ class Zones:
 
     def prepared(self, area: Area, key: Any, build: Any) -> Any:
         """Cache of what is built from the zones once per run: per-area projected geometry and
-        indexes (``area`` None: in longitude and latitude), keyed by what they are for."""
+        indexes (``area`` None: in longitude and latitude), keyed by what they are for; at most
+        ``PREPARED_LIMIT`` entries, the oldest dropped first (an application that keeps one
+        ``Zones`` for many rule sets does not grow without end)."""
         k = (area, key)
-        if k not in self._prepared:
-            self._prepared[k] = build()
-        return self._prepared[k]
+        if k in self._prepared:
+            return self._prepared[k]
+        found = build()
+        while len(self._prepared) >= PREPARED_LIMIT:  # bounded: the oldest goes first
+            self._prepared.pop(next(iter(self._prepared)), None)
+        self._prepared[k] = found
+        return found
 
     def select_near(self, area: Area, margin_m: float) -> np.ndarray:
         """Indices of zones whose longitude span reaches ``area`` grown by ``margin_m``."""
