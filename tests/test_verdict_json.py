@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.model import Finding, Problem, RuleSetRef, Severity, Source, Status, Verdict, ZoneRef
+from atribut_rules.results.blocks import FindingValues, VerdictValues
 from atribut_rules.write.records import verdict_record
 from atribut_rules.write.verdict_json import VerdictJson, encoded_verdicts
 
@@ -162,7 +163,7 @@ def test_edge_values_encode_as_json_dumps_does(batch) -> None:
 )
 def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grouped, with_ruleset) -> None:
     """VerdictBlock: ok verdicts written from one template, the others as they are, mixed in order."""
-    from atribut_rules.results.blocks import VerdictBlock
+    from atribut_rules.results.blocks import VerdictBlock, VerdictRecord
 
     ref = RuleSetRef("rs", "1", "ab" * 32) if with_ruleset else None
     source = None if file is None else file
@@ -195,7 +196,7 @@ def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grou
         file=file,
         ruleset=ref,
         others=[
-            (
+            VerdictRecord(
                 v.report,
                 v.status,
                 as_columns(v.findings, blocks),
@@ -268,7 +269,9 @@ def test_a_title_object_reused_for_another_rule_gets_its_own_head() -> None:
                 rule, severity, status, {"id": "m", "en": "m"}, {"id": "dasar", "en": "basis"}, same
             )
             verdict = Verdict(f"R{k}", status, (finding,), Source("f.csv", k + 2))
-            fields = ("R", status, [tuple(vars(finding).values())], "f.csv", k + 2, (), None, None, ())
+            fields = VerdictValues(
+                "R", status, [FindingValues(*vars(finding).values())], "f.csv", k + 2, (), None, None, ()
+            )
             assert encoder.encode(verdict) == reference(verdict)
             assert encoder.encode_fields(fields) == reference(dataclasses.replace(verdict, report="R"))
 

@@ -68,34 +68,30 @@ class VerdictBuilder:
         self._finding_blocks: dict[int, tuple[int, FindingColumns]] = {}
 
     def verdict(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> Verdict:
-        rid, status, findings, file, row, problems, ref, group, unchecked = self.verdict_fields(
-            i, status, entries
-        )
+        values = self.verdict_fields(i, status, entries)
         return _new_verdict(
-            rid,
-            status,
-            tuple([_new_finding(*f[:5], dict(f[5]), *f[6:]) for f in findings]),
-            _new_source(file, row),
-            problems,
-            ref,
-            group,
-            unchecked,
+            values.report,
+            values.status,
+            tuple([_new_finding(*f._replace(message=dict(f.message))) for f in values.findings]),
+            _new_source(values.file, values.row),
+            values.problems,
+            values.ruleset,
+            values.group,
+            values.unchecked,
         )
 
     def verdict_fields(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictValues:
         """Report ``i``'s verdict as plain values, each finding a tuple of its fields."""
-        rid, status, places, file, row, problems, ref, group, unchecked = self.verdict_refs(
-            i, status, entries
-        )
-        findings = [columns.fields(j) for columns, j in places]
-        return rid, status, findings, file, row, problems, ref, group, unchecked
+        record = self.verdict_refs(i, status, entries)
+        findings = [columns.fields(j) for columns, j in record.findings]
+        return VerdictValues(*record._replace(findings=findings))
 
     def verdict_refs(self, i: int, status: Status, entries: Sequence[tuple[int, int]]) -> VerdictRecord:
         """Report ``i``'s verdict as plain values, each finding a place in its block of columns."""
         rid = self.evaluation.reports.ids[i]
         if status is Status.INVALID:
             problems = tuple(self.evaluation.problems.get(i, ()))
-            return (
+            return VerdictRecord(
                 rid,
                 status,
                 [],

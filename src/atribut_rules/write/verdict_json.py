@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..model import Finding, Status, Verdict
-from ..results.blocks import FindingColumns, VerdictBlock, VerdictRecord
+from ..results.blocks import FindingColumns, VerdictBlock, VerdictRecord, VerdictValues
 from .records import finding_record, zone_record
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -159,7 +159,7 @@ class VerdictJson:
         """``verdict`` as one line of compact JSON (the shape of ``verdict_record``)."""
         source = verdict.source
         return self.encode_fields(
-            (
+            VerdictValues(
                 verdict.report,
                 verdict.status,
                 [_finding_fields(f) for f in verdict.findings],
@@ -220,14 +220,14 @@ class VerdictJson:
             self._ruleset = (ref, _ENCODE({"id": ref.id, "version": ref.version, "sha256": ref.sha256}))
         return self._ruleset[1]
 
-    def encode_fields(self, fields: tuple[Any, ...]) -> str:
+    def encode_fields(self, fields: VerdictValues) -> str:
         """A verdict given as plain values, as :meth:`encode` writes it.
 
         ``fields`` is ``(report, status, findings, file, row, problems, ruleset, group, unchecked)``
         with each finding a tuple of :class:`Finding`'s fields in order; a ``file`` of
         None stands for a verdict without source.
         """
-        return self._verdicts([fields], [",".join([self._finding(f) for f in fields[2]])])[0]
+        return self._verdicts([fields], [",".join([self._finding(f) for f in fields.findings])])[0]
 
     def _encode_others(self, others: list[VerdictRecord]) -> list[str]:
         """The verdicts of ``VerdictBlock.others`` (findings as places in blocks of columns),
@@ -235,7 +235,7 @@ class VerdictJson:
         # an entry of the cache holds its block, so a block found by its id is that block
         encoded, encode = self._encoded, self._encoded_columns
         findings = [
-            ",".join([(encoded.get(id(c)) or encode(c))[1][j] for c, j in fields[2]]) for fields in others
+            ",".join([(encoded.get(id(c)) or encode(c))[1][j] for c, j in record.findings]) for record in others
         ]
         return self._verdicts(others, findings)
 
