@@ -114,7 +114,13 @@ class ZoneError(InputError):
 
 
 class RuleSetError(AtributRulesError):
-    """A rule file is malformed, breaks the rule schema, or refers to something unknown."""
+    """A rule file is malformed, breaks the rule schema, or refers to something unknown.
+
+    The loader checks a whole rule set before it raises: the error it raises is the first
+    problem found, and ``problems`` holds every one (that one first), each at its own place.
+    """
+
+    problems: tuple[RuleSetError, ...] = ()
 
 
 class MissingExtraError(AtributRulesError):

@@ -22,7 +22,7 @@ import numpy as np
 from ..evaluate.engine import STATUS_CODES, Run, check
 from ..evaluate.permits import Permit
 from ..model import Finding, Gap, ProjectionArea, Provenance, Status, Summary, Verdict
-from ..rules.conditions import FieldTest, walk
+from ..rules.conditions import kind_of, walk
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
 from ..table.reports import CORE_FIELDS, Reports
@@ -58,7 +58,7 @@ def fields_read(rules: RuleSet) -> set[str]:
     for rule in rules.rules:
         for cond in (rule.when, rule.applies_to, rule.area):
             if cond is not None:
-                names.update(c.field for c in walk(cond) if isinstance(c, FieldTest))
+                names.update(name for c in walk(cond) for name in kind_of(c).fields(c))
         if rule.quota is not None:
             names.update(p for p in rule.quota.per if isinstance(p, str))
         if rule.spacing is not None:
