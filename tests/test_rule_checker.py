@@ -120,3 +120,9 @@ def test_rule_test_command_reports_the_checker_problem(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["test", str(path)], io.StringIO(), err) == 2
     assert f"{path}:8:5: rules.0.severity" in err.getvalue()
+
+
+def test_an_error_raised_alone_is_its_own_only_problem(tmp_path: Path) -> None:
+    with pytest.raises(RuleSetError) as caught:
+        load_rules(tmp_path / "tidak-ada.yaml")
+    assert caught.value.problems == (caught.value,)

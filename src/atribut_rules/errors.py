@@ -120,7 +120,14 @@ class RuleSetError(AtributRulesError):
     problem found, and ``problems`` holds every one (that one first), each at its own place.
     """
 
-    problems: tuple[RuleSetError, ...] = ()
+    @property
+    def problems(self) -> tuple[RuleSetError, ...]:
+        """Every problem found with this one (this one first); this one alone by default."""
+        return self.__dict__.get("_problems") or (self,)
+
+    @problems.setter
+    def problems(self, found: tuple[RuleSetError, ...]) -> None:
+        self.__dict__["_problems"] = tuple(found)
 
 
 class MissingExtraError(AtributRulesError):
