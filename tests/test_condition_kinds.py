@@ -8,8 +8,11 @@ The rule schema shipped for users to read is the one the kinds assemble.
 
 from __future__ import annotations
 
+import ast
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -155,8 +158,45 @@ def test_a_key_another_kind_owns_cannot_be_registered() -> None:
 
 def test_the_shipped_schema_is_the_one_the_kinds_assemble() -> None:
     shipped = resources.schema("ruleset-1.json")
-    assert shipped["$defs"]["condition"] == conditions.condition_schema()
+    assembled = conditions.condition_schema()
+    assert shipped["$defs"]["condition"] == assembled, (
+        "write this as $defs.condition of src/atribut_rules/schemas/ruleset-1.json:\n"
+        + json.dumps(assembled, indent=2, ensure_ascii=False)
+    )
     assert conditions.ruleset_schema(shipped) == shipped
+
+
+CONDITION_NODES = {"All", "AnyOf", "Not", "Near", "InZone", "During", "FieldTest"}
+
+
+def test_no_module_outside_the_kinds_dispatches_on_a_node_type() -> None:
+    """``isinstance(node, Near)`` and the like belong to the kind modules only."""
+    package = Path(conditions.__file__).parent
+    found = []
+    for path in sorted(package.parents[1].rglob("*.py")):
+        if package in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "isinstance"
+                and len(node.args) == 2
+            ):
+                names = {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
+                if names & CONDITION_NODES:
+                    found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
+def test_the_engine_gives_every_member_of_the_evaluation_context() -> None:
+    from atribut_rules.evaluate.engine import _Evaluation
+
+    protocol = conditions.EvaluationContext
+    methods = {name for name in vars(protocol) if not name.startswith("_")}
+    assert methods >= {"leaf", "column", "observed_days", "period", "in_period", "zone_signed", "inside_zone"}
+    set_in_run = {"n", "acc"}  # attributes the engine sets on each run
+    missing = {m for m in methods | set(protocol.__annotations__) - set_in_run if not hasattr(_Evaluation, m)}
+    assert missing == set()
 
 
 def test_the_builtin_kinds_in_match_order() -> None:

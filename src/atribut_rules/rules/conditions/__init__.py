@@ -15,12 +15,15 @@ what a finding reports for it, and how ``explain`` says it in ``id`` and ``en``
 
 The loader, the engine, the trust contract and ``explain`` go through :func:`kind_of`;
 the rule schema's ``condition`` is assembled from the kinds (:func:`condition_schema`).
-Adding a kind is adding a module here (docs/architecture.md, "Adding a condition kind").
+Every module of this package is imported, and each kind module registers its kind: adding
+a kind is adding a module here (docs/architecture.md, "Adding a condition kind").
 """
 
 from __future__ import annotations
 
 import copy
+import importlib
+import pkgutil
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -51,6 +54,9 @@ from .field import DERIVED_FIELDS, FIELD_OPERATORS, ORDER_OPERATORS, FieldTest
 from .logic import All, AnyOf, Not
 from .near import Near
 from .zone import InZone
+
+for _module in pkgutil.iter_modules(__path__):  # a kind module added here registers itself
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 Condition = Any
 """A compiled condition: a node of a registered kind (:func:`kind_of` gives its kind)."""
