@@ -14,7 +14,7 @@ from support import PKP, collection, feature, fwd, point, rules_doc
 import atribut_rules as ar
 from atribut_rules.cli import main
 from atribut_rules.errors import MAX_ERROR_LINE, MAX_QUOTE, RuleSetError, clip, one_line, quote
-from atribut_rules.rules import ruleset
+from atribut_rules.rules import crs
 from atribut_rules.rules.ruleset import MAX_MESSAGE_CHARS, MAX_PLACEHOLDERS, crs_problem
 
 HEAD = 'schema: atribut-rules/1\nruleset:\n  id: uji\n  version: "1"\n'
@@ -94,7 +94,7 @@ def test_a_crs_that_names_a_file_never_reaches_proj(tmp_path: Path, monkeypatch:
         return real(value, *args, **kwargs)
 
     monkeypatch.setattr(pyproj.CRS, "from_user_input", spy)
-    ruleset._crs_checked.cache_clear()
+    crs._crs_checked.cache_clear()
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)  # PROJ reading it would wait forever
     path = write(tmp_path, HEAD + f'crs: "+init={fifo}:x"\n' + RULES)

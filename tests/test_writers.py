@@ -475,7 +475,7 @@ def test_validate_reports_every_problem_with_its_place(tmp_path):
         (10, "title is one text"),
         (11, "unknown zone category 'pohon_besar'"),
         (12, "duplicate rule id 'A'"),
-        (14, "period 'kampanye_x' does not exist"),
+        (14, "unknown period 'kampanye_x'"),
         (17, "'fatal' is not one of"),
     ]
     for (line, text), got in zip(expected, lines):

@@ -56,7 +56,8 @@ def with_canonical_categories(doc: Mapping[str, Any]) -> dict[str, Any]:
         out["defaults"]["zone_radius_m"] = {canonical_category(k): v for k, v in radius.items()}
     if isinstance(out.get("categories"), list):
         out["categories"] = [canonical_category(c) for c in out["categories"]]
-    for rule in out.get("rules") or ():
+    rules = out.get("rules")
+    for rule in rules if isinstance(rules, list) else ():  # any other value: the schema says why
         if not isinstance(rule, dict):
             continue
         for key in ("when", "applies_to", "area"):

@@ -114,7 +114,20 @@ class ZoneError(InputError):
 
 
 class RuleSetError(AtributRulesError):
-    """A rule file is malformed, breaks the rule schema, or refers to something unknown."""
+    """A rule file is malformed, breaks the rule schema, or refers to something unknown.
+
+    The loader checks a whole rule set before it raises: the error it raises is the first
+    problem found, and ``problems`` holds every one (that one first), each at its own place.
+    """
+
+    @property
+    def problems(self) -> tuple[RuleSetError, ...]:
+        """Every problem found with this one (this one first); this one alone by default."""
+        return self.__dict__.get("_problems") or (self,)
+
+    @problems.setter
+    def problems(self, found: tuple[RuleSetError, ...]) -> None:
+        self.__dict__["_problems"] = tuple(found)
 
 
 class MissingExtraError(AtributRulesError):

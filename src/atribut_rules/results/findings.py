@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import i18n
 from ..model import Finding, Source, Status, Verdict, ZoneRef, fast_constructor
-from ..rules.conditions import Condition, During, Near
+from ..rules.conditions import Condition, kind_of
 from ..rules.ruleset import Rule
 from ..table.fields import MEASURE_FIELDS, TEXT_FIELDS
 from .blocks import FindingColumns, VerdictRecord, VerdictValues
@@ -250,7 +250,10 @@ class VerdictBuilder:
         evidence["permit"] = permit
         leaf = facts.leaf[start:stop]
         for li, cond in enumerate(facts.leaves):
-            if isinstance(cond, Near):
+            shown = kind_of(cond).evidence(cond)
+            if shown is None:
+                continue
+            if shown.zone_category is not None:
                 zone_of, signed = facts.zone, facts.signed
                 for j in [j for j, x in enumerate(leaf) if x == li]:
                     z = zone_of[start + j]
@@ -259,13 +262,13 @@ class VerdictBuilder:
                         zone[j] = self._zone_ref(z)
                         # inside a zone the distance is minus the depth: margin = threshold - distance
                         distance[j] = round(s, 3) + 0.0
-                        threshold[j] = cond.within_m
-                        margin[j] = round(cond.within_m - distance[j], 3) + 0.0
+                        threshold[j] = shown.threshold_m
+                        margin[j] = round(shown.threshold_m - distance[j], 3) + 0.0
                     if status[j] is Status.REVIEW:
                         reason[j] = "gps_straddles"
-            elif isinstance(cond, During):
+            elif shown.period is not None:
                 for j in [j for j, x in enumerate(leaf) if x == li]:
-                    period[j] = cond.period
+                    period[j] = shown.period
                     if status[j] is Status.REVIEW and undated[j]:
                         reason[j] = "date_missing"
         texts = self.messages.messages(

@@ -2,8 +2,8 @@
 
 A rule can only say ``ok`` about a report if it could look: every zone category,
 zone id and report column its conditions name must have been loaded. The needs
-are derived from the rule's conditions (never written by hand), one function per
-condition kind in ``_LEAF_NEEDS``, and compared with what was loaded before the
+are derived from the rule's conditions (never written by hand), each condition's
+kind saying what it needs (:meth:`~.conditions.ConditionKind.needs`), and compared with what was loaded before the
 engine evaluates anything. A run without ``partial`` refuses gaps
 (:class:`CoverageError`); a partial run marks the rules it could not evaluate as
 ``unchecked`` on each verdict they apply to.
@@ -12,7 +12,6 @@ engine evaluates anything. A run without ``partial`` refuses gaps
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +21,9 @@ from ..errors import AtributRulesError, clip, quote
 from ..model import Gap
 from ..table.fields import CORE_FIELDS, canonical_field, normalise_header
 from ..table.reports import Reports
-from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not, walk
+from .conditions import DERIVED_FIELDS as DERIVED_FIELDS  # where it was, for those who import it
+from .conditions import FIELD, ZONE, ZONE_CATEGORY, Condition, Need, kind_of, walk
 
-ZONE_CATEGORY = "zone_category"
-ZONE = "zone"
-FIELD = "field"
-
-# fields the engine derives from others: a rule naming one needs those
-DERIVED_FIELDS: Mapping[str, tuple[str, ...]] = {"area_m2": ("width_m", "height_m")}
 # fields every list has, whatever its columns: the canonical fields (a value a row lacks is
 # missing for that row, as the three-valued logic handles it) and the derived ones
 _RULES_SHOWN = 12  # rules named in one line of a gap; the rest are counted
@@ -37,39 +31,9 @@ _RULES_SHOWN = 12  # rules named in one line of a gap; the rest are counted
 ALWAYS_PRESENT = frozenset({"id", "lat", "lon", "area_m2"})
 
 
-@dataclass(frozen=True)
-class Need:
-    """One thing a rule needs: a zone category, a zone id or a report field."""
-
-    kind: str
-    name: str
-
-
-def _near(cond: Near) -> Iterable[Need]:
-    return (Need(ZONE_CATEGORY, cond.zone),)
-
-
-def _in_zone(cond: InZone) -> Iterable[Need]:
-    return (Need(ZONE, cond.zone_id),)
-
-
-def _during(cond: During) -> Iterable[Need]:
-    return (Need(FIELD, "observed_at"),)
-
-
-def _field(cond: FieldTest) -> Iterable[Need]:
-    return tuple(Need(FIELD, name) for name in DERIVED_FIELDS.get(cond.field, (cond.field,)))
-
-
-# the needs of each leaf kind; combinators (all, any, not) need what their items need
-_LEAF_NEEDS: dict[type, Any] = {Near: _near, InZone: _in_zone, During: _during, FieldTest: _field}
-
-
 def leaf_needs(cond: Condition) -> tuple[Need, ...]:
-    """What one leaf condition needs (nothing for ``all``/``any``/``not`` themselves)."""
-    if isinstance(cond, (All, AnyOf, Not)):
-        return ()
-    return tuple(_LEAF_NEEDS[type(cond)](cond))
+    """What one condition needs itself, as its kind says (nothing for ``all``/``any``/``not``)."""
+    return tuple(kind_of(cond).needs(cond))
 
 
 def rule_needs(rule: Any) -> tuple[Need, ...]:
@@ -161,7 +125,9 @@ def find_gaps(rules: Any, have: Loaded) -> tuple[Gap, ...]:
         if need.kind == FIELD:
             suggestions = tuple(difflib.get_close_matches(need.name, have.columns, n=3, cutoff=0.6))
         elif need.kind == ZONE_CATEGORY:
-            suggestions = tuple(difflib.get_close_matches(need.name, sorted(have.categories), n=3, cutoff=0.6))
+            suggestions = tuple(
+                difflib.get_close_matches(need.name, sorted(have.categories), n=3, cutoff=0.6)
+            )
         gaps.append(Gap(need.kind, need.name, tuple(rule_ids), suggestions))
     order = {ZONE_CATEGORY: 0, ZONE: 1, FIELD: 2}
     return tuple(sorted(gaps, key=lambda g: (order[g.kind], g.name)))
@@ -176,7 +142,9 @@ def gap_text(gap: Gap, partial: bool = False) -> str:
     rules = ", ".join(shown)
     name = quote(gap.name)
     if partial:
-        what = {ZONE_CATEGORY: "zone layer of category", ZONE: "zone with id", FIELD: "report column"}[gap.kind]
+        what = {ZONE_CATEGORY: "zone layer of category", ZONE: "zone with id", FIELD: "report column"}[
+            gap.kind
+        ]
         return f"no {what} {name}: rule(s) {rules} are unchecked wherever they apply"
     also = f" (closest loaded: {', '.join(quote(s) for s in gap.suggestions)})" if gap.suggestions else ""
     if gap.kind == ZONE_CATEGORY:

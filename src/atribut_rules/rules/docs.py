@@ -17,7 +17,7 @@ from .. import i18n
 from ..model import Verdict
 from ..write.texts import SEVERITY_LABELS, status_label
 from .cases import Case, TestFile, check_case, load_tests, tests_path_for
-from .conditions import All, AnyOf, Condition, During, FieldTest, InZone, Near, Not
+from .conditions import Condition, kind_of, leaves
 from .ruleset import Period, Rule, RuleSet, load_rules
 
 
@@ -25,35 +25,11 @@ def severity_label(lang: str, severity: str) -> str:
     """A severity in words (``berat``/``error``)."""
     return SEVERITY_LABELS.get(lang, SEVERITY_LABELS["id"])[severity]
 
+
 PAGE_SUFFIX = {"id": ".id.md", "en": ".en.md"}
 
 _WORDS: dict[str, dict[str, str]] = {
     "and": {"id": "dan", "en": "and"},
-    "or": {"id": "atau", "en": "or"},
-    "inside": {"id": "berada di dalam {cat}", "en": "is inside a {cat}"},
-    "outside": {"id": "berada di luar semua {cat}", "en": "is outside every {cat}"},
-    "near": {"id": "berjarak paling jauh {m} m dari {cat}", "en": "is within {m} m of a {cat}"},
-    "far": {"id": "berjarak lebih dari {m} m dari semua {cat}", "en": "is more than {m} m from every {cat}"},
-    "during": {
-        "id": "diamati pada periode {name} ({span})",
-        "en": "is observed in the period {name} ({span})",
-    },
-    "not_during": {
-        "id": "diamati di luar periode {name} ({span})",
-        "en": "is observed outside the period {name} ({span})",
-    },
-    "in_zone": {"id": "berada di dalam zona {id}", "en": "is inside zone {id}"},
-    "not_in_zone": {"id": "berada di luar zona {id}", "en": "is outside zone {id}"},
-    "equals": {"id": "{f} adalah {v}", "en": "{f} is {v}"},
-    "not_equals": {"id": "{f} bukan {v}", "en": "{f} is not {v}"},
-    "in": {"id": "{f} salah satu dari {v}", "en": "{f} is one of {v}"},
-    "not_in": {"id": "{f} bukan salah satu dari {v}", "en": "{f} is none of {v}"},
-    "exists": {"id": "{f} diisi", "en": "{f} is given"},
-    "missing": {"id": "{f} kosong", "en": "{f} is missing"},
-    "matches": {"id": "{f} cocok dengan pola {v}", "en": "{f} matches the pattern {v}"},
-    "not_matches": {"id": "{f} tidak cocok dengan pola {v}", "en": "{f} does not match the pattern {v}"},
-    "between": {"id": "{f} antara {a} dan {b}", "en": "{f} is between {a} and {b}"},
-    "not_between": {"id": "{f} di luar {a} sampai {b}", "en": "{f} is outside {a} to {b}"},
     "from_to": {"id": "{a} s.d. {b}", "en": "{a} to {b}"},
     "from": {"id": "mulai {a}", "en": "from {a}"},
     "to": {"id": "sampai {b}", "en": "until {b}"},
@@ -97,8 +73,6 @@ _FIELDS: dict[str, dict[str, str]] = {
     "candidate_group": {"id": "calon/paslon", "en": "candidate/paslon"},
 }
 
-_COMPARE = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
-_NEGATE = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
 
 _LABELS: dict[str, dict[str, str]] = {
     "severity": {"id": "Tingkat", "en": "Severity"},
@@ -198,50 +172,36 @@ def _span(period: Period, lang: str) -> str:
     return _w("from", lang, a=a) if a else _w("to", lang, b=b)
 
 
+class _Say:
+    """What a condition kind's words may use (:class:`~.conditions.Explain`), in one language."""
+
+    def __init__(self, lang: str, rules: RuleSet) -> None:
+        self.lang = lang
+        self.rules = rules
+
+    def words(self, table: Mapping[str, Mapping[str, str]], key: str, **values: Any) -> str:
+        return table[key][self.lang].format(**values)
+
+    def number(self, value: Any) -> str:
+        return _num(value, self.lang)
+
+    def field(self, name: str) -> str:
+        return _field(name, self.lang)
+
+    def category(self, name: str) -> str:
+        return i18n.category_label(name, self.lang)
+
+    def period_span(self, name: str) -> str:
+        return _span(self.rules.periods[name], self.lang)
+
+    def item(self, cond: Condition, negate: bool) -> str:
+        return describe(cond, self.lang, self.rules, negate)
+
+
 def describe(cond: Condition, lang: str, rules: RuleSet, negate: bool = False) -> str:
-    """A condition in words, in ``lang``; ``negate`` describes its opposite (De Morgan)."""
-    if isinstance(cond, Not):
-        return describe(cond.item, lang, rules, not negate)
-    if isinstance(cond, (All, AnyOf)):
-        conj = isinstance(cond, All) != negate
-        parts = []
-        for item in cond.items:
-            text = describe(item, lang, rules, negate)
-            if isinstance(item, (All, AnyOf)) or (
-                isinstance(item, Not) and isinstance(item.item, (All, AnyOf))
-            ):
-                text = f"({text})"
-            parts.append(text)
-        return f" {_w('and' if conj else 'or', lang)} ".join(parts)
-    if isinstance(cond, Near):
-        cat = i18n.category_label(cond.zone, lang)
-        if cond.inside:
-            return _w("outside" if negate else "inside", lang, cat=cat)
-        return _w("far" if negate else "near", lang, cat=cat, m=_num(cond.within_m, lang))
-    if isinstance(cond, During):
-        period = rules.periods[cond.period]
-        return _w("not_during" if negate else "during", lang, name=cond.period, span=_span(period, lang))
-    if isinstance(cond, InZone):
-        return _w("not_in_zone" if negate else "in_zone", lang, id=cond.zone_id)
-    return _field_test(cond, lang, negate)
-
-
-def _field_test(test: FieldTest, lang: str, negate: bool) -> str:
-    f = _field(test.field, lang)
-    op, v = test.op, test.value
-    if op == "equals":
-        return _w("not_equals" if negate else "equals", lang, f=f, v=_num(v, lang))
-    if op in ("in", "not_in"):
-        positive = (op == "in") != negate
-        return _w("in" if positive else "not_in", lang, f=f, v=", ".join(_num(x, lang) for x in v))
-    if op in _COMPARE:
-        op = _NEGATE[op] if negate else op
-        return f"{f} {_COMPARE[op]} {_num(v, lang)}"
-    if op == "between":
-        return _w("not_between" if negate else "between", lang, f=f, a=_num(v[0], lang), b=_num(v[1], lang))
-    if op == "exists":
-        return _w("exists" if bool(v) != negate else "missing", lang, f=f)
-    return _w("not_matches" if negate else "matches", lang, f=f, v=f"`{v.pattern}`")
+    """A condition in words, in ``lang``, as its kind says it; ``negate`` describes its
+    opposite (De Morgan)."""
+    return kind_of(cond).describe(cond, _Say(lang, rules), negate)
 
 
 # -- examples from the rule tests ----------------------------------------------------
@@ -341,7 +301,7 @@ def explain_rule(
         out += ["", f"**{L['checks']}.** {whole_list_words(rule, lang)}."]
     else:
         out += ["", f"**{L['checks']}.** {L['violation_when']} {describe(rule.when, lang, rules)}."]
-        if rule.when is not None and any(isinstance(c, (Near, During, InZone)) for c in _leaves(rule.when)):
+        if rule.when is not None and any(kind_of(c).uncertain for c, _ in leaves(rule.when)):
             out[-1] += " " + L["review_note"]
     basis = rule.legal_basis.get(lang) or rule.legal_basis.get("id") or rule.legal_basis.get("en") or "-"
     out += ["", f"**{L['why']}.** {basis}"]
@@ -427,16 +387,6 @@ def _whole_list_section(rs: RuleSet, lang: str) -> list[str]:
                 )
             )
     return out
-
-
-def _leaves(cond: Condition):
-    if isinstance(cond, (All, AnyOf)):
-        for c in cond.items:
-            yield from _leaves(c)
-    elif isinstance(cond, Not):
-        yield from _leaves(cond.item)
-    else:
-        yield cond
 
 
 def _unconfirmed(raw_rule: Mapping[str, Any], lang: str) -> str:

@@ -9,7 +9,8 @@ covered by the set's tests.
 
 :func:`validate_file` is what ``atribut-rules validate`` runs on each file: every
 problem it can find, each at its own line and column, for a file that extends
-others too.
+others too: the rule checker's problems (the same :func:`load_rules` raises) and, for
+the titles and messages the file writes, each language missing.
 """
 
 from __future__ import annotations
@@ -20,20 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import resources
-from ..categories import canonical_category
-from ..errors import AtributRulesError, RuleSetError, clip, one_line, quote, short_name
+from ..errors import AtributRulesError, RuleSetError, clip, one_line, short_name
 from ..read.yamlsafe import position
 from .cases import TestFile, coverage, load_tests, tests_path_for
-from .ruleset import (
-    CATEGORIES,
-    RuleSet,
-    inherited_rule_ids,
-    load_rules,
-    new_rule_problems,
-    read_document,
-    schema_problems,
-    value_problems,
-)
+from .ruleset import RuleSet, check_rules, load_rules, read_document
 
 Problem = tuple[str, int | None, int | None, str]
 """One problem ``validate`` prints: file, line, column (None when unknown) and message."""
@@ -139,108 +130,47 @@ def lint(ref: str, tests: TestFile | None = None) -> list[LintProblem]:
 def validate_file(path: str | os.PathLike[str], allow_paths: tuple[str, ...] = ()) -> list[Problem]:
     """Every problem found in one rule file, as (file, line, column, message), in file order.
 
-    The file is checked on its own first (values, then the schema; for a file that extends
-    others, the schema less what a parent supplies), then loaded with its parents (the
-    loader's first error), then for names it uses: zone categories, periods, duplicate rule
-    ids, and titles and messages in both languages. Messages are one line each, and short.
+    The rule checker (:func:`~.load.check_rules`, the one :func:`load_rules` runs) finds
+    every problem of the file and of the files it extends, each at its own line; then the
+    titles and messages the file writes are checked for both languages. Messages are one
+    line each, and short.
     """
     try:
         doc, marks, name = read_document(path)
     except AtributRulesError as exc:
         return [(one_line(short_name(exc.file or str(path))), exc.line, exc.column, _line(exc.message))]
     problems: list[Problem] = []
-
-    def add(p: tuple, message: str) -> None:
-        line, col = position(marks, p)
-        problems.append((name, line, col, _line(message)))
-
-    def add_error(exc: AtributRulesError) -> None:
-        problems.append((exc.file or name, exc.line, exc.column, _line(exc.message)))
-
-    bad_values = value_problems(doc, marks, name)
-    for exc in bad_values:
-        add_error(exc)
-    if not bad_values:
-        for exc in schema_problems(doc, marks, name):
-            add_error(exc)
-        inherited = inherited_rule_ids(path, allow_paths)
-        if inherited:
-            for exc in new_rule_problems(doc, marks, name, inherited):
-                add_error(exc)
-    loaded = None
-    try:
-        loaded = load_rules(path, allow_paths=allow_paths)
-    except AtributRulesError as exc:
-        add_error(exc)
-
-    meta = _mapping(doc.get("ruleset"))
-    categories = set(CATEGORIES) | {c for c in _sequence(doc.get("categories")) if isinstance(c, str)}
-    periods = {p for p in _mapping(doc.get("periods")) if isinstance(p, str)}
-    if loaded is not None:
-        categories |= set(loaded.categories)
-        periods |= set(loaded.periods)
+    for exc in check_rules(path, allow_paths=allow_paths):
+        message = (
+            exc.message if not exc.rule or exc.rule in exc.message else f"rule {exc.rule}: {exc.message}"
+        )
+        problems.append((exc.file or name, exc.line, exc.column, _line(message)))
 
     def texts(p: tuple, value: Any, what: str) -> None:
         if isinstance(value, str):
-            add(p, f"{what} is one text; give it in both languages as {{id: ..., en: ...}}")
+            message = f"{what} is one text; give it in both languages as {{id: ..., en: ...}}"
         elif isinstance(value, dict):
             missing = [lang for lang in ("id", "en") if not value.get(lang)]
-            if missing:
-                add(p, f"{what} has no translation for {', '.join(missing)}")
-
-    def conditions(p: tuple, node: Any, rid: str) -> None:
-        if isinstance(node, list):
-            for k, item in enumerate(node):
-                conditions(p + (k,), item, rid)
+            if not missing:
+                return
+            message = f"{what} has no translation for {', '.join(missing)}"
+        else:
             return
-        if not isinstance(node, dict):
-            return
-        for key in ("near", "inside"):
-            zone = _mapping(node.get(key)).get("zone")
-            if isinstance(zone, str) and canonical_category(zone) not in categories:
-                add(p + (key, "zone"), f"rule {rid}: unknown zone category {quote(zone)}")
-        if isinstance(node.get("during"), str) and node["during"] not in periods:
-            add(p + ("during",), f"rule {rid}: period {quote(node['during'])} does not exist")
-        for key in ("all", "any", "not"):
-            if key in node:
-                conditions(p + (key,), node[key], rid)
+        line, col = position(marks, p)
+        problems.append((name, line, col, _line(message)))
 
-    texts(("ruleset", "title"), meta.get("title"), "ruleset title")
-    for cat in _mapping(_mapping(doc.get("defaults")).get("zone_radius_m")):
-        if canonical_category(cat) not in categories:
-            add(
-                ("defaults", "zone_radius_m", cat),
-                f"unknown zone category {quote(cat)} in defaults.zone_radius_m",
-            )
-    seen: dict[str, int | None] = {}
+    texts(("ruleset", "title"), _mapping(doc.get("ruleset")).get("title"), "ruleset title")
     for i, rule in enumerate(_sequence(doc.get("rules"))):
         if not isinstance(rule, dict):
             continue
         rid = clip(rule["id"], 100) if isinstance(rule.get("id"), str) else f"#{i + 1}"
-        if rid in seen:
-            add(("rules", i, "id"), f"duplicate rule id {quote(rid)} (first at line {seen[rid]})")
-        else:
-            seen[rid] = position(marks, ("rules", i, "id"))[0]
         texts(("rules", i, "title"), rule.get("title"), f"rule {rid}: title")
         if "message" in rule:
             texts(("rules", i, "message"), rule.get("message"), f"rule {rid}: message")
         if isinstance(rule.get("legal_basis"), dict):  # one string serves both languages
             texts(("rules", i, "legal_basis"), rule["legal_basis"], f"rule {rid}: legal_basis")
-        for key in ("applies_to", "when"):
-            conditions(("rules", i, key), rule.get(key), rid)
-        zone = _mapping(rule.get("area")).get("zone")
-        if isinstance(zone, str) and canonical_category(zone) not in categories:
-            add(("rules", i, "area", "zone"), f"rule {rid}: unknown zone category {quote(zone)} in area")
-    unique: dict[Problem, Problem] = {}
-    for prob in problems:
-        unique.setdefault(prob, prob)
-    found = list(unique.values())
-    # the loader's first error often repeats a problem found above at the same place: keep one
-    located = {(f, ln, c) for f, ln, c, _ in found[:-1]} if loaded is None and found else set()
-    if loaded is None and len(found) > 1 and (found[-1][0], found[-1][1], found[-1][2]) in located:
-        found = found[:-1]
-    found = [(one_line(short_name(f)), ln, c, m) for f, ln, c, m in found]
-    return sorted(found, key=lambda p: (p[0], p[1] or 0, p[2] or 0))
+    unique = dict.fromkeys((one_line(short_name(f)), ln, c, m) for f, ln, c, m in problems)
+    return sorted(unique, key=lambda p: (p[0], p[1] or 0, p[2] or 0))
 
 
 def _line(message: str) -> str:

@@ -25,7 +25,7 @@ from ..model import STATUS_CODES, Gap, ProjectionArea, Provenance, Status, Verdi
 from ..results.run import Run
 from ..results.status import status_of
 from ..results.summary import summary_of_verdicts
-from ..rules.conditions import FieldTest, walk
+from ..rules.conditions import kind_of, walk
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
 from ..table.fields import CORE_FIELDS
@@ -62,7 +62,7 @@ def fields_read(rules: RuleSet) -> set[str]:
     for rule in rules.rules:
         for cond in (rule.when, rule.applies_to, rule.area):
             if cond is not None:
-                names.update(c.field for c in walk(cond) if isinstance(c, FieldTest))
+                names.update(name for c in walk(cond) for name in kind_of(c).fields(c))
         if rule.quota is not None:
             names.update(p for p in rule.quota.per if isinstance(p, str))
         if rule.spacing is not None:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..rules.conditions import Near, walk
+from ..rules.conditions import kind_of, walk
 from ..rules.ruleset import RuleSet
 from ..table.reports import Reports
 from .candidates import BoxCells, envelopes
@@ -88,8 +88,8 @@ class SpatialJoin:
                 if cond is None:
                     continue
                 for node in walk(cond):
-                    if isinstance(node, Near):
-                        needs[node.zone] = max(needs.get(node.zone, 0.0), node.within_m)
+                    for category, reach in kind_of(node).zone_reach(node):
+                        needs[category] = max(needs.get(category, 0.0), reach)
         return needs
 
     def run(self, valid: np.ndarray, meanwhile: Callable[[], None] | None = None) -> NearestZones:
