@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ def bundled_rulesets() -> list[str]:
     return sorted(p.stem for p in rules_dir().glob("*.yaml"))
 
 
-@cache
+@lru_cache(maxsize=8)
 def schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in ``atribut_rules/schemas`` (e.g. ``ruleset-1.json``)."""
     path = Path(__file__).with_name("schemas") / name

@@ -280,7 +280,7 @@ def _caseless(members: tuple[tuple[int, int], ...], negate: bool, flags: int) ->
     return _merge(list(_intersect(plain, _complement(cased_ranges))) + folded)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _cased() -> tuple[str, tuple[tuple[int, int], ...]]:
     """Every character that has an upper or lower form (all lie below U+20000), and as ranges."""
     cased = "".join(ch for ch in map(chr, range(0x20000)) if ch.lower() != ch or ch.upper() != ch)
@@ -299,7 +299,7 @@ def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -
             j += 1
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)  # a few class names, two flags
 def _category(name: str, ascii_only: bool) -> tuple[tuple[int, int], ...]:
     r"""The code points Python's ``\d``, ``\s``, ``\w`` (or their negations) match, as ranges."""
     pattern, negated = _CATEGORIES[name]
