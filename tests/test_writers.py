@@ -71,10 +71,26 @@ def _xlsx_cells(data: bytes) -> list[list]:
     return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
+def _xlsx_typed_cells(data: bytes) -> list[list]:
+    """Every cell's value; a date (ISO) or a number shown in a format other than General as
+    ``{"v": value, "fmt": number format}``."""
+    openpyxl = pytest.importorskip("openpyxl")
+    ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    rows = []
+    for row in ws.iter_rows():
+        cells = []
+        for c in row:
+            value = c.value.isoformat() if hasattr(c.value, "isoformat") else c.value
+            typed = c.is_date or (c.number_format != "General" and c.value is not None)
+            cells.append({"v": value, "fmt": c.number_format} if typed else value)
+        rows.append(cells)
+    return rows
+
+
 def test_golden_xlsx_cells(run, update_golden):
     buf = io.BytesIO()
     write(run, "xlsx", buf, lang="id")
-    cells = _xlsx_cells(buf.getvalue())
+    cells = _xlsx_typed_cells(buf.getvalue())
     _compare(
         GOLDEN / "example-xlsx-cells.json",
         json.dumps(cells, ensure_ascii=False, indent=0) + "\n",
