@@ -178,8 +178,10 @@ def _read_sheet(sheet: Any, workbook: Any, file: str, max_field_chars: int) -> R
 
 
 class _ColumnKinds:
-    """Which columns hold only numbers, or only dates, and the number format of their first
-    date cell: what lets a workbook written back keep its numbers and dates typed."""
+    """Which columns hold numbers, or dates, and the number format of their first date cell:
+    what lets a workbook written back keep its numbers and dates typed. Texts among them
+    (a date that could not be typed, ``n/a``) do not count; a column of both numbers and
+    dates is neither."""
 
     def __init__(self) -> None:
         self.kinds: dict[int, set[str]] = {}
@@ -187,9 +189,7 @@ class _ColumnKinds:
 
     def add(self, cells: list[tuple[int | None, Any, str | None]]) -> None:
         for column, value, number_format in cells:
-            if column is None or value is None or isinstance(value, BadCell):
-                continue
-            if isinstance(value, str) and not value.strip():
+            if column is None:
                 continue
             if isinstance(value, (_dt.date, _dt.datetime)):
                 kind = "date"
@@ -198,7 +198,7 @@ class _ColumnKinds:
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 kind = "number"
             else:
-                kind = "other"
+                continue
             self.kinds.setdefault(column, set()).add(kind)
 
     def formats(self, header: list[str]) -> dict[str, str]:
@@ -208,10 +208,9 @@ class _ColumnKinds:
         for column, kinds in sorted(self.kinds.items()):
             if column > len(header) or len(kinds) != 1 or header[column - 1] in out:
                 continue
-            kind = next(iter(kinds))
-            if kind == "number":
+            if kinds == {"number"}:
                 out[header[column - 1]] = "General"
-            elif kind == "date":
+            else:
                 out[header[column - 1]] = self.date_formats.get(column, "yyyy-mm-dd")
         return out
 
