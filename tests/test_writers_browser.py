@@ -164,9 +164,11 @@ def test_a_page_of_100000_reports_is_light_and_opens_quickly(tmp_path):
     status = _status(dom)
     assert "data-errors" not in status, status.get("data-errors")
     assert status.get("data-ready") == "1", "the page script did not finish"
-    ready_ms = int(status["data-ready-ms"])
-    print(f"script done {ready_ms} ms after the page started loading (performance.now)")
-    assert ready_ms < 10_000  # generous: measured about 1.2 s on a shared 2-core machine
+    ready_ms, load_ms = int(status["data-ready-ms"]), int(status["data-load-ms"])
+    print(
+        f"script done {ready_ms} ms, load event {load_ms} ms after the page started loading (performance.now)"
+    )
+    assert load_ms < 10_000  # generous: measured 1.2 to 2.2 s on a shared 2-core machine
     located = int(((run.reports.lon == run.reports.lon) & (run.reports.lat == run.reports.lat)).sum())
     assert int(status["data-reports-drawn"]) == located  # every located report is in a marker
     assert 0 < int(status["data-markers"]) < located  # overlapping reports share markers

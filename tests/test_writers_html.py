@@ -93,9 +93,10 @@ def test_the_download_is_the_csv_sheet_of_every_report(run, lang):
 
 
 def test_the_download_follows_the_csv_options(run):
-    page = render_html(run, delimiter=",", decimal=".")
+    page = render_html(run, delimiter=",", decimal=".", date_format="dd/mm/yyyy")
     sheet = io.StringIO()
-    write(run, "csv", sheet, delimiter=",", decimal=".")
+    write(run, "csv", sheet, delimiter=",", decimal=".", date_format="dd/mm/yyyy")
+    assert "22/02/2024" in sheet.getvalue()
     assert _download(page) == ("\ufeff" + sheet.getvalue()).encode("utf-8")
 
 

@@ -16,8 +16,8 @@ markup; ``<``, ``>``, ``&`` and line separators as ``\\uXXXX`` inside the embedd
 JSON), and a Content-Security-Policy allows only the page's own script, by hash, so
 even a missed escape could not run injected code. After drawing, the script fills
 ``<output id="map-status">`` with ``data-reports-drawn`` (reports the map markers
-stand for), ``data-markers``, ``data-ready-ms`` (``performance.now()`` when the script
-is done) and, once the download is unpacked, ``data-download-lines``, which the
+stand for), ``data-markers``, ``data-ready-ms`` and ``data-load-ms``
+(``performance.now()`` when the script is done and at the load event) and, once the download is unpacked, ``data-download-lines``, which the
 browser test reads.
 """
 
@@ -508,9 +508,7 @@ def write_html(
     **_: Any,
 ) -> None:
     """Write the HTML report page (the CSV options shape the embedded download)."""
-    sheet = {"delimiter": delimiter, "decimal": decimal}
-    if date_format is not None:
-        sheet["date_format"] = date_format
+    sheet = {"delimiter": delimiter, "decimal": decimal, "date_format": date_format}
     out.write(render_html(run, lang=lang, area_by=area_by, **sheet))
 
 

@@ -72,6 +72,7 @@ function unpack(){
  },function(err){status.setAttribute("data-errors","download: "+String(err));});
 }
 unpack();
+window.addEventListener("load",function(){status.setAttribute("data-load-ms",String(Math.round(performance.now())));});
 status.setAttribute("data-ready-ms",String(Math.round(performance.now())));
 status.setAttribute("data-ready","1");
 })();
