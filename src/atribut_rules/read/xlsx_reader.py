@@ -310,7 +310,7 @@ def _parser_class() -> Any:
     from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser
 
     class CellParser(WorkSheetParser):
-        date_codes: dict[int, str] = {}  # noqa: RUF012 - set per read by _sheet_rows
+        date_codes: dict[int, str] = {}  # set per read by _sheet_rows
 
         def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
             text = row.get("r")
@@ -344,7 +344,7 @@ def _parser_class() -> Any:
             except (ValueError, TypeError, IndexError, OverflowError, KeyError, AttributeError) as exc:
                 return self._bad(column, ref, str(exc)[:200])
             style = element.get("s")
-            if isinstance(value, _dt.date) and style and style.isdigit():
+            if isinstance(value, _dt.date) and style and style.isascii() and style.isdigit():
                 return {"column": column, "value": value, "format": self.date_codes.get(int(style))}
             return {"column": column, "value": value}
 
