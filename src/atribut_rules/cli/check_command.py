@@ -119,6 +119,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="decimal mark of the numbers csv output writes (default: the list's own, else '.')",
     )
     c.add_argument(
+        "--date-format",
+        default=None,
+        type=_date_format,
+        metavar="STYLE|STRFTIME",
+        help="how csv and xlsx output (and the html download) write dates: iso, dd/mm/yyyy, d/m/yyyy, "
+        "dd-mm-yyyy, d-m-yyyy, yyyy/mm/dd, or strftime syntax such as '%%d %%b %%Y' "
+        "(default: the list's own style)",
+    )
+    c.add_argument(
         "--area-by",
         default="auto",
         metavar="FIELD|zone:CATEGORY|auto|none",
@@ -367,6 +376,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         "area_by": args.area_by,
         "delimiter": "\t" if args.csv_delimiter == "tab" else args.csv_delimiter,
         "decimal": args.decimal,
+        "date_format": args.date_format,
     }
     try:
         for fmt, path in outputs:
@@ -382,6 +392,17 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
     invalid = run.summary.by_status.get("invalid", 0)
     return EXIT_FINDINGS if run.exit_code(fail_on) or _invalid_fails(args, invalid) else EXIT_OK
+
+def _date_format(text: str) -> str:
+    """``--date-format``: a named style or strftime syntax (see write.dates.date_pattern)."""
+    from ..write.dates import date_pattern
+
+    try:
+        date_pattern(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
 
 def _invalid_fails(args: argparse.Namespace, invalid: int) -> bool:
     """Whether ``invalid`` unusable rows fail the run: they count at ``--fail-on-invalid``

@@ -3,7 +3,10 @@
 The first worksheet is read; its first non-empty row is the header, as in a CSV
 file, and each later non-empty row is one report whose ``row`` is the sheet's row
 number. Numbers stay numbers, dates become ISO dates, and the header aliases,
-decimal commas and invalid-row rules of the CSV reader apply unchanged.
+decimal commas and invalid-row rules of the CSV reader apply unchanged. The table's
+``column_formats`` names the columns that held only numbers (``General``) or only dates
+(the number format of their first date cell, such as ``dd/mm/yyyy``), so that the sheet
+written back as XLSX or CSV keeps them typed and in their style.
 
 A workbook is a zip of XML parts that anyone can write by hand, so nothing it says
 about itself is trusted: its declared size (``<dimension ref="A1:XFD1048576">``) is
@@ -129,10 +132,13 @@ def _read_sheet(sheet: Any, workbook: Any, file: str, max_field_chars: int) -> R
     rows: list[tuple[int, dict[str, Any]]] = []
     raw: list[list[Any]] = []
     problems: dict[int, list[Problem]] = {}
+    kinds = _ColumnKinds()
     for number, cells in _sheet_rows(sheet, workbook, file):
         values: dict[int, Any] = {}
         bad: list[BadCell] = []
-        for column, value in cells:
+        if header:
+            kinds.add(cells)
+        for column, value, _ in cells:
             if column is not None and column in values:
                 value = BadCell(_ref(column, number), "the cell appears twice in the row")
             if isinstance(value, BadCell):
@@ -166,9 +172,49 @@ def _read_sheet(sheet: Any, workbook: Any, file: str, max_field_chars: int) -> R
         rows.append((number, dict(zip(header, line))))
     if not header:
         raise InputError("the first worksheet is empty", file=file, hint="the first row must be a header")
-    return build_reports(
+    reports = build_reports(
         rows, file=file, columns=header, raw=raw, row_problems=problems, max_field_chars=max_field_chars
     )
+    reports.column_formats = kinds.formats(header)
+    return reports
+
+
+class _ColumnKinds:
+    """Which columns hold numbers, or dates, and the number format of their first date cell:
+    what lets a workbook written back keep its numbers and dates typed. Texts among them
+    (a date that could not be typed, ``n/a``) do not count; a column of both numbers and
+    dates is neither."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[int, set[str]] = {}
+        self.date_formats: dict[int, str] = {}
+
+    def add(self, cells: list[tuple[int | None, Any, str | None]]) -> None:
+        for column, value, number_format in cells:
+            if column is None:
+                continue
+            if isinstance(value, (_dt.date, _dt.datetime)):
+                kind = "date"
+                if number_format and column not in self.date_formats:
+                    self.date_formats[column] = number_format
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                kind = "number"
+            else:
+                continue
+            self.kinds.setdefault(column, set()).add(kind)
+
+    def formats(self, header: list[str]) -> dict[str, str]:
+        """``{column name: number format}`` for columns of numbers (``General``) or of dates
+        (the format of their first date cell, ``yyyy-mm-dd`` when it has none)."""
+        out: dict[str, str] = {}
+        for column, kinds in sorted(self.kinds.items()):
+            if column > len(header) or len(kinds) != 1 or header[column - 1] in out:
+                continue
+            if kinds == {"number"}:
+                out[header[column - 1]] = "General"
+            else:
+                out[header[column - 1]] = self.date_formats.get(column, "yyyy-mm-dd")
+        return out
 
 
 def _header(values: dict[int, Any], bad: list[BadCell], number: int, file: str) -> list[str]:
@@ -207,9 +253,12 @@ def _column_of(ref: str) -> int | None:
         return None
 
 
-def _sheet_rows(sheet: Any, workbook: Any, file: str) -> Iterator[tuple[int, list[tuple[int | None, Any]]]]:
-    """``(row number, [(column, value or BadCell)])`` for each row the worksheet's XML holds,
-    in order; rows out of order or beyond the last row, and broken XML, raise InputError."""
+def _sheet_rows(
+    sheet: Any, workbook: Any, file: str
+) -> Iterator[tuple[int, list[tuple[int | None, Any, str | None]]]]:
+    """``(row number, [(column, value or BadCell, number format of a date)])`` for each row the
+    worksheet's XML holds, in order; rows out of order or beyond the last row, and broken
+    XML, raise InputError."""
     parser = _parser_class()(
         sheet._get_source(),  # the worksheet part, opened from the archive (openpyxl's own)
         sheet._shared_strings,
@@ -218,6 +267,7 @@ def _sheet_rows(sheet: Any, workbook: Any, file: str) -> Iterator[tuple[int, lis
         date_formats=workbook._date_formats,
         timedelta_formats=workbook._timedelta_formats,
     )
+    parser.date_codes = _date_codes(workbook)
     last = 0
     rows = parser.parse()
     try:
@@ -248,7 +298,7 @@ def _sheet_rows(sheet: Any, workbook: Any, file: str) -> Iterator[tuple[int, lis
                     hint="save the sheet again as .xlsx, or export it as CSV",
                 )
             last = number
-            yield number, [(c["column"], c["value"]) for c in cells]
+            yield number, [(c["column"], c["value"], c.get("format")) for c in cells]
     finally:
         parser.source.close()
 
@@ -262,6 +312,8 @@ def _parser_class() -> Any:
     from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser
 
     class CellParser(WorkSheetParser):
+        date_codes: dict[int, str] = {}  # set per read by _sheet_rows
+
         def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
             text = row.get("r")
             if text is None:
@@ -293,6 +345,9 @@ def _parser_class() -> Any:
                 value = self._value(element)
             except (ValueError, TypeError, IndexError, OverflowError, KeyError, AttributeError) as exc:
                 return self._bad(column, ref, str(exc)[:200])
+            style = element.get("s")
+            if isinstance(value, _dt.date) and style and style.isascii() and style.isdigit():
+                return {"column": column, "value": value, "format": self.date_codes.get(int(style))}
             return {"column": column, "value": value}
 
         def _value(self, element: Any) -> Any:
@@ -333,6 +388,25 @@ def _parser_class() -> Any:
             return {"column": column, "value": BadCell(ref[:20], reason)}
 
     return CellParser
+
+
+def _date_codes(workbook: Any) -> dict[int, str]:
+    """The number format code of each cell style that shows a date (``dd/mm/yyyy``)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
+
+    codes: dict[int, str] = {}
+    for index in workbook._date_formats:
+        try:
+            number_format = workbook._cell_styles[index].numFmtId
+            if number_format >= BUILTIN_FORMATS_MAX_SIZE:
+                code = workbook._number_formats[number_format - BUILTIN_FORMATS_MAX_SIZE]
+            else:
+                code = builtin_format_code(number_format)
+        except (IndexError, KeyError, AttributeError, TypeError):
+            continue
+        if isinstance(code, str) and code:
+            codes[index] = code
+    return codes
 
 
 _LAST_COLUMN = 16384

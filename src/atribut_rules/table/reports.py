@@ -50,6 +50,7 @@ class Reports:
     raw: list[Sequence[Any]] = field(default_factory=list)
     sha256: str | None = None
     delimiter: str | None = None  # a CSV list's separator, so its sheet comes back in its style
+    column_formats: dict[str, str] | None = None  # an XLSX list's number and date columns: their format
     thumbnails: dict[int, str] | None = None  # row index -> a photo's small JPEG as a data: URI
 
     def __len__(self) -> int:

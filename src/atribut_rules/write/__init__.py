@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from .atomic import atomic_write
 from .ci import write_github, write_junit, write_sarif
-from .html_report import render_html, write_html
+from .html import render_html, write_html
 from .json_writer import write_json
 from .machine import write_geojson, write_jsonl
 from .records import (

@@ -21,6 +21,7 @@ from typing import IO, Any
 from ..errors import MissingExtraError
 from ..table.fields import canonical_field
 from . import texts
+from .dates import SheetDates, date_alone, pattern_to_excel
 from .escape import cell_text, text_output
 from .records import sheet_rows
 
@@ -72,6 +73,7 @@ def write_csv(
     lang: str = "id",
     delimiter: str | None = None,
     decimal: str | None = None,
+    date_format: str | None = None,
     **_: Any,
 ) -> None:
     """Write the officer's sheet as CSV (RFC 4180 quoting, ``\\r\\n`` line ends).
@@ -80,15 +82,19 @@ def write_csv(
     numbers from typed input (GeoJSON, JSON Lines) are written in full, the verdict's
     distance to the millimetre. The sheet comes back in its own style: ``delimiter`` and
     ``decimal`` (the decimal mark of the distance the tool writes) default to the input
-    list's, else ``,`` and ``.``.
+    list's, else ``,`` and ``.``; the dates of its date columns are written in
+    ``date_format`` (:func:`~.dates.date_pattern`), else in the list's own style
+    (:class:`~.dates.SheetDates`).
     """
     delimiter = delimiter or getattr(run.reports, "delimiter", None) or ","
     decimal = decimal or input_decimal(run.reports)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     rows = sheet_rows(run, lang)
-    writer.writerow([neutralise(_cell_text(v)) for v in next(rows)])
+    header = next(rows)
+    writer.writerow([neutralise(_cell_text(v)) for v in header])
+    dates = SheetDates(run.reports, header[:-_VERDICT_CELLS], date_format)
     for row in rows:
-        row = _rounded_distance(row)
+        row = dates.rewrite(_rounded_distance(row))
         if decimal != "." and isinstance(row[_DISTANCE], float):
             row[_DISTANCE] = _cell_text(row[_DISTANCE]).replace(".", decimal)
         writer.writerow([neutralise(_cell_text(v)) for v in row])
@@ -173,34 +179,105 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def write_xlsx(run: Any, out: IO[bytes], *, lang: str = "id", **_: Any) -> None:
+def write_xlsx(
+    run: Any, out: IO[bytes], *, lang: str = "id", date_format: str | None = None, **_: Any
+) -> None:
     """Write the officer's sheet as an XLSX workbook (needs the ``xlsx`` extra, openpyxl).
 
-    Numbers of typed input (GeoJSON, JSON Lines) and the verdict's distance become
-    numeric cells, and so do the texts of the columns the tool reads as numbers
-    (coordinates, accuracy, size) when a number cell shows them exactly; every other
-    text stays text (:func:`xlsx_value`). The workbook carries no creation time, so
-    the same run gives the same cells.
+    Numbers are numbers and dates are dates: numbers of typed input (GeoJSON, JSON Lines)
+    and the verdict's distance become numeric cells, and so do the texts of the columns
+    the tool reads as numbers (coordinates, accuracy, size; written with the list's
+    decimal mark, ``-2,1291`` too) and of the columns an XLSX list held only numbers in,
+    when a number cell shows them exactly, with as many decimals as they were written
+    with. The dates of the date columns (:class:`~.dates.SheetDates`) become date cells
+    shown in the input's own number format when it was an XLSX list, else in
+    ``date_format`` or the list's own date style. Every other text stays text
+    (:func:`xlsx_value`). The workbook carries no creation time, so the same run gives
+    the same cells.
     """
     openpyxl = _openpyxl()
+    from openpyxl.cell import WriteOnlyCell
+
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(texts.label(lang, "reports"))
     rows = sheet_rows(run, lang)
     header = next(rows)
     ws.append([xlsx_value(name) for name in header])
     typed = not run.reports.columns  # CSV input gives texts; other input its values
-    numeric = [not typed and canonical_field(str(name)) in NUMERIC_FIELDS for name in header]
-    numeric[-_VERDICT_CELLS:] = [
-        False
-    ] * _VERDICT_CELLS  # the verdict columns: only the distance is a number, as a float
+    formats = getattr(run.reports, "column_formats", None) or {}
+    numeric = [
+        not typed and (canonical_field(str(name)) in NUMERIC_FIELDS or formats.get(name) == "General")
+        for name in header
+    ]
+    numeric[-_VERDICT_CELLS:] = [False] * _VERDICT_CELLS  # of the verdict, only the distance is a number
+    comma = not typed and input_decimal(run.reports) == ","
+    dates = SheetDates(run.reports, header[:-_VERDICT_CELLS], date_format)
+    date_formats = {k: _date_number_format(dates, k) for k in dates.columns}
+
+    def cell(value: Any, number_format: str | None) -> Any:
+        if number_format is None:
+            return value
+        typed_cell = WriteOnlyCell(ws, value=value)
+        typed_cell.number_format = number_format
+        return typed_cell
+
     for row in rows:
-        ws.append([xlsx_value(value, flag) for value, flag in zip(row, numeric)])
+        cells = []
+        for k, value in enumerate(row):
+            if k in date_formats:
+                when = _date_value(value, k in dates.excel)
+                if when is not None:
+                    cells.append(cell(when, date_formats[k]))
+                    continue
+            if numeric[k] and isinstance(value, str):
+                number, shown = _sheet_number(value, comma)
+                if number is not None:
+                    cells.append(cell(number, shown))
+                    continue
+            cells.append(xlsx_value(value, numeric[k]))
+        ws.append(cells)
     fixed = _dt.datetime(2000, 1, 1)
     wb.properties.created = fixed
     wb.properties.modified = fixed
     buffer = io.BytesIO()
     wb.save(buffer)
     out.write(_stable_zip(buffer.getvalue()))
+
+
+def _date_number_format(dates: SheetDates, k: int) -> str:
+    """How date column ``k`` shows its dates: the XLSX list's own number format, else the
+    date style it is written in, else ISO."""
+    if k in dates.excel and not dates.explicit:
+        return dates.excel[k]
+    pattern = dates.pattern(k)
+    return pattern_to_excel(pattern) if pattern else "yyyy-mm-dd"
+
+
+def _date_value(value: Any, was_date: bool) -> _dt.date | _dt.datetime | None:
+    """The date (or, in a column an XLSX list held dates in, date and time) a cell holds."""
+    day = date_alone(value)
+    if day is not None:
+        return day
+    if was_date and isinstance(value, str) and "T" in value:
+        try:
+            return _dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _sheet_number(text: str, comma: bool) -> tuple[int | float | None, str | None]:
+    """The number a numeric column's text spells (with a decimal comma when the list writes
+    them so) and the number format that shows its decimals as written (None: General)."""
+    plain = text.strip()
+    if comma and "," in plain and "." not in plain:
+        plain = plain.replace(",", ".")
+    number = exact_number(plain)
+    if number is None:
+        return None, None
+    mantissa = re.split("[eE]", plain)[0]
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return number, ("0." + "0" * decimals if decimals and "e" not in plain.lower() else None)
 
 
 def _stable_zip(data: bytes) -> bytes:

@@ -76,6 +76,13 @@ LABELS: dict[str, dict[str, str]] = {
         "gap_rules": "dibutuhkan oleh {rules}",
         "coverage": "Cakupan",
         "not_checked": "tidak diperiksa",
+        "download": "Unduh semua {count} laporan (CSV)",
+        "download_wait": "menyiapkan unduhan…",
+        "download_unsupported": "peramban ini tidak dapat membuka unduhan; pakai --output csv:BERKAS",
+        "table_note": "Tabel memuat {shown} dari {action} laporan yang perlu tindakan ({statuses}); "
+        "{others} laporan lain ({rest}) hanya ada di unduhan CSV, yang memuat setiap laporan.",
+        "table_capped": "Hanya {shown} pertama yang ditampilkan, berurutan menurut status lalu baris.",
+        "cluster": "{count} laporan",
     },
     "en": {
         "summary": "Summary",
@@ -125,6 +132,13 @@ LABELS: dict[str, dict[str, str]] = {
         "gap_rules": "needed by {rules}",
         "coverage": "Coverage",
         "not_checked": "not checked",
+        "download": "Download all {count} reports (CSV)",
+        "download_wait": "preparing the download…",
+        "download_unsupported": "this browser cannot open the download; use --output csv:FILE",
+        "table_note": "The table holds {shown} of the {action} reports that need action ({statuses}); "
+        "the {others} others ({rest}) are only in the CSV download, which holds every report.",
+        "table_capped": "Only the first {shown} are shown, in order of status, then row.",
+        "cluster": "{count} reports",
     },
 }
 
@@ -138,6 +152,21 @@ SEVERITY_LABELS: dict[str, dict[str, str]] = {
     "id": {"error": "berat", "warning": "sedang", "info": "info"},
     "en": {"error": "error", "warning": "warning", "info": "info"},
 }
+
+
+def number_text(value: float, lang: str, digits: int = 0) -> str:
+    """A number for people to read, in the style of ``lang``: ``1.234,5`` (id) or ``1,234.5`` (en).
+
+    Machine formats (JSON, GeoJSON, SARIF, JUnit, JSON Lines) never use this: they keep
+    plain numbers.
+    """
+    text = f"{value + 0:,.{digits}f}"
+    if lang == "en":
+        return text
+    return text.translate(_SWAP_MARKS)
+
+
+_SWAP_MARKS = str.maketrans({",": ".", ".": ","})
 
 
 def label(lang: str, key: str) -> str:
