@@ -26,6 +26,8 @@ from ..results.status import status_codes
 from ..results.summary import rule_counts, summarise
 from ..rules import coverage
 from ..rules.conditions import Condition, kind_of, leaves, walk
+from ..rules.conditions.duplicates import duplicate_groups
+from ..rules.conditions.whole_list import RuleKind, rule_kind_of
 from ..rules.ruleset import Rule, RuleSet
 from ..spatial.join import FALSE, TOLERANCE_M, TRUE, UNKNOWN, SpatialJoin
 from ..spatial.zones import Zones
@@ -217,8 +219,9 @@ class Evaluation:
             self.applicable[rule.id] = self._applies(rule, valid) != FALSE
             if rule.id in self.lacking:
                 value = self._partial_value(rule, valid, value)
-            if rule.quota is not None or rule.spacing is not None:
-                self.results[rule.id] = self._whole_list(rule, value == TRUE)
+            whole = rule_kind_of(rule)
+            if whole is not None:
+                self.results[rule.id] = self._whole_list(rule, *whole, value == TRUE)
             else:
                 self.results[rule.id] = self._findings(rule, value)
         apply_permits(self)
@@ -267,9 +270,7 @@ class Evaluation:
         """What needs no geometry, done while threads do the spatial work: the whole-list
         decision order, the text columns the rules and the summary read (factorised), and the
         conditions that name no zone. Results land in caches the rules then read."""
-        whole_list = self.rules.duplicates is not None or any(
-            r.quota is not None or r.spacing is not None for r in self.active
-        )
+        whole_list = self.rules.duplicates is not None or any(rule_kind_of(r) is not None for r in self.active)
         self.rank = (
             wholelist.decision_order(self.reports.observed_day, self.reports.ids, self.reports.rows)
             if whole_list
@@ -365,7 +366,7 @@ class Evaluation:
             chosen = np.where(hits.any(axis=0), hits.argmax(axis=0), -1)
         return RuleResult(idx, value[idx], chosen)
 
-    def _group_codes(self, fields: Sequence[Any]) -> tuple[np.ndarray, list[Callable[[int], str]]]:
+    def group_codes(self, fields: Sequence[Any]) -> tuple[np.ndarray, list[Callable[[int], str]]]:
         """One code per report for the combination of field values and containing zones."""
         columns: list[np.ndarray] = []
         labels: list[Callable[[int], str]] = []
@@ -391,47 +392,15 @@ class Evaluation:
         return f"{category}={self.zones.names[z] or self.zones.ids[z]}"
 
     def _duplicates(self, valid: np.ndarray) -> np.ndarray:
-        spec = self.rules.duplicates
-        if spec is None:
+        if self.rules.duplicates is None:
             return np.arange(self.n)
-        key, _ = self._group_codes(spec.same)
-        return wholelist.duplicate_groups(
-            self.px,
-            self.py,
-            self.assignment,
-            valid,
-            key,
-            self.reports.observed_day,
-            spec.within_m,
-            spec.within_days,
-            self.rank,
-        )
+        return duplicate_groups(self.rules.duplicates, self, valid, self.reports.observed_day)
 
-    def _whole_list(self, rule: Rule, counted: np.ndarray) -> RuleResult:
+    def _whole_list(self, rule: Rule, kind: RuleKind, node: Any, counted: np.ndarray) -> RuleResult:
         self.evidence_leaves[rule.id] = []
-        if rule.quota is not None:
-            group, labels = self._group_codes(rule.quota.per)
-            over, place, count = wholelist.over_quota(counted, group, self.rep, self.rank, rule.quota.max)
-            idx = np.nonzero(over)[0]
-            extra = {"place": place[idx], "count": count[idx], "group": group[idx]}
-            self.group_labels[rule.id] = labels
-            return RuleResult(idx, np.full(len(idx), TRUE, dtype=np.int8), np.full(len(idx), -1), extra)
-        assert rule.spacing is not None
-        group, _ = self._group_codes(rule.spacing.among)
-        value, other, distance = wholelist.too_close(
-            self.px,
-            self.py,
-            self.assignment,
-            counted,
-            group,
-            self.rep,
-            self.acc,
-            self.rank,
-            rule.spacing.min_m,
-        )
-        idx = np.nonzero(value)[0]
-        extra = {"other": other[idx], "distance": distance[idx]}
-        return RuleResult(idx, value[idx], np.full(len(idx), -1), extra)
+        found = kind.evaluate(node, self, counted)
+        self.group_labels[rule.id] = list(found.labels)
+        return RuleResult(found.index, found.value, np.full(len(found.index), -1), found.extra)
 
     def near_evidence(self, rule: Rule, res: RuleResult) -> tuple[np.ndarray, np.ndarray]:
         """Per finding of ``rule``: the zone its ``near`` evidence names (-1 when none) and the

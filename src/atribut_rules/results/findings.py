@@ -18,6 +18,7 @@ import numpy as np
 from .. import i18n
 from ..model import Finding, Source, Status, Verdict, ZoneRef, fast_constructor
 from ..rules.conditions import Condition, kind_of
+from ..rules.conditions.whole_list import rule_kind_of
 from ..rules.ruleset import Rule
 from ..table.fields import MEASURE_FIELDS, TEXT_FIELDS
 from .blocks import FindingColumns, VerdictRecord, VerdictValues
@@ -208,25 +209,25 @@ class VerdictBuilder:
         reason: list[str | None] = [None] * m
         period: list[Any] = [None] * m
         evidence: dict[str, list[Any]] = {}  # values the message may name, besides the report's own
-        quota, spacing = rule.quota, rule.spacing
-        if quota is not None:
-            labels = self.evaluation.group_labels[rule.id]
-            count, rank = facts.extra["count"][start:stop], facts.extra["place"][start:stop]
-            group = [", ".join(label(i) for label in labels) for i in index]
-            details = [
-                {"group": g, "count": c, "max": quota.max, "rank": p} for g, c, p in zip(group, count, rank)
-            ]
-            evidence.update(group=group, count=count, max=[quota.max] * m, rank=rank)
-        elif spacing is not None:
-            ids = self.evaluation.reports.ids
-            apart = facts.extra["distance"][start:stop]
-            other = [ids[o] for o in facts.extra["other"][start:stop]]
-            distance = [round(d, 3) + 0.0 for d in apart]
-            threshold = [spacing.min_m] * m
-            margin = [round(spacing.min_m - d, 3) + 0.0 for d in distance]
-            details = [{"other_report": o} for o in other]
-            evidence.update(other_report=other, min_m=[spacing.min_m] * m)
-            reason = ["gps_straddles" if s is Status.REVIEW else None for s in status]  # before permits
+        whole = rule_kind_of(rule)
+        measured = False  # a whole-list rule that measures a distance (its accuracy is shown)
+        if whole is not None:
+            kind, node = whole
+            shown = kind.evidence(
+                node,
+                {name: column[start:stop] for name, column in facts.extra.items()},
+                index,
+                [s is Status.REVIEW for s in status],  # before permits
+                self.evaluation.group_labels[rule.id],
+                self.evaluation.reports.ids,
+            )
+            details = shown.details
+            evidence.update(shown.values)
+            distance = shown.distance if shown.distance is not None else distance
+            threshold = shown.threshold if shown.threshold is not None else threshold
+            margin = shown.margin if shown.margin is not None else margin
+            reason = shown.reason if shown.reason is not None else reason
+            measured = shown.distance is not None
         else:
             details = [{} for _ in range(m)]
         if self.evaluation.rules.duplicates is not None:
@@ -295,7 +296,7 @@ class VerdictBuilder:
                 )
             for lang, column in zip(langs, texts):
                 column[j] += "".join([" — " + s[lang] for s in suffixes])
-        spatial = [z is not None or bool(why) or spacing is not None for z, why in zip(zone, reason)]
+        spatial = [z is not None or bool(why) or measured for z, why in zip(zone, reason)]
         return FindingColumns(
             rule.id,
             rule.severity,

@@ -27,18 +27,17 @@ from ..model import Severity
 from ..read.yamlsafe import position
 from .check import Problems
 from .conditions import Condition, ConditionError, compile_condition, node_problems, walk
+from .conditions.duplicates import compile_duplicates
+from .conditions.whole_list import rule_kinds
 from .crs import crs_problem
 from .model import (
     CATEGORIES,
     MAX_PLACEHOLDERS,
     PLACEHOLDERS,
-    Duplicates,
     Limits,
     Period,
-    Quota,
     Rule,
     RuleSet,
-    Spacing,
 )
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -95,10 +94,7 @@ def build_ruleset(
         accuracy_by = (spec["field"], {str(k).casefold(): float(v) for k, v in spec["values"].items()})
     duplicates = None
     if "duplicates" in doc:
-        dup = doc["duplicates"]
-        duplicates = Duplicates(
-            float(dup["within_m"]), dup.get("within_days"), tuple(dup.get("same", ("type", "party")))
-        )
+        duplicates = compile_duplicates(doc["duplicates"])
     canonical = json.dumps(_json_keys(doc), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return RuleSet(
         id=meta["id"],
@@ -194,8 +190,10 @@ def _rules(
             )
         seen.setdefault(rid, i)
         enabled = r.get("enabled", True)
-        if inherited is None and enabled and not any(k in r for k in ("when", "quota", "spacing")):
-            problems.add(("rules", i), "rule has no 'when' condition (nor 'quota' or 'spacing')", rule=rid)
+        keys = tuple(kind.key for kind in rule_kinds())
+        if inherited is None and enabled and not any(k in r for k in ("when", *keys)):
+            nor = " or ".join(repr(k) for k in keys)
+            problems.add(("rules", i), f"rule has no 'when' condition (nor {nor})", rule=rid)
             continue
         rule = _rule(r, i, names, problems, limits)
         if rule is not None:
@@ -207,12 +205,7 @@ def _rule(r: dict, i: int, names: _Names, problems: Problems, limits: Limits) ->
     """One rule compiled, or None when a problem was found in it."""
     rid = r["id"]
     before = len(problems.found)
-    quota = _quota(r, i, names, problems)
-    spacing = (
-        Spacing(float(r["spacing"]["min_m"]), tuple(r["spacing"].get("among", ())))
-        if "spacing" in r
-        else None
-    )
+    whole_list = _whole_list(r, i, names, problems)
     compiled = {key: _condition(r, i, key, names, problems, limits) for key in ("applies_to", "when")}
     area = _area(r, i, names, problems)
     effective = None
@@ -238,25 +231,24 @@ def _rule(r: dict, i: int, names: _Names, problems: Problems, limits: Limits) ->
         line=position(problems.marks, ("rules", i))[0],
         effective=effective,
         area=area,
-        quota=quota,
-        spacing=spacing,
+        whole_list=whole_list,
     )
 
 
-def _quota(r: dict, i: int, names: _Names, problems: Problems) -> Quota | None:
-    if "quota" not in r:
+def _whole_list(r: dict, i: int, names: _Names, problems: Problems) -> tuple[str, Any] | None:
+    """The rule's whole-list kind (``quota``, ``spacing`` ...) compiled, or None."""
+    found = [kind for kind in rule_kinds() if kind.key in r]
+    if len(found) > 1:
+        keys = " and ".join(repr(kind.key) for kind in found)
+        problems.add(("rules", i, found[1].key), f"a rule is one whole-list rule: it has {keys}", rule=r["id"])
+    if not found:
         return None
-    per: list[str | tuple[str, str]] = []
-    for item in r["quota"]["per"]:
-        if not isinstance(item, dict):
-            per.append(item)
-            continue
-        if names.check_categories and item["zone"] not in names.categories:
-            problems.add(
-                ("rules", i, "quota"), f"unknown zone category {item['zone']!r} in quota.per", rule=r["id"]
-            )
-        per.append(("zone", item["zone"]))
-    return Quota(int(r["quota"]["max"]), tuple(per))
+    kind = found[0]
+    categories = names.categories if names.check_categories else None
+    node, found_problems = kind.compile(r[kind.key], categories)
+    for path, message in found_problems:
+        problems.add(("rules", i, kind.key, *path), message, rule=r["id"])
+    return kind.key, node
 
 
 def _condition(

@@ -20,6 +20,7 @@ from .. import resources
 from ..errors import MAX_QUOTE, RuleSetError, clip, quote
 from ..read.yamlsafe import MAX_NUMBER_CHARS, position
 from .conditions import condition_keys, registry_version, ruleset_schema
+from .conditions.whole_list import rule_kinds
 from .model import SCHEMA_NAME
 
 
@@ -218,15 +219,15 @@ def new_rule_problems(doc: dict, marks: dict, name: str, inherited: set[Any]) ->
     for j, rule in enumerate(rules if isinstance(rules, list) else []):
         if not isinstance(rule, dict) or not isinstance(rule.get("id"), str) or rule["id"] in inherited:
             continue
-        if rule.get("enabled", True) is not False and not any(
-            k in rule for k in ("when", "quota", "spacing")
-        ):
+        keys = tuple(kind.key for kind in rule_kinds())
+        if rule.get("enabled", True) is not False and not any(k in rule for k in ("when", *keys)):
+            alternatives = " or ".join(repr(k) for k in keys)
             problems.append(
                 located(
                     marks,
                     ("rules", j),
                     name,
-                    f"rules.{j}: a new rule needs 'when' (or 'quota' or 'spacing'); only a parent's "
+                    f"rules.{j}: a new rule needs 'when' (or {alternatives}); only a parent's "
                     "rule may be named with just the keys that change",
                     rule=clip(rule["id"], 100),
                 )

@@ -23,6 +23,7 @@ from ..table.fields import CORE_FIELDS, canonical_field, normalise_header
 from ..table.reports import Reports
 from .conditions import DERIVED_FIELDS as DERIVED_FIELDS  # where it was, for those who import it
 from .conditions import FIELD, ZONE, ZONE_CATEGORY, Condition, Need, kind_of, walk
+from .conditions.whole_list import rule_kind_of
 
 # fields every list has, whatever its columns: the canonical fields (a value a row lacks is
 # missing for that row, as the three-valued logic handles it) and the derived ones
@@ -38,16 +39,15 @@ def leaf_needs(cond: Condition) -> tuple[Need, ...]:
 
 def rule_needs(rule: Any) -> tuple[Need, ...]:
     """Every need of ``rule`` in document order, without repeats: its conditions' leaves,
-    its quota's fields and zone categories, and its spacing's fields."""
+    and what the groups of a whole-list rule (quota, spacing) read."""
     needs: list[Need] = []
     for cond in (rule.applies_to, rule.when, rule.area):
         for node in walk(cond) if cond is not None else ():
             needs += leaf_needs(node)
-    if rule.quota is not None:
-        for item in rule.quota.per:
-            needs.append(Need(ZONE_CATEGORY, item[1]) if isinstance(item, tuple) else Need(FIELD, item))
-    if rule.spacing is not None:
-        needs += [Need(FIELD, name) for name in rule.spacing.among]
+    whole = rule_kind_of(rule)
+    if whole is not None:
+        kind, node = whole
+        needs += kind.needs(node)
     return tuple(dict.fromkeys(needs))
 
 

@@ -18,6 +18,8 @@ from ..model import Verdict
 from ..write.texts import SEVERITY_LABELS, status_label
 from .cases import Case, TestFile, check_case, load_tests, tests_path_for
 from .conditions import Condition, kind_of, leaves
+from .conditions.duplicates import describe as describe_duplicates
+from .conditions.whole_list import rule_kind_of
 from .ruleset import Period, Rule, RuleSet, load_rules
 
 
@@ -33,31 +35,6 @@ _WORDS: dict[str, dict[str, str]] = {
     "from_to": {"id": "{a} s.d. {b}", "en": "{a} to {b}"},
     "from": {"id": "mulai {a}", "en": "from {a}"},
     "to": {"id": "sampai {b}", "en": "until {b}"},
-    "quota": {
-        "id": "Pelanggaran jika ada lebih dari {max} atribut per {per}, dihitung atas seluruh daftar "
-        "(laporan ganda sekali); yang melanggar adalah laporan setelah yang ke-{max} menurut urutan "
-        "tanggal pengamatan (tanpa tanggal paling akhir), lalu id",
-        "en": "A violation when there are more than {max} attributes per {per}, counted over the whole "
-        "list (duplicate reports once); the violations are the reports after number {max} in order of "
-        "observation date (undated last), then id",
-    },
-    "quota_comply": {
-        "id": "pasang paling banyak {max} atribut per {per}",
-        "en": "put up at most {max} attributes per {per}",
-    },
-    "spacing": {
-        "id": "Pelanggaran jika laporan berjarak kurang dari {m} m dari atribut lain dengan {among} "
-        "yang sama; dari dua atribut yang terlalu dekat, yang melanggar adalah laporan yang lebih akhir "
-        "(tanggal pengamatan, lalu id). Jika akurasi GPS kedua laporan melewati {m} m, hasilnya perlu-cek",
-        "en": "A violation when the report is less than {m} m from another attribute with the same "
-        "{among}; of two attributes too close, the later report (observation date, then id) is the "
-        "violation. When the GPS accuracy of the two reports straddles {m} m, the result is review",
-    },
-    "spacing_comply": {
-        "id": "beri jarak paling sedikit {m} m antar atribut dengan {among} yang sama",
-        "en": "keep attributes with the same {among} at least {m} m apart",
-    },
-    "zone_unit": {"id": "{cat} (zona)", "en": "{cat} (zone)"},
 }
 
 _FIELDS: dict[str, dict[str, str]] = {
@@ -123,11 +100,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "case": {"id": "kasus uji", "en": "test case"},
     "counted": {"id": "Dihitung hanya jika laporan", "en": "Counted only when the report"},
     "whole_list": {"id": "Pengaturan atas seluruh daftar", "en": "Whole-list settings"},
-    "duplicates": {
-        "id": "Laporan ganda: laporan dengan {same} yang sama dalam {m} m{days} dianggap satu atribut fisik.",
-        "en": "Duplicate reports: reports with the same {same} within {m} m{days} are one physical attribute.",
-    },
-    "within_days": {"id": " dan {d} hari", "en": " and {d} days"},
     "accuracy_by": {
         "id": "Akurasi GPS yang diasumsikan bila laporan tidak menyebutnya, menurut {f}: {values}; lainnya {d} m.",
         "en": "Assumed GPS accuracy when a report gives none, by {f}: {values}; otherwise {d} m.",
@@ -295,10 +267,10 @@ def explain_rule(
         out.append(f"- **{L['effective']}**: {_span(rule.effective, lang)}")
     if rule.area is not None:
         out.append(f"- **{L['area']}**: {describe(rule.area, lang, rules)}")
-    if rule.quota is not None or rule.spacing is not None:
+    if rule_kind_of(rule) is not None:
         if rule.when is not None:
             out.append(f"- **{L['counted']}**: {describe(rule.when, lang, rules)}")
-        out += ["", f"**{L['checks']}.** {whole_list_words(rule, lang)}."]
+        out += ["", f"**{L['checks']}.** {whole_list_words(rule, lang, rules)}."]
     else:
         out += ["", f"**{L['checks']}.** {L['violation_when']} {describe(rule.when, lang, rules)}."]
         if rule.when is not None and any(kind_of(c).uncertain for c, _ in leaves(rule.when)):
@@ -319,8 +291,8 @@ def explain_rule(
     if not lines and inherited_from:
         lines = [f"- {L['inherited'].format(parent=inherited_from)}"]
     out += lines or [f"- {L['no_example']}"]
-    if rule.quota is not None or rule.spacing is not None:
-        cond = whole_list_words(rule, lang, comply=True)
+    if rule_kind_of(rule) is not None:
+        cond = whole_list_words(rule, lang, rules, comply=True)
     else:
         cond = describe(rule.when, lang, rules, negate=True) if rule.when else "-"
     comply = L["comply_text"].format(applies=L["attribute"], cond=cond)
@@ -328,20 +300,13 @@ def explain_rule(
     return "\n".join(out)
 
 
-def _unit(item: str | tuple[str, str], lang: str) -> str:
-    if isinstance(item, tuple):
-        return _w("zone_unit", lang, cat=i18n.category_label(item[1], lang))
-    return _field(item, lang)
-
-
-def whole_list_words(rule: Rule, lang: str, comply: bool = False) -> str:
-    """A quota or spacing rule in words (or, with ``comply``, what meeting it takes)."""
-    if rule.quota is not None:
-        per = f" {_w('and', lang)} ".join(_unit(item, lang) for item in rule.quota.per)
-        return _w("quota_comply" if comply else "quota", lang, max=rule.quota.max, per=per)
-    assert rule.spacing is not None
-    among = f" {_w('and', lang)} ".join(_field(f, lang) for f in rule.spacing.among) or "-"
-    return _w("spacing_comply" if comply else "spacing", lang, m=_num(rule.spacing.min_m, lang), among=among)
+def whole_list_words(rule: Rule, lang: str, rules: RuleSet, comply: bool = False) -> str:
+    """A whole-list rule (quota, spacing ...) in words, as its kind says it (or, with
+    ``comply``, what meeting it takes)."""
+    found = rule_kind_of(rule)
+    assert found is not None
+    kind, node = found
+    return kind.describe(node, _Say(lang, rules), comply)
 
 
 def _whole_list_section(rs: RuleSet, lang: str) -> list[str]:
@@ -349,10 +314,7 @@ def _whole_list_section(rs: RuleSet, lang: str) -> list[str]:
     L = {k: v[lang] for k, v in _LABELS.items()}
     lines: list[str] = []
     if rs.duplicates is not None:
-        d = rs.duplicates
-        same = f" {_w('and', lang)} ".join(_field(f, lang) for f in d.same) or "-"
-        days = L["within_days"].format(d=d.within_days) if d.within_days is not None else ""
-        lines.append("- " + L["duplicates"].format(same=same, m=_num(d.within_m, lang), days=days))
+        lines.append("- " + describe_duplicates(rs.duplicates, _Say(lang, rs)))
     if rs.accuracy_by is not None:
         name, values = rs.accuracy_by
         listed = ", ".join(f"{k} {_num(v, lang)} m" for k, v in sorted(values.items()))

@@ -11,6 +11,9 @@ from typing import Any
 from ..model import Severity
 from ..read.yamlsafe import YamlLimits
 from .conditions import Condition
+from .conditions.duplicates import Duplicates
+from .conditions.quota import Quota
+from .conditions.spacing import Spacing
 
 SCHEMA_NAME = "ruleset-1.json"
 SCHEMA_VERSION = "atribut-rules/1"
@@ -97,31 +100,6 @@ class Period:
 
 
 @dataclass(frozen=True)
-class Quota:
-    """At most ``max`` attributes per group; ``per`` holds field names and ``("zone", CAT)`` pairs."""
-
-    max: int
-    per: tuple[str | tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Spacing:
-    """Attributes of the same group (values of ``among``) stand at least ``min_m`` metres apart."""
-
-    min_m: float
-    among: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Duplicates:
-    """Reports with equal ``same`` fields within ``within_m`` metres (and ``within_days``) are one attribute."""
-
-    within_m: float
-    within_days: int | None
-    same: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Rule:
     """One rule: what it applies to, when it is broken, and how to say so."""
 
@@ -136,8 +114,19 @@ class Rule:
     line: int | None = None
     effective: Period | None = None
     area: Condition | None = None
-    quota: Quota | None = None
-    spacing: Spacing | None = None
+    whole_list: tuple[str, Any] | None = None
+    """A rule over the whole list: its kind's key and node (``("quota", Quota(...))``); see
+    :mod:`~atribut_rules.rules.conditions.whole_list`."""
+
+    @property
+    def quota(self) -> Quota | None:
+        """The rule's quota, if it is one."""
+        return self.whole_list[1] if self.whole_list is not None and self.whole_list[0] == "quota" else None
+
+    @property
+    def spacing(self) -> Spacing | None:
+        """The rule's spacing, if it is one."""
+        return self.whole_list[1] if self.whole_list is not None and self.whole_list[0] == "spacing" else None
 
 
 @dataclass(frozen=True)

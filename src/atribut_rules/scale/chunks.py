@@ -26,6 +26,8 @@ from ..results.run import Run
 from ..results.status import status_of
 from ..results.summary import summary_of_verdicts
 from ..rules.conditions import kind_of, walk
+from ..rules.conditions.duplicates import fields as duplicate_fields
+from ..rules.conditions.whole_list import rule_kind_of
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
 from ..table.fields import CORE_FIELDS
@@ -44,8 +46,8 @@ __all__ = [
 
 def split_rules(rules: RuleSet) -> tuple[RuleSet, RuleSet | None]:
     """The rule set cut in two: rules about one report, and rules over the whole list (or None)."""
-    per_report = tuple(r for r in rules.rules if r.quota is None and r.spacing is None)
-    whole = tuple(r for r in rules.rules if r.quota is not None or r.spacing is not None)
+    per_report = tuple(r for r in rules.rules if rule_kind_of(r) is None)
+    whole = tuple(r for r in rules.rules if rule_kind_of(r) is not None)
     if not any(r.enabled for r in whole) and rules.duplicates is None:
         return rules, None
     return (
@@ -63,14 +65,13 @@ def fields_read(rules: RuleSet) -> set[str]:
         for cond in (rule.when, rule.applies_to, rule.area):
             if cond is not None:
                 names.update(name for c in walk(cond) for name in kind_of(c).fields(c))
-        if rule.quota is not None:
-            names.update(p for p in rule.quota.per if isinstance(p, str))
-        if rule.spacing is not None:
-            names.update(rule.spacing.among)
+        found = rule_kind_of(rule)
+        if found is not None:
+            names.update(found[0].fields(found[1]))
         for template in rule.message.values():
             names.update(_PLACEHOLDER_NAMES.findall(template))
     if rules.duplicates is not None:
-        names.update(rules.duplicates.same)
+        names.update(duplicate_fields(rules.duplicates))
     return names
 
 

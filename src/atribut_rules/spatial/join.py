@@ -19,6 +19,7 @@ import numpy as np
 import shapely
 
 from ..rules.conditions import kind_of, walk
+from ..rules.conditions.whole_list import rule_kind_of
 from ..rules.ruleset import RuleSet
 from ..table.reports import Reports
 from .candidates import BoxCells, envelopes
@@ -80,10 +81,10 @@ class SpatialJoin:
     def thresholds(self) -> dict[str, float]:
         needs: dict[str, float] = {}
         for rule in self.active:
-            if rule.quota is not None:
-                for item in rule.quota.per:
-                    if isinstance(item, tuple):
-                        needs.setdefault(item[1], 0.0)
+            whole = rule_kind_of(rule)
+            if whole is not None:
+                for category, reach in whole[0].zone_reach(whole[1]):
+                    needs[category] = max(needs.get(category, 0.0), reach)
             for cond in (rule.applies_to, rule.when, rule.area):
                 if cond is None:
                     continue

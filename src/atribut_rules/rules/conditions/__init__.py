@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..patterns import MAX_PATTERN_LENGTH, Pattern, check_pattern, to_re2
+from . import duplicates
 from .base import (
     FALSE,
     FIELD,
@@ -53,6 +54,16 @@ from .during import During
 from .field import DERIVED_FIELDS, FIELD_OPERATORS, ORDER_OPERATORS, FieldTest
 from .logic import All, AnyOf, Not
 from .near import Near
+from .whole_list import (
+    GroupEvidence,
+    GroupFindings,
+    RuleKind,
+    WholeListContext,
+    register_rule_kind,
+    rule_kind_of,
+    rule_kinds,
+    unregister_rule_kind,
+)
 from .zone import InZone
 
 for _module in pkgutil.iter_modules(__path__):  # a kind module added here registers itself
@@ -82,6 +93,8 @@ __all__ = [
     "Evidence",
     "Explain",
     "FieldTest",
+    "GroupEvidence",
+    "GroupFindings",
     "InZone",
     "Near",
     "Need",
@@ -97,11 +110,17 @@ __all__ = [
     "leaves",
     "node_problems",
     "register",
+    "register_rule_kind",
+    "rule_kind_of",
+    "rule_kinds",
+    "RuleKind",
     "registry_version",
     "ruleset_schema",
     "to_re2",
     "true_where",
     "unregister",
+    "unregister_rule_kind",
+    "WholeListContext",
     "walk",
 ]
 
@@ -174,7 +193,19 @@ def condition_schema() -> dict[str, Any]:
 
 def ruleset_schema(shipped: Mapping[str, Any]) -> dict[str, Any]:
     """The rule schema ``shipped`` (``schemas/ruleset-1.json``) with its ``condition`` as the
-    registered kinds make it (the same, unless a kind was added since the file was written)."""
+    registered kinds make it, and its rules' whole-list keys (``quota``, ``spacing``) and the
+    set's ``duplicates`` as their kinds declare them (the same, unless a kind was added since
+    the file was written)."""
     schema = copy.deepcopy(dict(shipped))
     schema["$defs"]["condition"] = condition_schema()
+    rule = schema["$defs"]["rule"]
+    for kind in rule_kinds():
+        rule["properties"][kind.key] = copy.deepcopy(dict(kind.schema))
+    # a rule needs `when` or a whole-list kind's key, unless it is switched off
+    rule["anyOf"] = [
+        {"required": ["when"]},
+        *({"required": [kind.key]} for kind in rule_kinds()),
+        {"properties": {"enabled": {"const": False}}, "required": ["enabled"]},
+    ]
+    schema["properties"][duplicates.KEY] = copy.deepcopy(dict(duplicates.SCHEMA))
     return schema
