@@ -11,36 +11,28 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import EXAMPLE, EXAMPLE_PERMITS, EXAMPLE_REPORTS, EXAMPLE_ZONES, assert_same_verdicts, zone_args
+from helpers import run_cli as cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.cli import main
 from atribut_rules.read import csv_reader, read_reports, report_chunks
 from atribut_rules.read.csv_reader import iter_csv
 from atribut_rules.scale.chunks import check_chunks, concat_reports, whole_list_run
 from atribut_rules.table.ids import SeenIds
-from atribut_rules.write.records import verdict_record
 
-EXAMPLE = resources.example_dir()
-ZONES = sorted(str(p) for p in EXAMPLE.glob("*.geojson"))
-PERMITS = str(EXAMPLE / "izin.csv")
-REPORTS = str(EXAMPLE / "laporan.csv")
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+PERMITS = str(EXAMPLE_PERMITS)
+REPORTS = str(EXAMPLE_REPORTS)
 
 
 def run_cli(
     reports: str, fmt: str, rules: str, chunk_rows: int, extra: tuple[str, ...] = ()
 ) -> tuple[int, str]:
-    zones = [a for z in ZONES for a in ("--zones", z)]
+    """The example's layers and permits checked from ``reports`` in chunks of ``chunk_rows``."""
     code, out, _ = cli(
-        "check", reports, *zones, "--permits", PERMITS, "--rules", rules, "--format", fmt,
+        "check", reports, *zone_args(), "--permits", PERMITS, "--rules", rules, "--format", fmt,
         "--chunk-rows", str(chunk_rows), "-q", "--partial", *extra,
     )  # fmt: skip
     return code, out
@@ -80,7 +72,7 @@ def test_an_id_repeated_in_a_later_chunk_is_invalid_with_the_first_row(jobs: str
 @given(st.integers(1, 270), st.sampled_from(["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"]))
 def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_name: str) -> None:
     rules = ar.load_rules(rules_name)
-    zones = ar.load_zones(*ZONES, categories=rules.categories)
+    zones = ar.load_zones(*EXAMPLE_ZONES, categories=rules.categories)
     permits = ar.load_permits(PERMITS)
     expected = ar.check(read_reports(REPORTS), zones, rules, permits=permits, partial=True)
     chunks = report_chunks(REPORTS, chunk_rows=chunk_rows)
@@ -90,7 +82,7 @@ def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_nam
         for run in check_chunks(chunks, zones, rules, permits=permits, whole=whole, partial=True)
         for v in run.verdicts
     ]
-    assert [verdict_record(v) for v in got] == [verdict_record(v) for v in expected.verdicts]
+    assert_same_verdicts(got, expected)
 
 
 def test_chunks_join_into_the_table_read_at_once() -> None:
@@ -104,7 +96,7 @@ def test_chunks_join_into_the_table_read_at_once() -> None:
 
 def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
     rules = ar.load_rules("builtin:pangkalpinang-2024")
-    zones = ar.load_zones(*ZONES, categories=rules.categories)
+    zones = ar.load_zones(*EXAMPLE_ZONES, categories=rules.categories)
     with pytest.raises(ValueError, match="whole_list_run"):
         next(iter(check_chunks(report_chunks(REPORTS), zones, rules)))
 
@@ -136,8 +128,7 @@ def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monk
 def test_an_unusable_temporary_folder_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
     monkeypatch.setattr(csv_reader, "SeenIds", functools.partial(SeenIds, memory_ids=16))
-    zones = [a for z in ZONES for a in ("--zones", z)]
-    code, out, err = cli("check", REPORTS, *zones, "--format", "jsonl", "--chunk-rows", "10", "-q")
+    code, out, err = cli("check", REPORTS, *zone_args(), "--format", "jsonl", "--chunk-rows", "10", "-q")
     assert code == 2
     assert out == ""
     assert "TMPDIR" in err and "Traceback" not in err
@@ -189,9 +180,8 @@ def test_streamed_bytes_reach_byte_streams_as_a_whole_run_writes_them(
         raw = io.BytesIO()
         stdout = io.TextIOWrapper(raw, encoding=encoding, newline="")
         jsonl, geojson = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.geojson"
-        zones = [a for z in ZONES for a in ("--zones", z)]
         argv = [
-            "check", REPORTS, *zones, "--permits", PERMITS, "--format", "json", "-q", "--bom",
+            "check", REPORTS, *zone_args(), "--permits", PERMITS, "--format", "json", "-q", "--bom",
             "--chunk-rows", str(chunk_rows), "-j", jobs,
             "--output", f"jsonl:{jsonl}", "--output", f"geojson:{geojson}",
         ]  # fmt: skip
@@ -304,8 +294,9 @@ def test_a_worker_that_cannot_write_its_chunk_is_a_clear_error(tmp_path: Path, m
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(tempfile, "mkstemp", full)  # inherited by the forked workers
-    zones = [a for z in ZONES for a in ("--zones", z)]
-    code, out, err = cli("check", REPORTS, *zones, "--format", "jsonl", "--chunk-rows", "50", "-j", "2", "-q")
+    code, out, err = cli(
+        "check", REPORTS, *zone_args(), "--format", "jsonl", "--chunk-rows", "50", "-j", "2", "-q"
+    )
     assert (code, out) == (2, "")
     assert "No space left on device" in err and "TMPDIR" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())

@@ -1,0 +1,99 @@
+"""Shared test helpers: run the command line, load the bundled example, compare runs.
+
+One home for what many test files need to *do*; the builders of rule documents, zone
+features and report tables they check it on live in :mod:`support`.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import atribut_rules as ar
+from atribut_rules import resources
+from atribut_rules.cli import main
+from atribut_rules.write.records import verdict_record
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: The bundled Pangkalpinang example: a report list, permits and one GeoJSON per zone layer.
+EXAMPLE = resources.example_dir()
+EXAMPLE_REPORTS = EXAMPLE / "laporan.csv"
+EXAMPLE_PERMITS = EXAMPLE / "izin.csv"
+EXAMPLE_ZONES: list[Path] = sorted(EXAMPLE.glob("*.geojson"))
+
+#: The command line as a user starts it, for the tests that are about the process itself.
+CLI_PROCESS = [sys.executable, "-m", "atribut_rules"]
+
+
+class CliResult(NamedTuple):
+    """Exit code and the text written to stdout and stderr by one in-process run."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*argv: str | Path) -> CliResult:
+    """Run ``atribut-rules *argv`` in this process, with stdout and stderr captured."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main([str(a) for a in argv], out, err)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(*argv: str | Path, timeout: float = 120, **kwargs: Any) -> subprocess.CompletedProcess:
+    """Run ``python -m atribut_rules *argv`` in a new process (text output captured unless
+    ``kwargs`` say otherwise), for tests about exit codes, signals and streams of a real process."""
+    options: dict[str, Any] = {"capture_output": True, "text": True, "timeout": timeout}
+    if "stdout" in kwargs or "stderr" in kwargs:
+        options.pop("capture_output")
+    options.update(kwargs)
+    return subprocess.run([*CLI_PROCESS, *(str(a) for a in argv)], **options)
+
+
+def zone_args(paths: Iterable[Path | str] = EXAMPLE_ZONES, flag: str = "--zones") -> list[str]:
+    """``--zones PATH`` for each of ``paths`` (by default every layer of the example)."""
+    return [arg for p in paths for arg in (flag, str(p))]
+
+
+class ExampleInputs(NamedTuple):
+    reports: ar.Reports
+    zones: ar.Zones
+    permits: Any
+
+
+def load_example(rules: ar.RuleSet | None = None, *, relative: bool = False) -> ExampleInputs:
+    """The example's reports, zones (for ``rules``' categories when given; paths relative to
+    the example folder with ``relative``) and permits, loaded through the public API."""
+    kwargs: dict[str, Any] = {}
+    if rules is not None:
+        kwargs["categories"] = rules.categories
+    if relative:
+        kwargs["relative_to"] = EXAMPLE
+    return ExampleInputs(
+        ar.read_reports(EXAMPLE_REPORTS),
+        ar.load_zones(*EXAMPLE_ZONES, **kwargs),
+        ar.load_permits(EXAMPLE_PERMITS),
+    )
+
+
+def verdict_records(verdicts: ar.Run | Iterable[ar.Verdict]) -> list[dict[str, Any]]:
+    """Every verdict as the record the writers print, in order."""
+    if isinstance(verdicts, ar.Run):
+        verdicts = verdicts.verdicts
+    return [verdict_record(v) for v in verdicts]
+
+
+def assert_same_verdicts(
+    actual: ar.Run | Iterable[ar.Verdict], expected: ar.Run | Iterable[ar.Verdict], context: Any = None
+) -> None:
+    """The two runs gave the same verdicts, field by field, in the same order; the first
+    difference is named (with ``context``) when they did not."""
+    got, want = verdict_records(actual), verdict_records(expected)
+    assert len(got) == len(want), (context, len(got), len(want))
+    for n, (a, b) in enumerate(zip(got, want)):
+        assert a == b, (context, n, a, b)
