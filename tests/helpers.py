@@ -67,18 +67,28 @@ class ExampleInputs(NamedTuple):
 
 
 def load_example(rules: ar.RuleSet | None = None, *, relative: bool = False) -> ExampleInputs:
-    """The example's reports, zones (for ``rules``' categories when given; paths relative to
-    the example folder with ``relative``) and permits, loaded through the public API."""
-    kwargs: dict[str, Any] = {}
-    if rules is not None:
-        kwargs["categories"] = rules.categories
-    if relative:
-        kwargs["relative_to"] = EXAMPLE
+    """The example's reports, zones (for ``rules``' categories when given) and permits,
+    loaded through the public API; with ``relative`` the files are named relative to the
+    example folder, as the writers show them."""
+    where: dict[str, Any] = {"relative_to": EXAMPLE} if relative else {}
+    categories = {} if rules is None else {"categories": rules.categories}
     return ExampleInputs(
-        ar.read_reports(EXAMPLE_REPORTS),
-        ar.load_zones(*EXAMPLE_ZONES, **kwargs),
+        ar.read_reports(EXAMPLE_REPORTS, **where),
+        ar.load_zones(*EXAMPLE_ZONES, **categories, **where),
         ar.load_permits(EXAMPLE_PERMITS),
     )
+
+
+def check_example(
+    rules: ar.RuleSet | str | None = None, *, relative: bool = False, permits: bool = True, **options: Any
+) -> ar.Run:
+    """The bundled example checked against ``rules`` (a rule set, a ``builtin:`` name or the
+    default set), with its permits unless ``permits`` is false; ``options`` go to :func:`check`."""
+    ruleset = rules if isinstance(rules, ar.RuleSet) else ar.load_rules(*([] if rules is None else [rules]))
+    reports, zones, example_permits = load_example(ruleset, relative=relative)
+    if permits:
+        options["permits"] = example_permits
+    return ar.check(reports, zones, ruleset, **options)
 
 
 def verdict_records(verdicts: ar.Run | Iterable[ar.Verdict]) -> list[dict[str, Any]]:

@@ -10,7 +10,6 @@ timeout and an address-space limit.
 from __future__ import annotations
 
 import importlib.util
-import io
 import json
 import os
 import subprocess
@@ -19,9 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from atribut_rules import resources
-from atribut_rules.cli import main
+from helpers import EXAMPLE_REPORTS, run_cli, zone_args
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 KINDS = ("reports", "zones", "rules", "permits")
@@ -55,13 +52,11 @@ def _argv(key: str) -> list[str]:
     rel, *extra = key.split()
     path = str(CORPUS / rel)
     kind = rel.split("/")[0]
-    example = resources.example_dir()
     if kind == "reports":
-        zones = [z for p in sorted(example.glob("*.geojson")) for z in ("--zones", str(p))]
-        argv = ["check", path, *zones]
+        argv = ["check", path, *zone_args()]
     elif kind == "zones":
         # one layer alone: the other categories' rules are unchecked (--partial)
-        argv = ["check", str(example / "laporan.csv"), "--zones", path, "--partial"]
+        argv = ["check", str(EXAMPLE_REPORTS), "--zones", path, "--partial"]
     elif kind == "permits":
         argv = ["check", "--example", "--permits", path]
     else:
@@ -88,9 +83,7 @@ def _run(key: str, isolate: bool) -> tuple[int, str, str]:
     argv = _argv(key)
     if isolate:
         return _run_isolated(argv)
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, out, err)
-    return code, out.getvalue(), err.getvalue()
+    return tuple(run_cli(*argv))
 
 
 @pytest.mark.parametrize("key", list(MANIFEST))
@@ -270,8 +263,6 @@ def test_bad_csv_reports_read_in_chunks_give_the_same_outcome(key: str) -> None:
         ["--chunk-rows", "1", "--jobs", "1"],
         ["--chunk-rows", "2", "--jobs", "2"],
     ):
-        out, err = io.StringIO(), io.StringIO()
-        code = main([*_argv(key), *extra], out, err)
-        outcomes.append((code, out.getvalue(), err.getvalue()))
+        outcomes.append(run_cli(*_argv(key), *extra))
     assert outcomes[1] == outcomes[0]
     assert outcomes[2] == outcomes[0]

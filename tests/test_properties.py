@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import collections
 
+from helpers import load_example
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import csv_bytes, verdict_key
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.read import read_csv
 from atribut_rules.rules.conditions import FieldTest, walk
 
@@ -22,10 +22,8 @@ SETTINGS = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 
-EXAMPLE = resources.example_dir()
 RULES = ar.load_rules()
-ZONES = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=RULES.categories)
-BASE = ar.read_reports(EXAMPLE / "laporan.csv")
+BASE, ZONES, _ = load_example(RULES)
 HEADER = list(BASE.columns)
 _COUNTS = collections.Counter(BASE.ids)
 # Rows whose id is used twice are left out: which of the two is "first" depends on order by design.

@@ -3,18 +3,17 @@ inside a zone said as such, and no internal marker in any output of the bundled 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import types
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from atribut_rules import i18n, load_rules, resources
-from atribut_rules.cli import main
 from atribut_rules.evaluate.engine import _Evaluation, _message_text
 from atribut_rules.model import Finding, Severity, Status, Verdict, ZoneRef
 from atribut_rules.rules.ruleset import PLACEHOLDERS
@@ -131,12 +130,19 @@ MARKER = re.compile(r"UNCONFIRMED|SYNTHETIC\]|TODO|\[[A-Z][A-Z_ -]{2,}[\]:]")
 
 
 def _outputs(tmp_path: Path, rules: str, lang: str) -> dict[str, str]:
+    """Every format of one check of the example (written in one run, as ``--output`` allows)."""
     texts = {}
+    paths = {
+        fmt: tmp_path / f"{rules.replace(':', '_')}-{lang}-{fmt}{spec.suffix}"
+        for fmt, spec in FORMATS.items()
+    }
+    outputs = [f"--output={fmt}:{path}" for fmt, path in paths.items()]
+    code, _, err = run_cli(
+        "check", "--example", "--rules", rules, "--lang", lang, *outputs, "--quiet", "--partial"
+    )
+    assert code in (0, 1), err
     for fmt, spec in FORMATS.items():
-        path = tmp_path / f"{rules.replace(':', '_')}-{lang}{spec.suffix}"
-        code = main(["check", "--example", "--rules", rules, "--lang", lang, "--output", f"{fmt}:{path}", "--quiet", "--partial"],
-                    io.StringIO(), io.StringIO())  # fmt: skip
-        assert code in (0, 1)
+        path = paths[fmt]
         if spec.binary:
             openpyxl = pytest.importorskip("openpyxl")
             book = openpyxl.load_workbook(path, read_only=True)

@@ -7,16 +7,14 @@ import json
 import math
 
 import pytest
+from helpers import check_example, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.model import Finding, Problem, RuleSetRef, Severity, Source, Status, Verdict, ZoneRef
 from atribut_rules.write.records import verdict_record
 from atribut_rules.write.verdict_json import VerdictJson, encoded_verdicts
-
-EXAMPLE = resources.example_dir()
 
 
 def reference(verdict: Verdict) -> str:
@@ -55,15 +53,7 @@ def as_columns(findings, blocks: dict) -> list:
     "rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024", "builtin:id-pemilu-2019"]
 )
 def test_every_verdict_of_the_example(rules: str) -> None:
-    ruleset = ar.load_rules(rules)
-    zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=ruleset.categories)
-    run = ar.check(
-        ar.read_reports(EXAMPLE / "laporan.csv"),
-        zones,
-        ruleset,
-        permits=ar.load_permits(EXAMPLE / "izin.csv"),
-        partial=True,
-    )
+    run = check_example(rules, partial=True)
     encoder = VerdictJson()
     for verdict in run.verdicts:
         assert encoder.encode(verdict) == reference(verdict)
@@ -279,9 +269,7 @@ def test_verdicts_read_in_any_order_are_the_verdicts_read_in_order() -> None:
     import random
 
     ruleset = ar.load_rules("builtin:pangkalpinang-2024")
-    zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=ruleset.categories)
-    reports = ar.read_reports(EXAMPLE / "laporan.csv")
-    permits = ar.load_permits(EXAMPLE / "izin.csv")
+    reports, zones, permits = load_example(ruleset)
     in_order = [
         reference(v) for v in ar.check(reports, zones, ruleset, permits=permits, partial=True).verdicts
     ]

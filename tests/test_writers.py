@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import shapely
+from helpers import EXAMPLE, check_example, run_cli, zone_args
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,11 +30,7 @@ TEXT_FORMATS = [f for f in FORMATS if not FORMATS[f].binary]
 
 @pytest.fixture(scope="module")
 def run():
-    folder = resources.example_dir()
-    rules = load_rules()
-    zones = load_zones(*sorted(folder.glob("*.geojson")), categories=rules.categories, relative_to=folder)
-    reports = read_reports(folder / "laporan.csv", relative_to=folder)
-    return check(reports, zones, rules)
+    return check_example(relative=True, permits=False)
 
 
 def _render(run, fmt: str, lang: str = "id") -> str:
@@ -216,8 +213,7 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(tmp_path):
         {"no": "=1+1", "lintang": "-2,13", "bujur": "106,11", "catatan": DANGEROUS[0], "kelurahan": "@x"},
     )
     rules = load_rules()
-    folder = resources.example_dir()
-    zones = load_zones(folder / "worship.geojson", categories=rules.categories)
+    zones = load_zones(EXAMPLE / "worship.geojson", categories=rules.categories)
     run = check(read_reports(path), zones, rules, partial=True)
     buf = io.StringIO()
     write(run, "csv", buf)
@@ -523,12 +519,14 @@ def test_progress_of_a_list_read_in_chunks_counts_rows():
 
 def test_html_names_input_files_without_their_folders(tmp_path):
     out = tmp_path / "hasil.html"
-    folder = resources.example_dir().resolve()  # the inputs named by absolute paths
-    zones = [arg for p in sorted(folder.glob("*.geojson")) for arg in ("--zones", str(p))]
-    main(
-        ["check", str(folder / "laporan.csv"), *zones, "-q", "--output", f"html:{out}"],
-        io.StringIO(),
-        io.StringIO(),
+    folder = EXAMPLE.resolve()  # the inputs named by absolute paths
+    run_cli(
+        "check",
+        folder / "laporan.csv",
+        *zone_args(sorted(folder.glob("*.geojson"))),
+        "-q",
+        "--output",
+        f"html:{out}",
     )
     header = out.read_text(encoding="utf-8").split("</header>")[0]
     folder = str(folder)
