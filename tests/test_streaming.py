@@ -11,7 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import EXAMPLE, EXAMPLE_PERMITS, EXAMPLE_REPORTS, EXAMPLE_ZONES, assert_same_verdicts, zone_args
+from helpers import (
+    EXAMPLE,
+    EXAMPLE_PERMITS,
+    EXAMPLE_REPORTS,
+    EXAMPLE_ZONES,
+    assert_same_verdicts,
+    load_example,
+    zone_args,
+)
 from helpers import run_cli as cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,12 +46,30 @@ def run_cli(
     return code, out
 
 
+@functools.cache
+def whole_run(fmt: str, rules: str) -> tuple[int, str]:
+    """The example checked at once, not in chunks: what every chunked run must print. Made
+    once per format and rule set for the whole module."""
+    return run_cli(REPORTS, fmt, rules, 0)
+
+
+STREAMED = ("json", "jsonl", "geojson")
+
+
 @pytest.mark.parametrize("rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "geojson"])
-def test_chunked_output_is_byte_identical_to_one_whole_run(fmt: str, rules: str) -> None:
-    whole = run_cli(REPORTS, fmt, rules, 0)
-    for chunk_rows in (1, 7, 100, 100_000):
-        assert run_cli(REPORTS, fmt, rules, chunk_rows) == whole, chunk_rows
+@pytest.mark.parametrize(
+    ("chunk_rows", "fmt"), [(1, "json"), (7, "jsonl"), (100, "geojson"), (100_000, "json")]
+)
+def test_chunked_output_is_byte_identical_to_one_whole_run(
+    chunk_rows: int, fmt: str, rules: str, tmp_path: Path
+) -> None:
+    """One chunked run prints ``fmt`` and writes the other streamed formats to files (each
+    format takes its turn on stdout): every one byte for byte what a whole run prints."""
+    files = {other: tmp_path / f"out.{other}" for other in STREAMED if other != fmt}
+    outputs = tuple(f"--output={other}:{path}" for other, path in files.items())
+    assert run_cli(REPORTS, fmt, rules, chunk_rows, outputs) == whole_run(fmt, rules)
+    for other, path in files.items():
+        assert path.read_text(encoding="utf-8") == whole_run(other, rules)[1], other
 
 
 def test_output_files_are_streamed_too(tmp_path: Path) -> None:
@@ -68,13 +94,18 @@ def test_an_id_repeated_in_a_later_chunk_is_invalid_with_the_first_row(jobs: str
     assert '"code":"duplicate_id"' in last and '"status":"invalid"' in last
 
 
+@functools.cache
+def whole_check(rules_name: str) -> tuple[ar.RuleSet, ar.Zones, object, ar.Run]:
+    """Rules, zones, permits and the one-check run of the example, made once per rule set."""
+    rules = ar.load_rules(rules_name)
+    reports, zones, permits = load_example(rules)
+    return rules, zones, permits, ar.check(reports, zones, rules, permits=permits, partial=True)
+
+
 @settings(max_examples=15, deadline=None)
 @given(st.integers(1, 270), st.sampled_from(["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"]))
 def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_name: str) -> None:
-    rules = ar.load_rules(rules_name)
-    zones = ar.load_zones(*EXAMPLE_ZONES, categories=rules.categories)
-    permits = ar.load_permits(PERMITS)
-    expected = ar.check(read_reports(REPORTS), zones, rules, permits=permits, partial=True)
+    rules, zones, permits, expected = whole_check(rules_name)
     chunks = report_chunks(REPORTS, chunk_rows=chunk_rows)
     whole = whole_list_run(chunks, zones, rules, permits=permits, partial=True)
     got = [
@@ -104,7 +135,7 @@ def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monkeypatch) -> None:
     rules = "builtin:pangkalpinang-2024"
-    whole = run_cli(REPORTS, "jsonl", rules, 0)
+    whole = whole_run("jsonl", rules)
     spill = tmp_path / "tmp"
     spill.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spill))
@@ -137,11 +168,10 @@ def test_an_unusable_temporary_folder_is_a_clear_error(tmp_path: Path, monkeypat
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_worker_processes_write_the_same_bytes(jobs: str, tmp_path: Path) -> None:
     rules = "builtin:pangkalpinang-2024"
-    whole = run_cli(REPORTS, "json", rules, 0)
+    whole = whole_run("json", rules)
     out = tmp_path / "out.geojson"
     assert run_cli(REPORTS, "json", rules, 19, ("-j", jobs, "--output", f"geojson:{out}")) == whole
-    run_cli(REPORTS, "geojson", rules, 0, ("--output", f"geojson:{tmp_path / 'whole.geojson'}"))
-    assert out.read_bytes() == (tmp_path / "whole.geojson").read_bytes()
+    assert out.read_text(encoding="utf-8") == whole_run("geojson", rules)[1]
 
 
 @pytest.mark.parametrize("option", ["--chunk-rows", "--jobs"])
@@ -268,7 +298,7 @@ def test_workers_hand_chunks_over_as_files_that_are_removed(tmp_path: Path, monk
     from atribut_rules.write import stream
 
     rules = "builtin:pangkalpinang-2024"
-    whole = run_cli(REPORTS, "json", rules, 0)
+    whole = whole_run("json", rules)
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
@@ -281,8 +311,7 @@ def test_workers_hand_chunks_over_as_files_that_are_removed(tmp_path: Path, monk
     assert run_cli(REPORTS, "json", rules, 23, ("-j", "2", "--output", f"jsonl:{out}")) == whole
     assert len(paths) == 2 * 12 and all(p is not None and p.startswith(str(folder)) for p in paths)
     assert not list(folder.iterdir())
-    run_cli(REPORTS, "jsonl", rules, 0, ("--output", f"jsonl:{tmp_path / 'whole.jsonl'}"))
-    assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+    assert out.read_text(encoding="utf-8") == whole_run("jsonl", rules)[1]
 
 
 def test_a_worker_that_cannot_write_its_chunk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
