@@ -7,11 +7,14 @@ features and report tables they check it on live in :mod:`support`.
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from hypothesis import settings
 
 import atribut_rules as ar
 from atribut_rules import resources
@@ -28,6 +31,15 @@ EXAMPLE_ZONES: list[Path] = sorted(EXAMPLE.glob("*.geojson"))
 
 #: The command line as a user starts it, for the tests that are about the process itself.
 CLI_PROCESS = [sys.executable, "-m", "atribut_rules"]
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples for a property written for ``count`` of them, scaled by the
+    loaded profile (``count`` itself at hypothesis' default of 100 examples; a quarter under
+    the suite's default "fast" profile, five times under HYPOTHESIS_PROFILE=thorough), but
+    never below 10 or ``count``, whichever is fewer."""
+    scaled = round(count * settings().max_examples / 100)
+    return max(scaled, min(count, 10))
 
 
 class CliResult(NamedTuple):
@@ -96,6 +108,18 @@ def verdict_records(verdicts: ar.Run | Iterable[ar.Verdict]) -> list[dict[str, A
     if isinstance(verdicts, ar.Run):
         verdicts = verdicts.verdicts
     return [verdict_record(v) for v in verdicts]
+
+
+def verdict_key(verdict: ar.Verdict) -> str:
+    """Status, findings and problems of a verdict as canonical JSON (no source row)."""
+    record = verdict_record(verdict)
+    record.pop("source")
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def codes(verdict: ar.Verdict) -> list[str]:
+    """The codes of a verdict's problems, in order."""
+    return [p.code for p in verdict.problems]
 
 
 def assert_same_verdicts(

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 import shapely
-from helpers import EXAMPLE_REPORTS, EXAMPLE_ZONES, assert_same_verdicts, load_example
+from helpers import EXAMPLE_REPORTS, EXAMPLE_ZONES, assert_same_verdicts, examples, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,7 +96,7 @@ def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
     assert in_reach[road].sum() > 10  # reports within reach of a road were compared
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.lists(
         st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), min_size=2, max_size=40),

@@ -12,7 +12,7 @@ import csv
 import io
 from functools import cache
 
-from helpers import load_example
+from helpers import examples, load_example
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +21,7 @@ from atribut_rules.model import Status
 from atribut_rules.read import read_csv
 from atribut_rules.table.reports import Reports
 
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 COLUMNS = [
     "id",
     "lat",

@@ -14,6 +14,7 @@ import math
 import sys
 from pathlib import Path
 
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ from atribut_rules.read import read_csv, read_geojson_reports, read_jsonl
 from atribut_rules.read.csv_reader import iter_csv
 from atribut_rules.table.reports import Reports, canonical_field
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Cell text: any character but NUL (a NUL makes the whole file unusable, tested apart) and
 # lone surrogates (cannot be encoded to UTF-8 bytes).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyproj
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ def _from_crs(crs: str) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_user_input(crs), always_xy=True)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     lon0=st.floats(-179.5, 179.5),
     lat0=st.floats(-80.0, 80.0),

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import collections
 
-from helpers import load_example
+from helpers import examples, load_example, verdict_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import csv_bytes, verdict_key
+from support import csv_bytes
 
 import atribut_rules as ar
 from atribut_rules.read import read_csv
 from atribut_rules.rules.conditions import FieldTest, walk
 
 SETTINGS = settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=examples(12),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 RULES = ar.load_rules()
@@ -143,7 +145,9 @@ def garbage_rows(draw: st.DrawFn) -> list[list[str]]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(garbage_rows(), st.sampled_from([",", ";", "\t"]))
 def test_one_verdict_per_data_row_whatever_the_rows_hold(rows: list[list[str]], sep: str) -> None:

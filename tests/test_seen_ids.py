@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,7 +60,7 @@ def test_every_repeat_is_found_with_the_row_it_repeats(memory_ids: int, tmp_path
     seen.close()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     ids=st.lists(st.text(min_size=0, max_size=6), max_size=120),
     chunk=st.integers(1, 40),

@@ -17,6 +17,7 @@ from helpers import (
     EXAMPLE_REPORTS,
     EXAMPLE_ZONES,
     assert_same_verdicts,
+    examples,
     load_example,
     zone_args,
 )
@@ -102,7 +103,7 @@ def whole_check(rules_name: str) -> tuple[ar.RuleSet, ar.Zones, object, ar.Run]:
     return rules, zones, permits, ar.check(reports, zones, rules, permits=permits, partial=True)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(st.integers(1, 270), st.sampled_from(["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"]))
 def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_name: str) -> None:
     rules, zones, permits, expected = whole_check(rules_name)

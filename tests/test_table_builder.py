@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,7 +96,7 @@ def _same(a: Reports, b: Reports) -> None:
     assert a.problems == b.problems
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(records(), st.sampled_from([10_000, 5]))
 def test_columnar_table_equals_row_by_row(rows, max_chars) -> None:
     from atribut_rules import i18n
@@ -129,7 +130,7 @@ def _ragged_problems(rows: list[list[str]]) -> dict:
     }
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(records(), min_size=1, max_size=3), st.sampled_from([10_000, 5]), st.booleans())
 def test_parts_sent_to_another_process_build_the_same_tables(chunks, max_chars, measured) -> None:
     """What the reading process finds (ids repeated across and within chunks) and what a
@@ -171,7 +172,7 @@ def test_over_long_ids_are_row_numbers_when_looking_for_repeats() -> None:
         assert not any(p.code == "duplicate_id" for ps in table.problems.values() for p in ps)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.one_of(_numbers, st.text(alphabet="0123456789,.-+_eE naif\u0661\u00a0", max_size=8)), max_size=30

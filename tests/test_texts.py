@@ -9,7 +9,7 @@ import types
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import examples, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +44,7 @@ def _value(name: str, lang: str, draw: st.DrawFn) -> str:
     return draw(st.sampled_from(["baliho", "Masjid Al-Hidayah", "R-0001", "2024-02-11", "x"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data())
 def test_no_bundled_message_shows_an_empty_placeholder(data: st.DataObject) -> None:
     template, lang = data.draw(st.sampled_from(MESSAGES))
@@ -175,7 +175,7 @@ def test_bundled_legal_bases_are_bilingual_and_plain() -> None:
             ), rule.id
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data())
 def test_a_tidy_template_filled_with_clean_values_needs_no_tidying(data) -> None:
     """What lets the engine skip :func:`i18n.tidy` for most messages: a template that is tidy

@@ -8,7 +8,7 @@ from functools import cache
 
 import pytest
 import shapely
-from helpers import EXAMPLE, EXAMPLE_REPORTS, EXAMPLE_ZONES, run_cli, zone_args
+from helpers import EXAMPLE, EXAMPLE_REPORTS, EXAMPLE_ZONES, examples, run_cli, zone_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +34,7 @@ def _statuses(rules: str, layers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.status.value for v in run.verdicts)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=st.sampled_from(RULE_SETS), chosen=st.sets(st.sampled_from(LAYERS)))
 def test_a_partial_run_says_ok_only_where_the_full_run_does(rules: str, chosen: set[str]) -> None:
     full = _statuses(rules, tuple(LAYERS))

@@ -7,7 +7,7 @@ import json
 import math
 
 import pytest
-from helpers import check_example, load_example
+from helpers import check_example, examples, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -133,7 +133,7 @@ def verdicts(draw):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(verdicts(), min_size=1, max_size=4))
 def test_edge_values_encode_as_json_dumps_does(batch) -> None:
     encoder = VerdictJson()  # one encoder over several verdicts, so its caches are exercised
@@ -141,7 +141,7 @@ def test_edge_values_encode_as_json_dumps_does(batch) -> None:
         assert encoder.encode(verdict) == reference(verdict)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(verdicts(), max_size=6),
     st.lists(st.tuples(st.text(max_size=8), st.integers(1, 10**9), _texts), max_size=6),
@@ -202,7 +202,7 @@ def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grou
     assert VerdictJson().encode_block(block) == [reference(v) for v in in_order]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(verdicts(), min_size=1, max_size=5),
     st.sampled_from([("id", "en"), ("id",), ("en", "id"), ("id", "en", "jv")]),

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import shapely
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import PKP, collection, feature, fwd, geodesic, make_rules, polygon, rules_doc, run, square
@@ -20,7 +21,7 @@ from atribut_rules.evaluate.wholelist import _pairs
 
 NO_ZONES = ar.load_zones()
 MESSAGE = {"id": "{group} {count}/{max} #{rank}", "en": "{group} {count}/{max} #{rank}"}
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def quota(maximum: int, per: list[Any], **extra: Any) -> dict[str, Any]:

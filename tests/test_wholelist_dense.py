@@ -22,13 +22,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atribut_rules.evaluate import wholelist
 from atribut_rules.evaluate.wholelist import TOLERANCE_M
 
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MODES = [(None, None, None), (-1, None, None), (-1, 1, 1), (-1, None, 0), (None, 1, 0), (None, None, 1)]
 
 
