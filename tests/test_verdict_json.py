@@ -225,11 +225,21 @@ def test_findings_encode_a_block_of_columns_at_a_time(batch, langs) -> None:
     assert [encoded[id(b)][j] for b, j in refs] == expected
 
 
-def test_non_finite_numbers_as_json_writes_them() -> None:
-    from atribut_rules.write.verdict_json import _number
+def _with_numbers(distance, threshold=None, margin=None, accuracy=None) -> Verdict:
+    """A verdict with one finding that holds the four numbers."""
+    finding = Finding(
+        "R-1", Severity.ERROR, Status.VIOLATION, {"id": "m", "en": "m"}, {}, {"id": "j", "en": "t"},
+        distance_m=distance, threshold_m=threshold, margin_m=margin, accuracy_m=accuracy,
+    )  # fmt: skip
+    return Verdict("R", Status.VIOLATION, (finding,), Source("f.csv", 2))
 
+
+def test_non_finite_numbers_as_json_writes_them() -> None:
+    encoder = VerdictJson()
     for value in (math.nan, math.inf, -math.inf, 0.1, -0.0, 1e300, 5, True, None):
-        assert _number(value) == json.dumps(value)
+        verdict = _with_numbers(value)
+        assert encoder.encode(verdict) == reference(verdict), value
+        assert f'"distance_m":{json.dumps(value)},' in encoder.encode(verdict)
 
 
 def test_a_findings_four_numbers_as_json_writes_them() -> None:
@@ -237,12 +247,11 @@ def test_a_findings_four_numbers_as_json_writes_them() -> None:
     both signs, non-finite values and sums that overflow."""
     import itertools
 
-    from atribut_rules.write.verdict_json import _numbers
-
     values = [None, 0.0, -0.0, 1.5, 1e308, math.inf, -math.inf, math.nan, 3, True, 1e-7, 123456789.123]
-    names = ("distance_m", "threshold_m", "margin_m", "accuracy_m")
+    encoder = VerdictJson()
     for four in itertools.product(values, repeat=4):
-        assert _numbers(*four) == "," + json.dumps(dict(zip(names, four)), separators=(",", ":"))[1:-1]
+        verdict = _with_numbers(*four)
+        assert encoder.encode(verdict) == reference(verdict), four
 
 
 def test_a_title_object_reused_for_another_rule_gets_its_own_head() -> None:
