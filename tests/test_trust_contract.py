@@ -27,11 +27,15 @@ def _reports() -> ar.Reports:
 
 
 @cache
-def _statuses(rules: str, layers: tuple[str, ...]) -> tuple[str, ...]:
-    run = ar.check(
+def _run(rules: str, layers: tuple[str, ...]) -> ar.Run:
+    """The example against ``layers`` only (partial), made once per rule set and layers."""
+    return ar.check(
         _reports(), ar.load_zones(*(EXAMPLE / n for n in layers)), ar.load_rules(rules), partial=True
     )
-    return tuple(v.status.value for v in run.verdicts)
+
+
+def _statuses(rules: str, layers: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.status.value for v in _run(rules, layers).verdicts)
 
 
 @settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -46,10 +50,7 @@ def test_a_partial_run_says_ok_only_where_the_full_run_does(rules: str, chosen: 
 
 @pytest.mark.parametrize("rules", RULE_SETS)
 def test_every_number_of_a_full_run_is_finite_and_adds_up(rules: str) -> None:
-    run = ar.check(
-        _reports(), ar.load_zones(*(EXAMPLE / n for n in LAYERS)), ar.load_rules(rules), partial=True
-    )
-    for v in run.verdicts:
+    for v in _run(rules, tuple(LAYERS)).verdicts:
         for f in v.findings:
             numbers = (f.distance_m, f.threshold_m, f.margin_m)
             assert all(x is None or math.isfinite(x) for x in numbers)
