@@ -391,27 +391,27 @@ def test_artifact_uri():
 
 # -- command line ------------------------------------------------------------------------
 def test_cli_writes_several_outputs(tmp_path):
-    out, err = io.StringIO(), io.StringIO()
     targets = {fmt: tmp_path / f"hasil{FORMATS[fmt].suffix}" for fmt in ("html", "sarif", "csv")}
     argv = ["check", "--example", "--format", "jsonl", "--quiet", "--fail-on", "never"]
     for fmt, path in targets.items():
         argv += ["--output", f"{fmt}:{path}"]
-    assert main(argv, out, err) == 0, err.getvalue()
-    assert len(out.getvalue().splitlines()) == 260 or out.getvalue().count("\n") > 10
+    code, out, err = run_cli(*argv)
+    assert code == 0, err
+    assert len(out.splitlines()) == 260 or out.count("\n") > 10
     for path in targets.values():
         assert path.stat().st_size > 1000
-    assert err.getvalue() == ""  # no progress bar when stderr is not a terminal
+    assert err == ""  # no progress bar when stderr is not a terminal
 
 
 def test_cli_bad_output_spec_is_a_usage_error():
-    err = io.StringIO()
-    assert main(["check", "--example", "--output", "pdf:x.pdf"], io.StringIO(), err) == 2
-    assert "FORMAT:PATH" in err.getvalue()
+    code, _, err = run_cli("check", "--example", "--output", "pdf:x.pdf")
+    assert code == 2
+    assert "FORMAT:PATH" in err
 
 
 def test_cli_fail_on(tmp_path):
-    assert main(["check", "--example", "--format", "json"], io.StringIO(), io.StringIO()) == 1
-    assert main(["check", "--example", "--fail-on", "never"], io.StringIO(), io.StringIO()) == 0
+    assert run_cli("check", "--example", "--format", "json").code == 1
+    assert run_cli("check", "--example", "--fail-on", "never").code == 0
 
 
 def test_progress_bar_only_on_a_terminal():
@@ -468,9 +468,9 @@ rules:
 def test_validate_reports_every_problem_with_its_place(tmp_path):
     path = tmp_path / "buruk.yaml"
     path.write_text(BAD_RULES, encoding="utf-8")
-    out = io.StringIO()
-    assert main(["validate", str(path)], out, io.StringIO()) == 1
-    lines = out.getvalue().splitlines()
+    code, out, _ = run_cli("validate", path)
+    assert code == 1
+    lines = out.splitlines()
     expected = [
         (5, "ruleset title has no translation for en"),
         (10, "title is one text"),
@@ -486,17 +486,16 @@ def test_validate_reports_every_problem_with_its_place(tmp_path):
 
 
 def test_validate_accepts_the_bundled_rule_set():
-    out = io.StringIO()
-    path = resources.rules_dir() / "id-pemilu-2024.yaml"
-    assert main(["validate", str(path)], out, io.StringIO()) == 0, out.getvalue()
+    code, out, _ = run_cli("validate", resources.rules_dir() / "id-pemilu-2024.yaml")
+    assert code == 0, out
 
 
 def test_validate_broken_yaml(tmp_path):
     path = tmp_path / "rusak.yaml"
     path.write_text("schema: atribut-rules/1\nruleset: [\n", encoding="utf-8")
-    out = io.StringIO()
-    assert main(["validate", str(path)], out, io.StringIO()) == 1
-    assert out.getvalue().startswith(f"{path}:")
+    code, out, _ = run_cli("validate", path)
+    assert code == 1
+    assert out.startswith(f"{path}:")
 
 
 def test_progress_of_a_list_read_in_chunks_counts_rows():
