@@ -22,8 +22,20 @@ def example() -> tuple:
     return frame, zones, permits
 
 
+@pytest.fixture(scope="module")
+def client():
+    """One local cluster of two worker processes for the module (starting one takes seconds)."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
 @pytest.mark.parametrize("ruleset", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
-def test_local_cluster_matches_single_process_row_for_row(example: tuple, ruleset: str) -> None:
+def test_local_cluster_matches_single_process_row_for_row(example: tuple, ruleset: str, client) -> None:
     frame, zones, permits = example
     rules = ar.load_rules(ruleset)
     single = ar.check(
@@ -33,14 +45,8 @@ def test_local_cluster_matches_single_process_row_for_row(example: tuple, rulese
         permits=permits,
         partial=True,
     )
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        ddf = dd.from_pandas(frame, npartitions=3)
-        run = check_dask(ddf, zones, rules, permits=permits, client=client, slice_size=70, partial=True)
+    ddf = dd.from_pandas(frame, npartitions=3)
+    run = check_dask(ddf, zones, rules, permits=permits, client=client, slice_size=70, partial=True)
     assert_same_verdicts(run, single)
     assert run.summary == single.summary
     assert run_summary_record(run) == run_summary_record(single)
