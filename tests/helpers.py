@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 from hypothesis import settings
 
 import atribut_rules as ar
@@ -120,6 +121,27 @@ def verdict_key(verdict: ar.Verdict) -> str:
 def codes(verdict: ar.Verdict) -> list[str]:
     """The codes of a verdict's problems, in order."""
     return [p.code for p in verdict.problems]
+
+
+_ARRAY_COLUMNS = ("rows", "lat", "lon", "accuracy_m", "width_m", "height_m", "observed_day")
+_TEXT_COLUMNS = ("type", "party", "candidate", "mounted_on")
+
+
+def assert_same_table(got: ar.Reports, expected: ar.Reports, *also: str) -> None:
+    """Two report tables hold the same rows: ids, problems, every column, dates and extra
+    fields; ``also`` names further attributes to compare (``raw``, ``sha256``, ``columns``,
+    ``file``)."""
+    assert len(got) == len(expected), (len(got), len(expected))
+    assert got.ids == expected.ids
+    assert got.problems == expected.problems
+    for name in _ARRAY_COLUMNS:
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), err_msg=name)
+    for name in _TEXT_COLUMNS:
+        assert list(getattr(got, name)) == list(getattr(expected, name)), name
+    assert got.observed_at == expected.observed_at
+    assert got.extra == expected.extra
+    for name in also:
+        assert getattr(got, name) == getattr(expected, name), name
 
 
 def assert_same_verdicts(

@@ -9,13 +9,13 @@ import pickle
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 from helpers import (
     EXAMPLE,
     EXAMPLE_PERMITS,
     EXAMPLE_REPORTS,
     EXAMPLE_ZONES,
+    assert_same_table,
     assert_same_verdicts,
     examples,
     load_example,
@@ -120,10 +120,7 @@ def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_nam
 def test_chunks_join_into_the_table_read_at_once() -> None:
     whole = read_reports(REPORTS)
     joined = concat_reports(list(report_chunks(REPORTS, chunk_rows=17, keep_raw=True)))
-    assert joined.ids == whole.ids and joined.raw == whole.raw and joined.extra == whole.extra
-    assert joined.problems == whole.problems and joined.sha256 == whole.sha256
-    np.testing.assert_array_equal(joined.rows, whole.rows)
-    np.testing.assert_array_equal(joined.lat, whole.lat)
+    assert_same_table(joined, whole, "raw", "sha256")
 
 
 def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
@@ -246,10 +243,7 @@ def test_parts_build_the_tables_the_chunks_are() -> None:
     built = [pickle.loads(pickle.dumps(parts)).build() for parts in chunks.parts()]
     assert [len(t) for t in built] == [len(t) for t in tables]
     for a, b in zip(built, tables):
-        assert a.ids == b.ids and a.problems == b.problems and a.sha256 == b.sha256
-        np.testing.assert_array_equal(a.rows, b.rows)
-        np.testing.assert_array_equal(a.lat, b.lat)
-        assert a.extra == b.extra and a.observed_at == b.observed_at
+        assert_same_table(a, b, "sha256")
 
 
 @pytest.mark.parametrize("target_kind", ["file", "pipe", "bytesio"])
