@@ -17,8 +17,9 @@ from atribut_rules import resources
 REPO = Path(__file__).resolve().parents[1]
 
 # Hypothesis profiles, chosen with HYPOTHESIS_PROFILE: "fast" (the default, for every run
-# of the suite) tries a quarter of each property's examples; "thorough" five times as many,
-# for a long run before a release or after changing a reader, the engine or a writer.
+# of the suite) tries a quarter of the examples each property is written for; "thorough"
+# five times that number, for a long run before a release or after changing a reader, the
+# engine or a writer.
 # Properties that set their own count scale it with ``helpers.examples``.
 settings.register_profile("fast", max_examples=25, deadline=None)
 settings.register_profile("thorough", max_examples=500, deadline=None)
