@@ -10,11 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE
 from hypothesis import settings
-
-from atribut_rules import resources
-
-REPO = Path(__file__).resolve().parents[1]
 
 # Hypothesis profiles, chosen with HYPOTHESIS_PROFILE: "fast" (the default, for every run
 # of the suite) tries a quarter of the examples each property is written for; "thorough"
@@ -44,7 +41,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def example_dir() -> Path:
     """The bundled Pangkalpinang example folder."""
-    return resources.example_dir()
+    return EXAMPLE
 
 
 @pytest.fixture(scope="session")
