@@ -97,7 +97,7 @@ def check_example(
 ) -> ar.Run:
     """The bundled example checked against ``rules`` (a rule set, a ``builtin:`` name or the
     default set), with its permits unless ``permits`` is false; ``options`` go to :func:`check`."""
-    ruleset = rules if isinstance(rules, ar.RuleSet) else ar.load_rules(*([] if rules is None else [rules]))
+    ruleset = rules if isinstance(rules, ar.RuleSet) else ar.load_rules(rules)  # None: the default set
     reports, zones, example_permits = load_example(ruleset, relative=relative)
     if permits:
         options["permits"] = example_permits
