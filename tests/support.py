@@ -1,20 +1,20 @@
-"""Small builders shared by the core tests: rule documents, zone features, report tables.
+"""Builders of small cases for the core tests: rule documents, zone features and geometry
+placed by geodesic distance, report tables, and :func:`run` to check one such case.
 
-Kept as a plain module (not fixtures) so hypothesis tests can call them freely.
+Kept as a plain module (not fixtures) so hypothesis tests can call them freely. Running
+the command line, loading the bundled example and comparing runs are in :mod:`helpers`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pyproj import Geod
 
 import atribut_rules as ar
-from atribut_rules.write.records import verdict_record
 
 GEOD = Geod(ellps="WGS84")
 
@@ -133,14 +133,3 @@ def csv_bytes(
     for r in rows:
         w.writerow(r)
     return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
-
-
-def verdict_key(verdict: ar.Verdict) -> str:
-    """Status, findings and problems of a verdict as canonical JSON (no source row)."""
-    record = verdict_record(verdict)
-    record.pop("source")
-    return json.dumps(record, sort_keys=True, ensure_ascii=False)
-
-
-def codes(verdict: ar.Verdict) -> list[str]:
-    return [p.code for p in verdict.problems]

@@ -3,25 +3,24 @@
 The corpus is tests/bad_inputs/{reports,zones,rules,permits}/ and the expected
 outcomes are in tests/bad_inputs/expected.yaml and expected-*.yaml (the first's
 header says how to read them); make_corpus.py and make_corpus_*.py write the files. Cases
-that could hang or eat memory if a guard broke run in a subprocess with a
-timeout and an address-space limit.
+that could hang or eat memory if a guard broke run in a separate process with a
+timeout and an address-space limit (one process for them all while it answers).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import io
 import json
 import os
+import select
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-
-from atribut_rules import resources
-from atribut_rules.cli import main
+from helpers import EXAMPLE_REPORTS, run_cli, zone_args
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 KINDS = ("reports", "zones", "rules", "permits")
@@ -41,27 +40,85 @@ MANIFEST = _manifest()
 TIMEOUT_S = 20
 MEMORY_BYTES = 1536 * 1024**2
 
+# One capped process answers the isolated cases one after another: an argv as a JSON line
+# in, the outcome as a JSON line out.
 _ISOLATED = """
 import io, json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from atribut_rules.cli import main
-out, err = io.StringIO(), io.StringIO()
-code = main(json.loads(sys.argv[1]), out, err)
-json.dump({{"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}}, sys.stdout)
+for line in sys.stdin:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(json.loads(line), out, err)
+    answer = {{"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}}
+    sys.stdout.write(json.dumps(answer) + "\\n")
+    sys.stdout.flush()
 """
+
+
+class IsolatedRunner:
+    """Runs cases in a separate process under an address-space limit, each with its own
+    timeout. The process is reused while it answers (starting one per case cost more than
+    the cases); a case that does not answer in time, or kills it, is a failure naming the
+    case, and the next case gets a fresh process."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.proc: subprocess.Popen | None = None
+        self.started = 0
+
+    def _start(self) -> subprocess.Popen:
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+        env.pop("ATRIBUT_RULES_DEBUG", None)
+        self.started += 1
+        self.stderr = self.folder / f"stderr-{self.started}.txt"
+        with self.stderr.open("w") as stderr:
+            return subprocess.Popen(
+                [sys.executable, "-c", _ISOLATED.format(limit=MEMORY_BYTES)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
+            )  # fmt: skip
+
+    def run(self, argv: list[str]) -> tuple[int, str, str]:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        proc = self.proc
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps(argv) + "\n")
+        proc.stdin.flush()
+        answered, _, _ = select.select([proc.stdout], [], [], TIMEOUT_S)
+        line = proc.stdout.readline() if answered else ""
+        if not line:
+            proc.kill()
+            proc.wait()
+            self.proc = None
+            died = self.stderr.read_text(errors="replace")[-2000:]
+            assert answered, f"no answer within {TIMEOUT_S} s: {argv}"
+            raise AssertionError(f"the isolated run died: {died}")
+        result = json.loads(line)
+        return result["code"], result["stdout"], result["stderr"]
+
+    def close(self) -> None:
+        if self.proc is not None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            self.proc.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def isolated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IsolatedRunner]:
+    runner = IsolatedRunner(tmp_path_factory.mktemp("isolated"))
+    yield runner
+    runner.close()
 
 
 def _argv(key: str) -> list[str]:
     rel, *extra = key.split()
     path = str(CORPUS / rel)
     kind = rel.split("/")[0]
-    example = resources.example_dir()
     if kind == "reports":
-        zones = [z for p in sorted(example.glob("*.geojson")) for z in ("--zones", str(p))]
-        argv = ["check", path, *zones]
+        argv = ["check", path, *zone_args()]
     elif kind == "zones":
         # one layer alone: the other categories' rules are unchecked (--partial)
-        argv = ["check", str(example / "laporan.csv"), "--zones", path, "--partial"]
+        argv = ["check", str(EXAMPLE_REPORTS), "--zones", path, "--partial"]
     elif kind == "permits":
         argv = ["check", "--example", "--permits", path]
     else:
@@ -69,34 +126,11 @@ def _argv(key: str) -> list[str]:
     return [*argv, "--format", "json", *extra]
 
 
-def _run_isolated(argv: list[str]) -> tuple[int, str, str]:
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    env.pop("ATRIBUT_RULES_DEBUG", None)
-    proc = subprocess.run(
-        [sys.executable, "-c", _ISOLATED.format(limit=MEMORY_BYTES), json.dumps(argv)],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        env=env,
-    )
-    assert proc.returncode == 0, f"the isolated run died: {proc.stderr[-2000:]}"
-    result = json.loads(proc.stdout)
-    return result["code"], result["stdout"], result["stderr"]
-
-
-def _run(key: str, isolate: bool) -> tuple[int, str, str]:
-    argv = _argv(key)
-    if isolate:
-        return _run_isolated(argv)
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.mark.parametrize("key", list(MANIFEST))
-def test_bad_input_outcome(key: str) -> None:
+def test_bad_input_outcome(key: str, isolated: IsolatedRunner) -> None:
     expected = MANIFEST[key]
-    code, out, err = _run(key, expected.get("isolate", False))
+    argv = _argv(key)
+    code, out, err = isolated.run(argv) if expected.get("isolate", False) else run_cli(*argv)
     assert "Traceback" not in err
     assert "internal error" not in err
     if "error" in expected:
@@ -270,8 +304,6 @@ def test_bad_csv_reports_read_in_chunks_give_the_same_outcome(key: str) -> None:
         ["--chunk-rows", "1", "--jobs", "1"],
         ["--chunk-rows", "2", "--jobs", "2"],
     ):
-        out, err = io.StringIO(), io.StringIO()
-        code = main([*_argv(key), *extra], out, err)
-        outcomes.append((code, out.getvalue(), err.getvalue()))
+        outcomes.append(run_cli(*_argv(key), *extra))
     assert outcomes[1] == outcomes[0]
     assert outcomes[2] == outcomes[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +47,7 @@ def _tree_pairs(items: np.ndarray, query: np.ndarray) -> set[tuple[int, int]]:
     return set(zip(np.nonzero(finite)[0][r].tolist(), i.tolist()))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     items=boxes(40),
     query=boxes(60, odd=True),

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_cli as cli
+from helpers import run_cli_process
 from support import PKP, collection, csv_bytes, feature, fwd, point
 
 import atribut_rules as ar
-from atribut_rules.cli import main
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -234,9 +226,7 @@ def test_table_in_english(files: dict[str, Path]) -> None:
 
 
 def test_version_via_python_m() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "atribut_rules", "--version"], capture_output=True, text=True, timeout=60
-    )
+    proc = run_cli_process("--version", timeout=60)
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"atribut-rules {ar.__version__}"
     assert proc.stderr == ""
@@ -245,26 +235,17 @@ def test_version_via_python_m() -> None:
 def test_a_required_zone_layer_that_is_missing_is_an_error_unless_partial(tmp_path: Path) -> None:
     reports = tmp_path / "r.csv"
     reports.write_text("id;lat;lon;jenis;tanggal\nA;-2,13;106,12;baliho;2024-01-05\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(reports), "--rules", "builtin:pangkalpinang-2024", "-q"], out, err)
-    assert code == 2 and out.getvalue() == ""
-    lines = err.getvalue().splitlines()
+    code, out, err = cli("check", reports, "--rules", "builtin:pangkalpinang-2024", "-q")
+    assert code == 2 and out == ""
+    lines = err.splitlines()
     assert all(line.startswith("atribut-rules: error: ") for line in lines)
     (line,) = [x for x in lines if "'road'" in x]
     assert "APK-JALAN-PROTOKOL" in line and "--zones road=FILE" in line
     # with --partial the run goes on: the report is unchecked, and stderr says which rules
-    out, err = io.StringIO(), io.StringIO()
-    argv = [
-        "check",
-        str(reports),
-        "--rules",
-        "builtin:pangkalpinang-2024",
-        "--partial",
-        "-q",
-        "--format",
-        "json",
-    ]
-    assert main(argv, out, err) == 0
-    verdict = json.loads(out.getvalue())["verdicts"][0]
+    code, out, err = cli(
+        "check", reports, "--rules", "builtin:pangkalpinang-2024", "--partial", "-q", "--format", "json"
+    )
+    assert code == 0
+    verdict = json.loads(out)["verdicts"][0]
     assert verdict["status"] == "unchecked" and "APK-JALAN-PROTOKOL" in verdict["unchecked"]
-    assert "warning: partial run" in err.getvalue() and "APK-JALAN-PROTOKOL" in err.getvalue()
+    assert "warning: partial run" in err and "APK-JALAN-PROTOKOL" in err

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import EXAMPLE_REPORTS, assert_same_verdicts, load_example, verdict_records
 
 import atribut_rules as ar
-from atribut_rules import resources
-from atribut_rules.write import run_summary_record, verdict_record
+from atribut_rules.write import run_summary_record
 
 dd = pytest.importorskip("dask.dataframe", reason="the dask extra is not installed")
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
@@ -17,21 +17,25 @@ from atribut_rules.scale.dask import check_dask, records_from_frame  # noqa: E40
 
 @pytest.fixture(scope="module")
 def example() -> tuple:
-    folder = resources.example_dir()
-    frame = pd.read_csv(
-        folder / "laporan.csv", sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
-    zones = ar.load_zones(*sorted(folder.glob("*.geojson")))
-    permits = ar.load_permits(folder / "izin.csv")
+    frame = pd.read_csv(EXAMPLE_REPORTS, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    _, zones, permits = load_example()
     return frame, zones, permits
 
 
-def _records(run: ar.Run) -> list[dict]:
-    return [verdict_record(v) for v in run.verdicts]
+@pytest.fixture(scope="module")
+def client():
+    """One local cluster of two worker processes for the module (starting one takes seconds)."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
 
 
 @pytest.mark.parametrize("ruleset", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
-def test_local_cluster_matches_single_process_row_for_row(example: tuple, ruleset: str) -> None:
+def test_local_cluster_matches_single_process_row_for_row(example: tuple, ruleset: str, client) -> None:
     frame, zones, permits = example
     rules = ar.load_rules(ruleset)
     single = ar.check(
@@ -41,15 +45,9 @@ def test_local_cluster_matches_single_process_row_for_row(example: tuple, rulese
         permits=permits,
         partial=True,
     )
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        ddf = dd.from_pandas(frame, npartitions=3)
-        run = check_dask(ddf, zones, rules, permits=permits, client=client, slice_size=70, partial=True)
-    assert _records(run) == _records(single)
+    ddf = dd.from_pandas(frame, npartitions=3)
+    run = check_dask(ddf, zones, rules, permits=permits, client=client, slice_size=70, partial=True)
+    assert_same_verdicts(run, single)
     assert run.summary == single.summary
     assert run_summary_record(run) == run_summary_record(single)
     assert run.provenance == single.provenance
@@ -72,6 +70,6 @@ def test_whole_list_rules_are_combined_across_slices() -> None:
     bag = [records[:2], records[2:]]
     run = check_dask(bag, ar.load_zones(), rules, slice_size=2)
     assert [v.status.value for v in run.verdicts] == ["ok", "ok", "violation", "violation", "violation"]
-    assert _records(run) == _records(
+    assert verdict_records(run) == verdict_records(
         ar.check(ar.Reports.from_records(records, file="<dask>"), ar.load_zones(), rules)
     )

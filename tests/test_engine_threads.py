@@ -8,22 +8,20 @@ import dataclasses
 import numpy as np
 import pytest
 import shapely
+from helpers import EXAMPLE_REPORTS, EXAMPLE_ZONES, assert_same_verdicts, examples, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.evaluate.check import Evaluation
 from atribut_rules.spatial import candidates, join
-from atribut_rules.write import run_summary_record, verdict_record
-
-EXAMPLE = resources.example_dir()
+from atribut_rules.write import run_summary_record
 
 
 def _records() -> list[dict[str, str]]:
     """The example list, plus a copy of every fifth row moved 1 degree east (a second
     projection area, with no zone in it) and one without a position."""
-    with open(EXAMPLE / "laporan.csv", encoding="utf-8-sig", newline="") as f:
+    with open(EXAMPLE_REPORTS, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f, delimiter=";"))
     far = []
     for row in rows[::5]:
@@ -37,8 +35,7 @@ def _records() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def example() -> tuple:
-    zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))
-    permits = ar.load_permits(EXAMPLE / "izin.csv")
+    _, zones, permits = load_example()
     return ar.Reports.from_records(_records(), file="laporan.csv"), zones, permits
 
 
@@ -52,14 +49,14 @@ def test_threads_and_chunks_do_not_change_verdicts(example: tuple, ruleset: str,
     calls: list[tuple[int, int]] = []
     many = ar.check(
         reports,
-        ar.load_zones(*sorted(EXAMPLE.glob("*.geojson"))),  # zones prepared inside the pool
+        ar.load_zones(*EXAMPLE_ZONES),  # zones prepared inside the pool
         rules,
         permits=permits,
         threads=3,
         partial=True,
         progress=lambda done, total: calls.append((done, total)),
     )
-    assert [verdict_record(v) for v in many.verdicts] == [verdict_record(v) for v in one.verdicts]
+    assert_same_verdicts(many, one)
     assert run_summary_record(many) == run_summary_record(one)
     assert many.provenance == one.provenance
     # progress counts every valid report once, in order, up to the total
@@ -80,11 +77,11 @@ def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
     runs = {}
     for piece in (2, 10**9):
         monkeypatch.setattr(join, "LINE_PIECE", piece)
-        zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))  # prepared anew for each
+        zones = ar.load_zones(*EXAMPLE_ZONES)  # prepared anew for each
         evaluation = Evaluation(reports, zones, rules, tuple(rules.exemptions) + tuple(permits), threads=1)
         runs[piece] = (evaluation.run(), evaluation)
     (pieces, cut), (whole, evaluation) = runs[2], runs[10**9]
-    assert [verdict_record(v) for v in pieces.verdicts] == [verdict_record(v) for v in whole.verdicts]
+    assert_same_verdicts(pieces, whole)
     # within reach (the category's largest threshold, plus the report's accuracy), the same
     # nearest zone at the same distance; beyond it a whole line's envelope may still have
     # made a far road a candidate, where a piece does not
@@ -99,7 +96,7 @@ def test_lines_measured_in_pieces_give_the_verdicts_of_whole_lines(
     assert in_reach[road].sum() > 10  # reports within reach of a road were compared
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.lists(
         st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), min_size=2, max_size=40),
@@ -148,12 +145,12 @@ def test_candidates_by_cells_match_asking_the_tree_per_report(
     runs = []
     for most in (candidates.MAX_TESTS_PER_BOX, -1):  # -1: the cells always decline
         monkeypatch.setattr(candidates, "MAX_TESTS_PER_BOX", most)
-        zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")))
+        zones = ar.load_zones(*EXAMPLE_ZONES)
         evaluation = Evaluation(reports, zones, rules, tuple(rules.exemptions) + tuple(permits), threads=1)
         runs.append((evaluation.run(), evaluation))
         assert bool(asked) == (most == -1)
     (cells, by_cells), (each, by_each) = runs
-    assert [verdict_record(v) for v in cells.verdicts] == [verdict_record(v) for v in each.verdicts]
+    assert_same_verdicts(cells, each)
     a, b = by_cells.spatial, by_each.spatial
     np.testing.assert_array_equal(a.signed, b.signed)
     np.testing.assert_array_equal(a.zone, b.zone)

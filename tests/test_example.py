@@ -9,21 +9,19 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE_ZONES, run_cli
 
 import atribut_rules as ar
-from atribut_rules import resources
-from atribut_rules.cli import main
 
 GOLDEN = "example.json"
 
 
 @pytest.fixture(scope="module")
 def example_output() -> dict:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", "--example", "--format", "json"], out, err)
-    assert err.getvalue() == ""
+    code, out, err = run_cli("check", "--example", "--format", "json")
+    assert err == ""
     assert code == 1  # the example holds error violations
-    doc = json.loads(out.getvalue())
+    doc = json.loads(out)
     doc["provenance"]["engine_version"] = "<engine_version>"
     return doc
 
@@ -110,5 +108,5 @@ def test_example_rows_and_names_are_machine_independent(example_output: dict) ->
     assert {s["file"] for s in sources} == {"laporan.csv"}
     assert [s["row"] for s in sources] == list(range(2, 2 + len(sources)))
     assert sorted(example_output["provenance"]["inputs"]) == sorted(
-        ["laporan.csv", "izin.csv"] + [p.name for p in resources.example_dir().glob("*.geojson")]
+        ["laporan.csv", "izin.csv"] + [p.name for p in EXAMPLE_ZONES]
     )

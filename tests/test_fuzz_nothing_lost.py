@@ -12,15 +12,16 @@ import csv
 import io
 from functools import cache
 
+from helpers import examples, load_example
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atribut_rules import check, load_rules, load_zones, resources
+from atribut_rules import check, load_rules
 from atribut_rules.model import Status
 from atribut_rules.read import read_csv
 from atribut_rules.table.reports import Reports
 
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 COLUMNS = [
     "id",
     "lat",
@@ -37,10 +38,8 @@ COLUMNS = [
 
 @cache
 def _example():
-    folder = resources.example_dir()
     rules = load_rules()
-    zones = load_zones(*sorted(folder.glob("*.geojson")), categories=rules.categories)
-    return zones, rules
+    return load_example(rules).zones, rules
 
 
 # Any text but NUL (it makes the whole CSV unusable: tests/bad_inputs) and lone surrogates.

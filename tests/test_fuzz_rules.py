@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ from atribut_rules.errors import RuleSetError
 from atribut_rules.read.yamlsafe import YamlLimits
 from atribut_rules.rules.ruleset import Limits, RuleSet, load_rules
 
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LIMITS = Limits(yaml=YamlLimits(max_bytes=100_000, max_aliases=20, max_depth=32, max_nodes=20_000))
 BUNDLED = yaml.safe_load((resources.rules_dir() / "id-pemilu-2024.yaml").read_text(encoding="utf-8"))
 BUNDLED_TEXT = (resources.rules_dir() / "id-pemilu-2024.yaml").read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyproj
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ def _from_crs(crs: str) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_user_input(crs), always_xy=True)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     lon0=st.floats(-179.5, 179.5),
     lat0=st.floats(-80.0, 80.0),
@@ -34,13 +35,13 @@ def test_local_tm_pipeline_projects_as_from_crs(lon0: float, lat0: float, seed: 
 
 
 def test_local_tm_is_made_from_a_pipeline_and_other_crs_from_the_crs() -> None:
-    local = geo._transformer(geo.local_tm(106.11, -2.13))
+    local = geo.transformer(geo.local_tm(106.11, -2.13))
     assert local.definition.startswith("proj=pipeline")
     assert "tmerc" in local.definition and "lon_0=106.1100" in local.definition
     # a CRS the engine did not write itself goes through PROJ's own search
-    utm = geo._transformer("EPSG:32748")
+    utm = geo.transformer("EPSG:32748")
     assert "utm" in utm.definition and "south" in utm.definition
     # a near miss of the local TM's form is not taken for one
     other = "+proj=tmerc +lat_0=-2.13 +lon_0=106.11 +k=0.9996 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs"
-    assert geo._LOCAL_TM.fullmatch(other) is None
-    assert "k=0.9996" in geo._transformer(other).definition
+    assert geo.LOCAL_TM_PATTERN.fullmatch(other) is None
+    assert "k=0.9996" in geo.transformer(other).definition

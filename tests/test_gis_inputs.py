@@ -7,7 +7,6 @@ with EXIF written by Pillow. No network."""
 from __future__ import annotations
 
 import builtins
-import io
 import json
 import sys
 import zipfile
@@ -16,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from helpers import run_cli
 from support import make_rules
 
 import atribut_rules as ar
-from atribut_rules.cli import main
 from atribut_rules.errors import InputError, MissingExtraError, ZoneError
 from atribut_rules.read import read_reports
 from atribut_rules.read.gis_reader import HDOP_METRES
@@ -252,9 +251,9 @@ def test_gpx_with_a_track_and_no_waypoints_is_an_error(tmp_path: Path) -> None:
     path.write_text(GPX.replace("<wpt", "<!--wpt").replace("</wpt>", "</wpt-->"), encoding="utf-8")
     with pytest.raises(InputError, match=r"no waypoints \(it holds 1 track\)"):
         read_reports(path)
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["check", str(path), "--partial"], out, err) == 2
-    lines = err.getvalue().splitlines()
+    code, _, err = run_cli("check", path, "--partial")
+    assert code == 2
+    lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
         f"atribut-rules: error: {path}: the GPX file has no waypoints"
     )
@@ -347,16 +346,15 @@ def test_photo_zip_and_cli(tmp_path: Path) -> None:
             z.write(p, f"foto/{p.name}")
     reports = read_reports(archive)
     assert reports[0].id == "foto/a-baliho.jpg" and len(reports) == 6
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(folder), "--partial", "--format", "jsonl", "--lang", "en"], out, err)
+    code, out, _ = run_cli("check", folder, "--partial", "--format", "jsonl", "--lang", "en")
     assert code == 1
-    verdicts = [json.loads(line) for line in out.getvalue().splitlines()]
+    verdicts = [json.loads(line) for line in out.splitlines()]
     assert [v["status"] for v in verdicts] == ["ok"] + ["invalid"] * 5
     broken = tmp_path / "rusak.zip"
     broken.write_bytes(archive.read_bytes()[:300])
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["check", str(broken), "--partial"], out, err) == 2
-    assert err.getvalue().count("\n") == 1 and "not a readable zip archive" in err.getvalue()
+    code, _, err = run_cli("check", broken, "--partial")
+    assert code == 2
+    assert err.count("\n") == 1 and "not a readable zip archive" in err
 
 
 # --- the extras ------------------------------------------------------------------------------
@@ -408,15 +406,14 @@ def test_cli_zones_from_a_shapefile_and_a_broken_zip(tmp_path: Path) -> None:
     shp = _shapefile(tmp_path)
     reports = tmp_path / "laporan.csv"
     reports.write_text("id,lat,lon,jenis\nA,-2.1713,105.0,baliho\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(reports), "--zones", f"tree={shp}", "--partial", "--format", "jsonl"], out, err)
-    assert code in (0, 1) and json.loads(out.getvalue())["report"] == "A"
+    code, out, _ = run_cli("check", reports, "--zones", f"tree={shp}", "--partial", "--format", "jsonl")
+    assert code in (0, 1) and json.loads(out)["report"] == "A"
     broken = tmp_path / "pohon.zip"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["check", str(reports), "--zones", str(broken), "--partial"], out, err) == 2
-    assert err.getvalue().count("\n") == 1
-    assert err.getvalue().startswith(f"atribut-rules: error: {broken}: not a readable zip archive")
+    code, _, err = run_cli("check", reports, "--zones", broken, "--partial")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert err.startswith(f"atribut-rules: error: {broken}: not a readable zip archive")
 
 
 def test_html_shows_a_thumbnail_beside_a_photos_findings(tmp_path: Path) -> None:
@@ -438,7 +435,7 @@ def test_html_shows_a_thumbnail_beside_a_photos_findings(tmp_path: Path) -> None
     )
     page = tmp_path / "hasil.html"
     argv = ["check", str(folder), "--rules", str(rules), "-q", "--output", f"html:{page}", "--format", "json"]
-    assert main(argv, io.StringIO(), io.StringIO()) == 1
+    assert run_cli(*argv).code == 1
     html = page.read_text(encoding="utf-8")
     # the one photo with a position has a finding and its thumbnail; unusable photos have none
     assert html.count('<img class="thumb" src="data:image/jpeg;base64,') == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import PKP, fwd, rules_doc, run
@@ -17,7 +18,7 @@ import atribut_rules as ar
 LABELS = ["Partai A", "Partai B", "Partai C", "Partai D"]
 CANDIDATES = ["Ani", "Budi", "Citra"]
 NO_ZONES = ar.load_zones()
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MESSAGE = {"id": "{type}", "en": "{type}"}
 
 

@@ -17,10 +17,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import CLI_PROCESS, EXAMPLE, run_cli, run_cli_process, zone_args
 
 import atribut_rules as ar
-from atribut_rules import resources
-from atribut_rules.cli import main
 from atribut_rules.errors import OutputError
 from atribut_rules.spatial.zonecache import read_zone_cache, write_zone_cache
 from atribut_rules.write import FORMATS, atomic_write, write, write_file
@@ -28,19 +27,18 @@ from atribut_rules.write.escape import cell_text, terminal_text
 from atribut_rules.write.html_report import render_html
 from atribut_rules.write.sheets import exact_number, xlsx_value
 
-CLI = [sys.executable, "-m", "atribut_rules"]
 TEXT_FORMATS = [name for name, spec in FORMATS.items() if not spec.binary]
 HOSTILE = ["\x1b[2J", "\x1b]0;owned\x07", "\r", "\x08", "\x9b", "\u202e", "\u2066", "\x7f"]
 
 
 def _every_layer() -> list[str]:
     """``--zones`` for every layer of the example, so that no rule is left unchecked."""
-    return [arg for p in sorted(resources.example_dir().glob("*.geojson")) for arg in ("--zones", str(p))]
+    return zone_args()
 
 
 @pytest.fixture(scope="module")
 def zones_file() -> Path:
-    return resources.example_dir() / "trees.geojson"
+    return EXAMPLE / "trees.geojson"
 
 
 @pytest.fixture(scope="module")
@@ -78,22 +76,21 @@ def test_terminal_text_leaves_ordinary_text_alone():
 
 
 def test_table_and_github_show_controls_escaped(tmp_path, zones_file):
-    rows = [["A\x1b[2Jx", "-2.13", "106.11", "P\x1b]0;hi\x07", "1"], ["B\u202eC", "-2.13", "106.12", "Q\x08", "2"]]
+    rows = [
+        ["A\x1b[2Jx", "-2.13", "106.11", "P\x1b]0;hi\x07", "1"],
+        ["B\u202eC", "-2.13", "106.12", "Q\x08", "2"],
+    ]
     path = _list(tmp_path, rows)
     for fmt in ("table", "github"):
-        out, err = io.StringIO(), io.StringIO()
-        main(["check", str(path), *_every_layer(), "--format", fmt, "--fail-on", "never"], out, err)
-        text = out.getvalue()
+        text = run_cli("check", path, *_every_layer(), "--format", fmt, "--fail-on", "never").out
         assert not any(c in text for c in HOSTILE), fmt
         if fmt == "table":
             assert "A\\x1b[2Jx" in text and "P\\x1b]0;hi\\x07" in text and "B\\u202eC" in text
 
 
 def test_error_lines_on_stderr_escape_controls(tmp_path, zones_file):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(tmp_path / "no\x1b[2Jsuch\n.csv"), *_every_layer()], out, err)
+    code, _, line = run_cli("check", tmp_path / "no\x1b[2Jsuch\n.csv", *_every_layer())
     assert code == 2
-    line = err.getvalue()
     assert line.count("\n") == 1 and line.startswith("atribut-rules: error: ")
     assert "\x1b" not in line and "no\\x1b[2Jsuch\\n.csv" in line
 
@@ -161,7 +158,7 @@ def test_xlsx_keeps_texts_as_texts_and_numbers_as_numbers(tmp_path, zones_file):
     rows = [[f"R{i}", "-2.13", "106.11", "P\x1b[2J", t] for i, t in enumerate(texts)]
     path = _list(tmp_path, rows, header=("id", "lat", "lon", "party", "telp"))
     out = tmp_path / "hasil.xlsx"
-    assert main(["check", str(path), *_every_layer(), "-o", f"xlsx:{out}", "-q"], io.StringIO()) in (0, 1)
+    assert run_cli("check", path, *_every_layer(), "-o", f"xlsx:{out}", "-q").code in (0, 1)
     cells = _xlsx_rows(out.read_bytes())
     header = cells[0]
     telp, lat, party = header.index("telp"), header.index("lat"), header.index("party")
@@ -169,7 +166,7 @@ def test_xlsx_keeps_texts_as_texts_and_numbers_as_numbers(tmp_path, zones_file):
     assert all(row[lat] == -2.13 for row in cells[1:])  # a coordinate the tool reads is a number
     assert cells[1][party] == "P\\x1b[2J"
     csv_out = tmp_path / "hasil.csv"
-    main(["check", str(path), *_every_layer(), "-o", f"csv:{csv_out}", "-q"], io.StringIO())
+    run_cli("check", path, *_every_layer(), "-o", f"csv:{csv_out}", "-q")
     back = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8"))))
     assert [row[4] for row in back[1:]] == texts
     assert back[1][3] == "P\x1b[2J"  # CSV is data: kept exactly
@@ -243,19 +240,16 @@ def test_a_device_is_written_not_replaced():
 # -- 3. outputs never clobber inputs ---------------------------------------------------------
 
 
-def _cli(args, **kw):
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, **kw)
-
-
-def _one_error_line(result, *parts):
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("atribut-rules: error: ") and result.stderr.count("\n") == 1, result.stderr
-    assert "Traceback" not in result.stderr
+def _one_error_line(code: int, stderr: str, *parts: str) -> None:
+    assert code == 2, stderr
+    assert stderr.startswith("atribut-rules: error: ") and stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
     for part in parts:
-        assert part in result.stderr, result.stderr
+        assert part in stderr, stderr
 
 
-def test_outputs_and_cache_never_replace_an_input(tmp_path, zones_file):
+def test_outputs_and_cache_never_replace_an_input(tmp_path, zones_file, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the relative paths below are in the list's folder
     reports = _list(tmp_path, [["R1", "-2.13", "106.11", "P", "1"]])
     zones = tmp_path / "trees.geojson"
     zones.write_bytes(zones_file.read_bytes())
@@ -270,8 +264,8 @@ def test_outputs_and_cache_never_replace_an_input(tmp_path, zones_file):
         (["-o", "json:a.json", "-o", "jsonl:./a.json"], "both write"),
     ]
     for extra, what in cases:
-        result = _cli(["check", str(reports), "--zones", str(zones), *_every_layer(), *extra], cwd=tmp_path)
-        _one_error_line(result, what)
+        code, _, err = run_cli("check", reports, "--zones", zones, *_every_layer(), *extra)
+        _one_error_line(code, err, what)
     assert {p: p.read_bytes() for p in before} == before
     assert not (tmp_path / "a.json").exists()
 
@@ -312,7 +306,8 @@ def test_unwritable_output_paths_are_one_located_line(tmp_path, zones_file, stre
     ]
     for path, what in cases:
         args = ["check", str(reports), *_every_layer(), "-o", f"{fmt}:{path}", "--chunk-rows", "10"]
-        _one_error_line(_cli([*args, "-j", "2"]), path, what)
+        code, _, err = run_cli(*args, "-j", "2")
+        _one_error_line(code, err, path, what)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
@@ -322,8 +317,8 @@ def test_a_full_disk_on_stdout_is_one_located_line(tmp_path, zones_file, fmt, st
     args = ["check", str(reports), *_every_layer(), "--format", fmt]
     args += ["--chunk-rows", "10", "-j", "2"] if streamed else ["--chunk-rows", "0"]
     with open("/dev/full", "w") as full:
-        result = subprocess.run([*CLI, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
-    _one_error_line(result, "stdout", "disk is full")
+        result = run_cli_process(*args, stdout=full, stderr=subprocess.PIPE)
+    _one_error_line(result.returncode, result.stderr, "stdout", "disk is full")
 
 
 @pytest.mark.parametrize("streamed", [False, True])
@@ -331,7 +326,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path, zones_file, streamed):
     reports = _list(tmp_path, [[f"R{i}", "-2.13", "106.11", "P", "1"] for i in range(20000)])
     args = ["check", str(reports), *_every_layer(), "--format", "jsonl" if streamed else "table"]
     args += ["--chunk-rows", "2000", "-j", "2"] if streamed else []
-    proc = subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*CLI_PROCESS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.readline()
     proc.stdout.close()  # the reader goes away, as `| head -1` does
@@ -361,7 +356,11 @@ def test_sigterm_during_a_streamed_run_ends_clean(tmp_path, zones_file, group):
     args = ["check", str(reports), *_every_layer(), "-j", "2", "-o", f"json:{out}"]
     args += ["--format", "jsonl", "--chunk-rows", "20000"]
     proc = subprocess.Popen(
-        [*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True
+        [*CLI_PROCESS, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while not any(tmpdir.iterdir()) and proc.poll() is None and time.monotonic() < deadline:

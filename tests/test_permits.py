@@ -9,10 +9,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from helpers import check_example
 from support import PKP, collection, feature, fwd, make_rules, point, polygon, square
 
 import atribut_rules as ar
-from atribut_rules import check, load_rules, load_zones, read_reports, resources
+from atribut_rules import check, load_zones
 from atribut_rules.errors import InputError
 from atribut_rules.evaluate.permits import Permit, load_permits, permits_from_mappings
 from atribut_rules.write import write
@@ -281,11 +282,7 @@ def test_exempt_findings_do_not_fail_the_run() -> None:
 
 @pytest.fixture(scope="module")
 def example_run() -> ar.Run:
-    folder = resources.example_dir()
-    rules = load_rules()
-    zones = load_zones(*sorted(folder.glob("*.geojson")), categories=rules.categories, relative_to=folder)
-    reports = read_reports(folder / "laporan.csv", relative_to=folder)
-    return check(reports, zones, rules, permits=load_permits(folder / "izin.csv"))
+    return check_example(relative=True)
 
 
 def test_sarif_suppresses_exempt_findings_only(example_run: ar.Run) -> None:

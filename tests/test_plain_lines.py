@@ -10,8 +10,8 @@ import pickle
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
+from helpers import assert_same_table, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -63,17 +63,10 @@ def files(draw):
 def assert_same_tables(got: list[Reports], expected: list[Reports]) -> None:
     assert [len(t) for t in got] == [len(t) for t in expected]
     for a, b in zip(got, expected):
-        assert a.ids == b.ids
-        assert a.problems == b.problems
-        for name in ("rows", "lat", "lon", "accuracy_m", "width_m", "height_m", "observed_day"):
-            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
-        for name in ("type", "party", "candidate", "mounted_on"):
-            assert getattr(a, name).tolist() == getattr(b, name).tolist()
-        assert a.observed_at == b.observed_at
-        assert a.extra == b.extra and a.columns == b.columns and a.file == b.file
+        assert_same_table(a, b, "columns", "file")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=files(),
     chunk_rows=st.integers(1, 12),

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import collections
 
+from helpers import examples, load_example, verdict_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import csv_bytes, verdict_key
+from support import csv_bytes
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.read import read_csv
 from atribut_rules.rules.conditions import FieldTest, walk
 
 SETTINGS = settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=examples(12),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-EXAMPLE = resources.example_dir()
 RULES = ar.load_rules()
-ZONES = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=RULES.categories)
-BASE = ar.read_reports(EXAMPLE / "laporan.csv")
+BASE, ZONES, _ = load_example(RULES)
 HEADER = list(BASE.columns)
 _COUNTS = collections.Counter(BASE.ids)
 # Rows whose id is used twice are left out: which of the two is "first" depends on order by design.
@@ -145,7 +145,9 @@ def garbage_rows(draw: st.DrawFn) -> list[list[str]]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(garbage_rows(), st.sampled_from([",", ";", "\t"]))
 def test_one_verdict_per_data_row_whatever_the_rows_hold(rows: list[list[str]], sep: str) -> None:

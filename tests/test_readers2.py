@@ -12,19 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE, REPO, run_cli
 
 from atribut_rules import load_permits, load_zones, read_reports
 from atribut_rules.cli import main
 from atribut_rules.errors import InputError, RuleSetError, ZoneError
 from atribut_rules.read import read_jsonl
-from atribut_rules.read._json import first_non_text, is_text, loads
 from atribut_rules.read.inputfiles import check_regular_file, open_input, read_input
+from atribut_rules.read.json_text import first_non_text, is_text, loads
 from atribut_rules.rules.ruleset import load_rules
 from atribut_rules.zonebuild import build_zones
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "fixtures" / "pangkalpinang"
-
 
 # -- only regular files ------------------------------------------------------------------
 
@@ -178,7 +175,7 @@ def _corpus_workbook(name: str) -> bytes:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "make_corpus_readers2", ROOT / "tests/bad_inputs/make_corpus_readers2.py"
+        "make_corpus_readers2", REPO / "tests/bad_inputs/make_corpus_readers2.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -224,12 +221,6 @@ def test_permits_csv_quoted_line_breaks_still_read(tmp_path: Path) -> None:
 # -- zones build -------------------------------------------------------------------------
 
 
-def _zones_build(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def _road(fid: str, lanes: str) -> dict:
     return {
         "type": "Feature",
@@ -245,7 +236,7 @@ def test_zones_build_warns_about_a_lanes_tag_that_is_no_count(tmp_path: Path, la
     doc = {"type": "FeatureCollection", "features": [_road("way/1", lanes), _road("way/2", "2")]}
     src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "zones.geojson"
-    code, _, err = _zones_build("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
+    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
     assert code == 0, err
     assert "bad_lanes" in err and "is not a number of lanes" in err
     assert max(len(line) for line in err.splitlines()) < 400
@@ -273,7 +264,7 @@ def test_zones_build_gazetteer_with_an_unclosed_quote_exits_2(tmp_path: Path) ->
         "T2;Masjid;Masjid;Nurul;106,13;-2,14\n",
         encoding="utf-8",
     )
-    code, _, err = _zones_build(
+    code, _, err = run_cli(
         "zones", "build", str(src), "--map", "builtin:id-gazetteer", "-o", str(tmp_path / "z.geojson")
     )
     assert code == 2
@@ -289,7 +280,7 @@ def test_zones_build_refuses_a_source_with_a_lone_surrogate(tmp_path: Path) -> N
         encoding="utf-8",
     )
     out = tmp_path / "z.geojson"
-    code, _, err = _zones_build("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
+    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
     assert code == 2 and not out.exists()
     assert err.startswith("atribut-rules: error: ") and err.count("\n") == 1
     assert "feature #1: properties.name is not valid Unicode text" in err

@@ -6,7 +6,8 @@ import datetime as dt
 import math
 
 import pytest
-from support import codes, make_rules, reports, rule
+from helpers import codes
+from support import make_rules, reports, rule
 
 import atribut_rules as ar
 from atribut_rules.table.build import build_reports

@@ -94,7 +94,7 @@ def test_a_crs_that_names_a_file_never_reaches_proj(tmp_path: Path, monkeypatch:
         return real(value, *args, **kwargs)
 
     monkeypatch.setattr(pyproj.CRS, "from_user_input", spy)
-    crs._crs_checked.cache_clear()
+    crs.crs_checked.cache_clear()
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)  # PROJ reading it would wait forever
     path = write(tmp_path, HEAD + f'crs: "+init={fifo}:x"\n' + RULES)

@@ -7,8 +7,8 @@ import io
 import textwrap
 
 import pytest
+from helpers import run_cli as _cli
 
-from atribut_rules import cli
 from atribut_rules.cli import explain_command
 from atribut_rules.errors import RuleSetError
 from atribut_rules.rules import cases as rule_cases
@@ -61,12 +61,6 @@ def _write(tmp_path, rules=RULES, tests=TESTS):
     (tmp_path / "kota.yaml").write_text(rules, encoding="utf-8")
     (tmp_path / "tests" / "kota.yaml").write_text(tests, encoding="utf-8")
     return str(tmp_path / "kota.yaml")
-
-
-def _cli(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_passing_file_exits_0_with_zero_lint_problems(tmp_path):

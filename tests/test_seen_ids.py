@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,7 +60,7 @@ def test_every_repeat_is_found_with_the_row_it_repeats(memory_ids: int, tmp_path
     seen.close()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     ids=st.lists(st.text(min_size=0, max_size=6), max_size=120),
     chunk=st.integers(1, 40),
@@ -118,12 +119,12 @@ def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_the_filter_keeps_every_id_and_rarely_takes_a_new_one_for_a_kept_one() -> None:
-    from atribut_rules.table.ids import _BlockedBloom
+    from atribut_rules.table.ids import BlockedBloom
 
     seen = SeenIds()
-    kept, _ = seen._digests([f"kept-{n}" for n in range(50_000)])
-    new, _ = seen._digests([f"new-{n}" for n in range(50_000)])
-    bloom = _BlockedBloom(50_000)
+    kept, _ = seen.digests([f"kept-{n}" for n in range(50_000)])
+    new, _ = seen.digests([f"new-{n}" for n in range(50_000)])
+    bloom = BlockedBloom(50_000)
     bloom.add(kept["hash"], kept["crc"])
     assert bloom.may_contain(kept).all()
     assert bloom.may_contain(new).mean() < 0.006  # about 1 in 250 when full
@@ -132,10 +133,10 @@ def test_the_filter_keeps_every_id_and_rarely_takes_a_new_one_for_a_kept_one() -
 class CollidingIds(SeenIds):
     """Hashes cut to 6 bits, so that most ids share theirs with others: the CRC-32 tells them apart."""
 
-    def _digests(self, ids):
-        digests, _ = super()._digests(ids)
+    def digests(self, ids):
+        digests, _ = super().digests(ids)
         digests["hash"] &= np.uint64((0xF << 60) | 0x3)
-        return digests, (digests["hash"] >> self._BUCKET_SHIFT).astype(np.uint8)
+        return digests, (digests["hash"] >> self.BUCKET_SHIFT).astype(np.uint8)
 
 
 @pytest.mark.parametrize("memory_ids", [50, 1 << 20])

@@ -9,49 +9,68 @@ import pickle
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
+from helpers import (
+    EXAMPLE,
+    EXAMPLE_PERMITS,
+    EXAMPLE_REPORTS,
+    EXAMPLE_ZONES,
+    assert_same_table,
+    assert_same_verdicts,
+    examples,
+    load_example,
+    zone_args,
+)
+from helpers import run_cli as cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.cli import main
 from atribut_rules.read import csv_reader, read_reports, report_chunks
 from atribut_rules.read.csv_reader import iter_csv
 from atribut_rules.scale.chunks import check_chunks, concat_reports, whole_list_run
 from atribut_rules.table.ids import SeenIds
-from atribut_rules.write.records import verdict_record
 
-EXAMPLE = resources.example_dir()
-ZONES = sorted(str(p) for p in EXAMPLE.glob("*.geojson"))
-PERMITS = str(EXAMPLE / "izin.csv")
-REPORTS = str(EXAMPLE / "laporan.csv")
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+PERMITS = str(EXAMPLE_PERMITS)
+REPORTS = str(EXAMPLE_REPORTS)
 
 
 def run_cli(
     reports: str, fmt: str, rules: str, chunk_rows: int, extra: tuple[str, ...] = ()
 ) -> tuple[int, str]:
-    zones = [a for z in ZONES for a in ("--zones", z)]
+    """The example's layers and permits checked from ``reports`` in chunks of ``chunk_rows``."""
     code, out, _ = cli(
-        "check", reports, *zones, "--permits", PERMITS, "--rules", rules, "--format", fmt,
+        "check", reports, *zone_args(), "--permits", PERMITS, "--rules", rules, "--format", fmt,
         "--chunk-rows", str(chunk_rows), "-q", "--partial", *extra,
     )  # fmt: skip
     return code, out
 
 
+@functools.cache
+def whole_run(fmt: str, rules: str) -> tuple[int, str]:
+    """The example checked at once, not in chunks: what every chunked run must print. Made
+    once per format and rule set for the whole module."""
+    return run_cli(REPORTS, fmt, rules, 0)
+
+
+STREAMED = ("json", "jsonl", "geojson")
+
+
 @pytest.mark.parametrize("rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "geojson"])
-def test_chunked_output_is_byte_identical_to_one_whole_run(fmt: str, rules: str) -> None:
-    whole = run_cli(REPORTS, fmt, rules, 0)
-    for chunk_rows in (1, 7, 100, 100_000):
-        assert run_cli(REPORTS, fmt, rules, chunk_rows) == whole, chunk_rows
+@pytest.mark.parametrize(
+    ("chunk_rows", "fmt"), [(1, "json"), (7, "jsonl"), (100, "geojson"), (100_000, "json")]
+)
+def test_chunked_output_is_byte_identical_to_one_whole_run(
+    chunk_rows: int, fmt: str, rules: str, tmp_path: Path
+) -> None:
+    """One chunked run prints ``fmt`` and writes the other streamed formats to files (each
+    format takes its turn on stdout): every one byte for byte what a whole run prints."""
+    files = {other: tmp_path / f"out.{other}" for other in STREAMED if other != fmt}
+    outputs = tuple(f"--output={other}:{path}" for other, path in files.items())
+    assert run_cli(REPORTS, fmt, rules, chunk_rows, outputs) == whole_run(fmt, rules)
+    for other, path in files.items():
+        assert path.read_text(encoding="utf-8") == whole_run(other, rules)[1], other
 
 
 def test_output_files_are_streamed_too(tmp_path: Path) -> None:
@@ -76,13 +95,18 @@ def test_an_id_repeated_in_a_later_chunk_is_invalid_with_the_first_row(jobs: str
     assert '"code":"duplicate_id"' in last and '"status":"invalid"' in last
 
 
-@settings(max_examples=15, deadline=None)
+@functools.cache
+def whole_check(rules_name: str) -> tuple[ar.RuleSet, ar.Zones, object, ar.Run]:
+    """Rules, zones, permits and the one-check run of the example, made once per rule set."""
+    rules = ar.load_rules(rules_name)
+    reports, zones, permits = load_example(rules)
+    return rules, zones, permits, ar.check(reports, zones, rules, permits=permits, partial=True)
+
+
+@settings(max_examples=examples(15), deadline=None)
 @given(st.integers(1, 270), st.sampled_from(["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"]))
 def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_name: str) -> None:
-    rules = ar.load_rules(rules_name)
-    zones = ar.load_zones(*ZONES, categories=rules.categories)
-    permits = ar.load_permits(PERMITS)
-    expected = ar.check(read_reports(REPORTS), zones, rules, permits=permits, partial=True)
+    rules, zones, permits, expected = whole_check(rules_name)
     chunks = report_chunks(REPORTS, chunk_rows=chunk_rows)
     whole = whole_list_run(chunks, zones, rules, permits=permits, partial=True)
     got = [
@@ -90,21 +114,18 @@ def test_check_chunks_gives_the_verdicts_of_one_check(chunk_rows: int, rules_nam
         for run in check_chunks(chunks, zones, rules, permits=permits, whole=whole, partial=True)
         for v in run.verdicts
     ]
-    assert [verdict_record(v) for v in got] == [verdict_record(v) for v in expected.verdicts]
+    assert_same_verdicts(got, expected)
 
 
 def test_chunks_join_into_the_table_read_at_once() -> None:
     whole = read_reports(REPORTS)
     joined = concat_reports(list(report_chunks(REPORTS, chunk_rows=17, keep_raw=True)))
-    assert joined.ids == whole.ids and joined.raw == whole.raw and joined.extra == whole.extra
-    assert joined.problems == whole.problems and joined.sha256 == whole.sha256
-    np.testing.assert_array_equal(joined.rows, whole.rows)
-    np.testing.assert_array_equal(joined.lat, whole.lat)
+    assert_same_table(joined, whole, "raw", "sha256")
 
 
 def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
     rules = ar.load_rules("builtin:pangkalpinang-2024")
-    zones = ar.load_zones(*ZONES, categories=rules.categories)
+    zones = ar.load_zones(*EXAMPLE_ZONES, categories=rules.categories)
     with pytest.raises(ValueError, match="whole_list_run"):
         next(iter(check_chunks(report_chunks(REPORTS), zones, rules)))
 
@@ -112,7 +133,7 @@ def test_check_chunks_asks_for_the_whole_list_run_when_it_is_needed() -> None:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monkeypatch) -> None:
     rules = "builtin:pangkalpinang-2024"
-    whole = run_cli(REPORTS, "jsonl", rules, 0)
+    whole = whole_run("jsonl", rules)
     spill = tmp_path / "tmp"
     spill.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spill))
@@ -136,8 +157,7 @@ def test_ids_spilled_to_disk_give_the_same_bytes(jobs: str, tmp_path: Path, monk
 def test_an_unusable_temporary_folder_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
     monkeypatch.setattr(csv_reader, "SeenIds", functools.partial(SeenIds, memory_ids=16))
-    zones = [a for z in ZONES for a in ("--zones", z)]
-    code, out, err = cli("check", REPORTS, *zones, "--format", "jsonl", "--chunk-rows", "10", "-q")
+    code, out, err = cli("check", REPORTS, *zone_args(), "--format", "jsonl", "--chunk-rows", "10", "-q")
     assert code == 2
     assert out == ""
     assert "TMPDIR" in err and "Traceback" not in err
@@ -146,11 +166,10 @@ def test_an_unusable_temporary_folder_is_a_clear_error(tmp_path: Path, monkeypat
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_worker_processes_write_the_same_bytes(jobs: str, tmp_path: Path) -> None:
     rules = "builtin:pangkalpinang-2024"
-    whole = run_cli(REPORTS, "json", rules, 0)
+    whole = whole_run("json", rules)
     out = tmp_path / "out.geojson"
     assert run_cli(REPORTS, "json", rules, 19, ("-j", jobs, "--output", f"geojson:{out}")) == whole
-    run_cli(REPORTS, "geojson", rules, 0, ("--output", f"geojson:{tmp_path / 'whole.geojson'}"))
-    assert out.read_bytes() == (tmp_path / "whole.geojson").read_bytes()
+    assert out.read_text(encoding="utf-8") == whole_run("geojson", rules)[1]
 
 
 @pytest.mark.parametrize("option", ["--chunk-rows", "--jobs"])
@@ -189,9 +208,8 @@ def test_streamed_bytes_reach_byte_streams_as_a_whole_run_writes_them(
         raw = io.BytesIO()
         stdout = io.TextIOWrapper(raw, encoding=encoding, newline="")
         jsonl, geojson = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.geojson"
-        zones = [a for z in ZONES for a in ("--zones", z)]
         argv = [
-            "check", REPORTS, *zones, "--permits", PERMITS, "--format", "json", "-q", "--bom",
+            "check", REPORTS, *zone_args(), "--permits", PERMITS, "--format", "json", "-q", "--bom",
             "--chunk-rows", str(chunk_rows), "-j", jobs,
             "--output", f"jsonl:{jsonl}", "--output", f"geojson:{geojson}",
         ]  # fmt: skip
@@ -225,10 +243,7 @@ def test_parts_build_the_tables_the_chunks_are() -> None:
     built = [pickle.loads(pickle.dumps(parts)).build() for parts in chunks.parts()]
     assert [len(t) for t in built] == [len(t) for t in tables]
     for a, b in zip(built, tables):
-        assert a.ids == b.ids and a.problems == b.problems and a.sha256 == b.sha256
-        np.testing.assert_array_equal(a.rows, b.rows)
-        np.testing.assert_array_equal(a.lat, b.lat)
-        assert a.extra == b.extra and a.observed_at == b.observed_at
+        assert_same_table(a, b, "sha256")
 
 
 @pytest.mark.parametrize("target_kind", ["file", "pipe", "bytesio"])
@@ -239,7 +254,7 @@ def test_spooled_bytes_are_copied_whole_by_the_kernel_or_the_plain_way(
     import tempfile
     import threading
 
-    from atribut_rules.write.stream import _copy_bytes
+    from atribut_rules.write.stream import copy_bytes
 
     sent: list[int] = []
     sendfile = os.sendfile
@@ -250,12 +265,12 @@ def test_spooled_bytes_are_copied_whole_by_the_kernel_or_the_plain_way(
     source.seek(0)
     if target_kind == "bytesio":
         target = io.BytesIO()
-        _copy_bytes(source, target, len(data), on_disk=True)
+        copy_bytes(source, target, len(data), on_disk=True)
         assert target.getvalue() == data
     elif target_kind == "file":
         with open(tmp_path / "out.bin", "wb") as target:
             target.write(b"head:")  # buffered bytes must come first
-            _copy_bytes(source, target, len(data), on_disk=True)
+            copy_bytes(source, target, len(data), on_disk=True)
             target.write(b":tail")
         assert (tmp_path / "out.bin").read_bytes() == b"head:" + data + b":tail"
         assert sum(sent) == len(data)  # all of it by the kernel
@@ -265,7 +280,7 @@ def test_spooled_bytes_are_copied_whole_by_the_kernel_or_the_plain_way(
         reader = threading.Thread(target=lambda: blocks.extend(iter(lambda: os.read(read_fd, 65536), b"")))
         reader.start()
         with open(write_fd, "wb") as target:
-            _copy_bytes(source, target, len(data), on_disk=True)
+            copy_bytes(source, target, len(data), on_disk=True)
         reader.join()
         os.close(read_fd)
         assert b"".join(blocks) == data
@@ -278,7 +293,7 @@ def test_workers_hand_chunks_over_as_files_that_are_removed(tmp_path: Path, monk
     from atribut_rules.write import stream
 
     rules = "builtin:pangkalpinang-2024"
-    whole = run_cli(REPORTS, "json", rules, 0)
+    whole = whole_run("json", rules)
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
@@ -291,8 +306,7 @@ def test_workers_hand_chunks_over_as_files_that_are_removed(tmp_path: Path, monk
     assert run_cli(REPORTS, "json", rules, 23, ("-j", "2", "--output", f"jsonl:{out}")) == whole
     assert len(paths) == 2 * 12 and all(p is not None and p.startswith(str(folder)) for p in paths)
     assert not list(folder.iterdir())
-    run_cli(REPORTS, "jsonl", rules, 0, ("--output", f"jsonl:{tmp_path / 'whole.jsonl'}"))
-    assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+    assert out.read_text(encoding="utf-8") == whole_run("jsonl", rules)[1]
 
 
 def test_a_worker_that_cannot_write_its_chunk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
@@ -304,8 +318,9 @@ def test_a_worker_that_cannot_write_its_chunk_is_a_clear_error(tmp_path: Path, m
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(tempfile, "mkstemp", full)  # inherited by the forked workers
-    zones = [a for z in ZONES for a in ("--zones", z)]
-    code, out, err = cli("check", REPORTS, *zones, "--format", "jsonl", "--chunk-rows", "50", "-j", "2", "-q")
+    code, out, err = cli(
+        "check", REPORTS, *zone_args(), "--format", "jsonl", "--chunk-rows", "50", "-j", "2", "-q"
+    )
     assert (code, out) == (2, "")
     assert "No space left on device" in err and "TMPDIR" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+from helpers import assert_same_table, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from atribut_rules.table.build import build_reports, build_table, table_parts
 from atribut_rules.table.ids import SeenIds
-from atribut_rules.table.reports import Reports
 
 HEADER = [
     "no",
@@ -84,20 +84,7 @@ def records(draw):
     return rows
 
 
-def _same(a: Reports, b: Reports) -> None:
-    assert a.ids == b.ids
-    for name in ("lon", "lat", "accuracy_m", "width_m", "height_m"):
-        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
-    for name in ("type", "party", "candidate", "mounted_on"):
-        assert list(getattr(a, name)) == list(getattr(b, name)), name
-    assert a.observed_at == b.observed_at
-    np.testing.assert_array_equal(a.observed_day, b.observed_day)
-    np.testing.assert_array_equal(a.rows, b.rows)
-    assert a.extra == b.extra
-    assert a.problems == b.problems
-
-
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(records(), st.sampled_from([10_000, 5]))
 def test_columnar_table_equals_row_by_row(rows, max_chars) -> None:
     from atribut_rules import i18n
@@ -117,7 +104,7 @@ def test_columnar_table_equals_row_by_row(rows, max_chars) -> None:
         max_field_chars=max_chars,
     )
     fast = build_table(HEADER, rows, numbers, file="f.csv", row_problems=pre, max_field_chars=max_chars)
-    _same(fast, reference)
+    assert_same_table(fast, reference)
 
 
 def _ragged_problems(rows: list[list[str]]) -> dict:
@@ -131,7 +118,7 @@ def _ragged_problems(rows: list[list[str]]) -> dict:
     }
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(records(), min_size=1, max_size=3), st.sampled_from([10_000, 5]), st.booleans())
 def test_parts_sent_to_another_process_build_the_same_tables(chunks, max_chars, measured) -> None:
     """What the reading process finds (ids repeated across and within chunks) and what a
@@ -147,7 +134,7 @@ def test_parts_sent_to_another_process_build_the_same_tables(chunks, max_chars, 
         direct = build_table(HEADER, rows, numbers, seen_ids=direct_seen, **options)
         parts = table_parts(HEADER, rows, numbers, seen_ids=parts_seen, keep_raw=False, **options)
         built = pickle.loads(pickle.dumps(parts.pack())).build()
-        _same(built, direct)
+        assert_same_table(built, direct)
         assert built.raw == []
 
 
@@ -173,7 +160,7 @@ def test_over_long_ids_are_row_numbers_when_looking_for_repeats() -> None:
         assert not any(p.code == "duplicate_id" for ps in table.problems.values() for p in ps)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.one_of(_numbers, st.text(alphabet="0123456789,.-+_eE naif\u0661\u00a0", max_size=8)), max_size=30

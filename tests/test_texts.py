@@ -3,23 +3,25 @@ inside a zone said as such, and no internal marker in any output of the bundled 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import types
 from pathlib import Path
 
 import pytest
+from helpers import examples, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import PKP, collection, feature, fwd, make_rules, polygon, square
+from support import rule as rule_doc
+from support import run as check_records
 
 from atribut_rules import i18n, load_rules, resources
-from atribut_rules.cli import main
-from atribut_rules.model import Finding, Severity, Status, Verdict, ZoneRef
+from atribut_rules.model import Status
 from atribut_rules.results.messages import PLACEHOLDER_NAMES, MessageMaker, message_text
 from atribut_rules.rules.ruleset import PLACEHOLDERS
 from atribut_rules.write import FORMATS
-from atribut_rules.write.html_report import _evidence
+from atribut_rules.write.html_report import render_html
 
 BUNDLED = [load_rules(f"builtin:{name}") for name in resources.bundled_rulesets()]
 MESSAGES = sorted(
@@ -45,7 +47,7 @@ def _value(name: str, lang: str, draw: st.DrawFn) -> str:
     return draw(st.sampled_from(["baliho", "Masjid Al-Hidayah", "R-0001", "2024-02-11", "x"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data())
 def test_no_bundled_message_shows_an_empty_placeholder(data: st.DataObject) -> None:
     template, lang = data.draw(st.sampled_from(MESSAGES))
@@ -115,14 +117,22 @@ def test_a_negative_distance_reads_inside_the_zone() -> None:
 
 
 def test_the_html_evidence_says_inside_for_a_negative_distance() -> None:
-    zone = ZoneRef("gov:1", "government", "Kantor Wali Kota", "polygon", False, 0.0)
-    finding = Finding(
-        "APK-PEMERINTAH", Severity.ERROR, Status.VIOLATION, {"id": "pesan", "en": "message"},
-        {"id": "PKPU 15/2023 Pasal 71", "en": "PKPU 15/2023 Article 71"}, {"id": "j", "en": "t"},
-        zone, -2.0, 200.0, 202.0,
-    )  # fmt: skip
-    verdict = Verdict("R-1", Status.VIOLATION, (finding,))
-    idn, en = _evidence(verdict, "id"), _evidence(verdict, "en")
+    """A report 2 m inside a government office's grounds: the page's evidence says so, and
+    cites the legal basis in the page's language."""
+    grounds = feature("gov:1", polygon(square(PKP, 50.0)), "government", "Kantor Wali Kota")
+    inside = fwd(PKP, 90.0, 48.0)  # 2 m from the east edge
+    rules = make_rules(
+        rule_doc(
+            "APK-PEMERINTAH",
+            {"near": {"zone": "government", "within_m": 200}},
+            legal_basis={"id": "PKPU 15/2023 Pasal 71", "en": "PKPU 15/2023 Article 71"},
+            title={"id": "j", "en": "t"},
+        )
+    )
+    run = check_records([{"id": "R-1", "lat": inside[1], "lon": inside[0]}], collection(grounds), rules)
+    (finding,) = run.verdicts[0].findings
+    assert finding.status is Status.VIOLATION and -2.01 < finding.distance_m < -1.99
+    idn, en = render_html(run, lang="id"), render_html(run, lang="en")
     assert "Jarak: di dalam zona, 2,00 m dari tepi" in idn and "Pasal 71" in idn and "Article 71" not in idn
     assert "Distance: inside the zone, 2.00 m from its edge" in en and "Article 71" in en
 
@@ -131,12 +141,19 @@ MARKER = re.compile(r"UNCONFIRMED|SYNTHETIC\]|TODO|\[[A-Z][A-Z_ -]{2,}[\]:]")
 
 
 def _outputs(tmp_path: Path, rules: str, lang: str) -> dict[str, str]:
+    """Every format of one check of the example (written in one run, as ``--output`` allows)."""
     texts = {}
+    paths = {
+        fmt: tmp_path / f"{rules.replace(':', '_')}-{lang}-{fmt}{spec.suffix}"
+        for fmt, spec in FORMATS.items()
+    }
+    outputs = [f"--output={fmt}:{path}" for fmt, path in paths.items()]
+    code, _, err = run_cli(
+        "check", "--example", "--rules", rules, "--lang", lang, *outputs, "--quiet", "--partial"
+    )
+    assert code in (0, 1), err
     for fmt, spec in FORMATS.items():
-        path = tmp_path / f"{rules.replace(':', '_')}-{lang}{spec.suffix}"
-        code = main(["check", "--example", "--rules", rules, "--lang", lang, "--output", f"{fmt}:{path}", "--quiet", "--partial"],
-                    io.StringIO(), io.StringIO())  # fmt: skip
-        assert code in (0, 1)
+        path = paths[fmt]
         if spec.binary:
             openpyxl = pytest.importorskip("openpyxl")
             book = openpyxl.load_workbook(path, read_only=True)
@@ -169,7 +186,7 @@ def test_bundled_legal_bases_are_bilingual_and_plain() -> None:
             ), rule.id
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data())
 def test_a_tidy_template_filled_with_clean_values_needs_no_tidying(data) -> None:
     """What lets the engine skip :func:`i18n.tidy` for most messages: a template that is tidy

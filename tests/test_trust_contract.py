@@ -8,17 +8,16 @@ from functools import cache
 
 import pytest
 import shapely
+from helpers import EXAMPLE, EXAMPLE_REPORTS, EXAMPLE_ZONES, examples, run_cli, zone_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
 from atribut_rules import resources
-from atribut_rules.cli import main
 from atribut_rules.read.csv_reader import iter_csv
 from atribut_rules.rules.coverage import CoverageError
 
-EXAMPLE = resources.example_dir()
-LAYERS = sorted(p.name for p in EXAMPLE.glob("*.geojson"))
+LAYERS = [p.name for p in EXAMPLE_ZONES]
 RULE_SETS = ["builtin:id-pemilu-2024", "builtin:id-pemilu-2019", "builtin:pangkalpinang-2024"]
 
 
@@ -28,14 +27,18 @@ def _reports() -> ar.Reports:
 
 
 @cache
-def _statuses(rules: str, layers: tuple[str, ...]) -> tuple[str, ...]:
-    run = ar.check(
+def _run(rules: str, layers: tuple[str, ...]) -> ar.Run:
+    """The example against ``layers`` only (partial), made once per rule set and layers."""
+    return ar.check(
         _reports(), ar.load_zones(*(EXAMPLE / n for n in layers)), ar.load_rules(rules), partial=True
     )
-    return tuple(v.status.value for v in run.verdicts)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _statuses(rules: str, layers: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.status.value for v in _run(rules, layers).verdicts)
+
+
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=st.sampled_from(RULE_SETS), chosen=st.sets(st.sampled_from(LAYERS)))
 def test_a_partial_run_says_ok_only_where_the_full_run_does(rules: str, chosen: set[str]) -> None:
     full = _statuses(rules, tuple(LAYERS))
@@ -47,10 +50,7 @@ def test_a_partial_run_says_ok_only_where_the_full_run_does(rules: str, chosen: 
 
 @pytest.mark.parametrize("rules", RULE_SETS)
 def test_every_number_of_a_full_run_is_finite_and_adds_up(rules: str) -> None:
-    run = ar.check(
-        _reports(), ar.load_zones(*(EXAMPLE / n for n in LAYERS)), ar.load_rules(rules), partial=True
-    )
-    for v in run.verdicts:
+    for v in _run(rules, tuple(LAYERS)).verdicts:
         for f in v.findings:
             numbers = (f.distance_m, f.threshold_m, f.margin_m)
             assert all(x is None or math.isfinite(x) for x in numbers)
@@ -64,11 +64,10 @@ def test_a_forgotten_layer_is_an_error_naming_the_rules_and_the_fix() -> None:
         ar.check(_reports(), zones, ar.load_rules())
     gaps = {g.name: g for g in info.value.gaps}
     assert "place_of_worship" in gaps and "APK-IBADAH" in gaps["place_of_worship"].rules
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(EXAMPLE / "laporan.csv"), "--zones", str(EXAMPLE / "trees.geojson")], out, err)
-    assert code == 2 and out.getvalue() == ""
-    assert "--zones place_of_worship=FILE" in err.getvalue()
-    assert len(err.getvalue().splitlines()) == len(gaps)
+    code, out, err = run_cli("check", EXAMPLE_REPORTS, "--zones", EXAMPLE / "trees.geojson")
+    assert code == 2 and out == ""
+    assert "--zones place_of_worship=FILE" in err
+    assert len(err.splitlines()) == len(gaps)
 
 
 def test_partial_marks_unchecked_never_ok() -> None:
@@ -160,20 +159,15 @@ def test_a_repaired_collection_keeps_its_polygon_and_a_report_inside_is_not_ok()
 
 
 def test_an_unknown_category_before_equals_is_named() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(EXAMPLE / "laporan.csv"), "--zones", "pohonn=x.geojson"], out, err)
-    assert code == 2 and "unknown category 'pohonn'" in err.getvalue() and "tree" in err.getvalue()
+    code, _, err = run_cli("check", EXAMPLE_REPORTS, "--zones", "pohonn=x.geojson")
+    assert code == 2 and "unknown category 'pohonn'" in err and "tree" in err
 
 
 def test_invalid_rows_fail_a_ci_run_unless_relaxed(tmp_path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("id,lat,lon,type\nA,x,y,baliho\n", encoding="utf-8")
-    zones = [z for p in sorted(EXAMPLE.glob("*.geojson")) for z in ("--zones", str(p))]
     for extra, expected in (([], 1), (["--fail-on-invalid", "never"], 0), (["--fail-on", "never"], 0)):
-        assert (
-            main(["check", str(bad), *zones, "--format", "json", *extra], io.StringIO(), io.StringIO())
-            == expected
-        )
+        assert run_cli("check", bad, *zone_args(), "--format", "json", *extra).code == expected
 
 
 TREES_ONLY_PARTIAL = [
@@ -201,19 +195,17 @@ EXPECTED_MARK = {
 
 @pytest.mark.parametrize("fmt", sorted(EXPECTED_MARK))
 def test_every_format_shows_what_a_partial_run_left_unchecked(fmt: str, tmp_path) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    argv = TREES_ONLY_PARTIAL
-    assert main([*argv, "--format", fmt], out, err) == 1
-    assert EXPECTED_MARK[fmt] in out.getvalue()
-    assert "warning: partial run" in err.getvalue()
-    assert "Traceback" not in err.getvalue()
+    code, out, err = run_cli(*TREES_ONLY_PARTIAL, "--format", fmt)
+    assert code == 1
+    assert EXPECTED_MARK[fmt] in out
+    assert "warning: partial run" in err
+    assert "Traceback" not in err
 
 
 def test_the_sheet_names_unchecked_rules_in_its_own_column(tmp_path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "hasil.xlsx"
-    argv = TREES_ONLY_PARTIAL
-    main([*argv, "--output", f"xlsx:{path}"], io.StringIO(), io.StringIO())
+    run_cli(*TREES_ONLY_PARTIAL, "--output", f"xlsx:{path}")
     rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     column = rows[0].index("belum_diperiksa")
     status = rows[0].index("status", len(rows[0]) - 6)
@@ -226,10 +218,7 @@ def test_a_partial_run_matches_the_json_schema() -> None:
 
     import jsonschema
 
-    out = io.StringIO()
-    argv = TREES_ONLY_PARTIAL
-    main([*argv, "--format", "json"], out, io.StringIO())
-    doc = json.loads(out.getvalue())
+    doc = json.loads(run_cli(*TREES_ONLY_PARTIAL, "--format", "json").out)
     jsonschema.Draft202012Validator(resources.schema("verdicts-1.json")).validate(doc)
     assert doc["summary"]["gaps"] and doc["summary"]["by_status"]["unchecked"] > 0
     assert {g["kind"] for g in doc["summary"]["gaps"]} == {"zone_category"}
@@ -266,19 +255,11 @@ def test_a_category_the_rule_set_declares_can_name_a_layer(tmp_path) -> None:
     )
     reports = tmp_path / "r.csv"
     reports.write_text("id,lat,lon\nA,-2.13,106.11\nB,-2.20,106.11\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    argv = [
-        "check",
-        str(reports),
-        "--rules",
-        str(rules),
-        "--zones",
-        f"jalan_lebar={layer}",
-        "--format",
-        "json",
-    ]
-    assert main(argv, out, err) == 1, err.getvalue()
-    assert [v["status"] for v in json.loads(out.getvalue())["verdicts"]] == ["violation", "ok"]
+    code, out, err = run_cli(
+        "check", reports, "--rules", rules, "--zones", f"jalan_lebar={layer}", "--format", "json"
+    )
+    assert code == 1, err
+    assert [v["status"] for v in json.loads(out)["verdicts"]] == ["violation", "ok"]
 
 
 def test_officers_name_zone_categories_in_indonesian(tmp_path) -> None:
@@ -296,16 +277,13 @@ def test_officers_name_zone_categories_in_indonesian(tmp_path) -> None:
         "fasilitas_umum": "facilities",
     }
     zones = [arg for alias, f in names.items() for arg in ("--zones", f"{alias}={EXAMPLE / f}.geojson")]
-    out = io.StringIO()
-    assert (
-        main(["check", str(EXAMPLE / "laporan.csv"), *zones, "-q", "--format", "json"], out, io.StringIO())
-        == 1
-    )
-    summary = json.loads(out.getvalue())["summary"]
+    code, out, _ = run_cli("check", EXAMPLE_REPORTS, *zones, "-q", "--format", "json")
+    assert code == 1
+    summary = json.loads(out)["summary"]
     assert summary["by_status"]["unchecked"] == 0 and summary["by_status"]["violation"] > 0
     rules = tmp_path / "pohon.yaml"
     rules.write_text(RULE_ON_POHON, encoding="utf-8")
-    assert main(["validate", str(rules)], io.StringIO(), io.StringIO()) == 0
+    assert run_cli("validate", rules).code == 0
     assert ar.load_rules(rules).rules[0].when.zone == "tree"
 
 

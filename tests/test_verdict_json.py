@@ -7,17 +7,15 @@ import json
 import math
 
 import pytest
+from helpers import check_example, examples, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.model import Finding, Problem, RuleSetRef, Severity, Source, Status, Verdict, ZoneRef
 from atribut_rules.results.blocks import FindingValues, VerdictValues
 from atribut_rules.write.records import verdict_record
 from atribut_rules.write.verdict_json import VerdictJson, encoded_verdicts
-
-EXAMPLE = resources.example_dir()
 
 
 def reference(verdict: Verdict) -> str:
@@ -56,15 +54,7 @@ def as_columns(findings, blocks: dict) -> list:
     "rules", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024", "builtin:id-pemilu-2019"]
 )
 def test_every_verdict_of_the_example(rules: str) -> None:
-    ruleset = ar.load_rules(rules)
-    zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=ruleset.categories)
-    run = ar.check(
-        ar.read_reports(EXAMPLE / "laporan.csv"),
-        zones,
-        ruleset,
-        permits=ar.load_permits(EXAMPLE / "izin.csv"),
-        partial=True,
-    )
+    run = check_example(rules, partial=True)
     encoder = VerdictJson()
     for verdict in run.verdicts:
         assert encoder.encode(verdict) == reference(verdict)
@@ -144,7 +134,7 @@ def verdicts(draw):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(verdicts(), min_size=1, max_size=4))
 def test_edge_values_encode_as_json_dumps_does(batch) -> None:
     encoder = VerdictJson()  # one encoder over several verdicts, so its caches are exercised
@@ -152,7 +142,7 @@ def test_edge_values_encode_as_json_dumps_does(batch) -> None:
         assert encoder.encode(verdict) == reference(verdict)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(verdicts(), max_size=6),
     st.lists(st.tuples(st.text(max_size=8), st.integers(1, 10**9), _texts), max_size=6),
@@ -213,7 +203,7 @@ def test_a_block_encodes_as_its_verdicts_one_by_one(others, oks, rng, file, grou
     assert VerdictJson().encode_block(block) == [reference(v) for v in in_order]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(verdicts(), min_size=1, max_size=5),
     st.sampled_from([("id", "en"), ("id",), ("en", "id"), ("id", "en", "jv")]),
@@ -236,11 +226,21 @@ def test_findings_encode_a_block_of_columns_at_a_time(batch, langs) -> None:
     assert [encoded[id(b)][j] for b, j in refs] == expected
 
 
-def test_non_finite_numbers_as_json_writes_them() -> None:
-    from atribut_rules.write.verdict_json import _number
+def _with_numbers(distance, threshold=None, margin=None, accuracy=None) -> Verdict:
+    """A verdict with one finding that holds the four numbers."""
+    finding = Finding(
+        "R-1", Severity.ERROR, Status.VIOLATION, {"id": "m", "en": "m"}, {}, {"id": "j", "en": "t"},
+        distance_m=distance, threshold_m=threshold, margin_m=margin, accuracy_m=accuracy,
+    )  # fmt: skip
+    return Verdict("R", Status.VIOLATION, (finding,), Source("f.csv", 2))
 
+
+def test_non_finite_numbers_as_json_writes_them() -> None:
+    encoder = VerdictJson()
     for value in (math.nan, math.inf, -math.inf, 0.1, -0.0, 1e300, 5, True, None):
-        assert _number(value) == json.dumps(value)
+        verdict = _with_numbers(value)
+        assert encoder.encode(verdict) == reference(verdict), value
+        assert f'"distance_m":{json.dumps(value)},' in encoder.encode(verdict)
 
 
 def test_a_findings_four_numbers_as_json_writes_them() -> None:
@@ -248,12 +248,11 @@ def test_a_findings_four_numbers_as_json_writes_them() -> None:
     both signs, non-finite values and sums that overflow."""
     import itertools
 
-    from atribut_rules.write.verdict_json import _numbers
-
     values = [None, 0.0, -0.0, 1.5, 1e308, math.inf, -math.inf, math.nan, 3, True, 1e-7, 123456789.123]
-    names = ("distance_m", "threshold_m", "margin_m", "accuracy_m")
+    encoder = VerdictJson()
     for four in itertools.product(values, repeat=4):
-        assert _numbers(*four) == "," + json.dumps(dict(zip(names, four)), separators=(",", ":"))[1:-1]
+        verdict = _with_numbers(*four)
+        assert encoder.encode(verdict) == reference(verdict), four
 
 
 def test_a_title_object_reused_for_another_rule_gets_its_own_head() -> None:
@@ -282,9 +281,7 @@ def test_verdicts_read_in_any_order_are_the_verdicts_read_in_order() -> None:
     import random
 
     ruleset = ar.load_rules("builtin:pangkalpinang-2024")
-    zones = ar.load_zones(*sorted(EXAMPLE.glob("*.geojson")), categories=ruleset.categories)
-    reports = ar.read_reports(EXAMPLE / "laporan.csv")
-    permits = ar.load_permits(EXAMPLE / "izin.csv")
+    reports, zones, permits = load_example(ruleset)
     in_order = [
         reference(v) for v in ar.check(reports, zones, ruleset, permits=permits, partial=True).verdicts
     ]

@@ -11,16 +11,17 @@ from typing import Any
 import numpy as np
 import pytest
 import shapely
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import PKP, collection, feature, fwd, geodesic, make_rules, polygon, rules_doc, run, square
 
 import atribut_rules as ar
-from atribut_rules.evaluate.wholelist import _pairs
+from atribut_rules.evaluate.wholelist import pairs_within
 
 NO_ZONES = ar.load_zones()
 MESSAGE = {"id": "{group} {count}/{max} #{rank}", "en": "{group} {count}/{max} #{rank}"}
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def quota(maximum: int, per: list[Any], **extra: Any) -> dict[str, Any]:
@@ -378,7 +379,7 @@ def test_pairs_by_group_are_the_pairs_within_reach_of_the_same_group(points, rea
     group = np.array([p[2] for p in points])
     area = np.array([p[3] for p in points])
     distance = np.array(reach[:n])
-    i, j = _pairs(px, py, area, np.ones(n, dtype=bool), distance, group=group)
+    i, j = pairs_within(px, py, area, np.ones(n, dtype=bool), distance, group=group)
     got = sorted(zip(i.tolist(), j.tolist()))
     geoms = shapely.points(px, py)
     expected = [
@@ -396,5 +397,5 @@ def test_pairs_by_group_are_the_pairs_within_reach_of_the_same_group(points, rea
 @pytest.mark.parametrize(("reach", "paired"), [(26**0.5, True), (26**0.5 - 0.0005, False)])
 def test_pairs_by_group_keep_the_exact_reach(reach: float, paired: bool) -> None:
     px, py = np.array([0.0, 5.0, 5.0]), np.array([0.0, 1.0, 1.0])
-    i, j = _pairs(px, py, np.zeros(3, dtype=int), np.ones(3, dtype=bool), reach, group=np.array([7, 7, 8]))
+    i, j = pairs_within(px, py, np.zeros(3, dtype=int), np.ones(3, dtype=bool), reach, group=np.array([7, 7, 8]))
     assert sorted(zip(i.tolist(), j.tolist())) == ([(0, 1), (1, 0)] if paired else [])

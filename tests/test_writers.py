@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import shapely
+from helpers import EXAMPLE, check_example, run_cli, zone_args
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +24,7 @@ from atribut_rules.read.csv_reader import iter_csv
 from atribut_rules.write import FORMATS, neutralise, write, write_file
 from atribut_rules.write.areas import assign_areas
 from atribut_rules.write.ci import artifact_uri
-from atribut_rules.write.sheets import _NUMBER, FORMULA_START
+from atribut_rules.write.sheets import FORMULA_START
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "formats"
@@ -32,11 +33,7 @@ TEXT_FORMATS = [f for f in FORMATS if not FORMATS[f].binary]
 
 @pytest.fixture(scope="module")
 def run():
-    folder = resources.example_dir()
-    rules = load_rules()
-    zones = load_zones(*sorted(folder.glob("*.geojson")), categories=rules.categories, relative_to=folder)
-    reports = read_reports(folder / "laporan.csv", relative_to=folder)
-    return check(reports, zones, rules)
+    return check_example(relative=True, permits=False)
 
 
 def _render(run, fmt: str, lang: str = "id") -> str:
@@ -254,8 +251,7 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(tmp_path):
         {"no": "=1+1", "lintang": "-2,13", "bujur": "106,11", "catatan": DANGEROUS[0], "kelurahan": "@x"},
     )
     rules = load_rules()
-    folder = resources.example_dir()
-    zones = load_zones(folder / "worship.geojson", categories=rules.categories)
+    zones = load_zones(EXAMPLE / "worship.geojson", categories=rules.categories)
     run = check(read_reports(path), zones, rules, partial=True)
     buf = io.StringIO()
     write(run, "csv", buf)
@@ -276,11 +272,15 @@ def test_neutralise_dangerous(value):
     assert neutralise(value) == "'" + value
 
 
+# A plain number, with a point or a comma: the one text a spreadsheet may start with + or -.
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
 @given(st.text())
 def test_neutralised_text_never_starts_a_formula(text):
     out = neutralise(text)
     if out.startswith(FORMULA_START):
-        assert _NUMBER.fullmatch(out.strip()), out
+        assert NUMBER.fullmatch(out.strip()), out
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False) | st.integers())
@@ -428,27 +428,27 @@ def test_artifact_uri():
 
 # -- command line ------------------------------------------------------------------------
 def test_cli_writes_several_outputs(tmp_path):
-    out, err = io.StringIO(), io.StringIO()
     targets = {fmt: tmp_path / f"hasil{FORMATS[fmt].suffix}" for fmt in ("html", "sarif", "csv")}
     argv = ["check", "--example", "--format", "jsonl", "--quiet", "--fail-on", "never"]
     for fmt, path in targets.items():
         argv += ["--output", f"{fmt}:{path}"]
-    assert main(argv, out, err) == 0, err.getvalue()
-    assert len(out.getvalue().splitlines()) == 260 or out.getvalue().count("\n") > 10
+    code, out, err = run_cli(*argv)
+    assert code == 0, err
+    assert len(out.splitlines()) == 260 or out.count("\n") > 10
     for path in targets.values():
         assert path.stat().st_size > 1000
-    assert err.getvalue() == ""  # no progress bar when stderr is not a terminal
+    assert err == ""  # no progress bar when stderr is not a terminal
 
 
 def test_cli_bad_output_spec_is_a_usage_error():
-    err = io.StringIO()
-    assert main(["check", "--example", "--output", "pdf:x.pdf"], io.StringIO(), err) == 2
-    assert "FORMAT:PATH" in err.getvalue()
+    code, _, err = run_cli("check", "--example", "--output", "pdf:x.pdf")
+    assert code == 2
+    assert "FORMAT:PATH" in err
 
 
 def test_cli_fail_on(tmp_path):
-    assert main(["check", "--example", "--format", "json"], io.StringIO(), io.StringIO()) == 1
-    assert main(["check", "--example", "--fail-on", "never"], io.StringIO(), io.StringIO()) == 0
+    assert run_cli("check", "--example", "--format", "json").code == 1
+    assert run_cli("check", "--example", "--fail-on", "never").code == 0
 
 
 def test_progress_bar_only_on_a_terminal():
@@ -505,9 +505,9 @@ rules:
 def test_validate_reports_every_problem_with_its_place(tmp_path):
     path = tmp_path / "buruk.yaml"
     path.write_text(BAD_RULES, encoding="utf-8")
-    out = io.StringIO()
-    assert main(["validate", str(path)], out, io.StringIO()) == 1
-    lines = out.getvalue().splitlines()
+    code, out, _ = run_cli("validate", path)
+    assert code == 1
+    lines = out.splitlines()
     expected = [
         (5, "ruleset title has no translation for en"),
         (10, "title is one text"),
@@ -523,17 +523,16 @@ def test_validate_reports_every_problem_with_its_place(tmp_path):
 
 
 def test_validate_accepts_the_bundled_rule_set():
-    out = io.StringIO()
-    path = resources.rules_dir() / "id-pemilu-2024.yaml"
-    assert main(["validate", str(path)], out, io.StringIO()) == 0, out.getvalue()
+    code, out, _ = run_cli("validate", resources.rules_dir() / "id-pemilu-2024.yaml")
+    assert code == 0, out
 
 
 def test_validate_broken_yaml(tmp_path):
     path = tmp_path / "rusak.yaml"
     path.write_text("schema: atribut-rules/1\nruleset: [\n", encoding="utf-8")
-    out = io.StringIO()
-    assert main(["validate", str(path)], out, io.StringIO()) == 1
-    assert out.getvalue().startswith(f"{path}:")
+    code, out, _ = run_cli("validate", path)
+    assert code == 1
+    assert out.startswith(f"{path}:")
 
 
 def test_progress_of_a_list_read_in_chunks_counts_rows():
@@ -561,12 +560,14 @@ def test_progress_of_a_list_read_in_chunks_counts_rows():
 
 def test_html_names_input_files_without_their_folders(tmp_path):
     out = tmp_path / "hasil.html"
-    folder = resources.example_dir().resolve()  # the inputs named by absolute paths
-    zones = [arg for p in sorted(folder.glob("*.geojson")) for arg in ("--zones", str(p))]
-    main(
-        ["check", str(folder / "laporan.csv"), *zones, "-q", "--output", f"html:{out}"],
-        io.StringIO(),
-        io.StringIO(),
+    folder = EXAMPLE.resolve()  # the inputs named by absolute paths
+    run_cli(
+        "check",
+        folder / "laporan.csv",
+        *zone_args(sorted(folder.glob("*.geojson"))),
+        "-q",
+        "--output",
+        f"html:{out}",
     )
     header = out.read_text(encoding="utf-8").split("</header>")[0]
     folder = str(folder)

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import check_example
 
 from atribut_rules import check, load_rules, load_zones, read_reports, resources
 from atribut_rules.write import write_file
@@ -39,10 +40,7 @@ def _chromium(page: Path, tmp_path: Path, *extra: str) -> str:
 
 
 def _example_run():
-    folder = resources.example_dir()
-    rules = load_rules()
-    zones = load_zones(*sorted(folder.glob("*.geojson")), categories=rules.categories, relative_to=folder)
-    return check(read_reports(folder / "laporan.csv", relative_to=folder), zones, rules)
+    return check_example(relative=True, permits=False)
 
 
 def _status(dom: str) -> dict[str, str]:

@@ -126,11 +126,11 @@ def test_the_table_is_capped_worst_first_and_says_so(big_run):
 
 
 def test_markers_stand_for_every_located_report_once(run):
-    from atribut_rules.write.html import _frame, _zone_items
+    from atribut_rules.write.html import map_frame, map_zones
 
-    items, geoms = _zone_items(run, "id")
+    items, geoms = map_zones(run, "id")
     lon, lat = np.asarray(run.reports.lon, float), np.asarray(run.reports.lat, float)
-    markers = map_markers(run, _frame(lon, lat, geoms), "id")
+    markers = map_markers(run, map_frame(lon, lat, geoms), "id")
     located = int((np.isfinite(lon) & np.isfinite(lat)).sum())
     assert sum(m[3] for m in markers) == located
     assert len(markers) < located  # some reports of the example overlap at this size

@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE, load_example
 
 import atribut_rules as ar
-from atribut_rules import resources
 from atribut_rules.cli import main
 
 openpyxl = pytest.importorskip("openpyxl", reason="the xlsx reader needs the xlsx extra")
@@ -50,11 +50,9 @@ def test_the_example_written_as_xlsx_reads_back_to_the_same_verdicts(tmp_path: P
         == 0
     )
     back = ar.read_reports(out)
-    original = ar.read_reports(resources.example_dir() / "laporan.csv")
+    original, zones, permits = load_example()
     assert back.ids == original.ids
-    zones = ar.load_zones(*sorted(resources.example_dir().glob("*.geojson")))
     rules = ar.load_rules()
-    permits = ar.load_permits(resources.example_dir() / "izin.csv")
     a = ar.check(original, zones, rules, permits=permits)
     b = ar.check(back, zones, rules, permits=permits)
     assert [v.status for v in b.verdicts] == [v.status for v in a.verdicts]
@@ -67,7 +65,7 @@ def test_a_file_that_is_not_a_workbook_is_a_clear_error(
     bad.write_bytes(b"not a zip file at all")
     with pytest.raises(ar.InputError, match="not a readable XLSX workbook"):
         ar.read_reports(bad)
-    zones = str(resources.example_dir() / "trees.geojson")
+    zones = str(EXAMPLE / "trees.geojson")
     assert main(["check", str(bad), "--zones", zones]) == 2
     err = capsys.readouterr().err
     assert "laporan.xlsx" in err and "Traceback" not in err

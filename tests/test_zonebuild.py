@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import REPO, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
 from atribut_rules import load_zones
-from atribut_rules.cli import zones_command as command
 from atribut_rules.errors import InputError, MissingExtraError
 from atribut_rules.zonebuild import build_zones, bundled_mappings, load_mapping, write_zones
 from atribut_rules.zonebuild.mapping import MappingError
 from atribut_rules.zonebuild.sources import osm_id
 
-ROOT = Path(__file__).resolve().parents[1]
-OSM = ROOT / "fixtures" / "osm"
+OSM = REPO / "fixtures" / "osm"
 SAMPLE = OSM / "overpass_sample.geojson"
 PROBLEMS = OSM / "overpass_problems.geojson"
 BALI = OSM / "bali_place_of_worship_sample.csv"
@@ -31,14 +28,6 @@ TREE_MAP = OSM / "pasadena-trees.yaml"
 
 def by_id(result) -> dict:
     return {f["id"]: f for f in result.collection["features"]}
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="atribut-rules")
-    command.register(parser.add_subparsers(dest="command"))
-    out, err = io.StringIO(), io.StringIO()
-    code = command.run(parser.parse_args(list(argv)), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 class TestMappings:

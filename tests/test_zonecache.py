@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
 
 import numpy as np
 import shapely
+from helpers import EXAMPLE_REPORTS, EXAMPLE_ZONES, run_cli, zone_args
 from support import PKP, collection, feature, point
 
 import atribut_rules as ar
-from atribut_rules import resources
-from atribut_rules.cli import main
 from atribut_rules.spatial.zonecache import load_zones_cached, read_zone_cache
-
-EXAMPLE = resources.example_dir()
 
 
 def _layers(tmp_path: Path) -> list[str]:
     out = []
-    for p in sorted(EXAMPLE.glob("*.geojson")):
+    for p in EXAMPLE_ZONES:
         shutil.copy(p, tmp_path / p.name)
         out.append(str(tmp_path / p.name))
     return out
@@ -86,11 +82,10 @@ def test_layers_given_as_mappings_are_not_cached(tmp_path: Path) -> None:
 
 def test_check_with_a_zone_cache_writes_the_same_bytes(tmp_path: Path) -> None:
     layers = _layers(tmp_path)
-    zones = [a for z in layers for a in ("--zones", z)]
     outs = []
     for extra in ([], ["--zones-cache", str(tmp_path / "c.npz")], ["--zones-cache", str(tmp_path / "c.npz")]):
-        out, err = io.StringIO(), io.StringIO()
-        main(["check", str(EXAMPLE / "laporan.csv"), *zones, "--format", "json", "-q", *extra], out, err)
-        outs.append(out.getvalue())
+        outs.append(
+            run_cli("check", EXAMPLE_REPORTS, *zone_args(layers), "--format", "json", "-q", *extra).out
+        )
     assert outs[0] == outs[1] == outs[2]
     assert (tmp_path / "c.npz").is_file()

@@ -24,8 +24,8 @@ import jsonschema
 
 from .. import resources
 from ..errors import AtributRulesError, InputError
-from ..read._json import as_text, first_non_text
 from ..read.inputfiles import read_input
+from ..read.json_text import as_text, first_non_text
 from ..table.fields import canonical_field
 from ..table.parse import parse_number
 

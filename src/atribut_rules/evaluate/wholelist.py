@@ -164,7 +164,7 @@ def _pair_slices(
             start = stop
 
 
-def _pairs(px, py, area_of, eligible, distance: np.ndarray | float, group: np.ndarray):
+def pairs_within(px, py, area_of, eligible, distance: np.ndarray | float, group: np.ndarray):
     """All (i, j), i != j, of eligible reports in the same area and ``group`` within ``distance``.
 
     ``distance`` is per report i (``dwithin(i, j, distance[i])``). Every pair at once:

@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..model import Problem
 from ..table.build import build_reports
 from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
-from . import _json
+from . import json_text
 from .jsonl_reader import _scalar, text_record
 from .text import decode
 
@@ -19,11 +19,11 @@ def load_json(
 ) -> object:
     """Parse JSON text with an error that names the line and column.
 
-    Integers longer than :data:`~atribut_rules.read._json.LONG_INT_DIGITS` characters
-    stay text (:class:`~atribut_rules.read._json.LongInt` with ``mark_long``)."""
+    Integers longer than :data:`~atribut_rules.read.json_text.LONG_INT_DIGITS` characters
+    stay text (:class:`~atribut_rules.read.json_text.LongInt` with ``mark_long``)."""
     text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
     try:
-        return _json.loads(text.lstrip("\ufeff"), mark_long=mark_long)
+        return json_text.loads(text.lstrip("\ufeff"), mark_long=mark_long)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
@@ -45,7 +45,7 @@ def read_geojson_reports(
     """
     text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
     doc = load_json(text, file=file)
-    check_text = _json.may_hold_surrogates(text)
+    check_text = json_text.may_hold_surrogates(text)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         raise InputError(

@@ -11,7 +11,7 @@ from ..model import Problem
 from ..table.build import build_reports
 from ..table.fields import canonical_field
 from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
-from . import _json
+from . import json_text
 from .text import decode
 
 
@@ -38,7 +38,7 @@ def read_jsonl(
         if not line.strip(" \t\r"):
             continue
         try:
-            obj = _json.loads(line)
+            obj = json_text.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
             detail = f"not valid JSON ({getattr(exc, 'msg', 'too deeply nested')})"
             row_problems[len(rows)] = [Problem("bad_row", None, None, i18n.render("bad_row", detail=detail))]
@@ -48,7 +48,7 @@ def read_jsonl(
             row_problems[len(rows)] = [Problem("bad_row", None, None, i18n.render("bad_row", detail=detail))]
             obj = {}
         record = {k: _scalar(v) for k, v in obj.items()}
-        if _json.may_hold_surrogates(line):
+        if json_text.may_hold_surrogates(line):
             record = text_record(record, row_problems, len(rows))
         rows.append((number, record))
     if not rows:
@@ -62,15 +62,15 @@ def text_record(record: dict[str, Any], row_problems: dict[int, list[Problem]], 
     added to ``row_problems[index]``."""
     out: dict[str, Any] = {}
     for key, value in record.items():
-        if _json.is_text(key) and not (isinstance(value, str) and not _json.is_text(value)):
+        if json_text.is_text(key) and not (isinstance(value, str) and not json_text.is_text(value)):
             out[key] = value
             continue
-        name = _json.as_text(key)
+        name = json_text.as_text(key)
         field = canonical_field(name) or name
         row_problems.setdefault(index, []).append(
             Problem("not_text", field, None, i18n.render("not_text", field=field))
         )
-        out[name] = _json.as_text(value) if isinstance(value, str) else value
+        out[name] = json_text.as_text(value) if isinstance(value, str) else value
     return out
 
 

@@ -69,7 +69,7 @@ class FindingIndex:
     def __init__(self, per_rule: list[np.ndarray], n: int):
         self._per_rule, self._n = per_rule, n
         self._starts: list[int] | None = None
-        self._pairs: list[tuple[int, int]] = []
+        self.pairs_within: list[tuple[int, int]] = []
 
     def _build(self) -> list[int]:
         per_rule, n = self._per_rule, self._n
@@ -82,13 +82,13 @@ class FindingIndex:
         )
         ks = np.concatenate([np.arange(len(ix)) for ix in per_rule]) if per_rule else empty
         order = np.argsort(reports, kind="stable")
-        self._pairs = list(zip(rules[order].tolist(), ks[order].tolist()))
+        self.pairs_within = list(zip(rules[order].tolist(), ks[order].tolist()))
         self._starts = np.searchsorted(reports[order], np.arange(n + 1)).tolist()
         return self._starts
 
     def entries(self, i: int) -> list[tuple[int, int]]:
         starts = self._starts if self._starts is not None else self._build()
-        return self._pairs[starts[i] : starts[i + 1]]
+        return self.pairs_within[starts[i] : starts[i + 1]]
 
 
 class VerdictList(Sequence[Verdict]):

@@ -154,7 +154,7 @@ def load_tests(
         if rules is None and not rules_ref.startswith("builtin:"):
             rules_ref = str(path.parent / rules_ref)
         ruleset = load_rules(rules_ref)
-    to_lonlat = _frame(data.get("frame"), display, marks)
+    to_lonlat = frame(data.get("frame"), display, marks)
     base_zones = _zones(data.get("zones"), to_lonlat, display, marks, ("zones",))
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
@@ -239,7 +239,7 @@ def _inverse(origin: tuple[float, float]) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(local_tm(*origin), "EPSG:4326", always_xy=True)
 
 
-def _frame(frame: Any, file: str, marks: Mapping) -> Any:
+def frame(frame: Any, file: str, marks: Mapping) -> Any:
     """A function from metres east/north of the frame origin to (lon, lat), or None."""
     if frame is None:
         return None

@@ -53,7 +53,7 @@ def crs_problem(text: Any) -> str | None:
             return problem
     else:
         return "a CRS is given as EPSG:NNNN or as a PROJ string (+proj=...)"
-    return _crs_checked(text)
+    return crs_checked(text)
 
 
 def _proj_string_problem(text: str) -> str | None:
@@ -76,7 +76,7 @@ def _proj_string_problem(text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _crs_checked(text: str) -> str | None:
+def crs_checked(text: str) -> str | None:
     import pyproj
 
     try:

@@ -35,11 +35,11 @@ class Area:
 
     def transformer(self) -> pyproj.Transformer:
         """WGS84 lon/lat to this area's metres (cached)."""
-        return _transformer(self.crs)
+        return transformer(self.crs)
 
 
 _TM = "+proj=tmerc +lat_0={lat0} +lon_0={lon0} +k=1 +x_0=0 +y_0=0 +ellps=WGS84"
-_LOCAL_TM = re.compile(
+LOCAL_TM_PATTERN = re.compile(
     re.escape(_TM)
     .replace(r"\{lat0\}", r"(?P<lat0>-?\d+\.\d{4})")
     .replace(r"\{lon0\}", r"(?P<lon0>-?\d+\.\d{4})")
@@ -48,8 +48,8 @@ _LOCAL_TM = re.compile(
 
 
 @lru_cache(maxsize=256)
-def _transformer(crs: str) -> pyproj.Transformer:
-    local = _LOCAL_TM.fullmatch(crs)
+def transformer(crs: str) -> pyproj.Transformer:
+    local = LOCAL_TM_PATTERN.fullmatch(crs)
     if local is not None:
         # the operation PROJ would pick for EPSG:4326 to this CRS, given as a pipeline: pyproj
         # remakes a transformer in each thread that uses it, which takes about 20 ms from two

@@ -24,7 +24,7 @@ import shapely
 
 from ..categories import canonical_category
 from ..errors import ZoneError
-from ..read import _json
+from ..read import json_text
 from ..read.geojson_reader import load_json
 from ..read.inputfiles import read_input
 from ..read.text import decode
@@ -245,7 +245,7 @@ def _load_one(
         doc = load_json(text, file=label, mark_long=True)
         # the per-feature checks for lone surrogates and over-long integers run only when
         # the text could hold one (a \uD8xx escape, a run of 19 digits)
-        check_text, check_long = _json.may_hold_surrogates(text), _LONG_DIGITS.search(text) is not None
+        check_text, check_long = json_text.may_hold_surrogates(text), _LONG_DIGITS.search(text) is not None
         file = label
         stem = path.stem
     return _from_collection(
@@ -294,7 +294,7 @@ def _from_collection(
         zid = str(raw_id) if raw_id is not None and str(raw_id) != "" else f"{stem}:{n}"
         if check_text:
             _refuse_non_text(feature, props, (cat_prop, name_prop, *ORIGIN_KEYS), n, label)
-        where = f"zone {_json.quote(zid)} (feature #{n})"
+        where = f"zone {json_text.quote(zid)} (feature #{n})"
         cat = canonical_category(props.get(cat_prop, category) if category is None else category)
         if not isinstance(cat, str) or not cat:
             raise ZoneError(
@@ -305,7 +305,7 @@ def _from_collection(
             )
         if cat not in allowed:
             raise ZoneError(
-                f"{where} has unknown category {_json.quote(cat)}",
+                f"{where} has unknown category {json_text.quote(cat)}",
                 file=label,
                 field=cat_prop,
                 hint=f"use one of: {', '.join(sorted(allowed))}",
@@ -314,7 +314,7 @@ def _from_collection(
         kind = geom.get("type") if isinstance(geom, Mapping) else None
         if not isinstance(kind, str) or kind not in _KINDS:  # a list or object as type, too
             raise ZoneError(
-                f"{where} has {'no' if kind is None else 'an unsupported'} geometry{'' if kind is None else ' type ' + _json.quote(kind)}",
+                f"{where} has {'no' if kind is None else 'an unsupported'} geometry{'' if kind is None else ' type ' + json_text.quote(kind)}",
                 file=label,
                 field="geometry",
                 hint="zones need a Point, LineString or Polygon (or Multi*) geometry",
@@ -330,7 +330,7 @@ def _from_collection(
             rv = float(r)
         else:
             raise ZoneError(
-                f"{where}: radius_m {_json.quote(r)} is not a number of metres >= 0",
+                f"{where}: radius_m {json_text.quote(r)} is not a number of metres >= 0",
                 file=label,
                 field="radius_m",
             )
@@ -360,7 +360,7 @@ def _from_collection(
     )
 
 
-_LONG_DIGITS = re.compile(rf"(?<![\d.eE])\d{{{_json.LONG_INT_DIGITS},}}(?![\d.eE])")
+_LONG_DIGITS = re.compile(rf"(?<![\d.eE])\d{{{json_text.LONG_INT_DIGITS},}}(?![\d.eE])")
 """A JSON integer that may be too long to be read as a number (not the digits of a float)."""
 
 
@@ -377,9 +377,9 @@ def _refuse_non_text(
 ) -> None:
     """Raise ZoneError when the feature's id, or a property that is read, holds a lone surrogate."""
     for name, value in (("id", feature.get("id")), *((k, props.get(k)) for k in ("id", *keys))):
-        if isinstance(value, str) and not _json.is_text(value):
+        if isinstance(value, str) and not json_text.is_text(value):
             raise ZoneError(
-                f"feature #{n}: {name} {_json.quote(value)} is not valid Unicode text "
+                f"feature #{n}: {name} {json_text.quote(value)} is not valid Unicode text "
                 "(it holds half of a surrogate pair, e.g. \\ud800)",
                 file=label,
                 field=name,
@@ -389,7 +389,7 @@ def _refuse_non_text(
 
 def _refuse_long(coordinates: Any, radius: Any, where: str, label: str) -> None:
     """Raise ZoneError when a coordinate or ``radius_m`` is an integer too long to be a number."""
-    if isinstance(radius, _json.LongInt):
+    if isinstance(radius, json_text.LongInt):
         raise ZoneError(
             f"{where}: radius_m is an integer of {len(radius)} characters, too large a number",
             file=label,
@@ -401,7 +401,7 @@ def _refuse_long(coordinates: Any, radius: Any, where: str, label: str) -> None:
         item = stack.pop()
         if isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, _json.LongInt):
+        elif isinstance(item, json_text.LongInt):
             raise ZoneError(
                 f"{where}: a coordinate is an integer of {len(item)} characters, too large a number",
                 file=label,

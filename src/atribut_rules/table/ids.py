@@ -50,7 +50,7 @@ class SeenIds:
     # bucket's runs are searched one numpy call at a time, and 64 buckets took 1.3-1.5 times
     # as long as 8 to look up and remember a million ids, 25,000 at a time
     BUCKETS = 8
-    _BUCKET_SHIFT = np.uint64(64 - (BUCKETS - 1).bit_length())  # the hash's bits past the top ones
+    BUCKET_SHIFT = np.uint64(64 - (BUCKETS - 1).bit_length())  # the hash's bits past the top ones
 
     def __init__(self, memory_ids: int = 1 << 20, spill_dir: str | os.PathLike[str] | None = None) -> None:
         self._runs: list[list[_Run]] = [[] for _ in range(self.BUCKETS)]
@@ -59,17 +59,17 @@ class SeenIds:
         self._spill_parent = spill_dir
         self._folder: Path | None = None
         self._spills: list[_Spill] = []
-        self._filters: list[_BlockedBloom] = []
+        self._filters: list[BlockedBloom] = []
         self._cleanup: weakref.finalize | None = None
 
     # -- digests ------------------------------------------------------------------
-    def _digests(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def digests(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         n = len(ids)
         digests = np.empty(n, dtype=_DIGEST)
         digests["hash"] = np.fromiter(map(hash, ids), dtype=np.int64, count=n).view(np.uint64)
         encoded = (s.encode("utf-8", "surrogatepass") for s in ids)
         digests["crc"] = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=n)
-        buckets = (digests["hash"] >> self._BUCKET_SHIFT).astype(np.uint8)
+        buckets = (digests["hash"] >> self.BUCKET_SHIFT).astype(np.uint8)
         return digests, buckets
 
     # -- looking up ---------------------------------------------------------------
@@ -79,7 +79,7 @@ class SeenIds:
 
     def lookup(self, ids: Sequence[str]) -> tuple[dict[int, int], np.ndarray, np.ndarray]:
         """:meth:`first_rows`, with the ids' digests and buckets for :meth:`add_digests`."""
-        digests, buckets = self._digests(ids)
+        digests, buckets = self.digests(ids)
         found: dict[int, int] = {}
         if not len(ids):
             return found, digests, buckets
@@ -104,7 +104,7 @@ class SeenIds:
     # -- remembering --------------------------------------------------------------
     def add(self, ids: Sequence[str], rows: Sequence[int]) -> None:
         """Remember ``ids`` (distinct, and new) with their rows."""
-        self.add_digests(*self._digests(ids), rows)
+        self.add_digests(*self.digests(ids), rows)
 
     def add_digests(self, digests: np.ndarray, buckets: np.ndarray, rows: Sequence[int]) -> None:
         """Remember ids by the digests and buckets :meth:`lookup` gave for them."""
@@ -129,7 +129,7 @@ class SeenIds:
         paths = [folder / f"ids-{len(self._spills)}.{part}" for part in ("hashes", "crcs", "rows")]
         if not self._filters or self._filters[-1].full(self._in_memory):
             capacity = max(self._memory_ids, 2 * (self._filters[-1].capacity if self._filters else 0))
-            self._filters.append(_BlockedBloom(capacity))
+            self._filters.append(BlockedBloom(capacity))
         bloom = self._filters[-1]
         count = 0
         try:
@@ -260,7 +260,7 @@ class _Spill:
         )
 
 
-class _BlockedBloom:
+class BlockedBloom:
     """A Bloom filter whose 6 bits for an id lie in one 64-bit word (one memory read per lookup).
 
     16 bits per id of ``capacity``: about 1 in 250 ids not in it are taken for ids in

@@ -100,7 +100,7 @@ class ChunkWriter:
             text.detach()
         else:
             self.out.flush()
-            _copy_bytes(source, self.raw, size, on_disk=on_disk)
+            copy_bytes(source, self.raw, size, on_disk=on_disk)
 
     def close(self, ruleset: Any, provenance: Any, attributes: int | None = None) -> None:
         """End the document with the list's rule set, provenance and count of distinct attributes."""
@@ -133,7 +133,7 @@ class ChunkWriter:
         self.segments = []
 
 
-def _copy_bytes(source: Any, target: IO[bytes], size: int, *, on_disk: bool) -> None:
+def copy_bytes(source: Any, target: IO[bytes], size: int, *, on_disk: bool) -> None:
     """``size`` bytes of ``source`` (from its start) to ``target``: by ``os.sendfile``, in the
     kernel, when both are files (``on_disk``: the spool has gone to its temporary file)."""
     target.flush()

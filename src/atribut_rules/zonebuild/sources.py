@@ -19,9 +19,9 @@ from typing import Any
 import shapely
 
 from ..errors import InputError, MissingExtraError
-from ..read._json import first_non_text, may_hold_surrogates
 from ..read.csv_reader import csv_records
 from ..read.geojson_reader import load_json
+from ..read.json_text import first_non_text, may_hold_surrogates
 from ..read.text import decode
 from .mapping import ZoneMapping
 

@@ -120,7 +120,7 @@ def texts_category(category: str, lang: str) -> str:
     return i18n.category_label(category, lang)
 
 
-def _zone_items(run: Any, lang: str) -> tuple[list[dict[str, Any]], list[Any]]:
+def map_zones(run: Any, lang: str) -> tuple[list[dict[str, Any]], list[Any]]:
     zones = run.zones
     items, geoms = [], []
     order = sorted(range(len(zones)), key=lambda z: (zones.categories[z] != "admin_area", z))
@@ -142,7 +142,7 @@ def _zone_items(run: Any, lang: str) -> tuple[list[dict[str, Any]], list[Any]]:
     return items, geoms
 
 
-def _frame(lon: np.ndarray, lat: np.ndarray, zone_geoms: list[Any]) -> dict[str, Any]:
+def map_frame(lon: np.ndarray, lat: np.ndarray, zone_geoms: list[Any]) -> dict[str, Any]:
     """The map's extent and projection: the located reports and the zones that are not
     administrative areas (every zone when no report is located), scaled to fit
     :data:`MAP_SIZE` with a 10-unit margin, longitudes shrunk by the cosine of the
@@ -362,10 +362,10 @@ def render_html(run: Any, *, lang: str = "id", area_by: str = "auto", **sheet_op
         '</section><section class="mapbox">'
     )
     # map
-    zone_items, zone_geoms = _zone_items(run, lang)
+    zone_items, zone_geoms = map_zones(run, lang)
     lon = np.asarray(run.reports.lon, dtype=float)
     lat = np.asarray(run.reports.lat, dtype=float)
-    frame = _frame(lon, lat, zone_geoms)
+    frame = map_frame(lon, lat, zone_geoms)
     markers = map_markers(run, frame, lang)
     located = int(sum(m[3] for m in markers))
     legend = "".join(
