@@ -188,7 +188,7 @@ def register(kind: ConditionKind) -> ConditionKind:
         raise ValueError(f"{kind.node.__name__} has a kind already")
     _KINDS[_name(kind)] = kind
     _BY_NODE[kind.node] = kind
-    _VERSION[0] += 1
+    changed()
     return kind
 
 
@@ -196,7 +196,7 @@ def unregister(kind: ConditionKind) -> None:
     """Remove a kind that :func:`register` added."""
     _KINDS.pop(_name(kind), None)
     _BY_NODE.pop(kind.node, None)
-    _VERSION[0] += 1
+    changed()
 
 
 def _name(kind: ConditionKind) -> str:
@@ -206,6 +206,11 @@ def _name(kind: ConditionKind) -> str:
 def kinds() -> tuple[ConditionKind, ...]:
     """Every registered kind, in the order a condition mapping is matched against them."""
     return tuple(sorted(_KINDS.values(), key=lambda kind: kind.order))
+
+
+def changed() -> None:
+    """Say that a kind was added or removed (the schema and other caches are made anew)."""
+    _VERSION[0] += 1
 
 
 def registry_version() -> int:

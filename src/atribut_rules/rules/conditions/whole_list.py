@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from .base import Explain, Need
+from .base import Explain, Need, changed
 
 
 @dataclass
@@ -128,12 +128,14 @@ def register_rule_kind(kind: RuleKind) -> RuleKind:
     if kind.key in _RULE_KINDS:
         raise ValueError(f"the rule key {kind.key!r} is taken")
     _RULE_KINDS[kind.key] = kind
+    changed()
     return kind
 
 
 def unregister_rule_kind(kind: RuleKind) -> None:
     """Remove a kind that :func:`register_rule_kind` added."""
     _RULE_KINDS.pop(kind.key, None)
+    changed()
 
 
 def rule_kinds() -> tuple[RuleKind, ...]:
