@@ -4,11 +4,11 @@ Reports are spread evenly over a square (fixed seed), with a type-and-party key 
 values and GPS accuracies of 3-30 m, as `atribut_rules.evaluate.wholelist` receives them
 (projected metres, one area). For each size it times, in this process:
 
-- ``pairs_by_group``: `wholelist._pairs` with the group, as the engine calls it
+- ``pairs_by_group``: `wholelist.pairs_within` with the group, as the engine calls it
   (duplicates: 10 m within the same key; spacing: 50 m plus both accuracies within the
   same party);
 - ``plain``: one bulk ``dwithin`` STRtree query over all reports, then the pairs of
-  different groups dropped (what `_pairs` did before groups were kept apart);
+  different groups dropped (what `pairs_within` did before groups were kept apart);
 
 checks that both give the same pairs, and prints median/min/max and the ratio.
 ``duplicate_groups`` and ``too_close`` are timed on top (their own array work), against
@@ -219,7 +219,7 @@ def run_size(n: int, repeat: int) -> int:
     print(f"\n== {n:,} reports over {SIDE_M / 1000:.0f} km x {SIDE_M / 1000:.0f} km ==")
     for label, (group, reach) in cases.items():
         new_t, (i, j) = timed(
-            lambda g=group, r=reach: wholelist._pairs(px, py, area, everyone, r, group=g), repeat
+            lambda g=group, r=reach: wholelist.pairs_within(px, py, area, everyone, r, group=g), repeat
         )
         old_t, (oi, oj) = timed(lambda g=group, r=reach: plain_pairs(px, py, g, r), repeat)
         same = np.array_equal(np.sort(i * n + j), np.sort(oi * n + oj))
