@@ -31,6 +31,8 @@ CATEGORY_ALIASES: Mapping[str, str] = {
     "rumah_sakit": "health",
     "taman": "park",
     "jalan": "road",
+    "persimpangan": "intersection",
+    "simpang": "intersection",
     "tiang": "pole",
     "jembatan": "bridge",
     "lokasi_ditetapkan": "designated_site",

@@ -120,6 +120,7 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     "designated_site": {"id": "lokasi yang ditetapkan", "en": "designated site"},
     "government": {"id": "gedung/fasilitas pemerintah", "en": "government building or facility"},
     "health": {"id": "fasilitas kesehatan", "en": "health facility"},
+    "intersection": {"id": "persimpangan jalan", "en": "road intersection"},
     "kecamatan": {"id": "kecamatan", "en": "kecamatan"},
     "park": {"id": "taman", "en": "park"},
     "place_of_worship": {"id": "tempat ibadah", "en": "place of worship"},

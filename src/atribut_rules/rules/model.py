@@ -24,6 +24,7 @@ CATEGORIES = (
     "designated_site",
     "government",
     "health",
+    "intersection",
     "kecamatan",
     "park",
     "place_of_worship",
