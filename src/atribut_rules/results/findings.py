@@ -58,6 +58,30 @@ class FindingFacts:
     report: dict[str, list[Any]]  # per message placeholder: the report's own value (None if none)
 
 
+class _Block:
+    """The findings ``start:stop`` of one rule while their columns are made, one list per field."""
+
+    def __init__(self, facts: FindingFacts, start: int, stop: int) -> None:
+        m = stop - start
+        self.facts, self.start, self.stop = facts, start, stop
+        self.index = facts.index[start:stop]
+        self.status = [Status.VIOLATION if v == TRUE else Status.REVIEW for v in facts.value[start:stop]]
+        self.acc = facts.acc[start:stop]
+        self.acc_source = ["reported" if a else "assumed" for a in facts.acc_reported[start:stop]]
+        self.undated = facts.undated[start:stop]
+        self.zone: list[ZoneRef | None] = [None] * m
+        self.distance: list[float | None] = [None] * m
+        self.threshold: list[float | None] = [None] * m
+        self.margin: list[float | None] = [None] * m
+        self.reason: list[str | None] = [None] * m
+        self.period: list[Any] = [None] * m
+        self.details: list[dict[str, Any]] = [{} for _ in range(m)]
+        self.evidence: dict[str, list[Any]] = {}  # values the message may name, besides the report's own
+        self.permit: list[str | None] = [None] * m
+        self.permit_reason: list[tuple[str, Permit] | None] = [None] * m
+        self.measured = False  # a whole-list rule that measures a distance (its accuracy is shown)
+
+
 class VerdictBuilder:
     """Makes the verdicts of a finished :class:`~atribut_rules.evaluate.check.Evaluation`."""
 
@@ -196,60 +220,99 @@ class VerdictBuilder:
         """
         facts = self._facts(r)
         rule = facts.rule
-        m = stop - start
-        index = facts.index[start:stop]
-        status = [Status.VIOLATION if v == TRUE else Status.REVIEW for v in facts.value[start:stop]]
-        acc = facts.acc[start:stop]
-        acc_source = ["reported" if a else "assumed" for a in facts.acc_reported[start:stop]]
-        undated = facts.undated[start:stop]
-        zone: list[ZoneRef | None] = [None] * m
-        distance: list[float | None] = [None] * m
-        threshold: list[float | None] = [None] * m
-        margin: list[float | None] = [None] * m
-        reason: list[str | None] = [None] * m
-        period: list[Any] = [None] * m
-        evidence: dict[str, list[Any]] = {}  # values the message may name, besides the report's own
+        block = _Block(facts, start, stop)
+        self._whole_list_evidence(block)
+        self._duplicate_evidence(block)
+        self._permit_notes(block)
+        self._leaf_evidence(block)
+        texts = self.messages.messages(
+            facts,
+            start,
+            stop,
+            block.zone,
+            block.distance,
+            block.threshold,
+            block.margin,
+            block.period,
+            block.evidence,
+        )
+        langs = tuple(lang for lang, _, _ in facts.templates)
+        self._add_suffixes(block, texts, langs)
+        spatial = [z is not None or bool(why) or block.measured for z, why in zip(block.zone, block.reason)]
+        return FindingColumns(
+            rule.id,
+            rule.severity,
+            rule.legal_basis,
+            rule.title,
+            block.status,
+            langs,
+            texts,
+            block.zone,
+            block.distance,
+            block.threshold,
+            block.margin,
+            [a if s else None for a, s in zip(block.acc, spatial)],
+            [a if s else None for a, s in zip(block.acc_source, spatial)],
+            [why or (pr[0] if pr else None) for why, pr in zip(block.reason, block.permit_reason)],
+            block.permit,
+            block.details,
+        )
+
+    def _whole_list_evidence(self, block: _Block) -> None:
+        """A whole-list rule's details and message values, as its kind reports them."""
+        rule = block.facts.rule
         whole = rule_kind_of(rule)
-        measured = False  # a whole-list rule that measures a distance (its accuracy is shown)
-        if whole is not None:
-            kind, node = whole
-            shown = kind.evidence(
-                node,
-                {name: column[start:stop] for name, column in facts.extra.items()},
-                index,
-                [s is Status.REVIEW for s in status],  # before permits
-                self.evaluation.group_labels[rule.id],
-                self.evaluation.reports.ids,
-            )
-            details = shown.details
-            evidence.update(shown.values)
-            distance = shown.distance if shown.distance is not None else distance
-            threshold = shown.threshold if shown.threshold is not None else threshold
-            margin = shown.margin if shown.margin is not None else margin
-            reason = shown.reason if shown.reason is not None else reason
-            measured = shown.distance is not None
-        else:
-            details = [{} for _ in range(m)]
-        if self.evaluation.rules.duplicates is not None:
-            ids = self.evaluation.reports.ids
-            reps = self.evaluation.rep[index].tolist() if m else []
-            if any(p != i for p, i in zip(reps, index)):
-                evidence["duplicate_of"] = [ids[p] if p != i else UNSET for p, i in zip(reps, index)]
-        permit: list[str | None] = [None] * m
-        permit_reason: list[tuple[str, Permit] | None] = [None] * m
+        if whole is None:
+            return
+        kind, node = whole
+        shown = kind.evidence(
+            node,
+            {name: column[block.start : block.stop] for name, column in block.facts.extra.items()},
+            block.index,
+            [s is Status.REVIEW for s in block.status],  # before permits
+            self.evaluation.group_labels[rule.id],
+            self.evaluation.reports.ids,
+        )
+        block.details = shown.details
+        block.evidence.update(shown.values)
+        if shown.distance is not None:  # a rule that measures: its accuracy is shown
+            block.distance, block.measured = shown.distance, True
+        block.threshold = shown.threshold if shown.threshold is not None else block.threshold
+        block.margin = shown.margin if shown.margin is not None else block.margin
+        block.reason = shown.reason if shown.reason is not None else block.reason
+
+    def _duplicate_evidence(self, block: _Block) -> None:
+        """The first report of each finding's duplicate group, when it is another report."""
+        if self.evaluation.rules.duplicates is None:
+            return
+        ids, index = self.evaluation.reports.ids, block.index
+        reps = self.evaluation.rep[index].tolist() if index else []
+        if any(p != i for p, i in zip(reps, index)):
+            block.evidence["duplicate_of"] = [ids[p] if p != i else UNSET for p, i in zip(reps, index)]
+
+    def _permit_notes(self, block: _Block) -> None:
+        """The permit of each finding a permit exempts, or whose scope matched on another day."""
+        facts, start, stop = block.facts, block.start, block.stop
         for notes, exempts in ((facts.permit_note, False), (facts.exempt, True)):  # exempting wins
             if notes is None:
                 continue
             for j, q in enumerate(notes[start:stop]):
                 if q >= 0:
                     p = self.evaluation.permits[q]
-                    permit[j] = p.id
+                    block.permit[j] = p.id
                     if exempts:
-                        status[j], permit_reason[j] = Status.EXEMPT, ("permit_exempts", p)
+                        block.status[j], block.permit_reason[j] = Status.EXEMPT, ("permit_exempts", p)
                     else:
-                        permit_reason[j] = ("permit_undated" if undated[j] else "permit_not_valid", p)
-        evidence["permit"] = permit
-        leaf = facts.leaf[start:stop]
+                        block.permit_reason[j] = (
+                            "permit_undated" if block.undated[j] else "permit_not_valid",
+                            p,
+                        )
+        block.evidence["permit"] = block.permit
+
+    def _leaf_evidence(self, block: _Block) -> None:
+        """The zone, distance and margin, or the period, of the condition that made each finding."""
+        facts, start = block.facts, block.start
+        leaf = facts.leaf[start : block.stop]
         for li, cond in enumerate(facts.leaves):
             shown = kind_of(cond).evidence(cond)
             if shown is None:
@@ -260,23 +323,28 @@ class VerdictBuilder:
                     z = zone_of[start + j]
                     if z >= 0:
                         s = signed[start + j]
-                        zone[j] = self._zone_ref(z)
+                        block.zone[j] = self._zone_ref(z)
                         # inside a zone the distance is minus the depth: margin = threshold - distance
-                        distance[j] = round(s, 3) + 0.0
-                        threshold[j] = shown.threshold_m
-                        margin[j] = round(shown.threshold_m - distance[j], 3) + 0.0
-                    if status[j] is Status.REVIEW:
-                        reason[j] = "gps_straddles"
+                        block.distance[j] = round(s, 3) + 0.0
+                        block.threshold[j] = shown.threshold_m
+                        block.margin[j] = round(shown.threshold_m - block.distance[j], 3) + 0.0  # type: ignore[operator]
+                    if block.status[j] is Status.REVIEW:
+                        block.reason[j] = "gps_straddles"
             elif shown.period is not None:
                 for j in [j for j, x in enumerate(leaf) if x == li]:
-                    period[j] = shown.period
-                    if status[j] is Status.REVIEW and undated[j]:
-                        reason[j] = "date_missing"
-        texts = self.messages.messages(
-            facts, start, stop, zone, distance, threshold, margin, period, evidence
+                    block.period[j] = shown.period
+                    if block.status[j] is Status.REVIEW and block.undated[j]:
+                        block.reason[j] = "date_missing"
+
+    def _add_suffixes(self, block: _Block, texts: list[list[str]], langs: tuple[str, ...]) -> None:
+        """Why each finding in doubt is in doubt, and what a permit did, after its message."""
+        reason, permit_reason, acc, acc_source = (
+            block.reason,
+            block.permit_reason,
+            block.acc,
+            block.acc_source,
         )
-        langs = tuple(lang for lang, _, _ in facts.templates)
-        for j in [j for j in range(m) if reason[j] or permit_reason[j]]:
+        for j in [j for j in range(len(reason)) if reason[j] or permit_reason[j]]:
             if not permit_reason[j]:  # most: a doubt, the same text for many findings
                 for column, text in zip(
                     texts, self.messages.reason_suffix(reason[j], acc[j], acc_source[j], langs)
@@ -286,35 +354,13 @@ class VerdictBuilder:
             suffixes = []  # why the finding is in doubt, and what a permit did: in every language
             if reason[j]:
                 suffixes.append(self.messages.reason_text(reason[j], acc[j], acc_source[j]))
-            if permit_reason[j]:
-                code, p = permit_reason[j]
-                observed_at = self.evaluation.reports.observed_at[index[j]]
-                suffixes.append(
-                    i18n.render(
-                        code, permit=p.id, span=p.span(), reason=p.reason or "-", observed_at=observed_at
-                    )
-                )
+            code, p = permit_reason[j]  # type: ignore[misc]
+            observed_at = self.evaluation.reports.observed_at[block.index[j]]
+            suffixes.append(
+                i18n.render(code, permit=p.id, span=p.span(), reason=p.reason or "-", observed_at=observed_at)
+            )
             for lang, column in zip(langs, texts):
                 column[j] += "".join([" — " + s[lang] for s in suffixes])
-        spatial = [z is not None or bool(why) or measured for z, why in zip(zone, reason)]
-        return FindingColumns(
-            rule.id,
-            rule.severity,
-            rule.legal_basis,
-            rule.title,
-            status,
-            langs,
-            texts,
-            zone,
-            distance,
-            threshold,
-            margin,
-            [a if s else None for a, s in zip(acc, spatial)],
-            [a if s else None for a, s in zip(acc_source, spatial)],
-            [why or (pr[0] if pr else None) for why, pr in zip(reason, permit_reason)],
-            permit,
-            details,
-        )
 
     def _zone_ref(self, z: int) -> ZoneRef:
         """The zone's reference (one shared object per zone; it is frozen)."""
