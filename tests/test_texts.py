@@ -210,3 +210,21 @@ def test_a_tidy_template_filled_with_clean_values_needs_no_tidying(data) -> None
     filled = template.format(*values)
     if i18n.tidy_template(template, len(names)) and all(i18n.clean_value(v) for v in values):
         assert i18n.tidy(filled) == filled
+
+
+def test_numbers_in_messages_have_the_languages_thousands_marks() -> None:
+    from atribut_rules.results.messages import format_number
+
+    assert i18n.distance_text(1234.5, "id") == "1.234,50 m"
+    assert i18n.distance_text(1234.5, "en") == "1,234.50 m"
+    assert i18n.distance_text(-1234.5, "id") == "di dalam zona, 1.234,50 m dari tepi"
+    assert format_number(1234.5, "id") == "1.234,5" and format_number(1234.5, "en") == "1,234.5"
+    assert format_number(12.0, "id") == "12" and format_number(0.25, "id") == "0,25"
+    # end to end: a report 1.5 km from a zone, under a rule that reaches 2 km
+    far = rule_doc("JAUH", {"near": {"zone": "tree", "within_m": 2000}})
+    zones = collection(
+        feature("t", {"type": "Point", "coordinates": list(fwd(PKP, 0, 1500))}, "tree", "Pohon", radius_m=0)
+    )
+    run = check_records([{"id": "A", "lon": PKP[0], "lat": PKP[1], "type": "baliho"}], zones, make_rules(far))
+    message = run.verdicts[0].findings[0].message
+    assert message["id"].startswith("baliho 1.500,0") and message["en"].startswith("baliho 1,500.0")

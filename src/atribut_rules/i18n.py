@@ -199,8 +199,12 @@ def missing_text(name: str, lang: str) -> str:
 
 
 def _decimal(value: float, lang: str) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "id" else text
+    """Two decimals, with the language's marks: ``1.234,50`` (id), ``1,234.50`` (en)."""
+    text = f"{value:,.2f}"
+    return text.translate(_ID_MARKS) if lang == "id" else text
+
+
+_ID_MARKS = str.maketrans({",": ".", ".": ","})
 
 
 def distance_text(value: float, lang: str) -> str:

@@ -208,7 +208,15 @@ def message_text(rule: Rule, lang: str) -> str:
 
 
 def format_number(value: Any, lang: str) -> str | None:
+    """A number a message names, in the language's style: ``1.234,5`` (id), ``1,234.5`` (en);
+    at most two decimals, none written when they are zero. None for no value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return text.replace(".", ",") if lang == "id" else text
+    if not isinstance(value, float):
+        return str(value)
+    whole, _, fraction = f"{value:,.2f}".partition(".")
+    fraction = fraction.rstrip("0")
+    if lang == "id":  # 1.234,5
+        whole = whole.replace(",", ".")
+        return f"{whole},{fraction}" if fraction else whole
+    return f"{whole}.{fraction}" if fraction else whole
