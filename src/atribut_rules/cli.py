@@ -43,7 +43,7 @@ from .model import Severity
 from .output_paths import check_output_paths, run_inputs
 from .parallel import default_jobs, render_chunks
 from .permits import load_permits
-from .progress import Progress, estimate_rows
+from .progress import FileProgress, Progress, estimate_rows
 from .readers import STREAMED_READERS, read_reports, report_chunks, report_format
 from .ruleset import Limits, load_rules
 from .streaming import merge_provenance, split_rules, whole_list_run
@@ -68,6 +68,7 @@ COMMAND_MODULES = (
     "atribut_rules.zonebuild.command",
     "atribut_rules.ruletools.command",
     "atribut_rules.ruletools.explain_command",
+    "atribut_rules.web.command",
 )
 
 
@@ -182,6 +183,12 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes for a list read in chunks (default 0: one per CPU, at most 8)",
     )
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar on stderr")
+    c.add_argument(
+        "--progress-file",
+        metavar="FILE",
+        help="write the progress (stage, rows done, total) to FILE as JSON instead of a bar, for "
+        "a program that shows it (the web page of `atribut-rules serve`)",
+    )
     c.add_argument(
         "--fail-on",
         default="error",
@@ -315,7 +322,10 @@ def _bulk_allocation() -> Iterator[None]:
 
 
 def _progress(args: argparse.Namespace, stderr: IO[str] | None) -> Progress | None:
-    """A progress display on stderr when it is a terminal and ``--quiet`` is not given."""
+    """A progress display on stderr when it is a terminal and ``--quiet`` is not given; a
+    JSON file with ``--progress-file``."""
+    if args.progress_file:
+        return FileProgress(args.progress_file, args.lang)
     if stderr is None or args.quiet or not _is_tty(stderr):
         return None
     return Progress(stderr, args.lang)
@@ -363,7 +373,8 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     outputs = _outputs(args.output)
     check_output_paths(
         [(f"--output {fmt}:{path}", path) for fmt, path in outputs]
-        + ([("--zones-cache", args.zones_cache)] if args.zones_cache else []),
+        + ([("--zones-cache", args.zones_cache)] if args.zones_cache else [])
+        + ([("--progress-file", args.progress_file)] if args.progress_file else []),
         run_inputs(args.reports, _zone_sources(args.zones), args.rules, args.permits),
     )
     base = resources.example_dir() if args.example else None
