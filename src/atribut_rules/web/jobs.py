@@ -1,0 +1,260 @@
+"""Checks run as jobs: each one is the command line itself, ``atribut-rules check``, in a
+process of its own, with its inputs and outputs in a folder of its own.
+
+A job's verdicts are the CLI's because a job *is* the CLI: the same program, given the same
+arguments, writes every download. At most ``workers`` jobs run at once; the others wait
+their turn. A job reports its progress through ``--progress-file``; cancelling one sends
+it SIGTERM (the CLI stops and leaves its files as they were: an output either complete or
+absent). A job's folder goes when its page is closed (after a short grace, so a reload
+keeps it), when it has not been looked at for ``keep_minutes``, and when the server stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+OUTPUTS = (
+    ("json", "verdicts.json"),
+    ("csv", "sheet.csv"),
+    ("html", "report.html"),
+    ("geojson", "verdicts.geojson"),
+    ("xlsx", "sheet.xlsx"),
+)
+"""Every download, in the order the CLI writes them: the summary (in the JSON) first."""
+OUT_DIR = "out"
+PROGRESS_FILE = "progress.json"
+STDERR_FILE = "stderr.txt"
+CLOSE_GRACE_SECONDS = 15.0
+MAX_ERROR_LINES = 40
+
+EXIT_TERMINATED = 143
+
+
+@dataclass
+class Job:
+    """One check: its folder, the CLI arguments, and what became of it."""
+
+    id: str
+    session: str
+    folder: Path
+    argv: list[str]
+    lang: str
+    names: dict[str, str] = field(default_factory=dict)
+    """Saved file name -> the client's name for it, to show in messages."""
+    download_stem: str = "hasil"
+    formats: tuple[str, ...] = tuple(fmt for fmt, _ in OUTPUTS)
+    state: str = "queued"  # queued, running, done, failed, cancelled
+    exit_code: int | None = None
+    errors: list[str] = field(default_factory=list)
+    created: float = field(default_factory=time.monotonic)
+    touched: float = field(default_factory=time.monotonic)
+    closed_at: float | None = None
+    process: Any = None
+    task: Any = None
+
+    @property
+    def final(self) -> bool:
+        return self.state in ("done", "failed", "cancelled")
+
+    def output(self, fmt: str) -> Path | None:
+        """The file of download ``fmt`` when it has been written whole, else None."""
+        name = dict(OUTPUTS).get(fmt)
+        if name is None or fmt not in self.formats:
+            return None
+        path = self.folder / OUT_DIR / name
+        return path if path.is_file() else None
+
+    def ready(self) -> list[str]:
+        return [fmt for fmt in self.formats if self.output(fmt) is not None]
+
+    def progress(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.folder / PROGRESS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+
+class JobManager:
+    """The jobs of one server, under one temporary folder that is removed when it stops."""
+
+    def __init__(self, workers: int = 2, keep_minutes: float = 60.0, python: str = sys.executable) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="atribut-rules-web-"))
+        self.jobs: dict[str, Job] = {}
+        self.keep_seconds = keep_minutes * 60.0
+        self.python = python
+        self._slots = asyncio.Semaphore(max(1, workers))
+
+    def new_folder(self) -> Path:
+        """A new, private folder for one job's files."""
+        folder = Path(tempfile.mkdtemp(prefix="job-", dir=self.root))
+        (folder / OUT_DIR).mkdir()
+        (folder / "tmp").mkdir()
+        return folder
+
+    def add(self, job: Job) -> Job:
+        self.jobs[job.id] = job
+        return job
+
+    @staticmethod
+    def new_id() -> str:
+        return secrets.token_urlsafe(18)
+
+    def get(self, job_id: str, session: str | None) -> Job | None:
+        """The job ``job_id`` if it belongs to ``session``; looking at it keeps it alive."""
+        job = self.jobs.get(job_id)
+        if job is None or session is None or not secrets.compare_digest(job.session, session):
+            return None
+        job.touched = time.monotonic()
+        job.closed_at = None
+        return job
+
+    def start(self, job: Job) -> None:
+        job.task = asyncio.get_running_loop().create_task(self._run(job))
+
+    def fail(self, job: Job, lines: list[str]) -> None:
+        """End ``job`` before it runs, with ``lines`` to show."""
+        job.state, job.errors = "failed", lines[:MAX_ERROR_LINES]
+
+    def queue_position(self, job: Job) -> int:
+        """How many jobs wait before ``job`` (0 when it runs or has run)."""
+        if job.state != "queued":
+            return 0
+        return sum(1 for j in self.jobs.values() if j.state == "queued" and j.created < job.created)
+
+    async def _run(self, job: Job) -> None:
+        async with self._slots:
+            if job.state != "queued":
+                return
+            job.state = "running"
+            env = {**os.environ, "TMPDIR": str(job.folder / "tmp"), "PYTHONIOENCODING": "utf-8"}
+            env.pop("ATRIBUT_RULES_DEBUG", None)
+            with open(job.folder / STDERR_FILE, "wb") as err:
+                try:
+                    job.process = await asyncio.create_subprocess_exec(
+                        self.python,
+                        "-m",
+                        "atribut_rules",
+                        *job.argv,
+                        cwd=job.folder,
+                        stdin=asyncio.subprocess.DEVNULL,
+                        stdout=asyncio.subprocess.DEVNULL,
+                        stderr=err,
+                        env=env,
+                    )
+                except OSError as exc:
+                    self.fail(job, [f"cannot start the check: {exc}"])
+                    return
+                code = await job.process.wait()
+            job.exit_code = code
+            if job.state == "cancelled" or code in (EXIT_TERMINATED, -15):
+                job.state = "cancelled"
+            elif code in (0, 1):
+                job.state = "done"
+            else:
+                job.state = "failed"
+            if job.state != "cancelled":
+                job.errors = self._stderr_lines(job)
+
+    def _stderr_lines(self, job: Job) -> list[str]:
+        try:
+            text = (job.folder / STDERR_FILE).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return []
+        folder = str(job.folder) + os.sep
+        lines = []
+        for line in text.splitlines()[:MAX_ERROR_LINES]:
+            line = line.replace(folder, "")
+            for saved, client in job.names.items():
+                line = line.replace(saved, client)
+            lines.append(line)
+        return lines
+
+    def cancel(self, job: Job) -> None:
+        """Stop ``job``: take it from the queue, or end its process."""
+        if job.final:
+            return
+        running = job.process is not None and job.process.returncode is None
+        job.state = "cancelled"
+        if running:
+            with contextlib.suppress(ProcessLookupError):
+                job.process.terminate()
+
+    def close(self, job: Job) -> None:
+        """The job's page was closed: the job goes after a short grace (a reload keeps it)."""
+        job.closed_at = time.monotonic()
+
+    async def remove(self, job: Job) -> None:
+        """Stop ``job`` and delete its folder."""
+        self.jobs.pop(job.id, None)
+        self.cancel(job)
+        if job.process is not None and job.process.returncode is None:
+            try:
+                await asyncio.wait_for(job.process.wait(), 10)
+            except asyncio.TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    job.process.kill()
+                await job.process.wait()
+        shutil.rmtree(job.folder, ignore_errors=True)
+
+    async def sweep(self, now: float | None = None) -> int:
+        """Remove the jobs whose page was closed, or that nobody looked at for ``keep_minutes``."""
+        now = time.monotonic() if now is None else now
+        gone = [
+            job
+            for job in list(self.jobs.values())
+            if (job.closed_at is not None and now - job.closed_at >= CLOSE_GRACE_SECONDS)
+            or now - job.touched >= self.keep_seconds
+        ]
+        for job in gone:
+            await self.remove(job)
+        return len(gone)
+
+    async def sweep_forever(self, every: float = 5.0) -> None:
+        while True:
+            await asyncio.sleep(every)
+            await self.sweep()
+
+    async def shutdown(self) -> None:
+        for job in list(self.jobs.values()):
+            await self.remove(job)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def read_summary(path: Path, max_head_bytes: int = 64 * 1024**2) -> dict[str, Any] | None:
+    """The ``summary`` of a verdicts JSON file, without reading its verdicts when it is large.
+
+    The JSON writer puts the summary before the verdicts; the head up to the verdicts is
+    parsed on its own. A file in another shape is parsed whole when small enough.
+    """
+    marker = b'\n "verdicts": ['
+    head = b""
+    with open(path, "rb") as f:
+        while len(head) < max_head_bytes:
+            block = f.read(1 << 20)
+            if not block:
+                break
+            head += block
+            at = head.find(marker)
+            if at >= 0:
+                text = head[:at].rstrip().rstrip(b",") + b"\n}"
+                try:
+                    return json.loads(text).get("summary")
+                except ValueError:
+                    break
+    if path.stat().st_size <= max_head_bytes:
+        try:
+            return json.loads(path.read_bytes()).get("summary")
+        except ValueError:
+            return None
+    return None
