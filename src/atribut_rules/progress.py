@@ -100,6 +100,7 @@ class FileProgress(Progress):
         self.interval = interval
         self.state: dict[str, Any] = {"stage": None, "file": "", "done": 0, "total": None, "estimated": False}
         self._written = 0.0
+        self._open = False  # like a closed bar, a closed stage counts nothing more
 
     def stage(self, stage: str, total: int | None, what: str = "", estimated: bool = False) -> None:
         self.state = {
@@ -109,16 +110,18 @@ class FileProgress(Progress):
             "total": total,
             "estimated": estimated,
         }
+        self._open = True
         self._write()
 
     def update(self, rows: int) -> None:
-        if rows:
+        if rows and self._open:
             self.state["done"] += rows
             if time.monotonic() - self._written >= self.interval:
                 self._write()
 
     def close(self) -> None:
-        if self.state["stage"] is not None:
+        if self._open:
+            self._open = False
             if self.state["estimated"]:
                 self.state["total"] = self.state["done"]
             self._write()
