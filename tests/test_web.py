@@ -261,7 +261,7 @@ def test_cancel_a_running_job(tmp_path):
             time.sleep(0.05)
         assert client.post(url + "/cancel", headers={"x-csrf-token": token}).json()["state"] == "cancelled"
         status = _wait(client, url)
-        assert status["state"] == "cancelled" and status["exit_code"] in (143, -15)
+        assert status["state"] == "cancelled" and status["exit_code"] in (143, -15), json.dumps(status)
         assert "cancelled" in client.get(url).text
 
 

@@ -39,6 +39,8 @@ MAX_LIVE_JOBS = 100
 """More jobs than this at once (waiting, running or kept) and a new one is refused (503)."""
 INLINE_REPORT_BYTES = 25 * 1024**2
 """A report larger than this is linked, not shown in the page."""
+DOWNLOAD_ORDER = ("csv", "xlsx", "html", "geojson", "json")
+"""The officer's own sheet first."""
 _SAFE_STEM = re.compile(r"[^A-Za-z0-9_-]+")
 _META_CSP = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
@@ -301,7 +303,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             status=status,
             summary=summary,
             counts=counts,
-            downloads=[(fmt, fmt in status["ready"]) for fmt in job.formats],
+            downloads=[(fmt, fmt in status["ready"]) for fmt in DOWNLOAD_ORDER if fmt in job.formats],
             report_inline=report is not None and report.stat().st_size <= INLINE_REPORT_BYTES,
         )
 
@@ -377,6 +379,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
         sweeper = asyncio.get_running_loop().create_task(manager.sweep_forever())
+        await manager.warm_up()
         if settings.open_url:
             import webbrowser
 

@@ -1,8 +1,8 @@
 """Checks run as jobs: each one is the command line itself, ``atribut-rules check``, in a
 process of its own, with its inputs and outputs in a folder of its own.
 
-A job's verdicts are the CLI's because a job *is* the CLI: the same program, given the same
-arguments, writes every download. At most ``workers`` jobs run at once; the others wait
+A job's verdicts are the CLI's because a job *is* the CLI: its ``main``, given the same
+arguments, writes every download (:mod:`.worker`). At most ``workers`` jobs run at once; the others wait
 their turn. A job reports its progress through ``--progress-file``; cancelling one sends
 it SIGTERM (the CLI stops and leaves its files as they were: an output either complete or
 absent). A job's folder goes when its page is closed (after a short grace, so a reload
@@ -17,12 +17,13 @@ import json
 import os
 import secrets
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .worker import context, run_cli
 
 OUTPUTS = (
     ("json", "verdicts.json"),
@@ -65,7 +66,10 @@ class Job:
 
     @property
     def final(self) -> bool:
-        return self.state in ("done", "failed", "cancelled")
+        """Whether nothing more will happen: done, failed, or cancelled and its process ended."""
+        if self.state == "cancelled":
+            return self.process is None or self.exit_code is not None
+        return self.state in ("done", "failed")
 
     def output(self, fmt: str) -> Path | None:
         """The file of download ``fmt`` when it has been written whole, else None."""
@@ -88,11 +92,11 @@ class Job:
 class JobManager:
     """The jobs of one server, under one temporary folder that is removed when it stops."""
 
-    def __init__(self, workers: int = 2, keep_minutes: float = 60.0, python: str = sys.executable) -> None:
+    def __init__(self, workers: int = 2, keep_minutes: float = 60.0) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="atribut-rules-web-"))
         self.jobs: dict[str, Job] = {}
         self.keep_seconds = keep_minutes * 60.0
-        self.python = python
+        self._context = context()
         self._slots = asyncio.Semaphore(max(1, workers))
 
     def new_folder(self) -> Path:
@@ -136,26 +140,23 @@ class JobManager:
         async with self._slots:
             if job.state != "queued":
                 return
-            job.state = "running"
-            env = {**os.environ, "TMPDIR": str(job.folder / "tmp"), "PYTHONIOENCODING": "utf-8"}
-            env.pop("ATRIBUT_RULES_DEBUG", None)
-            with open(job.folder / STDERR_FILE, "wb") as err:
-                try:
-                    job.process = await asyncio.create_subprocess_exec(
-                        self.python,
-                        "-m",
-                        "atribut_rules",
-                        *job.argv,
-                        cwd=job.folder,
-                        stdin=asyncio.subprocess.DEVNULL,
-                        stdout=asyncio.subprocess.DEVNULL,
-                        stderr=err,
-                        env=env,
-                    )
-                except OSError as exc:
-                    self.fail(job, [f"cannot start the check: {exc}"])
-                    return
-                code = await job.process.wait()
+            loop = asyncio.get_running_loop()
+            process = self._context.Process(
+                target=run_cli,
+                args=(str(job.folder), job.argv, STDERR_FILE),
+                name=f"atribut-rules job {job.id}",
+            )
+            job.process, job.state = process, "running"  # from here, the job is final when this ends
+            try:
+                await loop.run_in_executor(None, process.start)
+            except OSError as exc:
+                job.exit_code = -1
+                self.fail(job, [f"cannot start the check: {exc}"])
+                return
+            if job.state == "cancelled":  # cancelled while it started
+                process.terminate()
+            await loop.run_in_executor(None, process.join)
+            code = process.exitcode
             job.exit_code = code
             if job.state == "cancelled" or code in (EXIT_TERMINATED, -15):
                 job.state = "cancelled"
@@ -165,6 +166,13 @@ class JobManager:
                 job.state = "failed"
             if job.state != "cancelled":
                 job.errors = self._stderr_lines(job)
+
+    async def warm_up(self) -> None:
+        """Start the fork server now, so the first job does not wait for its imports."""
+        if self._context.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            await asyncio.get_running_loop().run_in_executor(None, forkserver.ensure_running)
 
     def _stderr_lines(self, job: Job) -> list[str]:
         try:
@@ -182,12 +190,11 @@ class JobManager:
 
     def cancel(self, job: Job) -> None:
         """Stop ``job``: take it from the queue, or end its process."""
-        if job.final:
+        if job.state in ("done", "failed", "cancelled"):
             return
-        running = job.process is not None and job.process.returncode is None
         job.state = "cancelled"
-        if running:
-            with contextlib.suppress(ProcessLookupError):
+        if job.process is not None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # not started yet: _run stops it
                 job.process.terminate()
 
     def close(self, job: Job) -> None:
@@ -198,13 +205,13 @@ class JobManager:
         """Stop ``job`` and delete its folder."""
         self.jobs.pop(job.id, None)
         self.cancel(job)
-        if job.process is not None and job.process.returncode is None:
-            try:
-                await asyncio.wait_for(job.process.wait(), 10)
-            except asyncio.TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
+        if job.task is not None and not job.task.done():
+            # the task ends its process (terminated above, or as soon as it has started)
+            done, _ = await asyncio.wait({job.task}, timeout=10)
+            if not done and job.process is not None:
+                with contextlib.suppress(OSError, ValueError, AttributeError):
                     job.process.kill()
-                await job.process.wait()
+                await asyncio.wait({job.task}, timeout=10)
         shutil.rmtree(job.folder, ignore_errors=True)
 
     async def sweep(self, now: float | None = None) -> int:

@@ -51,7 +51,7 @@
           else { bar.removeAttribute("value"); }
         }
         enableDownloads(st.ready || []);
-        if (!st.final) window.setTimeout(poll, 400);
+        if (!st.final) window.setTimeout(poll, st.state === "queued" ? 1000 : 400);
       })
       .catch(function () { window.setTimeout(poll, 2000); });
   }
