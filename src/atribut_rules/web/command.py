@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 from typing import IO, Any
 
@@ -114,7 +115,10 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         h11_max_incomplete_event_size=64 * 1024,
         limit_concurrency=200,
     )
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    finally:  # the app removes its folder when it stops; this covers a server that never started
+        shutil.rmtree(app.state.manager.root, ignore_errors=True)
     return 0
 
 
