@@ -278,7 +278,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "done": progress.get("done", 0),
             "total": progress.get("total"),
             "ready": ready,
-            "summary_ready": "json" in ready and ("html" in ready or "html" not in job.formats),
+            "summary_ready": "json" in ready,
+            "report_ready": "html" in ready,
             "exit_code": job.exit_code,
         }
 

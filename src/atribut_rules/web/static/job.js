@@ -8,6 +8,7 @@
   var text = document.getElementById("progress-text");
   var cancel = document.getElementById("cancel");
   var hasSummary = box.dataset.summary === "1";
+  var hasReport = box.dataset.report === "1";
   var pageFinal = box.dataset.final === "1";
 
   function describe(st) {
@@ -41,8 +42,21 @@
       .then(function (r) { return r.json(); })
       .then(function (st) {
         if (st.error) return;
-        if ((st.final && !pageFinal) || (st.summary_ready && !hasSummary)) {
+        var shown = hasSummary && hasReport;
+        if ((st.final && !pageFinal && !(shown && st.state === "done")) || (st.summary_ready && !hasSummary) ||
+            (st.report_ready && hasSummary && !hasReport)) {
           window.location.reload();
+          return;
+        }
+        if (st.final) {  // done while its results were on show: finish the page without a reload
+          enableDownloads(st.ready || []);
+          var progressBox = document.getElementById("progress-box");
+          if (progressBox) progressBox.classList.add("hidden");
+          var verdict = document.getElementById("verdict");
+          if (verdict && (st.exit_code === 0 || st.exit_code === 1)) {
+            verdict.textContent = verdict.getAttribute("data-exit-" + st.exit_code);
+            verdict.classList.remove("hidden");
+          }
           return;
         }
         if (text) text.textContent = describe(st);
