@@ -163,6 +163,26 @@ def test_an_invalid_rule_file_shows_its_line(server, browser, tmp_path):
     context.close()
 
 
+def test_a_long_list_shows_its_progress_and_can_be_cancelled(server, browser):
+    rows = (EXAMPLE / "laporan.csv").read_bytes().splitlines(keepends=True)
+    big = rows[0] + b"".join(rows[1:]) * 250  # 65,000 rows
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "/")
+    page.set_input_files("#reports", files=[{"name": "panjang.csv", "mimeType": "text/csv", "buffer": big}])
+    page.click("#submit")
+    page.wait_for_selector("#progress-box", timeout=30_000)
+    text = page.locator("#progress-text")
+    page.wait_for_function(
+        "() => / baris$/.test(document.getElementById('progress-text').textContent)", timeout=60_000
+    )
+    assert any(word in text.inner_text() for word in ("membaca", "memeriksa", "menulis"))
+    page.click("#cancel")
+    page.wait_for_selector("#cancelled", timeout=60_000)
+    assert page.locator("#dl-xlsx[href]").count() == 0  # stopped before its last output
+    context.close()
+
+
 def test_twenty_browsers_at_once_each_get_their_own_result(server, browser, tmp_path):
     lines = (EXAMPLE / "laporan.csv").read_text(encoding="utf-8-sig").splitlines()
     contexts, pages = [], []
