@@ -1,7 +1,7 @@
 """The page of ``atribut-rules serve`` in a real browser: headless Chromium (Debian's package)
 driven by Playwright. Upload the bundled example, read the counts, download the CSV and
-compare it with the CLI's; an invalid rule file shows its problem at its line; 20 browsers
-uploading at once each get their own result."""
+compare it with the CLI's; an invalid rule file shows its problem at its line; a long list
+shows its progress and can be cancelled; 20 browsers uploading at once each get their own result."""
 
 from __future__ import annotations
 
