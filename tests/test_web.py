@@ -300,6 +300,7 @@ def test_an_unusable_list_says_why_in_the_officers_own_file_name():
         assert status["state"] == "failed" and status["exit_code"] == 2
         page = client.get(url).text
         assert "Daftar Lapangan.csv" in page and "reports.csv" not in page
+        assert "langkah 3 (lapisan zona)" in page  # what the CLI's options are on this page
 
 
 def test_the_password_is_asked_for_every_request():

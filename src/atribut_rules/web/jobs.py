@@ -182,7 +182,7 @@ class JobManager:
         folder = str(job.folder) + os.sep
         lines = []
         for line in text.splitlines()[:MAX_ERROR_LINES]:
-            line = line.replace(folder, "")
+            line = line.replace(folder, "").removeprefix("atribut-rules: ")
             for saved, client in job.names.items():
                 line = line.replace(saved, client)
             lines.append(line)

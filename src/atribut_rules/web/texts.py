@@ -41,6 +41,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel": "Batalkan",
         "cancelled": "Pemeriksaan dibatalkan.",
         "failed": "Daftar tidak dapat diperiksa:",
+        "failed_hint": "Pesan di atas berasal dari atribut-rules check. Di halaman ini, --rules adalah langkah 2 "
+        "(aturan), --zones langkah 3 (lapisan zona), --permits langkah 4, dan --partial kotak "
+        "“Tetap periksa…” di langkah 4.",
         "done": "Selesai",
         "summary": "Ringkasan",
         "total": "Jumlah laporan",
@@ -110,6 +113,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel": "Cancel",
         "cancelled": "The check was cancelled.",
         "failed": "The list could not be checked:",
+        "failed_hint": "These messages come from atribut-rules check. On this page, --rules is step 2 (rules), "
+        "--zones step 3 (zone layers), --permits step 4, and --partial the “Check even when…” box in step 4.",
         "done": "Done",
         "summary": "Summary",
         "total": "Reports",
