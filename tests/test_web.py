@@ -371,3 +371,65 @@ def test_serve_warns_when_listening_beyond_this_machine(monkeypatch):
     assert main(["serve"], io.StringIO(), err) == 0
     assert "warning" not in err.getvalue() and "http://127.0.0.1:8080/" in err.getvalue()
     assert main(["serve", "--zones-dir", "/no/such/folder"], io.StringIO(), io.StringIO()) == 2
+
+
+def _example_rows(n: int) -> tuple[list[str], list[list[str]]]:
+    import csv
+
+    with open(EXAMPLE / "laporan.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    return rows[0], rows[1 : n + 1]
+
+
+def _write_list(path: Path, fmt: str, n: int = 30) -> None:
+    """The example's first ``n`` rows as an XLSX, JSON Lines or GeoJSON list."""
+    header, rows = _example_rows(n)
+
+    def number(text: str) -> float | None:
+        return float(text.replace(",", ".")) if text else None
+
+    if fmt == "xlsx":
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+        return
+    records = [dict(zip(header, row)) for row in rows]
+    if fmt == "jsonl":
+        for record in records:
+            record["lintang"], record["bujur"] = number(record["lintang"]), number(record["bujur"])
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        return
+    features = []
+    for record in records:
+        lat, lon = number(record.pop("lintang")), number(record.pop("bujur"))
+        geometry = (
+            {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+        )
+        features.append({"type": "Feature", "geometry": geometry, "properties": record})
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "jsonl", "geojson"])
+def test_every_list_format_gives_the_clis_sheet(tmp_path, fmt):
+    source = tmp_path / f"daftar.{fmt}"
+    _write_list(source, fmt)
+    expected = tmp_path / "expected.csv"
+    argv = ["check", str(source), "--permits", str(EXAMPLE / "izin.csv"), "-q", "-o", f"csv:{expected}"]
+    for name in ZONES:
+        argv += ["--zones", str(EXAMPLE / name)]
+    err = io.StringIO()
+    assert main(argv, io.StringIO(), err) in (0, 1), err.getvalue()
+    with _client() as client:
+        files = [
+            ("reports", (source.name, source.read_bytes(), "application/octet-stream")),
+            ("permits", ("izin.csv", (EXAMPLE / "izin.csv").read_bytes(), "text/csv")),
+        ]
+        url = _submit(client, _token(client), files=files).json()["job"]
+        status = _wait(client, url)
+        assert status["state"] == "done", client.get(url).text
+        assert client.get(url + "/download/csv").content == expected.read_bytes()
+        assert 'data-status="total">30<' in client.get(url).text
