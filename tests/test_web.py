@@ -433,3 +433,18 @@ def test_every_list_format_gives_the_clis_sheet(tmp_path, fmt):
         assert status["state"] == "done", client.get(url).text
         assert client.get(url + "/download/csv").content == expected.read_bytes()
         assert 'data-status="total">30<' in client.get(url).text
+
+
+def test_the_form_works_without_script():
+    with _client() as client:
+        posted = client.post(
+            "/jobs", data=_form(_token(client)), files=_example_files(), follow_redirects=False
+        )
+        assert posted.status_code == 303
+        url = posted.headers["location"]
+        assert re.fullmatch(r"/jobs/[A-Za-z0-9_-]{24}", url)
+        first = client.get(url).text
+        assert _wait(client, url)["state"] == "done"
+        if 'data-final="0"' in first:  # still running when first shown: it refreshes itself
+            assert '<noscript><meta http-equiv="refresh"' in first
+        assert "<noscript>" not in client.get(url).text
