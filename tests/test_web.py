@@ -363,10 +363,23 @@ def test_read_summary_reads_only_the_head(tmp_path):
 def test_serve_warns_when_listening_beyond_this_machine(monkeypatch):
     uvicorn = pytest.importorskip("uvicorn")
     started = []
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self: started.append(self.config.host))
+    monkeypatch.setattr(
+        uvicorn.Server,
+        "run",
+        lambda self: started.append((self.config.host, self.config.app.guard.has_password)),
+    )
     err = io.StringIO()
     assert main(["serve", "--host", "0.0.0.0", "--port", "8099"], io.StringIO(), err) == 0
-    assert started == ["0.0.0.0"] and "warning: listening on 0.0.0.0" in err.getvalue()
+    assert started == [("0.0.0.0", False)] and "warning: listening on 0.0.0.0" in err.getvalue()
+    assert "consider --password" in err.getvalue()
+    monkeypatch.setenv("ATRIBUT_RULES_PASSWORD", "rahasia")
+    err = io.StringIO()
+    assert main(["serve", "--host", "192.168.1.10"], io.StringIO(), err) == 0
+    assert (
+        "warning: listening on 192.168.1.10" in err.getvalue() and "consider --password" not in err.getvalue()
+    )
+    assert started[-1] == ("192.168.1.10", True)
+    monkeypatch.delenv("ATRIBUT_RULES_PASSWORD")
     err = io.StringIO()
     assert main(["serve"], io.StringIO(), err) == 0
     assert "warning" not in err.getvalue() and "http://127.0.0.1:8080/" in err.getvalue()
