@@ -205,7 +205,8 @@ def test_twenty_browsers_at_once_each_get_their_own_result(server, browser, tmp_
     for page, _ in pages:
         page.click("#submit", no_wait_after=True)
     for page, rows in pages:
-        page.wait_for_selector("#verdict", timeout=120_000)
+        page.wait_for_selector("#verdict, #errors, #cancelled", timeout=180_000)
+        assert page.locator("#verdict").is_visible(), page.locator("main").inner_text()
         assert _counts(page)["total"] == rows
         assert page.locator("#dl-csv").get_attribute("href")
     urls = {page.url for page, _ in pages}
