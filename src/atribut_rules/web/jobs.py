@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import multiprocessing.connection
 import os
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +91,20 @@ class Job:
             return {}
 
 
+_PROCESS_LOCK = threading.Lock()
+
+
+def _locked(call: Any) -> Any:
+    """``call()`` while no other thread starts a job's process or reads its exit code.
+
+    A fork-server process's exit code is read once from a pipe; ``Process.start`` also reads
+    those of every finished child (``multiprocessing``'s clean-up), so two threads doing so at
+    once can leave one of them with an end of file, and a finished job with exit code 255.
+    """
+    with _PROCESS_LOCK:
+        return call()
+
+
 class JobManager:
     """The jobs of one server, under one temporary folder that is removed when it stops."""
 
@@ -148,15 +164,15 @@ class JobManager:
             )
             job.process, job.state = process, "running"  # from here, the job is final when this ends
             try:
-                await loop.run_in_executor(None, process.start)
+                await loop.run_in_executor(None, _locked, process.start)
             except OSError as exc:
                 job.exit_code = -1
                 self.fail(job, [f"cannot start the check: {exc}"])
                 return
             if job.state == "cancelled":  # cancelled while it started
                 process.terminate()
-            await loop.run_in_executor(None, process.join)
-            code = process.exitcode
+            await loop.run_in_executor(None, multiprocessing.connection.wait, [process.sentinel])
+            code = await loop.run_in_executor(None, _locked, lambda: process.exitcode)
             job.exit_code = code
             if job.state == "cancelled" or code in (EXIT_TERMINATED, -15):
                 job.state = "cancelled"
@@ -166,6 +182,8 @@ class JobManager:
                 job.state = "failed"
             if job.state != "cancelled":
                 job.errors = self._stderr_lines(job)
+                if job.state == "failed" and not job.errors:
+                    job.errors = [f"the check stopped unexpectedly (exit code {code})"]
 
     async def warm_up(self) -> None:
         """Start the fork server now, so the first job does not wait for its imports."""
