@@ -51,9 +51,7 @@ def with_canonical_categories(doc: Mapping[str, Any]) -> dict[str, Any]:
     name: conditions' ``near``/``inside`` zones (in ``when``, ``applies_to``, ``area``),
     ``area.zone``, ``quota.per`` zones, ``categories`` and ``defaults.zone_radius_m``."""
     out = copy.deepcopy(dict(doc))
-    radius = (
-        (out.get("defaults") or {}).get("zone_radius_m") if isinstance(out.get("defaults"), dict) else None
-    )
+    radius = (out.get("defaults") or {}).get("zone_radius_m") if isinstance(out.get("defaults"), dict) else None
     if isinstance(radius, dict):
         out["defaults"]["zone_radius_m"] = {canonical_category(k): v for k, v in radius.items()}
     if isinstance(out.get("categories"), list):

@@ -160,9 +160,7 @@ def find_gaps(rules: Any, have: Loaded) -> tuple[Gap, ...]:
         if need.kind == FIELD:
             suggestions = tuple(difflib.get_close_matches(need.name, have.columns, n=3, cutoff=0.6))
         elif need.kind == ZONE_CATEGORY:
-            suggestions = tuple(
-                difflib.get_close_matches(need.name, sorted(have.categories), n=3, cutoff=0.6)
-            )
+            suggestions = tuple(difflib.get_close_matches(need.name, sorted(have.categories), n=3, cutoff=0.6))
         gaps.append(Gap(need.kind, need.name, tuple(rule_ids), suggestions))
     order = {ZONE_CATEGORY: 0, ZONE: 1, FIELD: 2}
     return tuple(sorted(gaps, key=lambda g: (order[g.kind], g.name)))
@@ -177,9 +175,7 @@ def gap_text(gap: Gap, partial: bool = False) -> str:
     rules = ", ".join(shown)
     name = quote(gap.name)
     if partial:
-        what = {ZONE_CATEGORY: "zone layer of category", ZONE: "zone with id", FIELD: "report column"}[
-            gap.kind
-        ]
+        what = {ZONE_CATEGORY: "zone layer of category", ZONE: "zone with id", FIELD: "report column"}[gap.kind]
         return f"no {what} {name}: rule(s) {rules} are unchecked wherever they apply"
     also = f" (closest loaded: {', '.join(quote(s) for s in gap.suggestions)})" if gap.suggestions else ""
     if gap.kind == ZONE_CATEGORY:

@@ -25,7 +25,6 @@ def severity_label(lang: str, severity: str) -> str:
     """A severity in words (``berat``/``error``)."""
     return SEVERITY_LABELS.get(lang, SEVERITY_LABELS["id"])[severity]
 
-
 PAGE_SUFFIX = {"id": ".id.md", "en": ".en.md"}
 
 _WORDS: dict[str, dict[str, str]] = {
