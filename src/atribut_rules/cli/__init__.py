@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "atribut_rules.cli.zones_command",
     "atribut_rules.cli.test_command",
     "atribut_rules.cli.explain_command",
+    "atribut_rules.web.command",
 )
 
 

@@ -41,7 +41,7 @@ from .console import (
     EXIT_OK,
     error_line,
 )
-from .progress import Progress, estimate_rows
+from .progress import FileProgress, Progress, estimate_rows
 
 NAME = "check"
 DEFAULT_CHUNK_ROWS = 25_000
@@ -151,6 +151,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="worker processes for a list read in chunks (default 0: one per CPU, at most 8)",
     )
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar on stderr")
+    c.add_argument(
+        "--progress-file",
+        metavar="FILE",
+        help="write the progress (stage, rows done, total) to FILE as JSON instead of a bar, for "
+        "a program that shows it (the web page of `atribut-rules serve`)",
+    )
     c.add_argument(
         "--fail-on",
         default="error",
@@ -269,7 +275,10 @@ def _bulk_allocation() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 def _progress(args: argparse.Namespace, stderr: IO[str] | None) -> Progress | None:
-    """A progress display on stderr when it is a terminal and ``--quiet`` is not given."""
+    """A progress display on stderr when it is a terminal and ``--quiet`` is not given; a
+    JSON file with ``--progress-file``."""
+    if args.progress_file:
+        return FileProgress(args.progress_file, args.lang)
     if stderr is None or args.quiet or not _is_tty(stderr):
         return None
     return Progress(stderr, args.lang)
@@ -313,7 +322,8 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     outputs = _outputs(args.output)
     check_output_paths(
         [(f"--output {fmt}:{path}", path) for fmt, path in outputs]
-        + ([("--zones-cache", args.zones_cache)] if args.zones_cache else []),
+        + ([("--zones-cache", args.zones_cache)] if args.zones_cache else [])
+        + ([("--progress-file", args.progress_file)] if args.progress_file else []),
         run_inputs(args.reports, _zone_sources(args.zones), args.rules, args.permits),
     )
     base = resources.example_dir() if args.example else None
