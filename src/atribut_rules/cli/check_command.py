@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from .. import resources
 from ..categories import canonical_category
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..evaluate.check import check
 from ..evaluate.permits import load_permits
 from ..model import Severity
@@ -205,8 +205,8 @@ def _zone_sources(specs: Sequence[str], categories: frozenset[str] | None = None
             head = canonical_category(head)  # pohon=FILE is tree=FILE
             if categories is not None and head not in categories:
                 raise AtributRulesError(
-                    f"--zones {spec!r}: unknown category {head!r}",
-                    hint=f"known: {', '.join(sorted(categories))}",
+                    Text("cli.zones_unknown_category", spec=spec, head=head),
+                    hint=Text("cli.known_hint", names=', '.join(sorted(categories))),
                 )
             sources.append((tail, head))
         else:
@@ -226,8 +226,8 @@ def _outputs(specs: Sequence[str]) -> list[tuple[str, str]]:
         fmt, sep, path = spec.partition(":")
         if not sep or not path or fmt not in FORMATS:
             raise AtributRulesError(
-                f"--output {spec!r} is not FORMAT:PATH",
-                hint=f"for example --output html:laporan.html; formats: {', '.join(FORMATS)}",
+                Text("cli.output_not_format_path", spec=spec),
+                hint=Text("cli.example_output_html_laporan_hint", names=', '.join(FORMATS)),
             )
         outputs.append((fmt, path))
     return outputs
@@ -303,12 +303,12 @@ def _reader_limits(args: argparse.Namespace) -> dict[str, int]:
 def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = None) -> int:
     for option, value in (("--chunk-rows", args.chunk_rows), ("--jobs", args.jobs)):
         if value < 0:
-            raise AtributRulesError(f"{option} {value} is negative", hint=f"give {option} 0 or more")
+            raise AtributRulesError(Text("cli.negative_option", option=option, value=value), hint=Text("cli.give_0_more_hint", option=option))
     if args.example:
         _example_args(args)
     if not args.reports:
         raise AtributRulesError(
-            "no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example"
+            Text("cli.no_reports_file_given"), hint=Text("cli.atribut_rules_check_reports_hint")
         )
     outputs = _outputs(args.output)
     check_output_paths(
@@ -497,7 +497,7 @@ def _temporary_folder(prefix: str) -> Iterator[str]:
         folder = tempfile.mkdtemp(prefix=prefix)
     except OSError as exc:
         raise AtributRulesError(
-            f"cannot make a temporary folder for checked chunks: {exc}; set TMPDIR to a writable folder"
+            Text("cli.cannot_make_temporary_folder", exc=exc)
         ) from None
     try:
         yield folder

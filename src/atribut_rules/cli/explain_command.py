@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..rules.docs import explain, write_docs
 
 NAME = "explain"
@@ -33,7 +33,9 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(f"wrote {path}\n")
         return 0
     if not args.rule_id:
-        raise AtributRulesError("explain needs a RULE_ID", hint="atribut-rules explain APK-POHON --lang en")
+        raise AtributRulesError(
+            Text("cli.explain_needs_rule_id"), hint=Text("cli.atribut_rules_explain_apk_hint")
+        )
     try:
         text = explain(args.rule_id, args.rules, args.lang)
     except KeyError as exc:

@@ -7,7 +7,7 @@ import json
 from typing import IO
 
 from .. import resources
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..rules.ruleset import load_rules
 from .console import EXIT_OK
 
@@ -38,4 +38,4 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         rs = load_rules(args.rules)
         stdout.write(json.dumps(rs.document, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
         return EXIT_OK
-    raise AtributRulesError("rules needs an action: list or show")
+    raise AtributRulesError(Text("cli.rules_needs_action_list"))

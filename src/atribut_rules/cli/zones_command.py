@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..zonebuild import build_zones, bundled_mappings, load_mapping, write_zones
 
 NAME = "zones"
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(f"builtin:{name}\t{m.title.get('en', '')}\t{', '.join(m.categories)}\n")
         return EXIT_OK
     if args.zones_command != "build":
-        raise AtributRulesError("zones needs an action: build or mappings")
+        raise AtributRulesError(Text("cli.zones_needs_action_build"))
     result = build_zones(args.sources, args.mapping, repair=args.repair)
     for p in result.problems:
         if args.quiet and p.level != "error":
@@ -104,4 +104,6 @@ def _write_atomically(path: Path, collection: dict) -> None:
             fh.write(buffer.getvalue())
         os.replace(tmp, path)
     except OSError as exc:
-        raise AtributRulesError(f"cannot write the zone layer: {exc.strerror}", file=str(path)) from None
+        raise AtributRulesError(
+            Text("cli.cannot_write_zone_layer", strerror=exc.strerror), file=str(path)
+        ) from None

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..errors import InputError, MissingExtraError
+from ..errors import InputError, MissingExtraError, Text
 from .inputfiles import read_input
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
@@ -51,8 +51,8 @@ def pyogrio_module() -> Any:
         import pyogrio
     except ImportError:
         raise MissingExtraError(
-            "reading Shapefile, GeoPackage, FlatGeobuf, KML/KMZ and GPX files needs pyogrio",
-            hint='install it with: pip install "atribut-rules[gis]"',
+            Text("gis.reading_shapefile_geopackage_flatgeobuf"),
+            hint=Text("gis.install_pip_install_atribut_hint"),
         ) from None
     return pyogrio
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import RuleSetError, quote
+from ..errors import RuleSetError, Text, quote
 
 Path_ = tuple[Any, ...]
 
@@ -66,20 +66,20 @@ def load_yaml(
     limits = limits or YamlLimits()
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise RuleSetError(
-            f"rule file is larger than {limits.max_bytes} bytes",
+            Text("yaml.rule_file_larger_than", max_bytes=limits.max_bytes),
             file=file,
-            hint="raise the limit or split the file",
+            hint=Text("yaml.raise_limit_split_file_hint"),
         )
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         raise RuleSetError(
-            f"not valid YAML: character U+{exc.character:04X} is not allowed",
+            Text("yaml.not_valid_yaml_character", character=exc.character),
             file=file,
             line=before.count("\n") + 1,
             column=len(before) - (before.rfind("\n") + 1) + 1,
-            hint="remove control characters from the file",
+            hint=Text("yaml.remove_control_characters_from_hint"),
         ) from None
     try:
         aliases = 0
@@ -112,22 +112,24 @@ def load_yaml(
         loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
-            raise RuleSetError("rule file is empty", file=file, hint="start with 'schema: atribut-rules/1'")
+            raise RuleSetError(
+                Text("yaml.rule_file_empty"), file=file, hint=Text("yaml.start_schema_atribut_rules_hint")
+            )
         marks: dict[Path_, tuple[int, int]] = {}
         _walk(node, (), marks, 0, limits, file, set(), [0], loader)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise RuleSetError(
-            f"not valid YAML: {exc.problem or exc.context}",
+            Text("yaml.not_valid_yaml", value=exc.problem or exc.context),
             file=file,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as exc:
-        raise RuleSetError(f"not valid YAML: {exc}", file=file) from None
+        raise RuleSetError(Text("yaml.not_valid_yaml_2", exc=exc), file=file) from None
     except RecursionError:
-        raise RuleSetError("YAML is nested too deeply", file=file) from None
+        raise RuleSetError(Text("yaml.yaml_nested_too_deeply"), file=file) from None
     finally:
         loader.dispose()
     return data, marks

@@ -23,7 +23,7 @@ from typing import Any
 import pyproj
 
 from .. import resources
-from ..errors import InputError, RuleSetError
+from ..errors import InputError, RuleSetError, Text
 from ..evaluate.check import check
 from ..evaluate.permits import Permit, permits_from_mappings
 from ..model import Status
@@ -133,10 +133,10 @@ def load_tests(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise RuleSetError(f"cannot read rule test file: {exc.strerror}", file=display) from None
+        raise RuleSetError(Text("cases.cannot_read_rule_test", strerror=exc.strerror), file=display) from None
     data, marks = load_yaml(text, file=display)
     if not isinstance(data, dict):
-        raise RuleSetError("a rule test file must be a mapping at the top", file=display, line=1, column=1)
+        raise RuleSetError(Text("cases.rule_test_file_must"), file=display, line=1, column=1)
     if data.get("schema") != TESTS_SCHEMA:
         raise _err(f"schema must be {TESTS_SCHEMA!r}", display, marks, ("schema",))
     unknown = sorted(set(data) - _TOP_KEYS)

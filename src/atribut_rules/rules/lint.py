@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import resources
-from ..errors import AtributRulesError, RuleSetError, clip, one_line, short_name
+from ..errors import AtributRulesError, RuleSetError, Text, clip, one_line, short_name
 from ..read.yamlsafe import position
 from .cases import TestFile, coverage, load_tests, tests_path_for
 from .ruleset import RuleSet, check_rules, load_rules, read_document
@@ -71,7 +71,7 @@ def own_and_parents(path: Path) -> tuple[set[str], list[Path]]:
 def inherited_coverage(path: Path, depth: int = 0) -> dict[str, set[str]]:
     """Coverage of a rule file's rules by its own tests and, for rules it does not touch, its parents'."""
     if depth > 8:
-        raise RuleSetError("extends chain is too deep", file=str(path))
+        raise RuleSetError(Text("rules.extends_chain_too_deep"), file=str(path))
     own, parents = own_and_parents(path)
     result: dict[str, set[str]] = {}
     for parent in parents:

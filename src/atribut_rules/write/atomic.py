@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import OutputError
+from ..errors import OutputError, Text
 
 __all__ = ["atomic_write", "output_error", "shown_path"]
 
@@ -58,7 +58,9 @@ def output_error(exc: OSError, path: str | os.PathLike[str], what: str = "output
     else:
         hint = "check the path and the disk"
     reason = exc.strerror or type(exc).__name__
-    return OutputError(f"cannot write {what}: {reason}", file=shown_path(path), hint=hint)
+    return OutputError(
+        Text("output.cannot_write", what=what, reason=reason), file=shown_path(path), hint=hint
+    )
 
 
 class _OutputFile(io.FileIO):
@@ -91,7 +93,11 @@ def _create_beside(target: Path, mode: int) -> tuple[int, str]:
             continue
         except OSError as exc:
             raise output_error(exc, target) from None
-    raise OutputError("cannot make a temporary file", file=shown_path(folder), hint="clean up the folder")
+    raise OutputError(
+        Text("output.cannot_make_temporary_file"),
+        file=shown_path(folder),
+        hint=Text("output.clean_up_folder_hint"),
+    )
 
 
 @contextlib.contextmanager

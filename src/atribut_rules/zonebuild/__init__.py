@@ -28,7 +28,7 @@ from typing import IO, Any
 import shapely
 import shapely.geometry
 
-from ..errors import InputError
+from ..errors import InputError, Text
 from ..read.digest import file_sha256
 from ..read.inputfiles import check_regular_file, read_input
 from .mapping import ClassRule, MappingError, ZoneMapping, bundled_mappings, load_mapping
@@ -399,7 +399,9 @@ def build_zones(
                 data = read_input(path, what="zone source", name=label)
                 sha = hashlib.sha256(data).hexdigest()
         except OSError as exc:
-            raise InputError(f"cannot read zone source: {exc.strerror}", file=label) from None
+            raise InputError(
+                Text("zonebuild.cannot_read_zone_source", strerror=exc.strerror), file=label
+            ) from None
         files.append({"file": label, "sha256": sha})
         before = len(builder.features)
         builder.add_source(read_records(path, label, data, mapping), label, sha, path.name.split(".")[0])

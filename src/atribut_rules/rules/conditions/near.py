@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import Text
 from .base import (
     ZONE_CATEGORY,
     ConditionError,
@@ -67,7 +68,7 @@ class NearKind(ConditionKind):
             return Near(zone=data["inside"]["zone"], within_m=0.0, inside=True)
         within = float(data["near"]["within_m"])
         if not math.isfinite(within):
-            raise ConditionError(f"within_m must be a finite number, found {within!r}", path + ("near",))
+            raise ConditionError(Text("rules.within_m_must_finite", within=within), path + ("near",))
         return Near(zone=data["near"]["zone"], within_m=within)
 
     def evaluate(self, node: Near, ctx: EvaluationContext) -> np.ndarray:
