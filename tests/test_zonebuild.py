@@ -353,7 +353,7 @@ class TestPbf:
 class TestCommand:
     def test_build_writes_a_layer_that_check_can_use(self, tmp_path):
         out = tmp_path / "zones.geojson"
-        code, stdout, stderr = run_cli("zones", "build", str(SAMPLE), "--map", "builtin:osm", "-o", str(out))
+        code, stdout, stderr = run_cli("zones", "build", str(SAMPLE), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
         assert code == 0, stderr
         assert "13 zones written" in stderr and "bad_width" in stderr
         assert len(load_zones(out)) == 13

@@ -70,7 +70,7 @@ class Text:
     """A text of the catalogue: its ``code`` and its parameters, rendered in a language.
 
     A parameter may itself be a :class:`Text` or a ``{lang: text}`` mapping (taken in
-    the language rendered); anything else is formatted as it is (an ``OSError``'s
+    the language rendered), or a tuple of such parts (joined with ``, ``); anything else is formatted as it is (an ``OSError``'s
     ``strerror``, a parser's message: a library's own words stay in English).
     ``str(text)`` is the English text.
     """
@@ -94,11 +94,22 @@ class Text:
         return f"Text({self.code!r}, **{self.params!r})"
 
 
+def noun(text: str) -> Text | str:
+    """What a file is (``reports file``, ``zone layer`` ...) as a catalogue text when the
+    catalogue names it (code ``noun.reports_file``), else ``text`` as it is."""
+    from .i18n import CATALOGUE
+
+    code = "noun." + re.sub(r"\W+", "_", text.lower()).strip("_")
+    return Text(code) if code in CATALOGUE else text
+
+
 def _param_in(value: object, lang: str) -> object:
     if isinstance(value, Text):
         return value.render(lang)
     if isinstance(value, AtributRulesError):
         return value.message_in(lang)
+    if isinstance(value, tuple):
+        return ", ".join(str(_param_in(part, lang)) for part in value)
     if isinstance(value, Mapping) and lang in value and "en" in value:
         return value[lang]
     return value
@@ -140,6 +151,16 @@ class AtributRulesError(Exception):
         """The catalogue code of the message (``reports.not_found``, ...); None for a plain text."""
         text = self.texts[0]
         return None if text is None else text.code
+
+    @property
+    def message_text(self) -> Text | str:
+        """The message as it was given: a :class:`Text` (to raise again as another error) or text."""
+        return self.texts[0] or self.message
+
+    @property
+    def hint_text(self) -> Text | str | None:
+        """The hint as it was given."""
+        return self.texts[1] or self.hint
 
     def message_in(self, lang: str) -> str:
         """The message (without location and hint) in ``lang``, capped like :attr:`message`."""

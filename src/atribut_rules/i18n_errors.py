@@ -11,13 +11,96 @@ carries a code and its parameters on an error.
 from __future__ import annotations
 
 ERROR_TEXTS: dict[str, dict[str, str]] = {
+    "cases.bad_coordinates": {"id": "koordinat tidak sah", "en": "bad coordinates"},
     "cases.cannot_read_rule_test": {
         "id": "berkas uji aturan tidak dapat dibaca: {strerror}",
         "en": "cannot read rule test file: {strerror}",
     },
+    "cases.case_must_mapping": {"id": "sebuah kasus harus berupa mapping", "en": "a case must be a mapping"},
+    "cases.case_needs_expect_report": {
+        "id": "sebuah kasus memerlukan 'expect': id laporan -> {{aturan: status}}",
+        "en": "a case needs 'expect': report id -> {{rule: status}}",
+    },
+    "cases.case_needs_least_one": {
+        "id": "sebuah kasus memerlukan paling sedikit satu laporan",
+        "en": "a case needs at least one report",
+    },
+    "cases.case_needs_name": {"id": "sebuah kasus memerlukan nama", "en": "a case needs a name"},
+    "cases.case_unknown_key": {
+        "id": "kasus: kunci {unknown!r} tidak dikenal",
+        "en": "case: unknown key {unknown!r}",
+    },
+    "cases.cases_must_non_empty": {
+        "id": "'cases' harus berupa daftar yang tidak kosong",
+        "en": "'cases' must be a non-empty list",
+    },
+    "cases.defaults_must_mapping_report": {
+        "id": "'defaults' harus berupa mapping kolom laporan",
+        "en": "'defaults' must be a mapping of report fields",
+    },
+    "cases.duplicate_case_name": {"id": "nama kasus {name!r} ganda", "en": "duplicate case name {name!r}"},
+    "cases.duplicate_report_id": {
+        "id": "id laporan {record!r} ganda",
+        "en": "duplicate report id {record!r}",
+    },
+    "cases.expect_names_report_which": {
+        "id": "expect menyebut laporan {rid!r}, yang tidak ada dalam kasus",
+        "en": "expect names report {rid!r}, which the case does not list",
+    },
+    "cases.expect_per_report_must": {
+        "id": "expect per laporan harus berupa mapping aturan -> status",
+        "en": "expect per report must be a mapping rule -> status",
+    },
+    "cases.expected_status_use_one": {
+        "id": "status {status!r} yang diharapkan untuk {rule_id}: gunakan salah satu dari {names}",
+        "en": "expected status {status!r} for {rule_id}: use one of {names}",
+    },
+    "cases.frame_needs_origin_lon": {
+        "id": "frame memerlukan origin: [lon, lat]",
+        "en": "frame needs origin: [lon, lat]",
+    },
+    "cases.known_hint": {"id": "yang dikenal: {sorted}", "en": "known: {sorted}"},
+    "cases.needs_metre_frame": {"id": "'at' memerlukan frame dalam meter", "en": "'at' needs a metre frame"},
+    "cases.permit_must_mapping": {
+        "id": "sebuah izin harus berupa mapping",
+        "en": "a permit must be a mapping",
+    },
+    "cases.permits_must_list_permits": {
+        "id": "'permits' harus berupa daftar izin",
+        "en": "'permits' must be a list of permits",
+    },
+    "cases.position_must_east_m": {
+        "id": "posisi harus [east_m, north_m], ditemukan {value!r}",
+        "en": "a position must be [east_m, north_m], found {value!r}",
+    },
+    "cases.repeat_must_whole_number": {
+        "id": "'repeat' harus bilangan bulat dari 1 sampai {max_repeat}",
+        "en": "'repeat' must be a whole number from 1 to {max_repeat}",
+    },
+    "cases.report_must_mapping_id": {
+        "id": "sebuah laporan harus berupa mapping dengan id",
+        "en": "a report must be a mapping with an id",
+    },
+    "cases.rule_disabled": {"id": "aturan {rule_id!r} dinonaktifkan", "en": "rule {rule_id!r} is disabled"},
+    "cases.rule_not_in_set": {
+        "id": "aturan {rule_id!r} tidak ada dalam himpunan aturan",
+        "en": "rule {rule_id!r} is not in the rule set",
+    },
     "cases.rule_test_file_must": {
         "id": "berkas uji aturan harus berupa mapping di tingkat teratas",
         "en": "a rule test file must be a mapping at the top",
+    },
+    "cases.rules_must_name_rule": {
+        "id": "'rules' harus menyebut himpunan aturan (builtin:NAMA atau path)",
+        "en": "'rules' must name the rule set (builtin:NAME or a path)",
+    },
+    "cases.schema_must": {"id": "schema harus {tests_schema!r}", "en": "schema must be {tests_schema!r}"},
+    "cases.step_needs": {"id": "'step' memerlukan 'at'", "en": "'step' needs 'at'"},
+    "cases.step_needs_repeat": {"id": "'step' memerlukan 'repeat'", "en": "'step' needs 'repeat'"},
+    "cases.unknown_key": {"id": "kunci {unknown!r} tidak dikenal", "en": "unknown key {unknown!r}"},
+    "cases.zones_must_geojson_featurecollection": {
+        "id": "zones harus berupa GeoJSON FeatureCollection",
+        "en": "zones must be a GeoJSON FeatureCollection",
     },
     "cli.atribut_rules_check_reports_hint": {
         "id": "atribut-rules check LAPORAN --zones BERKAS, atau --example",
@@ -39,26 +122,11 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "misalnya --output html:laporan.html; format: {names}",
         "en": "for example --output html:laporan.html; formats: {names}",
     },
-    "cli.explain_needs_rule_id": {
-        "id": "explain memerlukan RULE_ID",
-        "en": "explain needs a RULE_ID",
-    },
-    "cli.give_0_more_hint": {
-        "id": "beri {option} 0 atau lebih",
-        "en": "give {option} 0 or more",
-    },
-    "cli.known_hint": {
-        "id": "yang dikenal: {names}",
-        "en": "known: {names}",
-    },
-    "cli.negative_option": {
-        "id": "{option} {value} negatif",
-        "en": "{option} {value} is negative",
-    },
-    "cli.no_reports_file_given": {
-        "id": "berkas laporan tidak diberikan",
-        "en": "no reports file given",
-    },
+    "cli.explain_needs_rule_id": {"id": "explain memerlukan RULE_ID", "en": "explain needs a RULE_ID"},
+    "cli.give_0_more_hint": {"id": "beri {option} 0 atau lebih", "en": "give {option} 0 or more"},
+    "cli.known_hint": {"id": "yang dikenal: {names}", "en": "known: {names}"},
+    "cli.negative_option": {"id": "{option} {value} negatif", "en": "{option} {value} is negative"},
+    "cli.no_reports_file_given": {"id": "berkas laporan tidak diberikan", "en": "no reports file given"},
     "cli.output_not_format_path": {
         "id": "--output {spec!r} bukan FORMAT:PATH",
         "en": "--output {spec!r} is not FORMAT:PATH",
@@ -66,6 +134,15 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
     "cli.rules_needs_action_list": {
         "id": "rules memerlukan tindakan: list atau show",
         "en": "rules needs an action: list or show",
+    },
+    "cli.validate_ok": {"id": "{files} berkas aturan OK", "en": "{files} rule file(s) OK"},
+    "cli.validate_problem": {
+        "id": "{total} masalah di {files} berkas",
+        "en": "{total} problem in {files} file(s)",
+    },
+    "cli.validate_problems": {
+        "id": "{total} masalah di {files} berkas",
+        "en": "{total} problems in {files} file(s)",
     },
     "cli.zones_needs_action_build": {
         "id": "zones memerlukan tindakan: build atau mappings",
@@ -75,10 +152,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "--zones {spec!r}: kategori {head!r} tidak dikenal",
         "en": "--zones {spec!r}: unknown category {head!r}",
     },
-    "csv.broken_csv": {
-        "id": "CSV rusak: {exc}",
-        "en": "broken CSV: {exc}",
-    },
+    "csv.broken_csv": {"id": "CSV rusak: {exc}", "en": "broken CSV: {exc}"},
     "csv.broken_quote": {
         "id": "tanda kutip yang dibuka di rekaman ini tidak pernah ditutup, sehingga setiap baris sesudahnya akan terbaca sebagai satu kolom",
         "en": "a quote opened in this record is never closed, so every later line would be read as one field",
@@ -135,14 +209,8 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tidak ada kolom {name} di header",
         "en": "no {name} column in the header",
     },
-    "csv.not_valid_text": {
-        "id": "bukan teks {name} yang sah",
-        "en": "not valid {name} text",
-    },
-    "csv.reports_file_empty": {
-        "id": "berkas laporan kosong",
-        "en": "reports file is empty",
-    },
+    "csv.not_valid_text": {"id": "bukan teks {name} yang sah", "en": "not valid {name} text"},
+    "csv.reports_file_empty": {"id": "berkas laporan kosong", "en": "reports file is empty"},
     "csv.reports_file_no_header": {
         "id": "berkas laporan tidak memiliki baris header",
         "en": "reports file has no header line",
@@ -151,10 +219,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "pendekkan kolomnya (atau periksa tanda kutip yang tidak pernah ditutup)",
         "en": "shorten the field (or check for a quote that is never closed)",
     },
-    "encoding.check_encoding_hint": {
-        "id": "periksa --encoding",
-        "en": "check --encoding",
-    },
+    "encoding.check_encoding_hint": {"id": "periksa --encoding", "en": "check --encoding"},
     "encoding.not_valid_byte": {
         "id": "bukan {encoding} yang sah pada byte {start}",
         "en": "not valid {encoding} at byte {start}",
@@ -175,18 +240,12 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "seharusnya GeoJSON FeatureCollection, ditemukan {kind!r}",
         "en": "expected a GeoJSON FeatureCollection, found {kind!r}",
     },
-    "geojson.features_not_list": {
-        "id": "'features' bukan daftar",
-        "en": "'features' is not a list",
-    },
+    "geojson.features_not_list": {"id": "'features' bukan daftar", "en": "'features' is not a list"},
     "geojson.json_nested_too_deeply": {
         "id": "JSON bersarang terlalu dalam",
         "en": "JSON is nested too deeply",
     },
-    "geojson.not_valid_json": {
-        "id": "bukan JSON yang sah: {msg}",
-        "en": "not valid JSON: {msg}",
-    },
+    "geojson.not_valid_json": {"id": "bukan JSON yang sah: {msg}", "en": "not valid JSON: {msg}"},
     "geojson.wrap_features_hint": {
         "id": 'bungkus fitur-fiturnya dalam {{"type": "FeatureCollection", "features": [...]}}',
         "en": 'wrap the features in {{"type": "FeatureCollection", "features": [...]}}',
@@ -239,13 +298,15 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tulis satu objek JSON per baris",
         "en": "write one JSON object per line",
     },
-    "mapping.bundled_hint": {
-        "id": "bawaan: {names}",
-        "en": "bundled: {names}",
-    },
+    "mapping.bundled_hint": {"id": "bawaan: {names}", "en": "bundled: {names}"},
     "mapping.category_not_zone_vocabulary": {
         "id": "kategori {cat!r} tidak ada dalam kosakata zona",
         "en": "category {cat!r} is not in the zone vocabulary",
+    },
+    "mapping.file_empty": {"id": "berkas mapping kosong", "en": "mapping file is empty"},
+    "mapping.file_larger_than": {
+        "id": "berkas mapping lebih besar dari {max_bytes} byte",
+        "en": "mapping file is larger than {max_bytes} bytes",
     },
     "mapping.mapping_file_not_utf": {
         "id": "berkas mapping bukan UTF-8 ({reason})",
@@ -255,14 +316,12 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tidak ada mapping bawaan: {text_ref!r}",
         "en": "no such bundled mapping: {text_ref!r}",
     },
-    "mapping.schema": {
-        "id": "{dotted}: {message}",
-        "en": "{dotted}: {message}",
+    "mapping.schema": {"id": "{dotted}: {message}", "en": "{dotted}: {message}"},
+    "mapping.start_schema_hint": {
+        "id": "mulailah berkas dengan 'schema: atribut-rules/mapping-1'",
+        "en": "start the file with 'schema: atribut-rules/mapping-1'",
     },
-    "mapping.use_one_hint": {
-        "id": "gunakan salah satu dari: {names}",
-        "en": "use one of: {names}",
-    },
+    "mapping.use_one_hint": {"id": "gunakan salah satu dari: {names}", "en": "use one of: {names}"},
     "output.cannot_make_temporary_file": {
         "id": "berkas sementara tidak dapat dibuat",
         "en": "cannot make a temporary file",
@@ -271,10 +330,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "{what} tidak dapat ditulis: {reason}",
         "en": "cannot write {what}: {reason}",
     },
-    "output.clean_up_folder_hint": {
-        "id": "bersihkan foldernya",
-        "en": "clean up the folder",
-    },
+    "output.clean_up_folder_hint": {"id": "bersihkan foldernya", "en": "clean up the folder"},
     "output.exists_as_input": {
         "id": "{what} akan menimpa {other_what} {other}",
         "en": "{what} would replace the {other_what} {other}",
@@ -299,10 +355,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "menulis XLSX memerlukan openpyxl, yang belum terpasang",
         "en": "writing XLSX needs openpyxl, which is not installed",
     },
-    "permits.bad_dates": {
-        "id": "{where}: {exc}",
-        "en": "{where}: {exc}",
-    },
+    "permits.bad_dates": {"id": "{where}: {exc}", "en": "{where}: {exc}"},
     "permits.cannot_read_permits_file": {
         "id": "berkas izin tidak dapat dibaca: {exc}",
         "en": "cannot read the permits file: {exc}",
@@ -311,10 +364,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "periksa pemisah dan tanda kutip",
         "en": "check the separators and quotes",
     },
-    "permits.duplicate_permit_id": {
-        "id": "id izin {id} ganda",
-        "en": "duplicate permit id {id}",
-    },
+    "permits.duplicate_permit_id": {"id": "id izin {id} ganda", "en": "duplicate permit id {id}"},
     "permits.line_fields_but_header": {
         "id": "baris {line} berisi {length} kolom, sedangkan header {length_2} kolom",
         "en": "line {line} has {length} fields but the header has {length_2}",
@@ -327,10 +377,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "{where} tidak menyebut cakupan: izin ini akan mengecualikan setiap temuan setiap laporan",
         "en": "{where} names no scope: it would exempt every finding of every report",
     },
-    "permits.not_kind": {
-        "id": "{column} {value} bukan {kind}",
-        "en": "{column} {value} is not {kind}",
-    },
+    "permits.not_kind": {"id": "{column} {value} bukan {kind}", "en": "{column} {value} is not {kind}"},
     "permits.not_valid_unicode_text": {
         "id": "{where}: {bad} bukan teks Unicode yang sah (berisi separuh pasangan surrogate, mis. \\ud800)",
         "en": "{where}: {bad} is not valid Unicode text (it holds half of a surrogate pair, e.g. \\ud800)",
@@ -339,26 +386,18 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "izin #{n} bukan sebuah mapping",
         "en": "permit #{n} is not a mapping",
     },
-    "permits.permits_file_empty": {
-        "id": "berkas izin kosong",
-        "en": "permits file is empty",
-    },
+    "permits.permits_file_empty": {"id": "berkas izin kosong", "en": "permits file is empty"},
     "permits.permits_file_holds_list": {
         "id": "berkas izin berisi daftar izin (atau 'permits: [...]')",
         "en": "a permits file holds a list of permits (or 'permits: [...]')",
     },
-    "permits.permits_file_not_utf": {
-        "id": "berkas izin bukan UTF-8",
-        "en": "permits file is not UTF-8",
-    },
-    "permits.schema": {
-        "id": "{where}: {value}{schema_message}",
-        "en": "{where}: {value}{schema_message}",
-    },
+    "permits.permits_file_not_utf": {"id": "berkas izin bukan UTF-8", "en": "permits file is not UTF-8"},
+    "permits.schema": {"id": "{where}: {value}{schema_message}", "en": "{where}: {value}{schema_message}"},
     "permits.valid_before_valid_from": {
         "id": "{where}: valid_to lebih awal dari valid_from",
         "en": "{where}: valid_to is before valid_from",
     },
+    "permits.where": {"id": "izin #{n} ({label})", "en": "permit #{n} ({label})"},
     "permits.write_decimal_degrees_lon_hint": {
         "id": "tulis derajat desimal (lon, lat) dan meter (radius)",
         "en": "write decimal degrees (lon, lat) and metres (radius)",
@@ -367,10 +406,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tulis angka yang lebih pendek",
         "en": "write shorter numbers",
     },
-    "permits.write_text_again_hint": {
-        "id": "tulis ulang teksnya",
-        "en": "write the text again",
-    },
+    "permits.write_text_again_hint": {"id": "tulis ulang teksnya", "en": "write the text again"},
     "photos.folder_holds_more_than": {
         "id": "folder berisi lebih dari {max_photos} foto",
         "en": "the folder holds more than {max_photos} photos",
@@ -383,18 +419,12 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": 'pasang dengan: pip install "atribut-rules[photos]"',
         "en": 'install it with: pip install "atribut-rules[photos]"',
     },
-    "photos.no_photos_found": {
-        "id": "tidak ada foto yang ditemukan",
-        "en": "no photos found",
-    },
+    "photos.no_photos_found": {"id": "tidak ada foto yang ditemukan", "en": "no photos found"},
     "photos.reading_photos_needs_pillow": {
         "id": "membaca foto memerlukan Pillow",
         "en": "reading photos needs Pillow",
     },
-    "photos.split_hint": {
-        "id": "pecah zip-nya",
-        "en": "split it",
-    },
+    "photos.split_hint": {"id": "pecah zip-nya", "en": "split it"},
     "photos.zip_holds_more_than": {
         "id": "zip berisi lebih dari {max_photos} foto",
         "en": "the zip holds more than {max_photos} photos",
@@ -415,10 +445,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "berkas laporan tidak dapat dibaca: {strerror}",
         "en": "cannot read reports file: {strerror}",
     },
-    "reports.use_csv_file_hint": {
-        "id": "gunakan berkas CSV",
-        "en": "use a CSV file",
-    },
+    "reports.use_csv_file_hint": {"id": "gunakan berkas CSV", "en": "use a CSV file"},
     "reports.use_csv_geojson_json_hint": {
         "id": "gunakan .csv, .geojson, .json, .jsonl, .xlsx, .kml, .kmz, .gpx, atau folder atau .zip berisi foto",
         "en": "use .csv, .geojson, .json, .jsonl, .xlsx, .kml, .kmz, .gpx, or a folder or .zip of photos",
@@ -431,21 +458,19 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "\\b dan \\B (batas kata) tidak didukung pada teks Unicode: tulis (^|\\W) dan (\\W|$), atau (?a) untuk batas kata ASCII",
         "en": "\\b and \\B (word boundaries) are not supported on Unicode text: write (^|\\W) and (\\W|$), or (?a) for ASCII word boundaries",
     },
-    "rules.bad_crs": {
-        "id": "crs {doc}: {problem}",
-        "en": "crs {doc}: {problem}",
-    },
+    "rules.bad_crs": {"id": "crs {doc}: {problem}", "en": "crs {doc}: {problem}"},
     "rules.between_needs_low_high": {
         "id": "between memerlukan [rendah, tinggi] dengan rendah <= tinggi, ditemukan {value}",
         "en": "between needs [low, high] with low <= high, found {value}",
     },
-    "rules.bundled_sets_hint": {
-        "id": "himpunan bawaan: {known}",
-        "en": "bundled sets: {known}",
-    },
+    "rules.bundled_sets_hint": {"id": "himpunan bawaan: {known}", "en": "bundled sets: {known}"},
     "rules.cannot_read_rule_file": {
         "id": "berkas aturan tidak dapat dibaca: {os_reason}",
         "en": "cannot read rule file: {os_reason}",
+    },
+    "rules.check_spelling": {
+        "id": "{message}; periksa ejaannya terhadap format aturan di README",
+        "en": "{message}; check the spelling against the rule format in the README",
     },
     "rules.conditions_nested_deeper_than": {
         "id": "kondisi bersarang lebih dalam dari {max_depth} tingkat",
@@ -463,10 +488,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "rantai extends lebih dalam dari {max_extends_depth}",
         "en": "extends chain is deeper than {max_extends_depth}",
     },
-    "rules.extends_chain_too_deep": {
-        "id": "rantai extends terlalu dalam",
-        "en": "extends chain is too deep",
-    },
+    "rules.extends_chain_too_deep": {"id": "rantai extends terlalu dalam", "en": "extends chain is too deep"},
     "rules.extends_makes_cycle": {
         "id": "extends {ref} membentuk siklus",
         "en": "extends {ref} makes a cycle",
@@ -491,9 +513,21 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "berikan CRS terproyeksi dalam meter sebagai EPSG:NNNN (mis. EPSG:32748) atau string PROJ tanpa berkas, atau hapus crs (proyeksi lokal dipilih untuk datanya)",
         "en": "give a projected CRS in metres as EPSG:NNNN (e.g. EPSG:32748) or a PROJ string without files, or leave crs out (a local projection is chosen for the data)",
     },
+    "rules.key_not_usable": {
+        "id": "kunci {key} bukan nama yang dapat dipakai di sini ({message})",
+        "en": "the key {key} is not a usable name here ({message})",
+    },
+    "rules.known_categories_add_hint": {
+        "id": "kategori yang dikenal: {names}; tambahkan yang baru di bawah 'categories'",
+        "en": "known categories: {names}; add new ones under 'categories'",
+    },
     "rules.known_categories_hint": {
         "id": "kategori yang dikenal: {names}",
         "en": "known categories: {names}",
+    },
+    "rules.lone_surrogate": {
+        "id": "{where}bukan teks Unicode yang sah: {value} berisi surrogate tunggal",
+        "en": "{where}not valid Unicode text: {value} holds a lone surrogate",
     },
     "rules.message_names_each_value_hint": {
         "id": "pesan menyebut setiap nilai sekali atau dua kali; teks panjang di dalamnya membuat setiap temuan panjang",
@@ -507,6 +541,10 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "pesan ({lang}) memiliki {length} placeholder; paling banyak {max_placeholders}",
         "en": "message ({lang}) has {length} placeholders; at most {max_placeholders}",
     },
+    "rules.needs_a_number": {
+        "id": "{op} pada {field!r} memerlukan angka",
+        "en": "{op} on {field!r} needs a number",
+    },
     "rules.needs_finite_numbers_found": {
         "id": "{op} memerlukan angka terhingga, ditemukan {one!r}",
         "en": "{op} needs finite numbers, found {one!r}",
@@ -515,10 +553,16 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tidak ada himpunan aturan bawaan {name}",
         "en": "no bundled rule set {name}",
     },
-    "rules.not_calendar_date": {
-        "id": "{text} bukan tanggal kalender",
-        "en": "{text} is not a calendar date",
+    "rules.no_such_rule": {
+        "id": "aturan {rule_id!r} tidak ada (yang dikenal: {known})",
+        "en": "no such rule: {rule_id!r} (known: {known})",
     },
+    "rules.no_translation": {
+        "id": "{what} tidak memiliki terjemahan untuk {missing}",
+        "en": "{what} has no translation for {missing}",
+    },
+    "rules.none": {"id": "tidak ada", "en": "none"},
+    "rules.not_calendar_date": {"id": "{text} bukan tanggal kalender", "en": "{text} is not a calendar date"},
     "rules.not_finite_number": {
         "id": "{where}{value!r} bukan angka terhingga",
         "en": "{where}{value!r} is not a finite number",
@@ -534,6 +578,14 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
     "rules.on_observed_needs_calendar": {
         "id": "{op} pada observed_at memerlukan tanggal kalender YYYY-MM-DD, ditemukan {one}",
         "en": "{op} on observed_at needs a calendar date written YYYY-MM-DD, found {one}",
+    },
+    "rules.one_condition_key": {
+        "id": "sebuah kondisi memerlukan tepat satu dari {names}",
+        "en": "a condition needs exactly one of {names}",
+    },
+    "rules.one_text": {
+        "id": "{what} hanya satu teks; berikan dalam kedua bahasa sebagai {{id: ..., en: ...}}",
+        "en": "{what} is one text; give it in both languages as {{id: ..., en: ...}}",
     },
     "rules.part_character_class_not": {
         "id": "bagian kelas karakter ini tidak didukung: {name}",
@@ -559,9 +611,17 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "periode {pname!r} berakhir sebelum dimulai",
         "en": "period {pname!r} ends before it starts",
     },
+    "rules.periods_defined_hint": {
+        "id": "periode yang didefinisikan: {names}",
+        "en": "periods defined: {names}",
+    },
     "rules.possessive_repeats_atomic_groups": {
         "id": "pengulangan posesif dan grup atomik tidak didukung",
         "en": "possessive repeats and atomic groups are not supported",
+    },
+    "rules.quote_key_hint": {
+        "id": "tulis kuncinya dalam tanda kutip: YAML membaca 1, yes atau null tanpa kutip sebagai angka, true atau null",
+        "en": "write the key in quotes: YAML reads 1, yes or null unquoted as a number, true or null",
     },
     "rules.rule_file_larger_than": {
         "id": "berkas aturan lebih besar dari {max_bytes} byte",
@@ -579,6 +639,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "berkas aturan bukan UTF-8 (byte {start})",
         "en": "rule file is not UTF-8 (byte {start})",
     },
+    "rules.rule_key": {"id": "aturan {rule}: {key}", "en": "rule {rule}: {key}"},
     "rules.rule_no_when_condition": {
         "id": "aturan tidak memiliki kondisi 'when' (maupun {nor})",
         "en": "rule has no 'when' condition (nor {nor})",
@@ -587,6 +648,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "satu aturan hanya satu aturan seluruh-daftar: aturan ini memiliki {keys}",
         "en": "a rule is one whole-list rule: it has {keys}",
     },
+    "rules.rule_prefix": {"id": "aturan {rule}: {message}", "en": "rule {rule}: {message}"},
     "rules.rule_set_cannot_built": {
         "id": "himpunan aturan tidak dapat disusun",
         "en": "the rule set cannot be built",
@@ -599,21 +661,21 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "rules.{j}: aturan baru memerlukan 'when' (atau {alternatives}); hanya aturan induk yang boleh disebut dengan kunci yang berubah saja",
         "en": "rules.{j}: a new rule needs 'when' (or {alternatives}); only a parent's rule may be named with just the keys that change",
     },
+    "rules.ruleset_title": {"id": "judul himpunan aturan", "en": "ruleset title"},
     "rules.save_rule_file_as_hint": {
         "id": "simpan berkas aturan sebagai UTF-8",
         "en": "save the rule file as UTF-8",
     },
-    "rules.schema": {
-        "id": "{dotted}: {message}",
-        "en": "{dotted}: {message}",
-    },
-    "rules.tab_indentation": {
-        "id": "ada tab di indentasi",
-        "en": "a tab in the indentation",
-    },
+    "rules.schema": {"id": "{dotted}: {message}", "en": "{dotted}: {message}"},
+    "rules.tab_indentation": {"id": "ada tab di indentasi", "en": "a tab in the indentation"},
     "rules.too_large_number": {
         "id": "{where}{value} adalah angka yang terlalu besar",
         "en": "{where}{value} is too large a number",
+    },
+    "rules.unknown_period": {"id": "periode {period!r} tidak dikenal", "en": "unknown period {period!r}"},
+    "rules.unknown_zone_category": {
+        "id": "kategori zona {zone!r} tidak dikenal",
+        "en": "unknown zone category {zone!r}",
     },
     "rules.unknown_zone_category_area": {
         "id": "kategori zona {r!r} di area tidak dikenal",
@@ -623,6 +685,10 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "kategori zona {cat!r} di defaults.zone_radius_m tidak dikenal",
         "en": "unknown zone category {cat!r} in defaults.zone_radius_m",
     },
+    "rules.unknown_zone_category_quota": {
+        "id": "kategori zona {zone!r} di quota.per tidak dikenal",
+        "en": "unknown zone category {zone!r} in quota.per",
+    },
     "rules.use_builtin_name_path_hint": {
         "id": "gunakan builtin:NAMA atau path ke berkas .yaml di bawah folder berkas ini",
         "en": "use builtin:NAME or a path to a .yaml file under this file's folder",
@@ -631,10 +697,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "gunakan builtin:NAMA, path di bawah folder berkas aturan, atau izinkan foldernya (--allow-path)",
         "en": "use builtin:NAME, a path under the rule file's folder, or allow the folder (--allow-path)",
     },
-    "rules.use_names_such_as_hint": {
-        "id": "gunakan nama seperti {names}",
-        "en": "use names such as {names}",
-    },
+    "rules.use_names_such_as_hint": {"id": "gunakan nama seperti {names}", "en": "use names such as {names}"},
     "rules.within_m_must_finite": {
         "id": "within_m harus angka terhingga, ditemukan {within!r}",
         "en": "within_m must be a finite number, found {within!r}",
@@ -663,14 +726,8 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "baris pertama harus berupa header",
         "en": "the first row must be a header",
     },
-    "xlsx.first_worksheet_empty": {
-        "id": "lembar kerja pertama kosong",
-        "en": "the first worksheet is empty",
-    },
-    "xlsx.header_cell": {
-        "id": "sel header {ref}: {reason}",
-        "en": "header cell {ref}: {reason}",
-    },
+    "xlsx.first_worksheet_empty": {"id": "lembar kerja pertama kosong", "en": "the first worksheet is empty"},
+    "xlsx.header_cell": {"id": "sel header {ref}: {reason}", "en": "header cell {ref}: {reason}"},
     "xlsx.header_cell_column_beyond": {
         "id": "header memiliki sel di kolom {last}, melebihi batas {max_columns} kolom",
         "en": "the header has a cell in column {last}, beyond the limit of {max_columns} columns",
@@ -711,21 +768,49 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "XML lembar kerja rusak setelah baris {last} ({kind}: {exc})",
         "en": "the worksheet XML is broken after row {last} ({kind}: {exc})",
     },
-    "xlsx.write_header_again_hint": {
-        "id": "tulis ulang header-nya",
-        "en": "write the header again",
+    "xlsx.write_header_again_hint": {"id": "tulis ulang header-nya", "en": "write the header again"},
+    "yaml.duplicate_key_one_mapping": {
+        "id": "kunci {key} ganda dalam satu mapping{also}",
+        "en": "duplicate key {key} in one mapping{also}",
     },
-    "yaml.not_valid_yaml": {
-        "id": "bukan YAML yang sah: {value}",
-        "en": "not valid YAML: {value}",
+    "yaml.expands_more_than_values": {
+        "id": "mengembang menjadi lebih dari {max_nodes} nilai (alias diulang di dalam alias?)",
+        "en": "expands to more than {max_nodes} values (aliases repeated inside aliases?)",
     },
-    "yaml.not_valid_yaml_2": {
-        "id": "bukan YAML yang sah: {exc}",
-        "en": "not valid YAML: {exc}",
+    "yaml.flatten_document_raise_depth_hint": {
+        "id": "ratakan dokumennya, atau naikkan batas kedalaman",
+        "en": "flatten the document, or raise the depth limit",
     },
+    "yaml.more_than_yaml_aliases": {
+        "id": "lebih dari {max_aliases} alias YAML",
+        "en": "more than {max_aliases} YAML aliases",
+    },
+    "yaml.nested_deeper_than_levels": {
+        "id": "bersarang lebih dalam dari {max_depth} tingkat",
+        "en": "nested deeper than {max_depth} levels",
+    },
+    "yaml.no_distance_size_count_hint": {
+        "id": "tidak ada jarak, ukuran atau jumlah yang memerlukan digit lebih banyak",
+        "en": "no distance, size or count needs more digits",
+    },
+    "yaml.not_finite_number": {"id": "{value} bukan angka terhingga", "en": "{value} is not a finite number"},
+    "yaml.not_valid_unicode_text": {
+        "id": "bukan teks Unicode yang sah: surrogate tunggal U+{ord:04X} di {value}",
+        "en": "not valid Unicode text: a lone surrogate U+{ord:04X} in {value}",
+    },
+    "yaml.not_valid_yaml": {"id": "bukan YAML yang sah: {value}", "en": "not valid YAML: {value}"},
+    "yaml.not_valid_yaml_2": {"id": "bukan YAML yang sah: {exc}", "en": "not valid YAML: {exc}"},
     "yaml.not_valid_yaml_character": {
         "id": "bukan YAML yang sah: karakter U+{character:04X} tidak diperbolehkan",
         "en": "not valid YAML: character U+{character:04X} is not allowed",
+    },
+    "yaml.number_written_characters_too": {
+        "id": "angka yang ditulis dengan {length} karakter terlalu panjang (paling banyak {max_number_chars})",
+        "en": "a number written with {length} characters is too long (at most {max_number_chars})",
+    },
+    "yaml.one_key_once_read": {
+        "id": " ({first} dan {key} menjadi satu kunci setelah dibaca)",
+        "en": " ({first} and {key} are one key once read)",
     },
     "yaml.raise_limit_split_file_hint": {
         "id": "naikkan batasnya atau pecah berkasnya",
@@ -735,21 +820,35 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "hapus karakter kendali dari berkas",
         "en": "remove control characters from the file",
     },
-    "yaml.rule_file_empty": {
-        "id": "berkas aturan kosong",
-        "en": "rule file is empty",
-    },
+    "yaml.rule_file_empty": {"id": "berkas aturan kosong", "en": "rule file is empty"},
     "yaml.rule_file_larger_than": {
         "id": "berkas aturan lebih besar dari {max_bytes} byte",
         "en": "rule file is larger than {max_bytes} bytes",
+    },
+    "yaml.rule_files_hold_finite_hint": {
+        "id": "berkas aturan hanya berisi angka terhingga (tanpa .nan atau .inf)",
+        "en": "rule files hold finite numbers only (no .nan or .inf)",
     },
     "yaml.start_schema_atribut_rules_hint": {
         "id": "mulailah dengan 'schema: atribut-rules/1'",
         "en": "start with 'schema: atribut-rules/1'",
     },
-    "yaml.yaml_nested_too_deeply": {
-        "id": "YAML bersarang terlalu dalam",
-        "en": "YAML is nested too deeply",
+    "yaml.ud800_udfff_escape_half_hint": {
+        "id": "escape \\uD800-\\uDFFF adalah separuh karakter: tulis \\U0001F600 (delapan digit) atau karakternya sendiri",
+        "en": "a \\uD800-\\uDFFF escape is half a character: write \\U0001F600 (eight digits) or the character itself",
+    },
+    "yaml.write_values_out_raise_hint": {
+        "id": "tulis nilainya secara lengkap, atau naikkan batas alias",
+        "en": "write the values out, or raise the alias limit",
+    },
+    "yaml.yaml_alias_refers_itself": {
+        "id": "sebuah alias YAML merujuk ke dirinya sendiri",
+        "en": "a YAML alias refers to itself",
+    },
+    "yaml.yaml_nested_too_deeply": {"id": "YAML bersarang terlalu dalam", "en": "YAML is nested too deeply"},
+    "yaml.yaml_would_keep_only_hint": {
+        "id": "YAML hanya akan menyimpan nilai terakhir; hapus atau ganti nama salah satunya",
+        "en": "YAML would keep only the last value; remove or rename one of them",
     },
     "zonebuild.cannot_read_osm_file": {
         "id": "berkas OSM tidak dapat dibaca: {exc}",
@@ -763,10 +862,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "format {name!r} tidak dapat dikenali",
         "en": "cannot tell the format of {name!r}",
     },
-    "zonebuild.csv_file_empty": {
-        "id": "berkas CSV kosong",
-        "en": "the CSV file is empty",
-    },
+    "zonebuild.csv_file_empty": {"id": "berkas CSV kosong", "en": "the CSV file is empty"},
     "zonebuild.expected_geojson_featurecollection_found": {
         "id": "seharusnya GeoJSON FeatureCollection, ditemukan {kind!r}",
         "en": "expected a GeoJSON FeatureCollection, found {kind!r}",
@@ -775,10 +871,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "fitur #{n}: {where} bukan teks Unicode yang sah (berisi separuh pasangan surrogate, mis. \\ud800)",
         "en": "feature #{n}: {where} is not valid Unicode text (it holds half of a surrogate pair, e.g. \\ud800)",
     },
-    "zonebuild.features_not_list": {
-        "id": "'features' bukan daftar",
-        "en": "'features' is not a list",
-    },
+    "zonebuild.features_not_list": {"id": "'features' bukan daftar", "en": "'features' is not a list"},
     "zonebuild.file_declares_coordinate_reference": {
         "id": "berkas menyatakan sistem referensi koordinat {name!r}, bukan WGS84 lon/lat",
         "en": "the file declares coordinate reference system {name!r}, not WGS84 lon/lat",
@@ -807,10 +900,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "proyeksikan ulang ke EPSG:4326 (mis. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)",
         "en": "reproject to EPSG:4326 (e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)",
     },
-    "zonebuild.write_text_again_hint": {
-        "id": "tulis ulang teksnya",
-        "en": "write the text again",
-    },
+    "zonebuild.write_text_again_hint": {"id": "tulis ulang teksnya", "en": "write the text again"},
     "zonebuild.zone_sources_geojson_json_hint": {
         "id": "sumber zona berupa .geojson/.json, .csv, atau OSM .osm.pbf/.osm",
         "en": "zone sources are .geojson/.json, .csv, or OSM .osm.pbf/.osm files",
@@ -831,10 +921,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tambahkan properti itu, atau beri lapisan sebuah kategori (--zones KATEGORI=BERKAS)",
         "en": "add the property, or give the layer a category (--zones CATEGORY=FILE)",
     },
-    "zones.bad_geometry": {
-        "id": "{wheres}: {explain}",
-        "en": "{wheres}: {explain}",
-    },
+    "zones.bad_geometry": {"id": "{wheres}: {explain}", "en": "{wheres}: {explain}"},
     "zones.check_export_drop_layer_hint": {
         "id": "periksa hasil ekspor atau jangan pakai lapisan ini",
         "en": "check the export or drop the layer",
@@ -871,10 +958,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "seharusnya GeoJSON FeatureCollection, ditemukan {kind!r}",
         "en": "expected a GeoJSON FeatureCollection, found {kind!r}",
     },
-    "zones.feature_not_object": {
-        "id": "fitur #{n} bukan objek",
-        "en": "feature #{n} is not an object",
-    },
+    "zones.feature_not_object": {"id": "fitur #{n} bukan objek", "en": "feature #{n} is not an object"},
     "zones.feature_not_valid_unicode": {
         "id": "fitur #{n}: {name} {value} bukan teks Unicode yang sah (berisi separuh pasangan surrogate, mis. \\ud800)",
         "en": "feature #{n}: {name} {value} is not valid Unicode text (it holds half of a surrogate pair, e.g. \\ud800)",
@@ -883,10 +967,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "fitur #{n}: properties bukan objek",
         "en": "feature #{n}: properties is not an object",
     },
-    "zones.features_not_list": {
-        "id": "'features' bukan daftar",
-        "en": "'features' is not a list",
-    },
+    "zones.features_not_list": {"id": "'features' bukan daftar", "en": "'features' is not a list"},
     "zones.fix_coordinates_every_ring_hint": {
         "id": "perbaiki koordinatnya; setiap ring harus berisi 4 posisi atau lebih dan berakhir di titik awalnya",
         "en": "fix the coordinates; every ring must have 4 or more positions and end where it starts",
@@ -896,13 +977,19 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "en": "fix it in a GIS, or let atribut-rules repair it (--repair-zones)",
     },
     "zones.geometry": {
-        "id": "{where} memiliki geometri {value}{value_2}",
+        "id": "{where}: geometri {value}{value_2}",
         "en": "{where} has {value} geometry{value_2}",
     },
+    "zones.geometry_type": {"id": " (tipe {kind})", "en": " type {kind}"},
     "zones.give_every_zone_feature_hint": {
         "id": "beri setiap fitur zona id sendiri",
         "en": "give every zone feature its own id",
     },
+    "zones.invalid_geometry_detail": {
+        "id": "{kind} tidak sah: {problems}",
+        "en": "invalid {kind}: {problems}",
+    },
+    "zones.no_geometry": {"id": "tidak ada", "en": "no"},
     "zones.no_property": {
         "id": "{where} tidak memiliki properti {cat_prop!r}",
         "en": "{where} has no {cat_prop!r} property",
@@ -927,18 +1014,16 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "{where}: geometri tidak terbaca ({exc})",
         "en": "{where}: unreadable geometry ({exc})",
     },
-    "zones.use_one_hint": {
-        "id": "gunakan salah satu dari: {names}",
-        "en": "use one of: {names}",
+    "zones.unreadable_geometry_detail": {
+        "id": "geometri tidak terbaca ({exc})",
+        "en": "unreadable geometry ({exc})",
     },
-    "zones.write_radius_metres_hint": {
-        "id": "tulis radius dalam meter",
-        "en": "write the radius in metres",
-    },
-    "zones.write_text_again_hint": {
-        "id": "tulis ulang teksnya",
-        "en": "write the text again",
-    },
+    "zones.unreadable_geometry_plain": {"id": "geometri tidak terbaca", "en": "unreadable geometry"},
+    "zones.unsupported_geometry": {"id": "tidak didukung", "en": "an unsupported"},
+    "zones.use_one_hint": {"id": "gunakan salah satu dari: {names}", "en": "use one of: {names}"},
+    "zones.where": {"id": "zona {zone} (fitur #{n})", "en": "zone {zone} (feature #{n})"},
+    "zones.write_radius_metres_hint": {"id": "tulis radius dalam meter", "en": "write the radius in metres"},
+    "zones.write_text_again_hint": {"id": "tulis ulang teksnya", "en": "write the text again"},
     "zones.zone_feature_invalid_geometry": {
         "id": "zona {ids!r} (fitur #{value}) memiliki geometri yang tidak sah: {reason}",
         "en": "zone {ids!r} (feature #{value}) has an invalid geometry: {reason}",
@@ -951,7 +1036,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "zona memerlukan geometri Point, LineString atau Polygon (atau Multi*)",
         "en": "zones need a Point, LineString or Polygon (or Multi*) geometry",
     },
-    # -- the parts of every error line, the command line's own lines, coverage gaps
+    # -- the parts of every error line, the command line's own lines, coverage gaps, what files are
     "error.rule": {"id": " (aturan {rule})", "en": " (rule {rule})"},
     "error.field": {"id": " (kolom {field})", "en": " (field {field})"},
     "cli.kind_error": {"id": "kesalahan", "en": "error"},
@@ -1012,4 +1097,74 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tidak ada kolom laporan {name}: aturan {rules} tidak diperiksa di mana pun berlaku",
         "en": "no report column {name}: rule(s) {rules} are unchecked wherever they apply",
     },
+    "input.not_regular_file": {
+        "id": "{what} bukan berkas biasa ({kind})",
+        "en": "{what} is not a regular file ({kind})",
+    },
+    "input.cannot_open": {
+        "id": "{what} tidak dapat dibuka: {strerror}",
+        "en": "cannot open {what}: {strerror}",
+    },
+    "input.too_large": {
+        "id": "{what} berukuran {size} byte, melebihi batas {max_bytes}",
+        "en": "{what} is {size} bytes, more than the limit of {max_bytes}",
+    },
+    "input.cannot_read": {
+        "id": "{what} tidak dapat dibaca: {strerror}",
+        "en": "cannot read {what}: {strerror}",
+    },
+    "input.split_or_raise_limit_hint": {
+        "id": "pecah berkasnya atau naikkan batasnya",
+        "en": "split the file or raise the limit",
+    },
+    "input.give_file_path_hint": {
+        "id": "berikan path sebuah berkas (perangkat, FIFO, socket dan folder tidak dibaca)",
+        "en": "give the path of a file (devices, FIFOs, sockets and folders are not read)",
+    },
+    "output.no_folder_hint": {
+        "id": "folder {folder} tidak ada; buat foldernya atau tulis ke tempat lain",
+        "en": "the folder {folder} does not exist; create it or write somewhere else",
+    },
+    "output.part_is_file_hint": {
+        "id": "sebagian dari {folder} adalah berkas, bukan folder; pilih path lain",
+        "en": "part of {folder} is a file, not a folder; choose another path",
+    },
+    "output.path_is_folder_hint": {
+        "id": "path itu sebuah folder; berikan nama berkas (misalnya di dalamnya)",
+        "en": "the path is a folder; give a file name (inside it, for example)",
+    },
+    "output.no_permission_hint": {
+        "id": "tidak ada izin menulis di sana; pilih folder yang boleh Anda tulisi (bukan {folder})",
+        "en": "no permission to write there; choose a folder you may write to (not {folder})",
+    },
+    "output.disk_full_hint": {
+        "id": "disk penuh (atau kuota tercapai); kosongkan sebagian ruang atau tulis ke disk lain",
+        "en": "the disk is full (or the quota reached); free some space or write to another disk",
+    },
+    "output.read_only_hint": {
+        "id": "sistem berkas hanya-baca; tulis ke tempat lain",
+        "en": "the file system is read-only; write somewhere else",
+    },
+    "output.check_path_disk_hint": {"id": "periksa path dan disknya", "en": "check the path and the disk"},
+    "noun.input_file": {"id": "berkas masukan", "en": "input file"},
+    "noun.reports_file": {"id": "berkas laporan", "en": "reports file"},
+    "noun.zone_file": {"id": "berkas zona", "en": "zone file"},
+    "noun.zones_file": {"id": "berkas zona", "en": "zones file"},
+    "noun.zone_layer": {"id": "lapisan zona", "en": "zone layer"},
+    "noun.zone_cache_file": {"id": "berkas cache zona", "en": "zone cache file"},
+    "noun.zone_source": {"id": "sumber zona", "en": "zone source"},
+    "noun.rule_file": {"id": "berkas aturan", "en": "rule file"},
+    "noun.permits_file": {"id": "berkas izin", "en": "permits file"},
+    "noun.mapping_file": {"id": "berkas mapping", "en": "mapping file"},
+    "noun.photo": {"id": "foto", "en": "photo"},
+    "noun.photos_zip": {"id": "zip foto", "en": "photos zip"},
+    "noun.output": {"id": "keluaran", "en": "output"},
+    "noun.the_standard_output": {"id": "keluaran standar", "en": "the standard output"},
+    "noun.a_regular_file": {"id": "berkas biasa", "en": "a regular file"},
+    "noun.a_folder": {"id": "sebuah folder", "en": "a folder"},
+    "noun.a_character_device": {"id": "perangkat karakter", "en": "a character device"},
+    "noun.a_block_device": {"id": "perangkat blok", "en": "a block device"},
+    "noun.a_fifo_named_pipe": {"id": "FIFO (named pipe)", "en": "a FIFO (named pipe)"},
+    "noun.a_socket": {"id": "socket", "en": "a socket"},
+    "noun.not_a_regular_file": {"id": "bukan berkas biasa", "en": "not a regular file"},
 }

@@ -26,7 +26,7 @@ from ..evaluate.permits import load_permits
 from ..model import Severity
 from ..read import STREAMED_READERS, read_reports, report_chunks, report_format
 from ..read.yamlsafe import YamlLimits
-from ..rules.coverage import CoverageError, find_gaps, gap_text
+from ..rules.coverage import CoverageError, find_gaps, gap_message
 from ..rules.coverage import loaded as coverage_loaded
 from ..rules.ruleset import Limits, load_rules
 from ..scale.chunks import merge_provenance, split_rules, whole_list_run
@@ -39,7 +39,8 @@ from ..write.stream import STREAMED_FORMATS, ChunkWriter
 from .console import (
     EXIT_FINDINGS,
     EXIT_OK,
-    error_line,
+    add_lang_argument,
+    text_line,
 )
 from .progress import Progress, estimate_rows
 
@@ -102,9 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FORMAT:PATH",
         help=f"also write FORMAT to PATH (atomically); repeatable. Formats: {', '.join(FORMATS)}",
     )
-    c.add_argument(
-        "--lang", default="id", choices=["id", "en"], help="language of every text (default: id, Indonesian)"
-    )
+    add_lang_argument(c)
     c.add_argument("--bom", action="store_true", help="start text output files with a UTF-8 BOM (for Excel)")
     c.add_argument(
         "--csv-delimiter",
@@ -367,7 +366,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         partial=args.partial,
     )
     if stderr is not None and run.summary.gaps:
-        _warn_partial(run.summary.gaps, stderr)
+        _warn_partial(run.summary.gaps, stderr, args.lang)
     if progress is not None:
         progress.update(len(reports) - checked[0])
         run = dataclasses.replace(run, verdicts=_CountedVerdicts(run.verdicts, progress))
@@ -411,9 +410,9 @@ def _invalid_fails(args: argparse.Namespace, invalid: int) -> bool:
         return False
     return Severity(args.fail_on_invalid).rank >= Severity(args.fail_on).rank
 
-def _warn_partial(gaps: Sequence[Any], stderr: IO[str]) -> None:
+def _warn_partial(gaps: Sequence[Any], stderr: IO[str], lang: str) -> None:
     for gap in gaps:
-        stderr.write(error_line("warning", f"partial run: {gap_text(gap, partial=True)}"))
+        stderr.write(text_line(Text("cli.partial_run", gap=gap_message(gap, partial=True)), lang, "warning"))
 
 def _check_streamed(
     args: argparse.Namespace,
@@ -433,7 +432,7 @@ def _check_streamed(
     if gaps and not args.partial:
         raise CoverageError(gaps)
     if stderr is not None and gaps:
-        _warn_partial(gaps, stderr)
+        _warn_partial(gaps, stderr, args.lang)
     rows = estimate_rows(args.reports) if progress is not None else None  # read once, for both stages
     if progress is not None and split_rules(rules)[1] is not None:
         progress.stage("read", rows, estimated=True)  # the whole-list rules' pass

@@ -9,7 +9,7 @@ from typing import IO
 from .. import resources
 from ..errors import AtributRulesError, Text
 from ..rules.ruleset import load_rules
-from .console import EXIT_OK
+from .console import EXIT_OK, add_lang_argument
 
 NAME = "rules"
 
@@ -18,9 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``rules`` subcommand."""
     r = sub.add_parser("rules", help="list or show rule sets")
     rsub = r.add_subparsers(dest="rules_command", metavar="ACTION")
-    rsub.add_parser("list", help="list the bundled rule sets")
+    listing = rsub.add_parser("list", help="list the bundled rule sets")
+    add_lang_argument(listing, "language of errors")
     show = rsub.add_parser("show", help="print a rule set with its parents resolved, as JSON")
     show.add_argument("rules", help="rule file or builtin:NAME")
+    add_lang_argument(show, "language of errors")
 
 
 def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from ..errors import AtributRulesError, Text
 from ..zonebuild import build_zones, bundled_mappings, load_mapping, write_zones
+from .console import add_lang_argument, text_line
 
 NAME = "zones"
 
@@ -52,7 +53,9 @@ def register(subparsers: Any) -> None:
         "--repair", action="store_true", help="make invalid polygons valid instead of leaving them out"
     )
     b.add_argument("--quiet", action="store_true", help="print only errors and the totals")
-    sub.add_parser("mappings", help="list the bundled mappings")
+    add_lang_argument(b, "language of the lines on stderr")
+    m = sub.add_parser("mappings", help="list the bundled mappings")
+    add_lang_argument(m, "language of errors")
 
 
 def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -69,28 +72,34 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         if args.quiet and p.level != "error":
             continue
         stderr.write(f"atribut-rules: {p}\n")
+    lang = args.lang
     if not result.collection["features"]:
-        stderr.write("atribut-rules: error: no zone features were produced; nothing written\n")
+        stderr.write(text_line(Text("cli.no_zone_features"), lang))
         return EXIT_UNUSABLE
     if args.output == "-":
         write_zones(result.collection, stdout)
     else:
         _write_atomically(Path(args.output), result.collection)
     total = sum(result.counts.values())
-    stderr.write(
-        f"atribut-rules: {result.records} records read, {total} zones written"
-        f" ({', '.join(f'{c} {n}' for c, n in result.counts.items())})"
-        f"; excluded {sum(result.excluded.values())}, unmatched {result.unmatched}"
-        f", left out for errors {len(result.errors)}\n"
+    built = Text(
+        "cli.zones_built",
+        records=result.records,
+        total=total,
+        counts=", ".join(f"{c} {n}" for c, n in result.counts.items()),
+        excluded=sum(result.excluded.values()),
+        unmatched=result.unmatched,
+        errors=len(result.errors),
     )
+    stderr.write(f"atribut-rules: {built.render(lang)}\n")
     if result.excluded and not args.quiet:
         for reason, n in result.excluded.items():
-            stderr.write(f"atribut-rules:   excluded {n}: {reason}\n")
+            stderr.write(f"atribut-rules: {Text('cli.zones_excluded', n=n, reason=reason).render(lang)}\n")
     if result.unmatched_classes and not args.quiet:
         top = list(result.unmatched_classes.items())
         shown = ", ".join(f"{k} {v}" for k, v in top[:15])
-        more = f", ... ({len(top) - 15} more classes)" if len(top) > 15 else ""
-        stderr.write(f"atribut-rules:   unmatched classes: {shown}{more}\n")
+        more = Text("cli.zones_more_classes", count=len(top) - 15) if len(top) > 15 else ""
+        line = Text("cli.zones_unmatched_classes", shown=shown, more=more)
+        stderr.write(f"atribut-rules: {line.render(lang)}\n")
     return EXIT_LEFT_OUT if result.errors else EXIT_OK
 
 

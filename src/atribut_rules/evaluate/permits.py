@@ -69,7 +69,9 @@ def _permit_schema() -> dict[str, Any]:
     return {"$defs": schema["$defs"], "$ref": "#/$defs/permit"}
 
 
-def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str, line: int | None = None) -> Permit:
+def permit_from_mapping(
+    data: Mapping[str, Any], *, file: str, where: str | Text, line: int | None = None
+) -> Permit:
     """Validate one permit mapping (the rule file's ``exemptions`` format) and build it.
 
     Text that is not Unicode (a lone surrogate) is refused, and so is a permit that names
@@ -154,7 +156,9 @@ def permits_from_mappings(
             raise InputError(Text("permits.permit_not_mapping", n=n), file=file, line=line)
         name = item.get("id")
         label = _cut(repr(as_text(name) if isinstance(name, str) else name), 100)
-        permit = permit_from_mapping(item, file=file, where=f"permit #{n} ({label})", line=line)
+        permit = permit_from_mapping(
+            item, file=file, where=Text("permits.where", n=n, label=label), line=line
+        )
         if permit.id in seen:
             raise InputError(
                 Text("permits.duplicate_permit_id", id=_cut(repr(permit.id))),
@@ -221,12 +225,12 @@ def _read_permits(p: Path, data: bytes, name: str) -> tuple[Permit, ...]:
             raise InputError(Text("permits.permits_file_not_utf"), file=name) from None
         except AtributRulesError as exc:  # RuleSetError from the YAML loader: same words, input error here
             raise InputError(
-                exc.message,
+                exc.message_text,
                 file=exc.file or name,
                 line=exc.line,
                 column=exc.column,
                 field=exc.field,
-                hint=exc.hint,
+                hint=exc.hint_text,
             ) from None
         except (ValueError, RecursionError) as exc:  # e.g. an integer of over 4300 digits
             raise InputError(

@@ -141,7 +141,7 @@ def _check_crs(doc: dict, problems: Problems) -> None:
     if problem:
         problems.add(
             ("crs",),
-            Text("rules.bad_crs", doc=quote(doc['crs']), problem=problem),
+            Text("rules.bad_crs", doc=quote(doc["crs"]), problem=problem),
             field="crs",
             hint=Text("rules.give_projected_crs_metres_hint"),
         )
@@ -154,7 +154,7 @@ def _zone_radius(defaults: Mapping[str, Any], names: _Names, problems: Problems)
             problems.add(
                 ("defaults", "zone_radius_m", cat),
                 Text("rules.unknown_zone_category_defaults", cat=cat),
-                hint=Text("rules.known_categories_hint", names=', '.join(sorted(names.categories))),
+                hint=Text("rules.known_categories_hint", names=", ".join(sorted(names.categories))),
             )
     return radius
 
@@ -169,7 +169,7 @@ def _exemptions(doc: dict, problems: Problems) -> tuple[Any, ...]:
     except AtributRulesError as exc:
         line, col = position(problems.marks, ("exemptions",))
         problems.found.append(
-            RuleSetError(exc.message, file=problems.name, line=line, column=col, field=exc.field)
+            RuleSetError(exc.message_text, file=problems.name, line=line, column=col, field=exc.field)
         )
         return ()
 
@@ -281,7 +281,7 @@ def _area(r: dict, i: int, names: _Names, problems: Problems) -> Condition | Non
         return InZone(zone_id=r["area"]["zone_id"])
     if names.check_categories and r["area"]["zone"] not in names.categories:
         problems.add(
-            ("rules", i, "area"), Text("rules.unknown_zone_category_area", r=r['area']['zone']), rule=r["id"]
+            ("rules", i, "area"), Text("rules.unknown_zone_category_area", r=r["area"]["zone"]), rule=r["id"]
         )
     return Near(zone=r["area"]["zone"], within_m=0.0, inside=True)
 
@@ -292,7 +292,12 @@ def _check_placeholders(message: Mapping[str, str], i: int, rid: str, problems: 
         if len(found) > MAX_PLACEHOLDERS:
             problems.add(
                 ("rules", i, "message"),
-                Text("rules.message_placeholders_most", lang=lang, length=len(found), max_placeholders=MAX_PLACEHOLDERS),
+                Text(
+                    "rules.message_placeholders_most",
+                    lang=lang,
+                    length=len(found),
+                    max_placeholders=MAX_PLACEHOLDERS,
+                ),
                 rule=rid,
                 hint=Text("rules.message_names_each_value_hint"),
             )
@@ -301,9 +306,11 @@ def _check_placeholders(message: Mapping[str, str], i: int, rid: str, problems: 
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", placeholder):
                 problems.add(
                     ("rules", i, "message"),
-                    Text("rules.message_placeholder_not_plain", lang=lang, value=quote('{' + placeholder + '}')),
+                    Text(
+                        "rules.message_placeholder_not_plain", lang=lang, value=quote("{" + placeholder + "}")
+                    ),
                     rule=rid,
-                    hint=Text("rules.use_names_such_as_hint", names=', '.join(PLACEHOLDERS[:8])),
+                    hint=Text("rules.use_names_such_as_hint", names=", ".join(PLACEHOLDERS[:8])),
                 )
                 break
 

@@ -99,7 +99,7 @@ def _bad_values(value: Any, marks: dict, name: str, path: tuple) -> Iterator[Rul
             marks, path, name, Text("rules.too_large_number", where=where, value=quote(value)), **field
         )
     elif isinstance(value, str) and _SURROGATE.search(value):
-        message = f"{where}not valid Unicode text: {quote(value)} holds a lone surrogate"
+        message = Text("rules.lone_surrogate", where=where, value=quote(value))
         yield located(marks, path, name, message, **field)
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -176,24 +176,25 @@ def describe(error: jsonschema.ValidationError, doc: dict, marks: dict, name: st
         if extra and path + (extra[0],) in marks:
             line, col = marks[path + (extra[0],)]
     dotted = clip(".".join(str(p) for p in path) or "(top)", MAX_QUOTE)
-    message = error.message
+    schema_message = error.message
     try:
         shown = repr(error.instance)
     except ValueError:
         shown = ""
-    if len(shown) > MAX_QUOTE and shown in message:
-        message = message.replace(shown, quote(error.instance))
-    hint = None
+    if len(shown) > MAX_QUOTE and shown in schema_message:
+        schema_message = schema_message.replace(shown, quote(error.instance))
+    message: Text | str = schema_message
+    hint: Text | None = None
     if "propertyNames" in error.schema_path:
         if path + (error.instance,) in marks:
             line, col = marks[path + (error.instance,)]
-        message = f"the key {quote(error.instance)} is not a usable name here ({message})"
+        message = Text("rules.key_not_usable", key=quote(error.instance), message=message)
         if not isinstance(error.instance, str):
-            hint = "write the key in quotes: YAML reads 1, yes or null unquoted as a number, true or null"
+            hint = Text("rules.quote_key_hint")
     if error.validator == "additionalProperties":
-        message = f"{message}; check the spelling against the rule format in the README"
+        message = Text("rules.check_spelling", message=message)
     if error.validator == "oneOf" and path and "rules" in path:
-        message = f"a condition needs exactly one of {', '.join(condition_keys())}"
+        message = Text("rules.one_condition_key", names=", ".join(condition_keys()))
     return RuleSetError(
         Text("rules.schema", dotted=dotted, message=message),
         file=name,

@@ -284,7 +284,7 @@ def _from_collection(
     radius: list[float] = []
     kinds: list[str] = []
     geometries: list[Mapping[str, Any]] = []
-    wheres: list[str] = []
+    wheres: list[Text] = []
     origins: list[dict[str, str] | None] = []
     for n, feature in enumerate(features, start=1):
         if not isinstance(feature, Mapping):
@@ -296,7 +296,7 @@ def _from_collection(
         zid = str(raw_id) if raw_id is not None and str(raw_id) != "" else f"{stem}:{n}"
         if check_text:
             _refuse_non_text(feature, props, (cat_prop, name_prop, *ORIGIN_KEYS), n, label)
-        where = f"zone {json_text.quote(zid)} (feature #{n})"
+        where = Text("zones.where", zone=json_text.quote(zid), n=n)
         cat = canonical_category(props.get(cat_prop, category) if category is None else category)
         if not isinstance(cat, str) or not cat:
             raise ZoneError(
@@ -319,8 +319,8 @@ def _from_collection(
                 Text(
                     "zones.geometry",
                     where=where,
-                    value="no" if kind is None else "an unsupported",
-                    value_2="" if kind is None else " type " + json_text.quote(kind),
+                    value=Text("zones.no_geometry" if kind is None else "zones.unsupported_geometry"),
+                    value_2="" if kind is None else Text("zones.geometry_type", kind=json_text.quote(kind)),
                 ),
                 file=label,
                 field="geometry",
@@ -393,7 +393,7 @@ def _refuse_non_text(
             )
 
 
-def _refuse_long(coordinates: Any, radius: Any, where: str, label: str) -> None:
+def _refuse_long(coordinates: Any, radius: Any, where: Text, label: str) -> None:
     """Raise ZoneError when a coordinate or ``radius_m`` is an integer too long to be a number."""
     if isinstance(radius, json_text.LongInt):
         raise ZoneError(
@@ -416,7 +416,7 @@ def _refuse_long(coordinates: Any, radius: Any, where: str, label: str) -> None:
             )
 
 
-def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], label: str) -> np.ndarray:
+def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[Text], label: str) -> np.ndarray:
     """Parse all geometries in one GEOS call; explain the first bad one with its zone id."""
     texts = []
     for geom, where in zip(geometries, wheres):
@@ -467,7 +467,7 @@ def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], la
     return arr
 
 
-def _explain(geom: Mapping[str, Any]) -> str:
+def _explain(geom: Mapping[str, Any]) -> Text:
     """Why a geometry could not be read, in the geojson package's words where it has them."""
     try:
         obj = geojson.GeoJSON.to_instance(dict(geom), strict=False)
@@ -475,12 +475,12 @@ def _explain(geom: Mapping[str, Any]) -> str:
     except Exception as exc:  # geojson raises assorted errors on malformed input
         problems = str(exc)
     if problems:
-        return f"invalid {geom.get('type')}: {problems}"
+        return Text("zones.invalid_geometry_detail", kind=geom.get("type"), problems=problems)
     try:
         shapely.from_geojson(json.dumps({"type": geom["type"], "coordinates": geom.get("coordinates")}))
     except Exception as exc:
-        return f"unreadable geometry ({exc})"
-    return "unreadable geometry"
+        return Text("zones.unreadable_geometry_detail", exc=exc)
+    return Text("zones.unreadable_geometry_plain")
 
 
 def _polygonal(geom: Any) -> Any:

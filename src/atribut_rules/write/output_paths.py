@@ -17,7 +17,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import OutputError, Text
+from ..errors import OutputError, Text, noun
 from .atomic import output_error, shown_path
 
 __all__ = ["check_output_paths", "run_inputs", "same_file"]
@@ -80,7 +80,7 @@ def check_output_paths(outputs: Sequence[Named], inputs: Iterable[Named]) -> Non
                     Text(
                         "output.exists_as_input",
                         what=shown_path(what),
-                        other_what=other_what,
+                        other_what=noun(other_what),
                         other=shown_path(other),
                     ),
                     file=shown_path(path),

@@ -166,15 +166,20 @@ def load_mapping(ref: str | os.PathLike[str], *, categories: frozenset[str] | No
     try:
         doc, marks = load_yaml(text, file=name)
     except RuleSetError as exc:
+        text = exc.message_text
+        if isinstance(text, Text) and text.code in _YAML_CODES:  # "rule file" in the YAML loader's words
+            text = Text(_YAML_CODES[text.code], **text.params)
         raise MappingError(
-            exc.message.replace("rule file", "mapping file"),
-            file=exc.file,
-            line=exc.line,
-            column=exc.column,
-            hint=exc.hint,
+            text, file=exc.file, line=exc.line, column=exc.column, hint=exc.hint_text
         ) from None
     _validate(doc, marks, name)
     return _build(doc, marks, name, hashlib.sha256(data).hexdigest(), allowed)
+
+
+_YAML_CODES = {
+    "yaml.rule_file_larger_than": "mapping.file_larger_than",
+    "yaml.rule_file_empty": "mapping.file_empty",
+}
 
 
 def _where(marks: dict, path: tuple) -> tuple[int | None, int | None]:
@@ -193,7 +198,7 @@ def _validate(doc: Any, marks: dict, name: str) -> None:
     path = tuple(error.absolute_path)
     line, col = _where(marks, path)
     dotted = ".".join(str(p) for p in path) or "(top)"
-    hint = "start the file with 'schema: atribut-rules/mapping-1'" if path == ("schema",) else None
+    hint = Text("mapping.start_schema_hint") if path == ("schema",) else None
     raise MappingError(
         Text("mapping.schema", dotted=dotted, message=error.message),
         file=name,

@@ -162,7 +162,7 @@ def leaves(condition: Condition | None, positive: bool = True) -> Iterator[tuple
 
 def node_problems(
     node: Condition, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-) -> Iterator[tuple[str, str | None]]:
+) -> Iterator[tuple[Text, Text | None]]:
     """What is wrong with one compiled condition given the names its set defines (None: not
     checked), as (message, hint) pairs."""
     return kind_of(node).problems(node, categories, periods)

@@ -120,11 +120,11 @@ class FieldKind(ConditionKind):
 
     def problems(
         self, node: FieldTest, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-    ) -> Iterator[tuple[str, str | None]]:
+    ) -> Iterator[tuple[Text, Text | None]]:
         if node.op in ORDER_OPERATORS and node.field != "observed_at":
             values = node.value if node.op == "between" else [node.value]
             if any(isinstance(v, str) for v in values):
-                yield f"{node.op} on {node.field!r} needs a number", None
+                yield Text("rules.needs_a_number", op=node.op, field=node.field), None
 
     def describe(self, node: FieldTest, say: Explain, negate: bool) -> str:
         f = say.field(node.field)

@@ -89,11 +89,11 @@ class NearKind(ConditionKind):
 
     def problems(
         self, node: Near, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-    ) -> Iterator[tuple[str, str | None]]:
+    ) -> Iterator[tuple[Text, Text | None]]:
         if categories is not None and node.zone not in categories:
             yield (
-                f"unknown zone category {node.zone!r}",
-                f"known categories: {', '.join(sorted(categories))}; add new ones under 'categories'",
+                Text("rules.unknown_zone_category", zone=node.zone),
+                Text("rules.known_categories_add_hint", names=", ".join(sorted(categories))),
             )
 
     def describe(self, node: Near, say: Explain, negate: bool) -> str:
