@@ -352,7 +352,7 @@ def test_photo_zip_and_cli(tmp_path: Path) -> None:
     assert [v["status"] for v in verdicts] == ["ok"] + ["invalid"] * 5
     broken = tmp_path / "rusak.zip"
     broken.write_bytes(archive.read_bytes()[:300])
-    code, _, err = run_cli("check", broken, "--partial")
+    code, _, err = run_cli("check", broken, "--partial", "--lang", "en")
     assert code == 2
     assert err.count("\n") == 1 and "not a readable zip archive" in err
 
