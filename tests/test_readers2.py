@@ -236,7 +236,7 @@ def test_zones_build_warns_about_a_lanes_tag_that_is_no_count(tmp_path: Path, la
     doc = {"type": "FeatureCollection", "features": [_road("way/1", lanes), _road("way/2", "2")]}
     src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "zones.geojson"
-    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
+    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
     assert code == 0, err
     assert "bad_lanes" in err and "is not a number of lanes" in err
     assert max(len(line) for line in err.splitlines()) < 400

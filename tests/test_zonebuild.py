@@ -360,14 +360,14 @@ class TestCommand:
 
     def test_left_out_features_exit_1(self, tmp_path):
         out = tmp_path / "zones.geojson"
-        code, _, stderr = run_cli("zones", "build", str(PROBLEMS), "--map", "builtin:osm", "-o", str(out))
+        code, _, stderr = run_cli("zones", "build", str(PROBLEMS), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
         assert code == 1
         assert f"{PROBLEMS}:osm:way/7001: error: feature #1 has an invalid geometry" in stderr
         assert len(load_zones(out)) == 3
 
     def test_nothing_produced_exits_2_and_writes_nothing(self, tmp_path):
         out = tmp_path / "zones.geojson"
-        code, _, stderr = run_cli("zones", "build", str(TREES), "--map", "builtin:osm", "-o", str(out))
+        code, _, stderr = run_cli("zones", "build", str(TREES), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
         assert code == 2 and not out.exists()
         assert "no zone features" in stderr
 

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     for p in result.problems:
         if args.quiet and p.level != "error":
             continue
-        stderr.write(f"atribut-rules: {p}\n")
+        stderr.write(f"atribut-rules: {p.line(args.lang)}\n")
     lang = args.lang
     if not result.collection["features"]:
         stderr.write(text_line(Text("cli.no_zone_features"), lang))
