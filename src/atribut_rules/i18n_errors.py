@@ -840,6 +840,15 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "membaca berkas .xlsx memerlukan openpyxl",
         "en": "reading .xlsx files needs openpyxl",
     },
+    "xlsx.row_beyond_limit": {"id": "melewati baris {max_rows}", "en": "is beyond row {max_rows}"},
+    "xlsx.row_not_a_row": {
+        "id": "bukan sebuah baris (baris dimulai dari 1)",
+        "en": "is not a row (rows start at 1)",
+    },
+    "xlsx.row_out_of_order": {
+        "id": "datang setelah baris {last} (baris harus berurutan, masing-masing sekali)",
+        "en": "comes after row {last} (rows must be in order, each once)",
+    },
     "xlsx.save_sheet_again_as_hint": {
         "id": "simpan ulang lembar kerjanya sebagai .xlsx, atau ekspor sebagai CSV",
         "en": "save the sheet again as .xlsx, or export it as CSV",

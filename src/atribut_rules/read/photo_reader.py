@@ -88,7 +88,7 @@ def _folder_photos(folder: Path, max_photo_bytes: int) -> Iterator[tuple[str, by
         try:
             yield rel, read_input(folder / rel, what="photo", name=rel, max_bytes=max_photo_bytes)
         except InputError as exc:
-            yield rel, _unreadable(rel, exc.message)
+            yield rel, _unreadable(rel, {"id": exc.message_in("id"), "en": exc.message})
 
 
 def _zip_photos(
@@ -116,8 +116,13 @@ def _zip_photos(
             yield info.filename, archive.read(info)
 
 
-def _unreadable(name: str, why: str) -> Problem:
-    detail = {"id": f"foto {name!r} tidak terbaca ({why})", "en": f"photo {name!r} cannot be read ({why})"}
+def _unreadable(name: str, why: str | dict[str, str]) -> Problem:
+    """A photo that cannot be read; ``why`` in words (one text, or one per language)."""
+    why_id, why_en = (why["id"], why["en"]) if isinstance(why, dict) else (why, why)
+    detail = {
+        "id": f"foto {name!r} tidak terbaca ({why_id})",
+        "en": f"photo {name!r} cannot be read ({why_en})",
+    }
     return Problem("no_position", "lat", None, i18n.render("no_position", detail=detail))
 
 

@@ -293,11 +293,11 @@ def _sheet_rows(
             number, cells = item
             if number <= last or number > MAX_ROWS:
                 if number < 1:
-                    why = "is not a row (rows start at 1)"
+                    why = Text("xlsx.row_not_a_row")
                 elif number <= last:
-                    why = f"comes after row {last} (rows must be in order, each once)"
+                    why = Text("xlsx.row_out_of_order", last=last)
                 else:
-                    why = f"is beyond row {MAX_ROWS}"
+                    why = Text("xlsx.row_beyond_limit", max_rows=MAX_ROWS)
                 raise InputError(
                     Text("xlsx.worksheet_row_number", number=number, why=why),
                     file=file,
