@@ -266,6 +266,10 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "salin {stem}.prj ke sampingnya (koordinat tidak pernah dianggap derajat tanpa itu)",
         "en": "copy {stem}.prj next to it (the coordinates are never taken as degrees without it)",
     },
+    "gis.count_route": {"id": "{count} route", "en": "{count} route"},
+    "gis.count_routes": {"id": "{count} route", "en": "{count} routes"},
+    "gis.count_track": {"id": "{count} track", "en": "{count} track"},
+    "gis.count_tracks": {"id": "{count} track", "en": "{count} tracks"},
     "gis.export_layer_again_as_hint": {
         "id": "ekspor ulang lapisannya, atau sebagai GeoJSON",
         "en": "export the layer again, or as GeoJSON",
@@ -286,6 +290,8 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "berkas GPX tidak berisi waypoint{holds}",
         "en": "the GPX file has no waypoints{holds}",
     },
+    "gis.holds_1": {"id": " (berisi {first})", "en": " (it holds {first})"},
+    "gis.holds_2": {"id": " (berisi {first} dan {second})", "en": " (it holds {first} and {second})"},
     "gis.install_pip_install_atribut_hint": {
         "id": 'pasang dengan: pip install "atribut-rules[gis]"',
         "en": 'install it with: pip install "atribut-rules[gis]"',
@@ -447,6 +453,8 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "menulis XLSX memerlukan openpyxl, yang belum terpasang",
         "en": "writing XLSX needs openpyxl, which is not installed",
     },
+    "permits.a_finite_number": {"id": "angka terhingga", "en": "a finite number"},
+    "permits.a_number": {"id": "angka", "en": "a number"},
     "permits.bad_dates": {"id": "{where}: {exc}", "en": "{where}: {exc}"},
     "permits.cannot_read_permits_file": {
         "id": "berkas izin tidak dapat dibaca: {exc}",

@@ -280,7 +280,7 @@ def _permits_from_csv(data: bytes, name: str) -> tuple[Permit, ...]:
                 except ValueError:
                     number = None
                 if number is None or not math.isfinite(number):
-                    kind = "a number" if number is None else "a finite number"
+                    kind = Text("permits.a_number" if number is None else "permits.a_finite_number")
                     raise InputError(
                         Text("permits.not_kind", column=column, value=_cut(repr(value)), kind=kind),
                         file=name,

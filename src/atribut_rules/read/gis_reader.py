@@ -133,8 +133,8 @@ def read_gpx_reports(
             if layer in layers:
                 _f, _g, found = read_layer(data, label=file, error=InputError, layer=layer)
                 if found:
-                    other.append(f"{len(found)} {what}{'s' if len(found) > 1 else ''}")
-        holds = f" (it holds {' and '.join(other)})" if other else ""
+                    other.append(Text(f"gis.count_{what}{'s' if len(found) > 1 else ''}", count=len(found)))
+        holds = Text(f"gis.holds_{len(other)}", first=other[0], second=other[-1]) if other else ""
         raise InputError(
             Text("gis.gpx_file_no_waypoints", holds=holds),
             file=file,
