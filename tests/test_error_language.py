@@ -227,3 +227,17 @@ def test_a_partial_run_warns_in_the_chosen_language() -> None:
 def test_usage_errors_before_lang_is_read_are_english(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run_cli("check", "--no-such-option", "--lang", "id")
     assert code == 2 and "error: unrecognized arguments" in capsys.readouterr().err  # argparse's own words
+
+
+def test_an_error_keeps_its_language_through_a_worker_process() -> None:
+    """Chunks are checked in worker processes: an error pickled back still renders in id."""
+    import pickle
+
+    error = InputError(
+        Text("csv.broken_csv", exc=ValueError("x")),
+        file="a.csv",
+        line=2,
+        hint=Text("csv.check_quotes_line_hint"),
+    )
+    back = pickle.loads(pickle.dumps(error))
+    assert str(back) == str(error) and back.text("id") == error.text("id") and back.code == "csv.broken_csv"
