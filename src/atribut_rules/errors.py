@@ -69,8 +69,9 @@ def one_line(text: str) -> str:
 class Text:
     """A text of the catalogue: its ``code`` and its parameters, rendered in a language.
 
-    A parameter may itself be a :class:`Text` or a ``{lang: text}`` mapping (taken in
-    the language rendered), or a tuple of such parts (joined with ``, ``); anything else is formatted as it is (an ``OSError``'s
+    A parameter may itself be a :class:`Text`, an error (its whole line, as ``str(error)``)
+    or a ``{lang: text}`` mapping, each taken in the language rendered, or a tuple of such
+    parts (joined with ``, ``); anything else is formatted as it is (an ``OSError``'s
     ``strerror``, a parser's message: a library's own words stay in English).
     ``str(text)`` is the English text.
     """
@@ -107,7 +108,7 @@ def _param_in(value: object, lang: str) -> object:
     if isinstance(value, Text):
         return value.render(lang)
     if isinstance(value, AtributRulesError):
-        return value.message_in(lang)
+        return value.text(lang)
     if isinstance(value, tuple):
         return ", ".join(str(_param_in(part, lang)) for part in value)
     if isinstance(value, Mapping) and lang in value and "en" in value:
