@@ -123,7 +123,7 @@ def _argv(key: str) -> list[str]:
         argv = ["check", "--example", "--permits", path]
     else:
         argv = ["check", "--example", "--rules", path]
-    return [*argv, "--format", "json", *extra]
+    return [*argv, "--format", "json", "--lang", "en", *extra]
 
 
 @pytest.mark.parametrize("key", list(MANIFEST))

@@ -44,7 +44,7 @@ ERRORS = sorted(k for k, v in EXPECTED.items() if "error" in v and not v.get("is
 def test_the_error_line_is_short(key: str) -> None:
     err = io.StringIO()
     path = str(CORPUS / key)
-    assert main(["check", "--example", "--rules", path, "--format", "json"], io.StringIO(), err) == 2
+    assert main(["check", "--example", "--rules", path, "--format", "json", "--lang", "en"], io.StringIO(), err) == 2
     line = err.getvalue()
     assert line.startswith(PREFIX) and line.count("\n") == 1
     assert len(line) - len(PREFIX) - 1 <= MAX_ERROR_LINE
@@ -62,7 +62,7 @@ def test_an_error_about_a_350000_character_value_quotes_200() -> None:
 @pytest.mark.parametrize("key", sorted(k for k, v in EXPECTED.items() if "error" in v))
 def test_validate_locates_the_problem(key: str) -> None:
     out, err = io.StringIO(), io.StringIO()
-    code = main(["validate", str(CORPUS / key)], out, err)
+    code = main(["validate", str(CORPUS / key), "--lang", "en"], out, err)
     assert code == 1, (out.getvalue(), err.getvalue())
     assert err.getvalue() == ""
     lines = out.getvalue().splitlines()
@@ -104,7 +104,7 @@ def test_validate_on_a_city_set_reports_every_problem_at_its_own_line(tmp_path: 
     path = tmp_path / "kota.yaml"
     path.write_text(CITY, encoding="utf-8")
     out = io.StringIO()
-    assert main(["validate", str(path)], out, io.StringIO()) == 1
+    assert main(["validate", str(path), "--lang", "en"], out, io.StringIO()) == 1
     lines = out.getvalue().splitlines()
     got = [(int(line.split(":")[1]), line) for line in lines[:-1]]
     expected = [

@@ -153,14 +153,14 @@ def _assert_one_line_error(err: str, *needles: str) -> None:
 def test_missing_reports_file(files: dict[str, Path]) -> None:
     missing = files["dir"] / "tidak-ada.csv"
     code, out, err = cli(
-        "check", str(missing), "--zones", str(files["trees"]), "--rules", str(files["rules"])
+        "check", str(missing), "--zones", str(files["trees"]), "--rules", str(files["rules"]), "--lang", "en"
     )
     assert (code, out) == (2, "")
     _assert_one_line_error(err, "tidak-ada.csv")
 
 
 def test_missing_zone_file(files: dict[str, Path]) -> None:
-    code, _, err = cli("check", str(files["reports"]), "--zones", str(files["dir"] / "hilang.geojson"))
+    code, _, err = cli("check", str(files["reports"]), "--zones", str(files["dir"] / "hilang.geojson"), "--lang", "en")
     assert code == 2
     _assert_one_line_error(err, "hilang.geojson")
 
@@ -171,7 +171,7 @@ def test_bad_rule_file(files: dict[str, Path]) -> None:
         "schema: atribut-rules/1\nruleset: {id: x, version: '1'}\nrules:\n  - id: R1\n    when: {during: tidak_ada}\n",
         encoding="utf-8",
     )
-    code, out, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad))
+    code, out, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad), "--lang", "en")
     assert (code, out) == (2, "")
     _assert_one_line_error(err, f"{bad}:5:", "tidak_ada", "rule R1")
 
@@ -179,13 +179,13 @@ def test_bad_rule_file(files: dict[str, Path]) -> None:
 def test_rule_file_that_is_not_yaml(files: dict[str, Path]) -> None:
     bad = files["dir"] / "aturan.yaml"
     bad.write_text("schema: [\n", encoding="utf-8")
-    code, _, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad))
+    code, _, err = cli("check", str(files["reports"]), "--zones", str(files["trees"]), "--rules", str(bad), "--lang", "en")
     assert code == 2
     _assert_one_line_error(err, "aturan.yaml")
 
 
 def test_no_reports_given() -> None:
-    code, _, err = cli("check")
+    code, _, err = cli("check", "--lang", "en")
     assert code == 2
     _assert_one_line_error(err, "no reports file")
 
@@ -235,7 +235,7 @@ def test_version_via_python_m() -> None:
 def test_a_required_zone_layer_that_is_missing_is_an_error_unless_partial(tmp_path: Path) -> None:
     reports = tmp_path / "r.csv"
     reports.write_text("id;lat;lon;jenis;tanggal\nA;-2,13;106,12;baliho;2024-01-05\n", encoding="utf-8")
-    code, out, err = cli("check", reports, "--rules", "builtin:pangkalpinang-2024", "-q")
+    code, out, err = cli("check", reports, "--rules", "builtin:pangkalpinang-2024", "-q", "--lang", "en")
     assert code == 2 and out == ""
     lines = err.splitlines()
     assert all(line.startswith("atribut-rules: error: ") for line in lines)
@@ -243,7 +243,7 @@ def test_a_required_zone_layer_that_is_missing_is_an_error_unless_partial(tmp_pa
     assert "APK-JALAN-PROTOKOL" in line and "--zones road=FILE" in line
     # with --partial the run goes on: the report is unchecked, and stderr says which rules
     code, out, err = cli(
-        "check", reports, "--rules", "builtin:pangkalpinang-2024", "--partial", "-q", "--format", "json"
+        "check", reports, "--rules", "builtin:pangkalpinang-2024", "--partial", "-q", "--format", "json", "--lang", "en"
     )
     assert code == 0
     verdict = json.loads(out)["verdicts"][0]

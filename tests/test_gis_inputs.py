@@ -251,7 +251,7 @@ def test_gpx_with_a_track_and_no_waypoints_is_an_error(tmp_path: Path) -> None:
     path.write_text(GPX.replace("<wpt", "<!--wpt").replace("</wpt>", "</wpt-->"), encoding="utf-8")
     with pytest.raises(InputError, match=r"no waypoints \(it holds 1 track\)"):
         read_reports(path)
-    code, _, err = run_cli("check", path, "--partial")
+    code, _, err = run_cli("check", path, "--partial", "--lang", "en")
     assert code == 2
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
@@ -352,7 +352,7 @@ def test_photo_zip_and_cli(tmp_path: Path) -> None:
     assert [v["status"] for v in verdicts] == ["ok"] + ["invalid"] * 5
     broken = tmp_path / "rusak.zip"
     broken.write_bytes(archive.read_bytes()[:300])
-    code, _, err = run_cli("check", broken, "--partial")
+    code, _, err = run_cli("check", broken, "--partial", "--lang", "en")
     assert code == 2
     assert err.count("\n") == 1 and "not a readable zip archive" in err
 
@@ -406,11 +406,11 @@ def test_cli_zones_from_a_shapefile_and_a_broken_zip(tmp_path: Path) -> None:
     shp = _shapefile(tmp_path)
     reports = tmp_path / "laporan.csv"
     reports.write_text("id,lat,lon,jenis\nA,-2.1713,105.0,baliho\n", encoding="utf-8")
-    code, out, _ = run_cli("check", reports, "--zones", f"tree={shp}", "--partial", "--format", "jsonl")
+    code, out, _ = run_cli("check", reports, "--zones", f"tree={shp}", "--partial", "--format", "jsonl", "--lang", "en")
     assert code in (0, 1) and json.loads(out)["report"] == "A"
     broken = tmp_path / "pohon.zip"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    code, _, err = run_cli("check", reports, "--zones", broken, "--partial")
+    code, _, err = run_cli("check", reports, "--zones", broken, "--partial", "--lang", "en")
     assert code == 2
     assert err.count("\n") == 1
     assert err.startswith(f"atribut-rules: error: {broken}: not a readable zip archive")

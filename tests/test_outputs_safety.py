@@ -89,7 +89,7 @@ def test_table_and_github_show_controls_escaped(tmp_path, zones_file):
 
 
 def test_error_lines_on_stderr_escape_controls(tmp_path, zones_file):
-    code, _, line = run_cli("check", tmp_path / "no\x1b[2Jsuch\n.csv", *_every_layer())
+    code, _, line = run_cli("check", tmp_path / "no\x1b[2Jsuch\n.csv", *_every_layer(), "--lang", "en")
     assert code == 2
     assert line.count("\n") == 1 and line.startswith("atribut-rules: error: ")
     assert "\x1b" not in line and "no\\x1b[2Jsuch\\n.csv" in line
@@ -264,7 +264,7 @@ def test_outputs_and_cache_never_replace_an_input(tmp_path, zones_file, monkeypa
         (["-o", "json:a.json", "-o", "jsonl:./a.json"], "both write"),
     ]
     for extra, what in cases:
-        code, _, err = run_cli("check", reports, "--zones", zones, *_every_layer(), *extra)
+        code, _, err = run_cli("check", reports, "--zones", zones, *_every_layer(), *extra, "--lang", "en")
         _one_error_line(code, err, what)
     assert {p: p.read_bytes() for p in before} == before
     assert not (tmp_path / "a.json").exists()
@@ -306,7 +306,7 @@ def test_unwritable_output_paths_are_one_located_line(tmp_path, zones_file, stre
     ]
     for path, what in cases:
         args = ["check", str(reports), *_every_layer(), "-o", f"{fmt}:{path}", "--chunk-rows", "10"]
-        code, _, err = run_cli(*args, "-j", "2")
+        code, _, err = run_cli(*args, "-j", "2", "--lang", "en")
         _one_error_line(code, err, path, what)
 
 
@@ -317,7 +317,7 @@ def test_a_full_disk_on_stdout_is_one_located_line(tmp_path, zones_file, fmt, st
     args = ["check", str(reports), *_every_layer(), "--format", fmt]
     args += ["--chunk-rows", "10", "-j", "2"] if streamed else ["--chunk-rows", "0"]
     with open("/dev/full", "w") as full:
-        result = run_cli_process(*args, stdout=full, stderr=subprocess.PIPE)
+        result = run_cli_process(*args, "--lang", "en", stdout=full, stderr=subprocess.PIPE)
     _one_error_line(result.returncode, result.stderr, "stdout", "disk is full")
 
 

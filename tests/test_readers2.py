@@ -69,7 +69,7 @@ def test_a_fifo_as_every_kind_of_input_exits_2(fifo: Path) -> None:
         ["check", "--example", "--permits", str(fifo)],
     ):
         out, err = io.StringIO(), io.StringIO()
-        code = _within(10, main, argv, out, err)
+        code = _within(10, main, [*argv, "--lang", "en"], out, err)
         assert code == 2, (argv, err.getvalue())
         assert err.getvalue().startswith("atribut-rules: error: ") and err.getvalue().count("\n") == 1
         assert "is not a regular file (a FIFO (named pipe))" in err.getvalue()
@@ -236,7 +236,7 @@ def test_zones_build_warns_about_a_lanes_tag_that_is_no_count(tmp_path: Path, la
     doc = {"type": "FeatureCollection", "features": [_road("way/1", lanes), _road("way/2", "2")]}
     src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "zones.geojson"
-    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
+    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
     assert code == 0, err
     assert "bad_lanes" in err and "is not a number of lanes" in err
     assert max(len(line) for line in err.splitlines()) < 400
@@ -265,7 +265,7 @@ def test_zones_build_gazetteer_with_an_unclosed_quote_exits_2(tmp_path: Path) ->
         encoding="utf-8",
     )
     code, _, err = run_cli(
-        "zones", "build", str(src), "--map", "builtin:id-gazetteer", "-o", str(tmp_path / "z.geojson")
+        "zones", "build", str(src), "--map", "builtin:id-gazetteer", "-o", str(tmp_path / "z.geojson"), "--lang", "en"
     )
     assert code == 2
     assert err.startswith("atribut-rules: error: ") and f"{src}:2: a quote opened in this record" in err
@@ -280,7 +280,7 @@ def test_zones_build_refuses_a_source_with_a_lone_surrogate(tmp_path: Path) -> N
         encoding="utf-8",
     )
     out = tmp_path / "z.geojson"
-    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out))
+    code, _, err = run_cli("zones", "build", str(src), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
     assert code == 2 and not out.exists()
     assert err.startswith("atribut-rules: error: ") and err.count("\n") == 1
     assert "feature #1: properties.name is not valid Unicode text" in err

@@ -36,7 +36,7 @@ EXPECTED = [  # (line, column, text) with the rules starting on line 6
 
 def _validate(path: Path) -> list[str]:
     out = io.StringIO()
-    assert main(["validate", str(path)], out, io.StringIO()) == 1
+    assert main(["validate", str(path), "--lang", "en"], out, io.StringIO()) == 1
     lines = out.getvalue().splitlines()
     assert lines[-1] == f"{len(lines) - 1} problems in 1 file(s)"
     return lines[:-1]
@@ -104,7 +104,7 @@ def test_one_problem_keeps_the_message_it_always_had(tmp_path: Path) -> None:
     path = tmp_path / "satu.yaml"
     path.write_text(ALONE_HEAD + "rules:\n  - id: A\n    when: {during: tidak_ada}\n", encoding="utf-8")
     err = io.StringIO()
-    assert main(["check", "--example", "--rules", str(path)], io.StringIO(), err) == 2
+    assert main(["check", "--example", "--rules", str(path), "--lang", "en"], io.StringIO(), err) == 2
     assert err.getvalue() == (
         f"atribut-rules: error: {path}:8:5: unknown period 'tidak_ada' (rule A); periods defined: none\n"
     )

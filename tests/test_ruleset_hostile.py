@@ -357,7 +357,7 @@ def test_a_check_of_a_long_party_with_many_placeholders_stays_small() -> None:
             "check",
             "--example",
             "--rules",
-            str(Path(__file__).parent / "bad_inputs/rules/template_repeats_party.yaml"),
+            str(Path(__file__).parent / "bad_inputs/rules/template_repeats_party.yaml"), "--lang", "en",
         ],
         out,
         err,

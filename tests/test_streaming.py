@@ -174,7 +174,7 @@ def test_worker_processes_write_the_same_bytes(jobs: str, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("option", ["--chunk-rows", "--jobs"])
 def test_negative_chunk_rows_or_jobs_are_refused(option: str) -> None:
-    code, out, err = cli("check", REPORTS, "--format", "jsonl", option, "-1")
+    code, out, err = cli("check", REPORTS, "--format", "jsonl", option, "-1", "--lang", "en")
     assert (code, out) == (2, "")
     assert err == f"atribut-rules: error: {option} -1 is negative; give {option} 0 or more\n"
 
@@ -182,7 +182,7 @@ def test_negative_chunk_rows_or_jobs_are_refused(option: str) -> None:
 @pytest.mark.parametrize("fmt", ["json", "table"])
 @pytest.mark.parametrize("encoding", ["no-such-codec", "base64"])
 def test_an_encoding_that_cannot_read_text_is_one_line_error(fmt: str, encoding: str) -> None:
-    code, out, err = cli("check", REPORTS, "--format", fmt, "--encoding", encoding)
+    code, out, err = cli("check", REPORTS, "--format", fmt, "--encoding", encoding, "--lang", "en")
     assert (code, out) == (2, "")
     assert err.endswith(f"unknown encoding {encoding!r}\n") and err.count("\n") == 1
 

@@ -505,7 +505,7 @@ rules:
 def test_validate_reports_every_problem_with_its_place(tmp_path):
     path = tmp_path / "buruk.yaml"
     path.write_text(BAD_RULES, encoding="utf-8")
-    code, out, _ = run_cli("validate", path)
+    code, out, _ = run_cli("validate", path, "--lang", "en")
     assert code == 1
     lines = out.splitlines()
     expected = [

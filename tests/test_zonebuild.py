@@ -353,21 +353,21 @@ class TestPbf:
 class TestCommand:
     def test_build_writes_a_layer_that_check_can_use(self, tmp_path):
         out = tmp_path / "zones.geojson"
-        code, stdout, stderr = run_cli("zones", "build", str(SAMPLE), "--map", "builtin:osm", "-o", str(out))
+        code, stdout, stderr = run_cli("zones", "build", str(SAMPLE), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
         assert code == 0, stderr
         assert "13 zones written" in stderr and "bad_width" in stderr
         assert len(load_zones(out)) == 13
 
     def test_left_out_features_exit_1(self, tmp_path):
         out = tmp_path / "zones.geojson"
-        code, _, stderr = run_cli("zones", "build", str(PROBLEMS), "--map", "builtin:osm", "-o", str(out))
+        code, _, stderr = run_cli("zones", "build", str(PROBLEMS), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
         assert code == 1
         assert f"{PROBLEMS}:osm:way/7001: error: feature #1 has an invalid geometry" in stderr
         assert len(load_zones(out)) == 3
 
     def test_nothing_produced_exits_2_and_writes_nothing(self, tmp_path):
         out = tmp_path / "zones.geojson"
-        code, _, stderr = run_cli("zones", "build", str(TREES), "--map", "builtin:osm", "-o", str(out))
+        code, _, stderr = run_cli("zones", "build", str(TREES), "--map", "builtin:osm", "-o", str(out), "--lang", "en")
         assert code == 2 and not out.exists()
         assert "no zone features" in stderr
 

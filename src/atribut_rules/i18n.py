@@ -1,7 +1,9 @@
 """Message catalogue for texts the engine writes itself (Bahasa Indonesia and English).
 
 Rule messages come from the rule files; this catalogue holds the engine's own
-words: why a row is invalid, why a finding is in review. ``LANGUAGES`` lists the
+words: why a row is invalid, why a finding is in review, and every error, warning and
+line the command line writes on stderr (:data:`~atribut_rules.i18n_errors.ERROR_TEXTS`,
+carried on errors as :class:`~atribut_rules.errors.Text`). ``LANGUAGES`` lists the
 languages every text is available in; ``id`` is the default.
 """
 
@@ -11,6 +13,8 @@ import functools
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from .i18n_errors import ERROR_TEXTS
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -108,6 +112,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
 }
 
+CATALOGUE.update(ERROR_TEXTS)
+
 ACCURACY_SOURCE = {
     "reported": {"id": "dilaporkan", "en": "reported"},
     "assumed": {"id": "diasumsikan", "en": "assumed"},
@@ -148,6 +154,13 @@ def render(code: str, **params: object) -> dict[str, str]:
         local = {k: (v[lang] if isinstance(v, dict) and lang in v else v) for k, v in params.items()}
         out[lang] = entry[lang].format(**local)
     return out
+
+
+def text_in(code: str, lang: str, params: Mapping[str, object]) -> str:
+    """Catalogue entry ``code`` in ``lang`` (English when the entry lacks that language),
+    filled with ``params``."""
+    entry = CATALOGUE[code]
+    return (entry.get(lang) or entry["en"]).format(**params)
 
 
 # -- message templates of rule files ----------------------------------------------------

@@ -17,7 +17,8 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
+from ..i18n import DEFAULT_LANGUAGE
 from ..results.run import engine_version
 from ..rules.coverage import CoverageError
 from .console import (
@@ -32,6 +33,7 @@ from .console import (
     guard_stdout,
     sigterm_raises,
     silence_stdout,
+    text_line,
 )
 
 # One module per subcommand, each with NAME, register(subparsers) and
@@ -80,25 +82,26 @@ def main(
     """
     out = guard_stdout(stdout or sys.stdout)
     err = stderr or sys.stderr
+    lang = ["en"]  # until the arguments are parsed: argparse's own messages are English
     try:
         with sigterm_raises():
-            code = _main(argv, out, err)
+            code = _main(argv, out, err, lang)
             if not out.failed:
                 out.flush()
     except StdoutClosed:
         code = EXIT_BROKEN_PIPE
     except Terminated:
-        err.write(error_line("stopped", "terminated (SIGTERM); output files were left as they were"))
+        err.write(text_line(Text("cli.terminated"), lang[0], "stopped"))
         return EXIT_TERMINATED
     except AtributRulesError as exc:  # stdout failed at the last flush
-        err.write(error_line("error", str(exc)))
+        err.write(error_line("error", exc.text(lang[0]), lang[0]))
         code = EXIT_UNUSABLE
     if out.failed:
         silence_stdout(out)
     return code
 
 
-def _main(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str]) -> int:
+def _main(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], lang: list[str]) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -107,29 +110,26 @@ def _main(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str]) -> int:
     if args.command is None:
         parser.print_help(stdout)
         return EXIT_UNUSABLE
+    lang[0] = getattr(args, "lang", None) or DEFAULT_LANGUAGE
     try:
         for module in _command_modules():
             if args.command == module.NAME:
                 return module.run(args, stdout, stderr)
     except CoverageError as exc:
-        for line in exc.lines():
-            stderr.write(error_line("error", line))
+        for line in exc.lines(lang[0]):
+            stderr.write(error_line("error", line, lang[0]))
         return EXIT_UNUSABLE
     except AtributRulesError as exc:
-        stderr.write(error_line("error", str(exc)))
+        stderr.write(error_line("error", exc.text(lang[0]), lang[0]))
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
-        stderr.write("atribut-rules: interrupted\n")
+        stderr.write(f"atribut-rules: {Text('cli.interrupted').render(lang[0])}\n")
         return 130
     except Exception as exc:  # a bug: say so in one line, traceback only on request
         if os.environ.get("ATRIBUT_RULES_DEBUG"):
             raise
-        stderr.write(
-            error_line(
-                "internal error",
-                f"{type(exc).__name__}: {exc} (set ATRIBUT_RULES_DEBUG=1 for details and please report it)",
-            )
-        )
+        internal = Text("cli.internal", kind=type(exc).__name__, exc=exc)
+        stderr.write(text_line(internal, lang[0], "internal error"))
         return EXIT_INTERNAL
     return EXIT_UNUSABLE
 

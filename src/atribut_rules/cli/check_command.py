@@ -20,13 +20,13 @@ from typing import IO, Any
 
 from .. import resources
 from ..categories import canonical_category
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..evaluate.check import check
 from ..evaluate.permits import load_permits
 from ..model import Severity
 from ..read import STREAMED_READERS, read_reports, report_chunks, report_format
 from ..read.yamlsafe import YamlLimits
-from ..rules.coverage import CoverageError, find_gaps, gap_text
+from ..rules.coverage import CoverageError, find_gaps, gap_message
 from ..rules.coverage import loaded as coverage_loaded
 from ..rules.ruleset import Limits, load_rules
 from ..scale.chunks import merge_provenance, split_rules, whole_list_run
@@ -39,7 +39,8 @@ from ..write.stream import STREAMED_FORMATS, ChunkWriter
 from .console import (
     EXIT_FINDINGS,
     EXIT_OK,
-    error_line,
+    add_lang_argument,
+    text_line,
 )
 from .progress import FileProgress, Progress, estimate_rows
 
@@ -102,9 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FORMAT:PATH",
         help=f"also write FORMAT to PATH (atomically); repeatable. Formats: {', '.join(FORMATS)}",
     )
-    c.add_argument(
-        "--lang", default="id", choices=["id", "en"], help="language of every text (default: id, Indonesian)"
-    )
+    add_lang_argument(c)
     c.add_argument("--bom", action="store_true", help="start text output files with a UTF-8 BOM (for Excel)")
     c.add_argument(
         "--csv-delimiter",
@@ -211,8 +210,8 @@ def _zone_sources(specs: Sequence[str], categories: frozenset[str] | None = None
             head = canonical_category(head)  # pohon=FILE is tree=FILE
             if categories is not None and head not in categories:
                 raise AtributRulesError(
-                    f"--zones {spec!r}: unknown category {head!r}",
-                    hint=f"known: {', '.join(sorted(categories))}",
+                    Text("cli.zones_unknown_category", spec=spec, head=head),
+                    hint=Text("cli.known_hint", names=', '.join(sorted(categories))),
                 )
             sources.append((tail, head))
         else:
@@ -232,8 +231,8 @@ def _outputs(specs: Sequence[str]) -> list[tuple[str, str]]:
         fmt, sep, path = spec.partition(":")
         if not sep or not path or fmt not in FORMATS:
             raise AtributRulesError(
-                f"--output {spec!r} is not FORMAT:PATH",
-                hint=f"for example --output html:laporan.html; formats: {', '.join(FORMATS)}",
+                Text("cli.output_not_format_path", spec=spec),
+                hint=Text("cli.example_output_html_laporan_hint", names=', '.join(FORMATS)),
             )
         outputs.append((fmt, path))
     return outputs
@@ -312,12 +311,12 @@ def _reader_limits(args: argparse.Namespace) -> dict[str, int]:
 def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = None) -> int:
     for option, value in (("--chunk-rows", args.chunk_rows), ("--jobs", args.jobs)):
         if value < 0:
-            raise AtributRulesError(f"{option} {value} is negative", hint=f"give {option} 0 or more")
+            raise AtributRulesError(Text("cli.negative_option", option=option, value=value), hint=Text("cli.give_0_more_hint", option=option))
     if args.example:
         _example_args(args)
     if not args.reports:
         raise AtributRulesError(
-            "no reports file given", hint="atribut-rules check REPORTS --zones FILE, or --example"
+            Text("cli.no_reports_file_given"), hint=Text("cli.atribut_rules_check_reports_hint")
         )
     outputs = _outputs(args.output)
     check_output_paths(
@@ -377,7 +376,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         partial=args.partial,
     )
     if stderr is not None and run.summary.gaps:
-        _warn_partial(run.summary.gaps, stderr)
+        _warn_partial(run.summary.gaps, stderr, args.lang)
     if progress is not None:
         progress.update(len(reports) - checked[0])
         run = dataclasses.replace(run, verdicts=_CountedVerdicts(run.verdicts, progress))
@@ -421,9 +420,9 @@ def _invalid_fails(args: argparse.Namespace, invalid: int) -> bool:
         return False
     return Severity(args.fail_on_invalid).rank >= Severity(args.fail_on).rank
 
-def _warn_partial(gaps: Sequence[Any], stderr: IO[str]) -> None:
+def _warn_partial(gaps: Sequence[Any], stderr: IO[str], lang: str) -> None:
     for gap in gaps:
-        stderr.write(error_line("warning", f"partial run: {gap_text(gap, partial=True)}"))
+        stderr.write(text_line(Text("cli.partial_run", gap=gap_message(gap, partial=True)), lang, "warning"))
 
 def _check_streamed(
     args: argparse.Namespace,
@@ -443,7 +442,7 @@ def _check_streamed(
     if gaps and not args.partial:
         raise CoverageError(gaps)
     if stderr is not None and gaps:
-        _warn_partial(gaps, stderr)
+        _warn_partial(gaps, stderr, args.lang)
     rows = estimate_rows(args.reports) if progress is not None else None  # read once, for both stages
     if progress is not None and split_rules(rules)[1] is not None:
         progress.stage("read", rows, estimated=True)  # the whole-list rules' pass
@@ -507,7 +506,7 @@ def _temporary_folder(prefix: str) -> Iterator[str]:
         folder = tempfile.mkdtemp(prefix=prefix)
     except OSError as exc:
         raise AtributRulesError(
-            f"cannot make a temporary folder for checked chunks: {exc}; set TMPDIR to a writable folder"
+            Text("cli.cannot_make_temporary_folder", exc=exc)
         ) from None
     try:
         yield folder

@@ -19,6 +19,7 @@ streams or signals):
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -27,6 +28,8 @@ import threading
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..errors import Text
+from ..i18n import CATALOGUE, DEFAULT_LANGUAGE, LANGUAGES, text_in
 from ..write.atomic import output_error
 from ..write.escape import terminal_text
 
@@ -35,10 +38,12 @@ __all__ = [
     "EXIT_TERMINATED",
     "StdoutClosed",
     "Terminated",
+    "add_lang_argument",
     "error_line",
     "guard_stdout",
     "silence_stdout",
     "sigterm_raises",
+    "text_line",
 ]
 
 EXIT_OK = 0
@@ -134,9 +139,24 @@ def silence_stdout(stream: IO[str]) -> None:
         os.close(devnull)
 
 
-def error_line(kind: str, message: str) -> str:
-    """``atribut-rules: KIND: MESSAGE`` as one line, every control character in it visible."""
-    return f"atribut-rules: {kind}: {terminal_text(message)}\n"
+def error_line(kind: str, message: str, lang: str = "en") -> str:
+    """``atribut-rules: KIND: MESSAGE`` as one line, every control character in it visible;
+    ``KIND`` (``error``, ``warning``, ``stopped``, ``internal error``) in ``lang``."""
+    code = "cli.kind_" + kind.replace(" ", "_")
+    word = text_in(code, lang, {}) if code in CATALOGUE else kind
+    return f"atribut-rules: {word}: {terminal_text(message)}\n"
+
+
+def text_line(text: Text, lang: str, kind: str = "error") -> str:
+    """:func:`error_line` for a catalogue text, rendered in ``lang``."""
+    return error_line(kind, text.render(lang), lang)
+
+
+def add_lang_argument(parser: argparse.ArgumentParser, help: str = "language of every text") -> None:
+    """``--lang id|en`` (default ``id``): the language of what a person reads, stderr included."""
+    parser.add_argument(
+        "--lang", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES), help=f"{help} (default: id, Indonesian)"
+    )
 
 
 @contextlib.contextmanager

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..rules.docs import explain, write_docs
+from .console import add_lang_argument
 
 NAME = "explain"
 
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("rule_id", nargs="?", help="the rule id, e.g. APK-POHON")
     p.add_argument("--rules", help="rule file or builtin:NAME (default: builtin:id-pemilu-2024)")
-    p.add_argument("--lang", default="id", choices=["id", "en"], help="language (default: id)")
+    add_lang_argument(p, "language")
     p.add_argument(
         "--write-docs", metavar="DIR", help="write one page per bundled rule set and language into DIR"
     )
@@ -33,10 +34,12 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(f"wrote {path}\n")
         return 0
     if not args.rule_id:
-        raise AtributRulesError("explain needs a RULE_ID", hint="atribut-rules explain APK-POHON --lang en")
+        raise AtributRulesError(
+            Text("cli.explain_needs_rule_id"), hint=Text("cli.atribut_rules_explain_apk_hint")
+        )
     try:
         text = explain(args.rule_id, args.rules, args.lang)
     except KeyError as exc:
-        raise AtributRulesError(str(exc.args[0]), rule=args.rule_id) from None
+        raise AtributRulesError(getattr(exc, "text", None) or str(exc.args[0]), rule=args.rule_id) from None
     stdout.write(text)
     return 0

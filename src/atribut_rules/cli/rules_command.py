@@ -7,9 +7,9 @@ import json
 from typing import IO
 
 from .. import resources
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..rules.ruleset import load_rules
-from .console import EXIT_OK
+from .console import EXIT_OK, add_lang_argument
 
 NAME = "rules"
 
@@ -18,9 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``rules`` subcommand."""
     r = sub.add_parser("rules", help="list or show rule sets")
     rsub = r.add_subparsers(dest="rules_command", metavar="ACTION")
-    rsub.add_parser("list", help="list the bundled rule sets")
+    listing = rsub.add_parser("list", help="list the bundled rule sets")
+    add_lang_argument(listing, "language of errors")
     show = rsub.add_parser("show", help="print a rule set with its parents resolved, as JSON")
     show.add_argument("rules", help="rule file or builtin:NAME")
+    add_lang_argument(show, "language of errors")
 
 
 def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -38,4 +40,4 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         rs = load_rules(args.rules)
         stdout.write(json.dumps(rs.document, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
         return EXIT_OK
-    raise AtributRulesError("rules needs an action: list or show")
+    raise AtributRulesError(Text("cli.rules_needs_action_list"))

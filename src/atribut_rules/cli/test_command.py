@@ -10,8 +10,10 @@ import argparse
 from typing import IO
 
 from .. import resources
+from ..errors import Text
 from ..rules.cases import load_tests, run_tests, tests_path_for
 from ..rules.lint import lint
+from .console import add_lang_argument, text_line
 
 NAME = "test"
 
@@ -30,13 +32,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--cases", help="the test file to use (default: tests/NAME.yaml beside the rule file)")
     p.add_argument("--no-lint", action="store_true", help="run the cases only")
     p.add_argument("-q", "--quiet", action="store_true", help="print failures and the summary only")
+    add_lang_argument(p, "language of errors")
 
 
 def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     """Run the tests; see the module docstring for the exit codes."""
     refs = list(args.rules) or [f"builtin:{n}" for n in resources.bundled_rulesets()]
     if args.cases and len(refs) != 1:
-        stderr.write("atribut-rules: error: --cases needs exactly one rule set\n")
+        stderr.write(text_line(Text("cli.cases_needs_one_rule_set"), args.lang))
         return 2
     passed = failed = problems = 0
     for ref in refs:

@@ -16,8 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..zonebuild import build_zones, bundled_mappings, load_mapping, write_zones
+from .console import add_lang_argument, text_line
 
 NAME = "zones"
 
@@ -52,7 +53,9 @@ def register(subparsers: Any) -> None:
         "--repair", action="store_true", help="make invalid polygons valid instead of leaving them out"
     )
     b.add_argument("--quiet", action="store_true", help="print only errors and the totals")
-    sub.add_parser("mappings", help="list the bundled mappings")
+    add_lang_argument(b, "language of the lines on stderr")
+    m = sub.add_parser("mappings", help="list the bundled mappings")
+    add_lang_argument(m, "language of errors")
 
 
 def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -63,34 +66,40 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(f"builtin:{name}\t{m.title.get('en', '')}\t{', '.join(m.categories)}\n")
         return EXIT_OK
     if args.zones_command != "build":
-        raise AtributRulesError("zones needs an action: build or mappings")
+        raise AtributRulesError(Text("cli.zones_needs_action_build"))
     result = build_zones(args.sources, args.mapping, repair=args.repair)
     for p in result.problems:
         if args.quiet and p.level != "error":
             continue
-        stderr.write(f"atribut-rules: {p}\n")
+        stderr.write(f"atribut-rules: {p.line(args.lang)}\n")
+    lang = args.lang
     if not result.collection["features"]:
-        stderr.write("atribut-rules: error: no zone features were produced; nothing written\n")
+        stderr.write(text_line(Text("cli.no_zone_features"), lang))
         return EXIT_UNUSABLE
     if args.output == "-":
         write_zones(result.collection, stdout)
     else:
         _write_atomically(Path(args.output), result.collection)
     total = sum(result.counts.values())
-    stderr.write(
-        f"atribut-rules: {result.records} records read, {total} zones written"
-        f" ({', '.join(f'{c} {n}' for c, n in result.counts.items())})"
-        f"; excluded {sum(result.excluded.values())}, unmatched {result.unmatched}"
-        f", left out for errors {len(result.errors)}\n"
+    built = Text(
+        "cli.zones_built",
+        records=result.records,
+        total=total,
+        counts=", ".join(f"{c} {n}" for c, n in result.counts.items()),
+        excluded=sum(result.excluded.values()),
+        unmatched=result.unmatched,
+        errors=len(result.errors),
     )
+    stderr.write(f"atribut-rules: {built.render(lang)}\n")
     if result.excluded and not args.quiet:
         for reason, n in result.excluded.items():
-            stderr.write(f"atribut-rules:   excluded {n}: {reason}\n")
+            stderr.write(f"atribut-rules: {Text('cli.zones_excluded', n=n, reason=reason).render(lang)}\n")
     if result.unmatched_classes and not args.quiet:
         top = list(result.unmatched_classes.items())
         shown = ", ".join(f"{k} {v}" for k, v in top[:15])
-        more = f", ... ({len(top) - 15} more classes)" if len(top) > 15 else ""
-        stderr.write(f"atribut-rules:   unmatched classes: {shown}{more}\n")
+        more = Text("cli.zones_more_classes", count=len(top) - 15) if len(top) > 15 else ""
+        line = Text("cli.zones_unmatched_classes", shown=shown, more=more)
+        stderr.write(f"atribut-rules: {line.render(lang)}\n")
     return EXIT_LEFT_OUT if result.errors else EXIT_OK
 
 
@@ -104,4 +113,6 @@ def _write_atomically(path: Path, collection: dict) -> None:
             fh.write(buffer.getvalue())
         os.replace(tmp, path)
     except OSError as exc:
-        raise AtributRulesError(f"cannot write the zone layer: {exc.strerror}", file=str(path)) from None
+        raise AtributRulesError(
+            Text("cli.cannot_write_zone_layer", strerror=exc.strerror), file=str(path)
+        ) from None

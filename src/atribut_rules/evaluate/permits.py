@@ -23,7 +23,7 @@ from typing import Any
 import jsonschema
 
 from .. import resources
-from ..errors import AtributRulesError, InputError
+from ..errors import AtributRulesError, InputError, Text
 from ..read.inputfiles import read_input
 from ..read.json_text import as_text, first_non_text
 from ..table.fields import canonical_field
@@ -69,7 +69,9 @@ def _permit_schema() -> dict[str, Any]:
     return {"$defs": schema["$defs"], "$ref": "#/$defs/permit"}
 
 
-def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str, line: int | None = None) -> Permit:
+def permit_from_mapping(
+    data: Mapping[str, Any], *, file: str, where: str | Text, line: int | None = None
+) -> Permit:
     """Validate one permit mapping (the rule file's ``exemptions`` format) and build it.
 
     Text that is not Unicode (a lone surrogate) is refused, and so is a permit that names
@@ -79,18 +81,23 @@ def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str, line:
     bad = first_non_text(dict(data))
     if bad is not None:
         raise InputError(
-            f"{where}: {bad} is not valid Unicode text (it holds half of a surrogate pair, e.g. \\ud800)",
+            Text("permits.not_valid_unicode_text", where=where, bad=bad),
             file=file,
             line=line,
             field=bad,
-            hint="write the text again",
+            hint=Text("permits.write_text_again_hint"),
         )
     errors = sorted(jsonschema.Draft202012Validator(_permit_schema()).iter_errors(dict(data)), key=str)
     if errors:
         error = jsonschema.exceptions.best_match(errors)
         path = ".".join(str(p) for p in error.absolute_path)
         raise InputError(
-            f"{where}: {path + ': ' if path else ''}{_schema_message(error)}",
+            Text(
+                "permits.schema",
+                where=where,
+                value=path + ": " if path else "",
+                schema_message=_schema_message(error),
+            ),
             file=file,
             line=line,
             field=path or None,
@@ -102,20 +109,24 @@ def permit_from_mapping(data: Mapping[str, Any], *, file: str, where: str, line:
         start_d = _dt.date.fromisoformat(start) if start else None
         end_d = _dt.date.fromisoformat(end) if end else None
     except ValueError as exc:
-        raise InputError(f"{where}: {_cut(str(exc))}", file=file, line=line, field="valid") from None
+        raise InputError(
+            Text("permits.bad_dates", where=where, exc=_cut(str(exc))), file=file, line=line, field="valid"
+        ) from None
     if start_d and end_d and start_d > end_d:
-        raise InputError(f"{where}: valid_to is before valid_from", file=file, line=line, field="valid_to")
+        raise InputError(
+            Text("permits.valid_before_valid_from", where=where), file=file, line=line, field="valid_to"
+        )
     rules = data.get("rules")
     loc = data.get("location")
     if (not rules or "*" in rules) and not (
         data.get("reports") or loc or data.get("zone") or data.get("party")
     ):
         raise InputError(
-            f"{where} names no scope: it would exempt every finding of every report",
+            Text("permits.names_no_scope_would", where=where),
             file=file,
             line=line,
             field="rules",
-            hint="name the rules it covers, or the reports, a location (lon, lat, radius_m), a zone or a party",
+            hint=Text("permits.name_rules_covers_reports_hint"),
         )
     return Permit(
         id=str(data["id"]),
@@ -142,12 +153,19 @@ def permits_from_mappings(
     for n, item in enumerate(items, start=1):
         line = lines[n - 1] if lines is not None else None
         if not isinstance(item, Mapping):
-            raise InputError(f"permit #{n} is not a mapping", file=file, line=line)
+            raise InputError(Text("permits.permit_not_mapping", n=n), file=file, line=line)
         name = item.get("id")
         label = _cut(repr(as_text(name) if isinstance(name, str) else name), 100)
-        permit = permit_from_mapping(item, file=file, where=f"permit #{n} ({label})", line=line)
+        permit = permit_from_mapping(
+            item, file=file, where=Text("permits.where", n=n, label=label), line=line
+        )
         if permit.id in seen:
-            raise InputError(f"duplicate permit id {_cut(repr(permit.id))}", file=file, line=line, field="id")
+            raise InputError(
+                Text("permits.duplicate_permit_id", id=_cut(repr(permit.id))),
+                file=file,
+                line=line,
+                field="id",
+            )
         seen.add(permit.id)
         permits.append(permit)
     return tuple(permits)
@@ -204,23 +222,25 @@ def _read_permits(p: Path, data: bytes, name: str) -> tuple[Permit, ...]:
         try:
             doc, _ = load_yaml(data.decode("utf-8-sig"), file=name)
         except UnicodeDecodeError:
-            raise InputError("permits file is not UTF-8", file=name) from None
+            raise InputError(Text("permits.permits_file_not_utf"), file=name) from None
         except AtributRulesError as exc:  # RuleSetError from the YAML loader: same words, input error here
             raise InputError(
-                exc.message,
+                exc.message_text,
                 file=exc.file or name,
                 line=exc.line,
                 column=exc.column,
                 field=exc.field,
-                hint=exc.hint,
+                hint=exc.hint_text,
             ) from None
         except (ValueError, RecursionError) as exc:  # e.g. an integer of over 4300 digits
             raise InputError(
-                f"cannot read the permits file: {str(exc)[:200]}", file=name, hint="write shorter numbers"
+                Text("permits.cannot_read_permits_file", exc=str(exc)[:200]),
+                file=name,
+                hint=Text("permits.write_shorter_numbers_hint"),
             ) from None
         items = doc.get("permits") if isinstance(doc, Mapping) else doc
         if not isinstance(items, list):
-            raise InputError("a permits file holds a list of permits (or 'permits: [...]')", file=name)
+            raise InputError(Text("permits.permits_file_holds_list"), file=name)
         return permits_from_mappings(items, file=name)
     return _permits_from_csv(data, name)
 
@@ -234,17 +254,17 @@ def _permits_from_csv(data: bytes, name: str) -> tuple[Permit, ...]:
     text = decode(data, file=name)
     header, records = csv_records(text, file=name, what="permits file")
     if not header:
-        raise InputError("permits file is empty", file=name)
+        raise InputError(Text("permits.permits_file_empty"), file=name)
     lookup = {alias: key for key, aliases in _CSV_FIELDS.items() for alias in aliases}
     keys = [lookup.get((canonical_field(c) or c).strip().casefold().replace(" ", "_")) for c in header]
     items, lines = [], []
     for line, cells in records:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             raise InputError(
-                f"line {line} has {len(cells)} fields but the header has {len(header)}",
+                Text("permits.line_fields_but_header", line=line, length=len(cells), length_2=len(header)),
                 file=name,
                 line=line,
-                hint="check the separators and quotes",
+                hint=Text("permits.check_separators_quotes_hint"),
             )
         item: dict[str, Any] = {}
         loc: dict[str, float] = {}
@@ -260,13 +280,13 @@ def _permits_from_csv(data: bytes, name: str) -> tuple[Permit, ...]:
                 except ValueError:
                     number = None
                 if number is None or not math.isfinite(number):
-                    kind = "a number" if number is None else "a finite number"
+                    kind = Text("permits.a_number" if number is None else "permits.a_finite_number")
                     raise InputError(
-                        f"{column} {_cut(repr(value))} is not {kind}",
+                        Text("permits.not_kind", column=column, value=_cut(repr(value)), kind=kind),
                         file=name,
                         line=line,
                         field=column,
-                        hint="write decimal degrees (lon, lat) and metres (radius)",
+                        hint=Text("permits.write_decimal_degrees_lon_hint"),
                     ) from None
                 loc[key] = number
             else:

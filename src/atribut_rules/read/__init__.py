@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Text
 from ..table.build import TableParts
 from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .csv_reader import read_csv, read_csv_file
@@ -94,9 +94,9 @@ def read_reports(
         reports = read_gpx_reports(data, file=name, max_field_chars=max_field_chars)
     else:
         raise InputError(
-            f"unknown reports format {fmt!r}",
+            Text("reports.unknown_reports_format", fmt=fmt),
             file=name,
-            hint="use csv, geojson, jsonl, xlsx, kml, kmz, gpx or photos",
+            hint=Text("reports.use_csv_geojson_jsonl_hint"),
         )
     reports.sha256 = hashlib.sha256(data).hexdigest()
     return reports
@@ -120,7 +120,9 @@ class ReportChunks:
                 check_regular_file(self.path, what="reports file", name=str(self.path))
                 self._sha256 = file_sha256(self.path)
             except OSError as exc:
-                raise InputError(f"cannot read reports file: {exc.strerror}", file=str(self.path)) from None
+                raise InputError(
+                    Text("reports.unreadable", strerror=exc.strerror), file=str(self.path)
+                ) from None
         return self._sha256
 
     def __iter__(self) -> Iterator[Reports]:
@@ -168,9 +170,9 @@ def report_format(path: str | os.PathLike[str], format: str | None = None) -> st
     fmt = format or READERS.get(p.suffix.lower()) or ("photos" if p.is_dir() else None)
     if fmt is None:
         raise InputError(
-            f"cannot tell the format of {p.name!r} from its extension",
+            Text("reports.cannot_tell_format_from", name=p.name),
             file=str(path),
-            hint="use .csv, .geojson, .json, .jsonl, .xlsx, .kml, .kmz, .gpx, or a folder or .zip of photos",
+            hint=Text("reports.use_csv_geojson_json_hint"),
         )
     return fmt
 
@@ -196,7 +198,11 @@ def report_chunks(
     p = Path(path)
     fmt = report_format(p)
     if fmt not in STREAMED_READERS:
-        raise InputError(f"{fmt} reports cannot be read in chunks", file=str(path), hint="use a CSV file")
+        raise InputError(
+            Text("reports.reports_cannot_read_chunks", fmt=fmt),
+            file=str(path),
+            hint=Text("reports.use_csv_file_hint"),
+        )
     _refuse_too_large(p, max_file_bytes, str(path))
     options = {"encoding": encoding, "max_field_chars": max_field_chars, "keep_raw": keep_raw}
     return ReportChunks(p, display_name(path, relative_to), chunk_rows, options)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import i18n
-from ..errors import InputError
+from ..errors import InputError, Text
 from ..model import Problem
 from ..table.build import plain_table_parts, table_parts
 from ..table.fields import canonical_field, id_column
@@ -43,10 +43,10 @@ def read_csv(
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError(
-            "file contains NUL bytes, so it is not a text CSV file",
+            Text("csv.file_contains_nul_bytes"),
             file=file,
             line=line,
-            hint="export the sheet again as CSV (UTF-8)",
+            hint=Text("csv.export_sheet_again_as_hint"),
         )
     lines = io.StringIO(text.lstrip("\ufeff"), newline="")
     # an over-long field makes its row invalid (build_table) instead of the file
@@ -76,10 +76,10 @@ def csv_records(
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise InputError(
-            f"{what} contains NUL bytes, so it is not a text CSV file",
+            Text("csv.contains_nul_bytes_so", what=what),
             file=file,
             line=text[: text.index("\x00")].count("\n") + 1,
-            hint="export the sheet again as CSV (UTF-8)",
+            hint=Text("csv.export_sheet_again_as_hint"),
         )
     lines = list(io.StringIO(text, newline=""))
     first = next((line for line in lines if line.strip()), None)
@@ -94,10 +94,10 @@ def csv_records(
         header, records, last, line_num = _strict_records(RecordReader(lines, delim), file, max_field_chars)
     if _unclosed_quote(lines[last - 1 : line_num], delim):
         raise InputError(
-            "a quote opened in this record is never closed, so every later line would be read as one field",
+            Text("csv.broken_quote"),
             file=file,
             line=last,
-            hint='close the quote, or double a quote inside a quoted field ("")',
+            hint=Text("csv.close_quote_double_quote_hint"),
         )
     return header, records
 
@@ -121,10 +121,10 @@ def _strict_records(
             if over_limit(exc):
                 raise _OverLimit from None
             raise InputError(
-                f"broken CSV: {exc}",
+                Text("csv.broken_csv", exc=exc),
                 file=file,
                 line=reader.line_num,
-                hint="check the quotes in this line",
+                hint=Text("csv.check_quotes_line_hint"),
             ) from None
         if cells is None:
             break
@@ -134,11 +134,11 @@ def _strict_records(
         for column, cell in enumerate(cells, start=1):
             if len(cell) > max_field_chars:
                 raise InputError(
-                    f"a field of {len(cell)} characters, more than the limit of {max_field_chars}",
+                    Text("csv.field_characters_more_than", length=len(cell), max_field_chars=max_field_chars),
                     file=file,
                     line=start,
                     column=column,
-                    hint="shorten the field (or check for a quote that is never closed)",
+                    hint=Text("csv.shorten_field_check_quote_hint"),
                 )
         if header:
             records.append((start, cells))
@@ -181,7 +181,9 @@ def iter_csv(
     tracked = lines if isinstance(lines, _Lines) else _Lines(iter(lines), file)
     first_line = tracked.first_content_line()
     if first_line is None:
-        raise InputError("reports file is empty", file=file, hint="the first line must be a header")
+        raise InputError(
+            Text("csv.reports_file_empty"), file=file, hint=Text("csv.first_line_must_header_hint")
+        )
     delim = delimiter or sniff_delimiter(first_line)
     source = iter(tracked)  # csv readers and the plain path take lines from the same iterator
     reader = csv.reader(source, delimiter=delim, strict=False)
@@ -225,10 +227,10 @@ def iter_csv(
             if over_limit(exc):
                 raise _OverLimit from None
             raise InputError(
-                f"broken CSV: {exc}",
+                Text("csv.broken_csv", exc=exc),
                 file=file,
                 line=before + reader.line_num,
-                hint="check the quotes in this line",
+                hint=Text("csv.check_quotes_line_hint"),
             ) from None
 
     while not rows.header:  # record by record up to the header
@@ -237,10 +239,10 @@ def iter_csv(
             record = parse(reader, 1, 0)
         except _OverLimit:
             raise InputError(
-                f"a header cell longer than {csv.field_size_limit()} characters",
+                Text("csv.header_cell_longer_than", field_size_limit=csv.field_size_limit()),
                 file=file,
                 line=before + 1,
-                hint="the first line must be a header of column names",
+                hint=Text("csv.first_line_must_header_hint_2"),
             ) from None
         if not record:
             break
@@ -280,14 +282,16 @@ def iter_csv(
             yielded = True
             yield chunk
     if not rows.header:
-        raise InputError("reports file has no header line", file=file, hint="the first line must be a header")
+        raise InputError(
+            Text("csv.reports_file_no_header"), file=file, hint=Text("csv.first_line_must_header_hint")
+        )
     last_lines, last_start = rows.last
     if last_lines and _unclosed_quote(last_lines, delim):
         raise InputError(
-            "a quote opened in this record is never closed, so every later line would be read as one field",
+            Text("csv.broken_quote"),
             file=file,
             line=last_start,
-            hint='close the quote, or double a quote inside a quoted field ("")',
+            hint=Text("csv.close_quote_double_quote_hint"),
         )
     if rows.count or not yielded:
         yield table()
@@ -506,7 +510,7 @@ def read_csv_file(
     except UnicodeDecodeError:
         # rare: decode the whole file once more to name the exact byte and line
         decode(read_input(path, what="reports file", name=file), file=file, encoding=encoding)
-        raise InputError(f"not valid {name} text", file=file) from None
+        raise InputError(Text("csv.not_valid_text", name=name), file=file) from None
     finally:
         seen_ids.close()
 
@@ -550,10 +554,10 @@ class _Lines:
     def _refuse_nul(self, line: str, number: int) -> None:
         if "\x00" in line:
             raise InputError(
-                "file contains NUL bytes, so it is not a text CSV file",
+                Text("csv.file_contains_nul_bytes"),
                 file=self.file,
                 line=number,
-                hint="export the sheet again as CSV (UTF-8)",
+                hint=Text("csv.export_sheet_again_as_hint"),
             )
 
     def __iter__(self) -> Iterator[str]:
@@ -604,18 +608,18 @@ def _check_header(header: list[str], file: str, line: int) -> None:
             continue
         if name in seen:
             raise InputError(
-                f"columns {seen[name]!r} and {column!r} both name the field {name!r}",
+                Text("csv.columns_both_name_field", seen=seen[name], column=column, name=name),
                 file=file,
                 line=line,
                 field=column,
-                hint="keep one of them or rename the other",
+                hint=Text("csv.keep_one_them_rename_hint"),
             )
         seen[name] = column
     for name, examples in (("lat", "lat, latitude, lintang"), ("lon", "lon, lng, longitude, bujur")):
         if name not in seen:
             raise InputError(
-                f"no {name} column in the header",
+                Text("csv.no_column_header", name=name),
                 file=file,
                 line=line,
-                hint=f"name the column one of: {examples} (see the header alias table in the README)",
+                hint=Text("csv.name_column_one_see_hint", examples=examples),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import i18n
-from ..errors import InputError
+from ..errors import InputError, Text
 from ..model import Problem
 from ..table.build import build_reports
 from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
@@ -25,9 +25,11 @@ def load_json(
     try:
         return json_text.loads(text.lstrip("\ufeff"), mark_long=mark_long)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno) from None
+        raise InputError(
+            Text("geojson.not_valid_json", msg=exc.msg), file=file, line=exc.lineno, column=exc.colno
+        ) from None
     except RecursionError:
-        raise InputError("JSON is nested too deeply", file=file) from None
+        raise InputError(Text("geojson.json_nested_too_deeply"), file=file) from None
 
 
 def read_geojson_reports(
@@ -49,13 +51,13 @@ def read_geojson_reports(
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         raise InputError(
-            f"expected a GeoJSON FeatureCollection, found {kind!r}",
+            Text("geojson.expected_geojson_featurecollection_found", kind=kind),
             file=file,
-            hint='wrap the features in {"type": "FeatureCollection", "features": [...]}',
+            hint=Text("geojson.wrap_features_hint"),
         )
     features = doc.get("features")
     if not isinstance(features, list):
-        raise InputError("'features' is not a list", file=file, field="features")
+        raise InputError(Text("geojson.features_not_list"), file=file, field="features")
     rows: list[tuple[int, dict]] = []
     problems: dict[int, list[Problem]] = {}
     for number, feature in enumerate(features, start=1):

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..errors import InputError, MissingExtraError
+from ..errors import InputError, MissingExtraError, Text
 from .inputfiles import read_input
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
@@ -51,8 +51,8 @@ def pyogrio_module() -> Any:
         import pyogrio
     except ImportError:
         raise MissingExtraError(
-            "reading Shapefile, GeoPackage, FlatGeobuf, KML/KMZ and GPX files needs pyogrio",
-            hint='install it with: pip install "atribut-rules[gis]"',
+            Text("gis.reading_shapefile_geopackage_flatgeobuf"),
+            hint=Text("gis.install_pip_install_atribut_hint"),
         ) from None
     return pyogrio
 
@@ -89,24 +89,28 @@ def check_zip(data: bytes, *, file: str, error: type[InputError], max_unzipped_b
         NotImplementedError,
     ) as exc:
         raise error(
-            f"not a readable zip archive ({str(exc)[:200]})", file=file, hint="make the zip file again"
+            Text("gis.not_readable_zip_archive", exc=str(exc)[:200]),
+            file=file,
+            hint=Text("gis.make_zip_file_again_hint"),
         ) from None
     except Exception as exc:  # zlib.error and friends from a damaged member
         raise error(
-            f"not a readable zip archive ({type(exc).__name__}: {str(exc)[:200]})",
+            Text("gis.not_readable_zip_archive_2", kind=type(exc).__name__, exc=str(exc)[:200]),
             file=file,
-            hint="make the zip file again",
+            hint=Text("gis.make_zip_file_again_hint"),
         ) from None
     if bad is not None:
         raise error(
-            f"zip member {bad!r} is corrupted (CRC mismatch)", file=file, hint="make the zip file again"
+            Text("gis.zip_member_corrupted_crc", bad=bad),
+            file=file,
+            hint=Text("gis.make_zip_file_again_hint"),
         )
     total = sum(info.file_size for info in infos)
     if total > max_unzipped_bytes:
         raise error(
-            f"the zip's members unzip to {total} bytes, more than the limit of {max_unzipped_bytes}",
+            Text("gis.zip_members_unzip_bytes", total=total, max_unzipped_bytes=max_unzipped_bytes),
             file=file,
-            hint="split the archive",
+            hint=Text("gis.split_archive_hint"),
         )
     return [info.filename for info in infos if not info.is_dir()]
 
@@ -129,15 +133,15 @@ def _shapefile_zip(path: Path, label: str, error: type[InputError], max_bytes: i
             else:
                 if suffix in (".shx", ".dbf"):
                     raise error(
-                        f"the Shapefile has no {suffix} file beside it",
+                        Text("gis.shapefile_no_file_beside", suffix=suffix),
                         file=label,
-                        hint=f"copy {path.stem}{suffix} next to it, or give a .zip of all its files",
+                        hint=Text("gis.copy_next_give_zip_hint", stem=path.stem, suffix=suffix),
                     )
                 if suffix == ".prj":
                     raise error(
-                        "the Shapefile has no .prj file, so its coordinate reference system is unknown",
+                        Text("gis.shapefile_no_prj_file"),
                         file=label,
-                        hint=f"copy {path.stem}.prj next to it (the coordinates are never taken as degrees without it)",
+                        hint=Text("gis.copy_prj_next_coordinates_hint", stem=path.stem),
                     )
     return buffer.getvalue()
 
@@ -162,15 +166,15 @@ def read_gis_bytes(
             shps = [n for n in names if n.lower().endswith(".shp")]
             if len(shps) != 1:
                 raise error(
-                    f"the zip holds {len(shps)} .shp files, not one",
+                    Text("gis.zip_holds_shp_files", length=len(shps)),
                     file=label,
-                    hint="zip one Shapefile (.shp, .shx, .dbf, .prj) per archive",
+                    hint=Text("gis.zip_one_shapefile_shp_hint"),
                 )
             if not any(n.lower() == shps[0].lower()[:-4] + ".prj" for n in names):
                 raise error(
-                    f"{shps[0]!r} in the zip has no .prj file, so its coordinate reference system is unknown",
+                    Text("gis.zip_no_prj_file", shps=shps[0]),
                     file=label,
-                    hint="add the .prj file to the zip (the coordinates are never taken as degrees without it)",
+                    hint=Text("gis.add_prj_file_zip_hint"),
                 )
     return data, [data]
 
@@ -183,15 +187,15 @@ def list_layers(data: bytes, *, label: str, error: type[InputError]) -> list[tup
             layers = pyogrio.list_layers(data)
     except Exception as exc:  # pyogrio raises DataSourceError and GDAL's errors
         raise error(
-            f"not a readable GIS file ({type(exc).__name__}: {str(exc)[:200]})",
+            Text("gis.not_readable_gis_file", kind=type(exc).__name__, exc=str(exc)[:200]),
             file=label,
-            hint="export the layer again, or as GeoJSON",
+            hint=Text("gis.export_layer_again_as_hint"),
         ) from None
     if len(layers) > MAX_LAYERS:  # each layer is read from the whole file: bound the passes
         raise error(
-            f"the file has {len(layers)} layers (folders), more than {MAX_LAYERS}",
+            Text("gis.file_layers_folders_more", length=len(layers), max_layers=MAX_LAYERS),
             file=label,
-            hint="merge the folders, or export the placemarks as one layer",
+            hint=Text("gis.merge_folders_export_placemarks_hint"),
         )
     return [(str(name), None if kind is None else str(kind)) for name, kind in layers]
 
@@ -213,11 +217,11 @@ def read_layer(
             meta, _fids, wkb, values = read(data, layer=layer, datetime_as_string=True)
     except Exception as exc:
         raise error(
-            f"cannot read layer {layer!r} ({type(exc).__name__}: {str(exc)[:200]})"
+            Text("gis.cannot_read_layer", layer=layer, kind=type(exc).__name__, exc=str(exc)[:200])
             if layer is not None
-            else f"not a readable GIS file ({type(exc).__name__}: {str(exc)[:200]})",
+            else Text("gis.not_readable_gis_file", kind=type(exc).__name__, exc=str(exc)[:200]),
             file=label,
-            hint="export the layer again, or as GeoJSON",
+            hint=Text("gis.export_layer_again_as_hint"),
         ) from None
     del pyogrio
     fields = [str(f) for f in meta["fields"]]
@@ -226,9 +230,9 @@ def read_layer(
         crs = meta.get("crs")
         if not crs:
             raise error(
-                "the layer does not say its coordinate reference system",
+                Text("gis.layer_does_not_say"),
                 file=label,
-                hint="set the CRS in a GIS (for a Shapefile: add its .prj file); coordinates are never taken as degrees without it",
+                hint=Text("gis.set_crs_gis_shapefile_hint"),
             )
         geoms = to_wgs84(geoms, crs, label=label, error=error)
         geoms = shapely.force_2d(geoms)
@@ -246,7 +250,7 @@ def to_wgs84(geoms: np.ndarray, crs: str, *, label: str, error: type[InputError]
     try:
         source = CRS.from_user_input(crs)
     except CRSError as exc:
-        raise error(f"unknown coordinate reference system ({str(exc)[:200]})", file=label) from None
+        raise error(Text("gis.unknown_coordinate_reference_system", exc=str(exc)[:200]), file=label) from None
     target = CRS.from_epsg(4326)
     if source == target:
         return geoms
@@ -300,18 +304,22 @@ def zone_collection(
     if layer is not None:
         if layer not in [name for name, _ in layers]:
             raise error(
-                f"no layer {layer!r}",
+                Text("gis.no_layer", layer=layer),
                 file=label,
-                hint=f"layers: {', '.join(name for name, _ in layers)[:200]}",
+                hint=Text("gis.layers_hint", names=", ".join(name for name, _ in layers)[:200]),
             )
         wanted: list[str | int] = [layer]
     elif suffix in (".kml", ".kmz"):
         wanted = [name for name, _ in layers]
     elif len(layers) > 1:
         raise error(
-            f"the file has {len(layers)} layers; say which one",
+            Text("gis.file_layers_say_which", length=len(layers)),
             file=label,
-            hint=f"use FILE{suffix}:LAYER with one of: {', '.join(name for name, _ in layers)[:200]}",
+            hint=Text(
+                "gis.use_file_layer_one_hint",
+                suffix=suffix,
+                names=", ".join(name for name, _ in layers)[:200],
+            ),
         )
     else:
         wanted = [0]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import i18n
-from ..errors import InputError
+from ..errors import InputError, Text
 from ..model import Problem
 from ..table.build import build_reports
 from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
@@ -111,7 +111,7 @@ def read_kml_reports(
             rows.append((len(rows) + 1, record))
     if not rows:
         raise InputError(
-            "the KML file has no placemarks", file=file, hint="mark each attribute as a placemark"
+            Text("gis.kml_file_no_placemarks"), file=file, hint=Text("gis.mark_each_attribute_as_hint")
         )
     cols = ["id", "lat", "lon", *(c for c in columns if c != "id")]
     rows = [(n, {c: r.get(c) for c in cols}) for n, r in rows]
@@ -125,9 +125,7 @@ def read_gpx_reports(
     pyogrio_module()
     layers = dict(list_layers(data, label=file, error=InputError))
     if "waypoints" not in layers:
-        raise InputError(
-            "not a GPX file (no waypoints layer)", file=file, hint="export the points as GPX 1.1"
-        )
+        raise InputError(Text("gis.not_gpx_file_no"), file=file, hint=Text("gis.export_points_as_gpx_hint"))
     fields, geoms, props = read_layer(data, label=file, error=InputError, layer="waypoints")
     if not props:
         other = []
@@ -135,12 +133,12 @@ def read_gpx_reports(
             if layer in layers:
                 _f, _g, found = read_layer(data, label=file, error=InputError, layer=layer)
                 if found:
-                    other.append(f"{len(found)} {what}{'s' if len(found) > 1 else ''}")
-        holds = f" (it holds {' and '.join(other)})" if other else ""
+                    other.append(Text(f"gis.count_{what}{'s' if len(found) > 1 else ''}", count=len(found)))
+        holds = Text(f"gis.holds_{len(other)}", first=other[0], second=other[-1]) if other else ""
         raise InputError(
-            f"the GPX file has no waypoints{holds}",
+            Text("gis.gpx_file_no_waypoints", holds=holds),
             file=file,
-            hint="mark each attribute as a waypoint; track and route points are not reports",
+            hint=Text("gis.mark_each_attribute_as_hint_2"),
         )
     used = [f for f in fields if any(p.get(f) not in (None, "") for p in props)]
     rows: list[tuple[int, dict[str, Any]]] = []

@@ -16,7 +16,9 @@ import os
 import stat
 from typing import BinaryIO
 
-from ..errors import AtributRulesError, InputError
+from ..errors import AtributRulesError, InputError, Text, noun
+
+_TOO_LARGE_HINT = Text("input.split_or_raise_limit_hint")
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -41,7 +43,7 @@ def open_input(
     name: str | None = None,
     error: type[AtributRulesError] = InputError,
     max_bytes: int | None = None,
-    too_large_hint: str = "split the file or raise the limit",
+    too_large_hint: str | Text = _TOO_LARGE_HINT,
 ) -> BinaryIO:
     """Open ``path`` for reading in binary, refusing anything but a regular file.
 
@@ -57,15 +59,21 @@ def open_input(
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket, or a device with nothing behind it
             kind = _kind_of_path(path)
-            raise error(f"{what} is not a regular file ({kind})", file=label, hint=_HINT) from None
-        raise error(f"cannot open {what}: {exc.strerror}", file=label) from None
+            raise error(
+                Text("input.not_regular_file", what=noun(what), kind=noun(kind)), file=label, hint=Text(_HINT)
+            ) from None
+        raise error(Text("input.cannot_open", what=noun(what), strerror=exc.strerror), file=label) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise error(f"{what} is not a regular file ({file_kind(info.st_mode)})", file=label, hint=_HINT)
+            raise error(
+                Text("input.not_regular_file", what=noun(what), kind=noun(file_kind(info.st_mode))),
+                file=label,
+                hint=Text(_HINT),
+            )
         if max_bytes is not None and info.st_size > max_bytes:
             raise error(
-                f"{what} is {info.st_size} bytes, more than the limit of {max_bytes}",
+                Text("input.too_large", what=noun(what), size=info.st_size, max_bytes=max_bytes),
                 file=label,
                 hint=too_large_hint,
             )
@@ -83,7 +91,7 @@ def read_input(
     name: str | None = None,
     error: type[AtributRulesError] = InputError,
     max_bytes: int | None = None,
-    too_large_hint: str = "split the file or raise the limit",
+    too_large_hint: str | Text = _TOO_LARGE_HINT,
 ) -> bytes:
     """The bytes of the regular file at ``path`` (see :func:`open_input`; read errors raise ``error``)."""
     label = str(path) if name is None else name
@@ -93,7 +101,9 @@ def read_input(
         try:
             return f.read()
         except OSError as exc:
-            raise error(f"cannot read {what}: {exc.strerror}", file=label) from None
+            raise error(
+                Text("input.cannot_read", what=noun(what), strerror=exc.strerror), file=label
+            ) from None
 
 
 def check_regular_file(
@@ -110,7 +120,7 @@ def check_regular_file(
         return os.fstat(f.fileno()).st_size
 
 
-_HINT = "give the path of a file (devices, FIFOs, sockets and folders are not read)"
+_HINT = "input.give_file_path_hint"
 
 
 def _kind_of_path(path: str | os.PathLike[str]) -> str:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .. import i18n
-from ..errors import InputError
+from ..errors import InputError, Text
 from ..model import Problem
 from ..table.build import build_reports
 from ..table.fields import canonical_field
@@ -52,7 +52,9 @@ def read_jsonl(
             record = text_record(record, row_problems, len(rows))
         rows.append((number, record))
     if not rows:
-        raise InputError("reports file has no JSON lines", file=file, hint="write one JSON object per line")
+        raise InputError(
+            Text("jsonl.reports_file_no_json"), file=file, hint=Text("jsonl.write_one_json_object_hint")
+        )
     return build_reports(rows, file=file, row_problems=row_problems, max_field_chars=max_field_chars)
 
 

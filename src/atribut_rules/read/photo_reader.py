@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n
-from ..errors import InputError, MissingExtraError
+from ..errors import InputError, MissingExtraError, Text
 from ..model import Problem
 from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 from .gis import check_zip
@@ -54,7 +54,7 @@ def _pillow() -> Any:
         from PIL import Image
     except ImportError:
         raise MissingExtraError(
-            "reading photos needs Pillow", hint='install it with: pip install "atribut-rules[photos]"'
+            Text("photos.reading_photos_needs_pillow"), hint=Text("photos.install_pip_install_atribut_hint")
         ) from None
     try:  # HEIC/HEIF photos, when pillow-heif is installed
         from pillow_heif import register_heif_opener
@@ -80,13 +80,15 @@ def _folder_photos(folder: Path, max_photo_bytes: int) -> Iterator[tuple[str, by
                 names.append(rel)
                 if len(names) > MAX_PHOTOS:
                     raise InputError(
-                        f"the folder holds more than {MAX_PHOTOS} photos", file=str(folder), hint="split it"
+                        Text("photos.folder_holds_more_than", max_photos=MAX_PHOTOS),
+                        file=str(folder),
+                        hint=Text("photos.split_hint"),
                     )
     for rel in sorted(names):
         try:
             yield rel, read_input(folder / rel, what="photo", name=rel, max_bytes=max_photo_bytes)
         except InputError as exc:
-            yield rel, _unreadable(rel, exc.message)
+            yield rel, _unreadable(rel, {"id": exc.message_in("id"), "en": exc.message})
 
 
 def _zip_photos(
@@ -99,7 +101,11 @@ def _zip_photos(
             key=lambda i: i.filename,
         )
         if len(infos) > MAX_PHOTOS:
-            raise InputError(f"the zip holds more than {MAX_PHOTOS} photos", file=file, hint="split it")
+            raise InputError(
+                Text("photos.zip_holds_more_than", max_photos=MAX_PHOTOS),
+                file=file,
+                hint=Text("photos.split_hint"),
+            )
         for info in infos:
             if info.file_size > max_photo_bytes:
                 yield (
@@ -110,8 +116,13 @@ def _zip_photos(
             yield info.filename, archive.read(info)
 
 
-def _unreadable(name: str, why: str) -> Problem:
-    detail = {"id": f"foto {name!r} tidak terbaca ({why})", "en": f"photo {name!r} cannot be read ({why})"}
+def _unreadable(name: str, why: str | dict[str, str]) -> Problem:
+    """A photo that cannot be read; ``why`` in words (one text, or one per language)."""
+    why_id, why_en = (why["id"], why["en"]) if isinstance(why, dict) else (why, why)
+    detail = {
+        "id": f"foto {name!r} tidak terbaca ({why_id})",
+        "en": f"photo {name!r} cannot be read ({why_en})",
+    }
     return Problem("no_position", "lat", None, i18n.render("no_position", detail=detail))
 
 
@@ -282,7 +293,9 @@ def read_photo_reports(
         rows.append((len(rows) + 1, record))
     if not rows:
         raise InputError(
-            "no photos found", file=label, hint=f"give a folder or zip of {', '.join(PHOTO_SUFFIXES)} files"
+            Text("photos.no_photos_found"),
+            file=label,
+            hint=Text("photos.give_folder_zip_files_hint", names=", ".join(PHOTO_SUFFIXES)),
         )
     cols = ["id", "lat", "lon", "observed_at", "accuracy_m"]
     reports = records_table(rows, cols, file=label, problems=problems, max_field_chars=max_field_chars)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import codecs
 
-from ..errors import InputError
+from ..errors import InputError, Text
 
 
 def text_encoding(head: bytes, *, file: str, encoding: str | None = None) -> str:
@@ -15,7 +15,7 @@ def text_encoding(head: bytes, *, file: str, encoding: str | None = None) -> str
             name = codecs.lookup(encoding).name
             b" ".decode(name, "replace")  # refuses codecs that are not text encodings (base64, zlib)
         except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", file=file) from None
+            raise InputError(Text("encoding.unknown_encoding", encoding=encoding), file=file) from None
         return name
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -32,14 +32,16 @@ def decode(data: bytes, *, file: str, encoding: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         if encoding:
             raise InputError(
-                f"not valid {encoding} at byte {exc.start}", file=file, hint="check --encoding"
+                Text("encoding.not_valid_byte", encoding=encoding, start=exc.start),
+                file=file,
+                hint=Text("encoding.check_encoding_hint"),
             ) from None
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"not valid {name.upper()} text at byte {exc.start}",
+            Text("encoding.not_valid_text_byte", upper=name.upper(), start=exc.start),
             file=file,
             line=line,
-            hint="save the file as UTF-8, or name its encoding with --encoding (cp1252 is what Excel on Windows writes; latin-1 for older files)",
+            hint=Text("encoding.save_file_as_utf_hint"),
         ) from None
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import i18n
-from ..errors import InputError, MissingExtraError
+from ..errors import InputError, MissingExtraError, Text
 from ..model import Problem
 from ..table.build import build_reports
 from ..table.fields import canonical_field
@@ -50,7 +50,7 @@ def _openpyxl() -> Any:
         import openpyxl
     except ImportError:
         raise MissingExtraError(
-            "reading .xlsx files needs openpyxl", hint='install it with: pip install "atribut-rules[xlsx]"'
+            Text("xlsx.reading_xlsx_files_needs"), hint=Text("xlsx.install_pip_install_atribut_hint")
         ) from None
     return openpyxl
 
@@ -95,9 +95,9 @@ def read_xlsx(
             sheet = workbook.worksheets[0]
         except Exception as exc:  # openpyxl raises zipfile, XML, Key- and IndexError variants
             raise InputError(
-                f"not a readable XLSX workbook ({type(exc).__name__}: {str(exc)[:200]})",
+                Text("xlsx.not_readable_xlsx_workbook_2", kind=type(exc).__name__, exc=str(exc)[:200]),
                 file=file,
-                hint="save the sheet again as .xlsx, or export it as CSV",
+                hint=Text("xlsx.save_sheet_again_as_hint"),
             ) from None
         try:
             return _read_sheet(sheet, workbook, file, max_field_chars)
@@ -115,15 +115,15 @@ def _check_archive(data: bytes, file: str, max_unzipped_bytes: int) -> None:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise InputError(
-            f"not a readable XLSX workbook (not a zip archive: {str(exc)[:200]})",
+            Text("xlsx.not_readable_xlsx_workbook", exc=str(exc)[:200]),
             file=file,
-            hint="save the sheet again as .xlsx, or export it as CSV",
+            hint=Text("xlsx.save_sheet_again_as_hint"),
         ) from None
     if total > max_unzipped_bytes:
         raise InputError(
-            f"the workbook's parts unzip to {total} bytes, more than the limit of {max_unzipped_bytes}",
+            Text("xlsx.workbook_parts_unzip_bytes", total=total, max_unzipped_bytes=max_unzipped_bytes),
             file=file,
-            hint="split the sheet, or export it as CSV",
+            hint=Text("xlsx.split_sheet_export_as_hint"),
         )
 
 
@@ -171,7 +171,9 @@ def _read_sheet(sheet: Any, workbook: Any, file: str, max_field_chars: int) -> R
         raw.append([str(c) for c in line])
         rows.append((number, dict(zip(header, line))))
     if not header:
-        raise InputError("the first worksheet is empty", file=file, hint="the first row must be a header")
+        raise InputError(
+            Text("xlsx.first_worksheet_empty"), file=file, hint=Text("xlsx.first_row_must_header_hint")
+        )
     reports = build_reports(
         rows, file=file, columns=header, raw=raw, row_problems=problems, max_field_chars=max_field_chars
     )
@@ -220,18 +222,18 @@ class _ColumnKinds:
 def _header(values: dict[int, Any], bad: list[BadCell], number: int, file: str) -> list[str]:
     if bad:
         raise InputError(
-            f"header cell {bad[0].ref}: {bad[0].reason}",
+            Text("xlsx.header_cell", ref=bad[0].ref, reason=bad[0].reason),
             file=file,
             line=number,
-            hint="write the header again",
+            hint=Text("xlsx.write_header_again_hint"),
         )
     last = max(c for c, v in values.items() if str(v).strip())
     if last > MAX_COLUMNS:
         raise InputError(
-            f"the header has a cell in column {last}, beyond the limit of {MAX_COLUMNS} columns",
+            Text("xlsx.header_cell_column_beyond", last=last, max_columns=MAX_COLUMNS),
             file=file,
             line=number,
-            hint="delete the cells far to the right of the header",
+            hint=Text("xlsx.delete_cells_far_right_hint"),
         )
     header = [str(values.get(c, "")).strip() for c in range(1, last + 1)]
     _check_header(header, file, number)
@@ -276,26 +278,31 @@ def _sheet_rows(
                 item = next(rows, None)
             except Exception as exc:  # ParseError from the XML parser, errors from openpyxl's parts
                 raise InputError(
-                    f"the worksheet XML is broken after row {last} ({type(exc).__name__}: {str(exc)[:200]})",
+                    Text(
+                        "xlsx.worksheet_xml_broken_after",
+                        last=last,
+                        kind=type(exc).__name__,
+                        exc=str(exc)[:200],
+                    ),
                     file=file,
                     line=last + 1,
-                    hint="save the sheet again as .xlsx, or export it as CSV",
+                    hint=Text("xlsx.save_sheet_again_as_hint"),
                 ) from None
             if item is None:
                 return
             number, cells = item
             if number <= last or number > MAX_ROWS:
                 if number < 1:
-                    why = "is not a row (rows start at 1)"
+                    why = Text("xlsx.row_not_a_row")
                 elif number <= last:
-                    why = f"comes after row {last} (rows must be in order, each once)"
+                    why = Text("xlsx.row_out_of_order", last=last)
                 else:
-                    why = f"is beyond row {MAX_ROWS}"
+                    why = Text("xlsx.row_beyond_limit", max_rows=MAX_ROWS)
                 raise InputError(
-                    f"the worksheet's row number {number} {why}",
+                    Text("xlsx.worksheet_row_number", number=number, why=why),
                     file=file,
                     line=number if 1 <= number <= MAX_ROWS else None,
-                    hint="save the sheet again as .xlsx, or export it as CSV",
+                    hint=Text("xlsx.save_sheet_again_as_hint"),
                 )
             last = number
             yield number, [(c["column"], c["value"], c.get("format")) for c in cells]

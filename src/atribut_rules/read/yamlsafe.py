@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import RuleSetError, quote
+from ..errors import RuleSetError, Text, quote
 
 Path_ = tuple[Any, ...]
 
@@ -66,20 +66,20 @@ def load_yaml(
     limits = limits or YamlLimits()
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise RuleSetError(
-            f"rule file is larger than {limits.max_bytes} bytes",
+            Text("yaml.rule_file_larger_than", max_bytes=limits.max_bytes),
             file=file,
-            hint="raise the limit or split the file",
+            hint=Text("yaml.raise_limit_split_file_hint"),
         )
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         raise RuleSetError(
-            f"not valid YAML: character U+{exc.character:04X} is not allowed",
+            Text("yaml.not_valid_yaml_character", character=exc.character),
             file=file,
             line=before.count("\n") + 1,
             column=len(before) - (before.rfind("\n") + 1) + 1,
-            hint="remove control characters from the file",
+            hint=Text("yaml.remove_control_characters_from_hint"),
         ) from None
     try:
         aliases = 0
@@ -92,9 +92,9 @@ def load_yaml(
                     mark = event.start_mark
                     raise _error_at(
                         mark,
-                        f"nested deeper than {limits.max_depth} levels",
+                        Text("yaml.nested_deeper_than_levels", max_depth=limits.max_depth),
                         file,
-                        hint="flatten the document, or raise the depth limit",
+                        hint=Text("yaml.flatten_document_raise_depth_hint"),
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -104,30 +104,32 @@ def load_yaml(
                     mark = event.start_mark
                     raise _error_at(
                         mark,
-                        f"more than {limits.max_aliases} YAML aliases",
+                        Text("yaml.more_than_yaml_aliases", max_aliases=limits.max_aliases),
                         file,
-                        hint="write the values out, or raise the alias limit",
+                        hint=Text("yaml.write_values_out_raise_hint"),
                     )
         loader.dispose()
         loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
-            raise RuleSetError("rule file is empty", file=file, hint="start with 'schema: atribut-rules/1'")
+            raise RuleSetError(
+                Text("yaml.rule_file_empty"), file=file, hint=Text("yaml.start_schema_atribut_rules_hint")
+            )
         marks: dict[Path_, tuple[int, int]] = {}
         _walk(node, (), marks, 0, limits, file, set(), [0], loader)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise RuleSetError(
-            f"not valid YAML: {exc.problem or exc.context}",
+            Text("yaml.not_valid_yaml", value=exc.problem or exc.context),
             file=file,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as exc:
-        raise RuleSetError(f"not valid YAML: {exc}", file=file) from None
+        raise RuleSetError(Text("yaml.not_valid_yaml_2", exc=exc), file=file) from None
     except RecursionError:
-        raise RuleSetError("YAML is nested too deeply", file=file) from None
+        raise RuleSetError(Text("yaml.yaml_nested_too_deeply"), file=file) from None
     finally:
         loader.dispose()
     return data, marks
@@ -148,14 +150,16 @@ def _walk(
     if count[0] > limits.max_nodes:
         raise _error_at(
             node.start_mark,
-            f"expands to more than {limits.max_nodes} values (aliases repeated inside aliases?)",
+            Text("yaml.expands_more_than_values", max_nodes=limits.max_nodes),
             file,
         )
     if depth > limits.max_depth:
-        raise _error_at(node.start_mark, f"nested deeper than {limits.max_depth} levels", file)
+        raise _error_at(
+            node.start_mark, Text("yaml.nested_deeper_than_levels", max_depth=limits.max_depth), file
+        )
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if id(node) in stack:
-        raise _error_at(node.start_mark, "a YAML alias refers to itself", file)
+        raise _error_at(node.start_mark, Text("yaml.yaml_alias_refers_itself"), file)
     if isinstance(node, yaml.ScalarNode):
         _check_scalar(node, file)
     if isinstance(node, yaml.MappingNode):
@@ -169,14 +173,16 @@ def _walk(
                 for same in identities:
                     if same in keys:
                         first = keys[same]
-                        also = ""
+                        also: Text | str = ""
                         if (first.value, first.tag) != (key, key_node.tag):
-                            also = f" ({_spelled(first)} and {_spelled(key_node)} are one key once read)"
+                            also = Text(
+                                "yaml.one_key_once_read", first=_spelled(first), key=_spelled(key_node)
+                            )
                         raise _error_at(
                             key_node.start_mark,
-                            f"duplicate key {quote(key)} in one mapping{also}",
+                            Text("yaml.duplicate_key_one_mapping", key=quote(key), also=also),
                             file,
-                            hint="YAML would keep only the last value; remove or rename one of them",
+                            hint=Text("yaml.yaml_would_keep_only_hint"),
                         )
                 for same in identities:
                     keys[same] = key_node
@@ -194,16 +200,20 @@ def _check_scalar(node: yaml.ScalarNode, file: str) -> None:
     if node.tag == _FLOAT and _NOT_FINITE.match(node.value):
         raise _error_at(
             node.start_mark,
-            f"{node.value} is not a finite number",
+            Text("yaml.not_finite_number", value=node.value),
             file,
-            hint="rule files hold finite numbers only (no .nan or .inf)",
+            hint=Text("yaml.rule_files_hold_finite_hint"),
         )
     if node.tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
         raise _error_at(
             node.start_mark,
-            f"a number written with {len(node.value)} characters is too long (at most {MAX_NUMBER_CHARS})",
+            Text(
+                "yaml.number_written_characters_too",
+                length=len(node.value),
+                max_number_chars=MAX_NUMBER_CHARS,
+            ),
             file,
-            hint="no distance, size or count needs more digits",
+            hint=Text("yaml.no_distance_size_count_hint"),
         )
     found = _SURROGATE.search(node.value)
     if found:
@@ -212,10 +222,9 @@ def _check_scalar(node: yaml.ScalarNode, file: str) -> None:
         except UnicodeDecodeError:
             raise _error_at(
                 node.start_mark,
-                f"not valid Unicode text: a lone surrogate U+{ord(found.group()):04X} in {quote(node.value)}",
+                Text("yaml.not_valid_unicode_text", ord=ord(found.group()), value=quote(node.value)),
                 file,
-                hint="a \\uD800-\\uDFFF escape is half a character: write \\U0001F600 (eight digits) "
-                "or the character itself",
+                hint=Text("yaml.ud800_udfff_escape_half_hint"),
             ) from None
 
 
@@ -251,6 +260,6 @@ def position(marks: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int | No
     return marks.get(p, (None, None))
 
 
-def _error_at(mark: yaml.Mark, message: str, file: str, hint: str | None = None) -> RuleSetError:
+def _error_at(mark: yaml.Mark, message: Text, file: str, hint: Text | None = None) -> RuleSetError:
     """A rule-file error at a YAML mark (PyYAML counts lines and columns from 0)."""
     return RuleSetError(message, file=file, line=mark.line + 1, column=mark.column + 1, hint=hint)

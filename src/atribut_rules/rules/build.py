@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..categories import with_canonical_categories
-from ..errors import AtributRulesError, RuleSetError, quote
+from ..errors import AtributRulesError, RuleSetError, Text, quote
 from ..model import Severity
 from ..read.yamlsafe import position
 from .check import Problems
@@ -125,7 +125,7 @@ def _names(doc: dict, problems: Problems, inherited: Inherited | None) -> _Names
         start = _date(span.get("from"), ("periods", pname, "from"), problems)
         end = _date(span.get("to"), ("periods", pname, "to"), problems)
         if start and end and start > end:
-            problems.add(("periods", pname), f"period {pname!r} ends before it starts")
+            problems.add(("periods", pname), Text("rules.period_ends_before_starts", pname=pname))
         periods[pname] = Period(pname, start, end)
     check_categories = problems.usable(("categories",))
     categories = frozenset(CATEGORIES) | (inherited.categories if inherited else frozenset())
@@ -141,10 +141,9 @@ def _check_crs(doc: dict, problems: Problems) -> None:
     if problem:
         problems.add(
             ("crs",),
-            f"crs {quote(doc['crs'])}: {problem}",
+            Text("rules.bad_crs", doc=quote(doc["crs"]), problem=problem),
             field="crs",
-            hint="give a projected CRS in metres as EPSG:NNNN (e.g. EPSG:32748) or a PROJ string "
-            "without files, or leave crs out (a local projection is chosen for the data)",
+            hint=Text("rules.give_projected_crs_metres_hint"),
         )
 
 
@@ -154,8 +153,8 @@ def _zone_radius(defaults: Mapping[str, Any], names: _Names, problems: Problems)
         if cat not in names.categories:
             problems.add(
                 ("defaults", "zone_radius_m", cat),
-                f"unknown zone category {cat!r} in defaults.zone_radius_m",
-                hint=f"known categories: {', '.join(sorted(names.categories))}",
+                Text("rules.unknown_zone_category_defaults", cat=cat),
+                hint=Text("rules.known_categories_hint", names=", ".join(sorted(names.categories))),
             )
     return radius
 
@@ -170,7 +169,7 @@ def _exemptions(doc: dict, problems: Problems) -> tuple[Any, ...]:
     except AtributRulesError as exc:
         line, col = position(problems.marks, ("exemptions",))
         problems.found.append(
-            RuleSetError(exc.message, file=problems.name, line=line, column=col, field=exc.field)
+            RuleSetError(exc.message_text, file=problems.name, line=line, column=col, field=exc.field)
         )
         return ()
 
@@ -186,14 +185,14 @@ def _rules(
         rid = r["id"]
         if rid in seen:
             problems.add(
-                ("rules", i), f"duplicate rule id {rid!r} (first at rule #{seen[rid] + 1})", rule=rid
+                ("rules", i), Text("rules.duplicate_rule_id_first", rid=rid, value=seen[rid] + 1), rule=rid
             )
         seen.setdefault(rid, i)
         enabled = r.get("enabled", True)
         keys = tuple(kind.key for kind in rule_kinds())
         if inherited is None and enabled and not any(k in r for k in ("when", *keys)):
             nor = " or ".join(repr(k) for k in keys)
-            problems.add(("rules", i), f"rule has no 'when' condition (nor {nor})", rule=rid)
+            problems.add(("rules", i), Text("rules.rule_no_when_condition", nor=nor), rule=rid)
             continue
         rule = _rule(r, i, names, problems, limits)
         if rule is not None:
@@ -240,7 +239,7 @@ def _whole_list(r: dict, i: int, names: _Names, problems: Problems) -> tuple[str
     found = [kind for kind in rule_kinds() if kind.key in r]
     if len(found) > 1:
         keys = " and ".join(repr(kind.key) for kind in found)
-        problems.add(("rules", i, found[1].key), f"a rule is one whole-list rule: it has {keys}", rule=r["id"])
+        problems.add(("rules", i, found[1].key), Text("rules.rule_one_whole_list", keys=keys), rule=r["id"])
     if not found:
         return None
     kind = found[0]
@@ -261,7 +260,7 @@ def _condition(
         cond = compile_condition(r[key], ("rules", i, key), limits.max_condition_depth)
     except ConditionError as exc:
         cl, cc = position(problems.marks, exc.path)
-        problems.found.append(RuleSetError(str(exc), file=problems.name, line=cl, column=cc, rule=r["id"]))
+        problems.found.append(RuleSetError(exc.text, file=problems.name, line=cl, column=cc, rule=r["id"]))
         return None
     for node in walk(cond):
         for message, hint in node_problems(
@@ -282,7 +281,7 @@ def _area(r: dict, i: int, names: _Names, problems: Problems) -> Condition | Non
         return InZone(zone_id=r["area"]["zone_id"])
     if names.check_categories and r["area"]["zone"] not in names.categories:
         problems.add(
-            ("rules", i, "area"), f"unknown zone category {r['area']['zone']!r} in area", rule=r["id"]
+            ("rules", i, "area"), Text("rules.unknown_zone_category_area", r=r["area"]["zone"]), rule=r["id"]
         )
     return Near(zone=r["area"]["zone"], within_m=0.0, inside=True)
 
@@ -293,18 +292,25 @@ def _check_placeholders(message: Mapping[str, str], i: int, rid: str, problems: 
         if len(found) > MAX_PLACEHOLDERS:
             problems.add(
                 ("rules", i, "message"),
-                f"message ({lang}) has {len(found)} placeholders; at most {MAX_PLACEHOLDERS}",
+                Text(
+                    "rules.message_placeholders_most",
+                    lang=lang,
+                    length=len(found),
+                    max_placeholders=MAX_PLACEHOLDERS,
+                ),
                 rule=rid,
-                hint="a message names each value once or twice; long texts in it make every finding long",
+                hint=Text("rules.message_names_each_value_hint"),
             )
             continue
         for placeholder in found:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", placeholder):
                 problems.add(
                     ("rules", i, "message"),
-                    f"message ({lang}) placeholder {quote('{' + placeholder + '}')} is not a plain name",
+                    Text(
+                        "rules.message_placeholder_not_plain", lang=lang, value=quote("{" + placeholder + "}")
+                    ),
                     rule=rid,
-                    hint=f"use names such as {', '.join(PLACEHOLDERS[:8])}",
+                    hint=Text("rules.use_names_such_as_hint", names=", ".join(PLACEHOLDERS[:8])),
                 )
                 break
 
@@ -315,7 +321,7 @@ def _date(text: str | None, where: tuple, problems: Problems) -> _dt.date | None
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        problems.add(where, f"{quote(text)} is not a calendar date")
+        problems.add(where, Text("rules.not_calendar_date", text=quote(text)))
         return None
 
 

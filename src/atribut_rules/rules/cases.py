@@ -23,7 +23,7 @@ from typing import Any
 import pyproj
 
 from .. import resources
-from ..errors import InputError, RuleSetError
+from ..errors import InputError, RuleSetError, Text
 from ..evaluate.check import check
 from ..evaluate.permits import Permit, permits_from_mappings
 from ..model import Status
@@ -116,7 +116,7 @@ def tests_path_for(rules_ref: str) -> Path:
     return path.parent / "tests" / f"{path.stem}.yaml"
 
 
-def _err(message: str, file: str, marks: Mapping, path: tuple, hint: str | None = None) -> RuleSetError:
+def _err(message: Text, file: str, marks: Mapping, path: tuple, hint: Text | None = None) -> RuleSetError:
     p = tuple(path)
     while p and p not in marks:
         p = p[:-1]
@@ -133,16 +133,20 @@ def load_tests(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise RuleSetError(f"cannot read rule test file: {exc.strerror}", file=display) from None
+        raise RuleSetError(Text("cases.cannot_read_rule_test", strerror=exc.strerror), file=display) from None
     data, marks = load_yaml(text, file=display)
     if not isinstance(data, dict):
-        raise RuleSetError("a rule test file must be a mapping at the top", file=display, line=1, column=1)
+        raise RuleSetError(Text("cases.rule_test_file_must"), file=display, line=1, column=1)
     if data.get("schema") != TESTS_SCHEMA:
-        raise _err(f"schema must be {TESTS_SCHEMA!r}", display, marks, ("schema",))
+        raise _err(Text("cases.schema_must", tests_schema=TESTS_SCHEMA), display, marks, ("schema",))
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise _err(
-            f"unknown key {unknown[0]!r}", display, marks, (unknown[0],), hint=f"known: {sorted(_TOP_KEYS)}"
+            Text("cases.unknown_key", unknown=unknown[0]),
+            display,
+            marks,
+            (unknown[0],),
+            hint=Text("cases.known_hint", sorted=sorted(_TOP_KEYS)),
         )
     ref = data.get("rules")
     if isinstance(rules, RuleSet):
@@ -150,7 +154,7 @@ def load_tests(
     else:
         rules_ref = rules or ref
         if not isinstance(rules_ref, str):
-            raise _err("'rules' must name the rule set (builtin:NAME or a path)", display, marks, ("rules",))
+            raise _err(Text("cases.rules_must_name_rule"), display, marks, ("rules",))
         if rules is None and not rules_ref.startswith("builtin:"):
             rules_ref = str(path.parent / rules_ref)
         ruleset = load_rules(rules_ref)
@@ -158,10 +162,10 @@ def load_tests(
     base_zones = _zones(data.get("zones"), to_lonlat, display, marks, ("zones",))
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
-        raise _err("'defaults' must be a mapping of report fields", display, marks, ("defaults",))
+        raise _err(Text("cases.defaults_must_mapping_report"), display, marks, ("defaults",))
     raw_cases = data.get("cases")
     if not isinstance(raw_cases, list) or not raw_cases:
-        raise _err("'cases' must be a non-empty list", display, marks, ("cases",))
+        raise _err(Text("cases.cases_must_non_empty"), display, marks, ("cases",))
     known_rules = {r.id for r in ruleset.active_rules}
     disabled = {r.id for r in ruleset.rules if not r.enabled}
     cases: list[Case] = []
@@ -169,15 +173,17 @@ def load_tests(
     for i, raw in enumerate(raw_cases):
         where = ("cases", i)
         if not isinstance(raw, dict):
-            raise _err("a case must be a mapping", display, marks, where)
+            raise _err(Text("cases.case_must_mapping"), display, marks, where)
         unknown = sorted(set(raw) - _CASE_KEYS)
         if unknown:
-            raise _err(f"case: unknown key {unknown[0]!r}", display, marks, where + (unknown[0],))
+            raise _err(
+                Text("cases.case_unknown_key", unknown=unknown[0]), display, marks, where + (unknown[0],)
+            )
         name = raw.get("name")
         if not isinstance(name, str) or not name:
-            raise _err("a case needs a name", display, marks, where)
+            raise _err(Text("cases.case_needs_name"), display, marks, where)
         if name in names:
-            raise _err(f"duplicate case name {name!r}", display, marks, where + ("name",))
+            raise _err(Text("cases.duplicate_case_name", name=name), display, marks, where + ("name",))
         names.add(name)
         zones = base_zones
         if "zones" in raw:
@@ -187,44 +193,47 @@ def load_tests(
         for j, rep in enumerate(raw.get("reports") or []):
             rwhere = where + ("reports", j)
             if not isinstance(rep, dict) or "id" not in rep:
-                raise _err("a report must be a mapping with an id", display, marks, rwhere)
+                raise _err(Text("cases.report_must_mapping_id"), display, marks, rwhere)
             for record in _expand({**defaults, **rep}, display, marks, rwhere):
                 if "at" in record:
                     at = record.pop("at")
                     if to_lonlat is None:
-                        raise _err("'at' needs a metre frame", display, marks, rwhere + ("at",))
+                        raise _err(Text("cases.needs_metre_frame"), display, marks, rwhere + ("at",))
                     record["lon"], record["lat"] = to_lonlat(_xy(at, display, marks, rwhere))
                 if record["id"] in ids:
-                    raise _err(f"duplicate report id {record['id']!r}", display, marks, rwhere)
+                    raise _err(Text("cases.duplicate_report_id", record=record["id"]), display, marks, rwhere)
                 ids.add(record["id"])
                 reports.append(record)
         if not reports:
-            raise _err("a case needs at least one report", display, marks, where)
+            raise _err(Text("cases.case_needs_least_one"), display, marks, where)
         expect = raw.get("expect")
         if not isinstance(expect, dict) or not expect:
-            raise _err("a case needs 'expect': report id -> {rule: status}", display, marks, where)
+            raise _err(Text("cases.case_needs_expect_report"), display, marks, where)
         parsed: dict[str, dict[str, str]] = {}
         for rid, per_rule in expect.items():
             ewhere = where + ("expect", rid)
             if str(rid) not in ids:
-                raise _err(
-                    f"expect names report {rid!r}, which the case does not list", display, marks, ewhere
-                )
+                raise _err(Text("cases.expect_names_report_which", rid=rid), display, marks, ewhere)
             if not isinstance(per_rule, dict):
-                raise _err("expect per report must be a mapping rule -> status", display, marks, ewhere)
+                raise _err(Text("cases.expect_per_report_must"), display, marks, ewhere)
             out: dict[str, str] = {}
             for rule_id, status in per_rule.items():
                 allowed = (*EXPECTED, ANY) if rule_id == "*" else EXPECTED
                 if status not in allowed:
                     raise _err(
-                        f"expected status {status!r} for {rule_id}: use one of {', '.join(allowed)}",
+                        Text(
+                            "cases.expected_status_use_one",
+                            status=status,
+                            rule_id=rule_id,
+                            names=", ".join(allowed),
+                        ),
                         display,
                         marks,
                         ewhere + (rule_id,),
                     )
                 if rule_id != "*" and rule_id not in known_rules:
-                    what = "is disabled" if rule_id in disabled else "is not in the rule set"
-                    raise _err(f"rule {rule_id!r} {what}", display, marks, ewhere + (rule_id,))
+                    code = "cases.rule_disabled" if rule_id in disabled else "cases.rule_not_in_set"
+                    raise _err(Text(code, rule_id=rule_id), display, marks, ewhere + (rule_id,))
                 out[str(rule_id)] = status
             parsed[str(rid)] = out
         line = marks.get(where, (None, None))[0]
@@ -250,7 +259,7 @@ def frame(frame: Any, file: str, marks: Mapping) -> Any:
         or not all(isinstance(v, (int, float)) for v in origin)
         or not (-180 <= origin[0] <= 180 and -90 <= origin[1] <= 90)
     ):
-        raise _err("frame needs origin: [lon, lat]", file, marks, ("frame",))
+        raise _err(Text("cases.frame_needs_origin_lon"), file, marks, ("frame",))
     # A transverse Mercator with scale 1 at the origin: over the few hundred metres of
     # a test case it agrees with the ground to well under a millimetre.
     tm = _inverse((float(origin[0]), float(origin[1])))
@@ -269,14 +278,14 @@ def _xy(value: Any, file: str, marks: Mapping, where: tuple) -> tuple[float, flo
         and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
     ):
         return float(value[0]), float(value[1])
-    raise _err(f"a position must be [east_m, north_m], found {value!r}", file, marks, where)
+    raise _err(Text("cases.position_must_east_m", value=value), file, marks, where)
 
 
 def _zones(fc: Any, to_lonlat: Any, file: str, marks: Mapping, where: tuple) -> dict:
     if fc is None:
         return {"type": "FeatureCollection", "features": []}
     if not isinstance(fc, dict) or fc.get("type") != "FeatureCollection":
-        raise _err("zones must be a GeoJSON FeatureCollection", file, marks, where)
+        raise _err(Text("cases.zones_must_geojson_featurecollection"), file, marks, where)
     fc = copy.deepcopy(fc)
     if to_lonlat is not None:
         for k, feature in enumerate(fc.get("features") or []):
@@ -293,7 +302,7 @@ def _convert(coords: Any, to_lonlat: Any, file: str, marks: Mapping, where: tupl
         return list(to_lonlat(_xy(coords, file, marks, where)))
     if isinstance(coords, list):
         return [_convert(c, to_lonlat, file, marks, where) for c in coords]
-    raise _err("bad coordinates", file, marks, where)
+    raise _err(Text("cases.bad_coordinates"), file, marks, where)
 
 
 MAX_REPEAT = 10_000
@@ -309,15 +318,15 @@ def _expand(record: dict, file: str, marks: Mapping, where: tuple) -> list[dict]
     step = record.pop("step", None)
     if repeat is None:
         if step is not None:
-            raise _err("'step' needs 'repeat'", file, marks, where + ("step",))
+            raise _err(Text("cases.step_needs_repeat"), file, marks, where + ("step",))
         return [record]
     if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= MAX_REPEAT:
         raise _err(
-            f"'repeat' must be a whole number from 1 to {MAX_REPEAT}", file, marks, where + ("repeat",)
+            Text("cases.repeat_must_whole_number", max_repeat=MAX_REPEAT), file, marks, where + ("repeat",)
         )
     dx, dy = _xy(step, file, marks, where + ("step",)) if step is not None else (0.0, 0.0)
     if step is not None and "at" not in record:
-        raise _err("'step' needs 'at'", file, marks, where + ("step",))
+        raise _err(Text("cases.step_needs"), file, marks, where + ("step",))
     width = len(str(repeat))
     out = []
     for k in range(repeat):
@@ -334,23 +343,23 @@ def _permits(items: Any, to_lonlat: Any, file: str, marks: Mapping, where: tuple
     if items is None:
         return ()
     if not isinstance(items, list):
-        raise _err("'permits' must be a list of permits", file, marks, where)
+        raise _err(Text("cases.permits_must_list_permits"), file, marks, where)
     converted = []
     for k, item in enumerate(items):
         if not isinstance(item, dict):
-            raise _err("a permit must be a mapping", file, marks, where + (k,))
+            raise _err(Text("cases.permit_must_mapping"), file, marks, where + (k,))
         item = copy.deepcopy(item)
         loc = item.get("location")
         if isinstance(loc, dict) and "at" in loc:
             if to_lonlat is None:
-                raise _err("'at' needs a metre frame", file, marks, where + (k, "location", "at"))
+                raise _err(Text("cases.needs_metre_frame"), file, marks, where + (k, "location", "at"))
             loc["lon"], loc["lat"] = to_lonlat(_xy(loc.pop("at"), file, marks, where + (k, "location")))
         converted.append(item)
     try:
         return permits_from_mappings(converted, file=file)
     except InputError as exc:
         line, col = marks.get(tuple(where), (None, None))
-        raise RuleSetError(exc.message, file=file, line=line, column=col) from None
+        raise RuleSetError(exc.message_text, file=file, line=line, column=col) from None
 
 
 def check_case(test: TestFile, case: Case) -> Run:

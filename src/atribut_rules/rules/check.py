@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 
 from .. import resources
-from ..errors import MAX_QUOTE, RuleSetError, clip, quote
+from ..errors import MAX_QUOTE, RuleSetError, Text, clip, quote
 from ..read.yamlsafe import MAX_NUMBER_CHARS, position
 from .conditions import condition_keys, registry_version, ruleset_schema
 from .conditions.whole_list import rule_kinds
@@ -37,7 +37,7 @@ class Problems:
         self.found: list[RuleSetError] = []
         self.broken: set[tuple] = set()
 
-    def add(self, path: tuple, message: str, **fields: Any) -> None:
+    def add(self, path: tuple, message: str | Text, **fields: Any) -> None:
         """A problem at the line and column of the value at ``path``."""
         self.found.append(located(self.marks, path, self.name, message, **fields))
 
@@ -69,7 +69,7 @@ def raise_all(problems: list[RuleSetError]) -> None:
         raise first
 
 
-def located(marks: dict, path: tuple, name: str, message: str, **fields: Any) -> RuleSetError:
+def located(marks: dict, path: tuple, name: str, message: str | Text, **fields: Any) -> RuleSetError:
     """A rule-file error at the line and column of the value at ``path``."""
     line, column = position(marks, path)
     return RuleSetError(message, file=name, line=line, column=column, **fields)
@@ -93,11 +93,13 @@ def _bad_values(value: Any, marks: dict, name: str, path: tuple) -> Iterator[Rul
     where = f"{dotted}: " if dotted else ""
     field = {"field": dotted or None}
     if isinstance(value, float) and not math.isfinite(value):
-        yield located(marks, path, name, f"{where}{value!r} is not a finite number", **field)
+        yield located(marks, path, name, Text("rules.not_finite_number", where=where, value=value), **field)
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _LARGEST:
-        yield located(marks, path, name, f"{where}{quote(value)} is too large a number", **field)
+        yield located(
+            marks, path, name, Text("rules.too_large_number", where=where, value=quote(value)), **field
+        )
     elif isinstance(value, str) and _SURROGATE.search(value):
-        message = f"{where}not valid Unicode text: {quote(value)} holds a lone surrogate"
+        message = Text("rules.lone_surrogate", where=where, value=quote(value))
         yield located(marks, path, name, message, **field)
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -174,26 +176,32 @@ def describe(error: jsonschema.ValidationError, doc: dict, marks: dict, name: st
         if extra and path + (extra[0],) in marks:
             line, col = marks[path + (extra[0],)]
     dotted = clip(".".join(str(p) for p in path) or "(top)", MAX_QUOTE)
-    message = error.message
+    schema_message = error.message
     try:
         shown = repr(error.instance)
     except ValueError:
         shown = ""
-    if len(shown) > MAX_QUOTE and shown in message:
-        message = message.replace(shown, quote(error.instance))
-    hint = None
+    if len(shown) > MAX_QUOTE and shown in schema_message:
+        schema_message = schema_message.replace(shown, quote(error.instance))
+    message: Text | str = schema_message
+    hint: Text | None = None
     if "propertyNames" in error.schema_path:
         if path + (error.instance,) in marks:
             line, col = marks[path + (error.instance,)]
-        message = f"the key {quote(error.instance)} is not a usable name here ({message})"
+        message = Text("rules.key_not_usable", key=quote(error.instance), message=message)
         if not isinstance(error.instance, str):
-            hint = "write the key in quotes: YAML reads 1, yes or null unquoted as a number, true or null"
+            hint = Text("rules.quote_key_hint")
     if error.validator == "additionalProperties":
-        message = f"{message}; check the spelling against the rule format in the README"
+        message = Text("rules.check_spelling", message=message)
     if error.validator == "oneOf" and path and "rules" in path:
-        message = f"a condition needs exactly one of {', '.join(condition_keys())}"
+        message = Text("rules.one_condition_key", names=", ".join(condition_keys()))
     return RuleSetError(
-        f"{dotted}: {message}", file=name, line=line, column=col, rule=_rule_id(doc, path), hint=hint
+        Text("rules.schema", dotted=dotted, message=message),
+        file=name,
+        line=line,
+        column=col,
+        rule=_rule_id(doc, path),
+        hint=hint,
     )
 
 
@@ -227,8 +235,7 @@ def new_rule_problems(doc: dict, marks: dict, name: str, inherited: set[Any]) ->
                     marks,
                     ("rules", j),
                     name,
-                    f"rules.{j}: a new rule needs 'when' (or {alternatives}); only a parent's "
-                    "rule may be named with just the keys that change",
+                    Text("rules.rules_new_rule_needs", j=j, alternatives=alternatives),
                     rule=clip(rule["id"], 100),
                 )
             )

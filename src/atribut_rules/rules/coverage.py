@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AtributRulesError, clip, quote
+from ..errors import AtributRulesError, Text, clip, quote
 from ..model import Gap
 from ..table.fields import CORE_FIELDS, canonical_field, normalise_header
 from ..table.reports import Reports
@@ -133,36 +133,28 @@ def find_gaps(rules: Any, have: Loaded) -> tuple[Gap, ...]:
     return tuple(sorted(gaps, key=lambda g: (order[g.kind], g.name)))
 
 
-def gap_text(gap: Gap, partial: bool = False) -> str:
-    """One line saying what is missing, who needs it and how to fix it (``partial``: what a
-    partial run does about it instead)."""
-    shown = [clip(r, 80) for r in gap.rules[:_RULES_SHOWN]]
+def gap_message(gap: Gap, partial: bool = False) -> Text:
+    """What is missing, who needs it and how to fix it (``partial``: what a partial run does
+    about it instead), as a catalogue text."""
+    shown: list[Text | str] = [clip(r, 80) for r in gap.rules[:_RULES_SHOWN]]
     if len(gap.rules) > _RULES_SHOWN:
-        shown.append(f"and {len(gap.rules) - _RULES_SHOWN} more")
-    rules = ", ".join(shown)
+        shown.append(Text("coverage.more_rules", count=len(gap.rules) - _RULES_SHOWN))
+    rules = tuple(shown)
     name = quote(gap.name)
     if partial:
-        what = {ZONE_CATEGORY: "zone layer of category", ZONE: "zone with id", FIELD: "report column"}[
-            gap.kind
-        ]
-        return f"no {what} {name}: rule(s) {rules} are unchecked wherever they apply"
-    also = f" (closest loaded: {', '.join(quote(s) for s in gap.suggestions)})" if gap.suggestions else ""
-    if gap.kind == ZONE_CATEGORY:
-        return (
-            f"no zone layer provides the category {name}{also}, which rule(s) {rules} need; "
-            f"add it with --zones {gap.name}=FILE, switch the rule(s) off in a child rule set, "
-            "or run with --partial to mark them unchecked"
-        )
-    if gap.kind == ZONE:
-        return (
-            f"no loaded zone has the id {name}, which rule(s) {rules} need; load the layer "
-            "that holds it, switch the rule(s) off, or run with --partial to mark them unchecked"
-        )
-    return (
-        f"the reports have no column {name}{also}, which rule(s) {rules} need; add the column "
-        "(headers are matched ignoring case, spaces, dots and hyphens), fix the rule's field, "
-        "or run with --partial to mark them unchecked"
+        return Text(f"coverage.partial_{gap.kind}", name=name, rules=rules)
+    also: Text | str = (
+        Text("coverage.closest", names=", ".join(quote(s) for s in gap.suggestions))
+        if gap.suggestions
+        else ""
     )
+    return Text(f"coverage.{gap.kind}", name=name, also=also, rules=rules, category=gap.name)
+
+
+def gap_text(gap: Gap, partial: bool = False, lang: str = "en") -> str:
+    """One line saying what is missing, who needs it and how to fix it (``partial``: what a
+    partial run does about it instead), in ``lang``."""
+    return gap_message(gap, partial).render(lang)
 
 
 class CoverageError(AtributRulesError):
@@ -180,9 +172,13 @@ class CoverageError(AtributRulesError):
             hint=None,
         )
 
-    def lines(self) -> list[str]:
-        """One line per gap, for a command line's stderr."""
-        return [gap_text(g) for g in self.gaps]
+    def message_in(self, lang: str) -> str:
+        """The gaps in ``lang``, one after another."""
+        return clip("; ".join(gap_text(g, lang=lang) for g in self.gaps), 600)
+
+    def lines(self, lang: str = "en") -> list[str]:
+        """One line per gap, for a command line's stderr, in ``lang``."""
+        return [gap_text(g, lang=lang) for g in self.gaps]
 
 
 def missing_needs(rule: Any, have: Loaded) -> frozenset[Need]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import resources
-from ..errors import AtributRulesError, RuleSetError, clip, one_line, short_name
+from ..errors import AtributRulesError, RuleSetError, Text, clip, one_line, short_name
 from ..read.yamlsafe import position
 from .cases import TestFile, coverage, load_tests, tests_path_for
 from .ruleset import RuleSet, check_rules, load_rules, read_document
@@ -71,7 +71,7 @@ def own_and_parents(path: Path) -> tuple[set[str], list[Path]]:
 def inherited_coverage(path: Path, depth: int = 0) -> dict[str, set[str]]:
     """Coverage of a rule file's rules by its own tests and, for rules it does not touch, its parents'."""
     if depth > 8:
-        raise RuleSetError("extends chain is too deep", file=str(path))
+        raise RuleSetError(Text("rules.extends_chain_too_deep"), file=str(path))
     own, parents = own_and_parents(path)
     result: dict[str, set[str]] = {}
     for parent in parents:
@@ -127,8 +127,11 @@ def lint(ref: str, tests: TestFile | None = None) -> list[LintProblem]:
     return problems
 
 
-def validate_file(path: str | os.PathLike[str], allow_paths: tuple[str, ...] = ()) -> list[Problem]:
-    """Every problem found in one rule file, as (file, line, column, message), in file order.
+def validate_file(
+    path: str | os.PathLike[str], allow_paths: tuple[str, ...] = (), *, lang: str = "en"
+) -> list[Problem]:
+    """Every problem found in one rule file, as (file, line, column, message), in file order;
+    the messages in ``lang``.
 
     The rule checker (:func:`~.load.check_rules`, the one :func:`load_rules` runs) finds
     every problem of the file and of the files it extends, each at its own line; then the
@@ -138,37 +141,45 @@ def validate_file(path: str | os.PathLike[str], allow_paths: tuple[str, ...] = (
     try:
         doc, marks, name = read_document(path)
     except AtributRulesError as exc:
-        return [(one_line(short_name(exc.file or str(path))), exc.line, exc.column, _line(exc.message))]
+        return [
+            (one_line(short_name(exc.file or str(path))), exc.line, exc.column, _line(exc.message_in(lang)))
+        ]
     problems: list[Problem] = []
     for exc in check_rules(path, allow_paths=allow_paths):
-        message = (
-            exc.message if not exc.rule or exc.rule in exc.message else f"rule {exc.rule}: {exc.message}"
-        )
+        message = exc.message_in(lang)
+        if exc.rule and exc.rule not in exc.message:
+            message = Text("rules.rule_prefix", rule=exc.rule, message=message).render(lang)
         problems.append((exc.file or name, exc.line, exc.column, _line(message)))
 
-    def texts(p: tuple, value: Any, what: str) -> None:
+    def texts(p: tuple, value: Any, what: Text) -> None:
         if isinstance(value, str):
-            message = f"{what} is one text; give it in both languages as {{id: ..., en: ...}}"
+            message = Text("rules.one_text", what=what)
         elif isinstance(value, dict):
-            missing = [lang for lang in ("id", "en") if not value.get(lang)]
+            missing = [code for code in ("id", "en") if not value.get(code)]
             if not missing:
                 return
-            message = f"{what} has no translation for {', '.join(missing)}"
+            message = Text("rules.no_translation", what=what, missing=", ".join(missing))
         else:
             return
         line, col = position(marks, p)
-        problems.append((name, line, col, _line(message)))
+        problems.append((name, line, col, _line(message.render(lang))))
 
-    texts(("ruleset", "title"), _mapping(doc.get("ruleset")).get("title"), "ruleset title")
+    texts(("ruleset", "title"), _mapping(doc.get("ruleset")).get("title"), Text("rules.ruleset_title"))
     for i, rule in enumerate(_sequence(doc.get("rules"))):
         if not isinstance(rule, dict):
             continue
         rid = clip(rule["id"], 100) if isinstance(rule.get("id"), str) else f"#{i + 1}"
-        texts(("rules", i, "title"), rule.get("title"), f"rule {rid}: title")
+        texts(("rules", i, "title"), rule.get("title"), Text("rules.rule_key", rule=rid, key="title"))
         if "message" in rule:
-            texts(("rules", i, "message"), rule.get("message"), f"rule {rid}: message")
+            texts(
+                ("rules", i, "message"), rule.get("message"), Text("rules.rule_key", rule=rid, key="message")
+            )
         if isinstance(rule.get("legal_basis"), dict):  # one string serves both languages
-            texts(("rules", i, "legal_basis"), rule["legal_basis"], f"rule {rid}: legal_basis")
+            texts(
+                ("rules", i, "legal_basis"),
+                rule["legal_basis"],
+                Text("rules.rule_key", rule=rid, key="legal_basis"),
+            )
     unique = dict.fromkeys((one_line(short_name(f)), ln, c, m) for f, ln, c, m in problems)
     return sorted(unique, key=lambda p: (p[0], p[1] or 0, p[2] or 0))
 

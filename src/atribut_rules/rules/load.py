@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import resources
-from ..errors import RuleSetError, quote
+from ..errors import RuleSetError, Text, quote
 from ..read.inputfiles import open_input
 from ..read.yamlsafe import load_yaml
 from .build import Inherited, build_ruleset
@@ -57,7 +57,7 @@ def load_rules(
     resolved = _load(source, limits, allow_paths)
     raise_all(resolved.problems)
     if resolved.ruleset is None:  # pragma: no cover - a set not built has a problem
-        raise RuleSetError("the rule set cannot be built", file=resolved.name)
+        raise RuleSetError(Text("rules.rule_set_cannot_built"), file=resolved.name)
     return resolved.ruleset
 
 
@@ -88,7 +88,7 @@ def _load(
         try:
             return _resolve(copy.deepcopy(dict(source)), {}, name, None, limits, allowed, ())
         except RecursionError:
-            raise RuleSetError("the rule set is nested too deeply", file=name) from None
+            raise RuleSetError(Text("rules.rule_set_nested_too"), file=name) from None
     path = _locate(str(source), None, allowed, "<argument>")
     doc, marks, name = _read(path, limits)
     return _resolve(doc, marks, name, path.parent, limits, allowed, (_resolved_name(path, name),))
@@ -122,7 +122,9 @@ def _resolve(
         return _Resolved(name, build_ruleset(doc, problems, limits), doc, problems.found)
     if len(chain) > limits.max_extends_depth:
         problems.found.append(
-            RuleSetError(f"extends chain is deeper than {limits.max_extends_depth}", file=name)
+            RuleSetError(
+                Text("rules.extends_chain_deeper_than", max_extends_depth=limits.max_extends_depth), file=name
+            )
         )
         return _Resolved(name, problems=problems.found)
     parents = [
@@ -174,7 +176,7 @@ def _parent(
     try:
         if base is None and not ref.startswith("builtin:"):
             raise RuleSetError(
-                f"extends {quote(ref)}: a rule set given as a mapping can only extend builtin:NAME",
+                Text("rules.extends_rule_set_given", ref=quote(ref)),
                 file=name,
                 line=line,
                 column=col,
@@ -182,7 +184,9 @@ def _parent(
         path = _locate(ref, base, allowed, name, line, col)
         key = _usable_parent(path, ref, name, line, col)
         if key in chain:
-            raise RuleSetError(f"extends {quote(ref)} makes a cycle", file=name, line=line, column=col)
+            raise RuleSetError(
+                Text("rules.extends_makes_cycle", ref=quote(ref)), file=name, line=line, column=col
+            )
         pdoc, pmarks, pname = _read(path, limits)
     except RuleSetError as exc:
         return _Resolved(name, problems=[exc])
@@ -196,7 +200,7 @@ def _usable_parent(path: Path, ref: str, name: str, line: int | None, col: int |
         key = str(path.resolve())
     except (OSError, RuntimeError, ValueError) as exc:
         raise RuleSetError(
-            f"extends {quote(ref)}: cannot follow that path ({_os_reason(exc)})",
+            Text("rules.extends_cannot_follow_path", ref=quote(ref), os_reason=_os_reason(exc)),
             file=name,
             line=line,
             column=col,
@@ -204,12 +208,12 @@ def _usable_parent(path: Path, ref: str, name: str, line: int | None, col: int |
         ) from None
     if not usable:
         raise RuleSetError(
-            f"extends {quote(ref)}: no rule file there ({quote(str(path))})",
+            Text("rules.extends_no_rule_file", ref=quote(ref), path=quote(str(path))),
             file=name,
             line=line,
             column=col,
             field="ruleset.extends",
-            hint="use builtin:NAME or a path to a .yaml file under this file's folder",
+            hint=Text("rules.use_builtin_name_path_hint"),
         )
     return key
 
@@ -235,16 +239,16 @@ def _locate(
         if not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name) or not path.is_file():
             known = ", ".join(resources.bundled_rulesets())
             raise RuleSetError(
-                f"no bundled rule set {quote(name)}",
+                Text("rules.no_bundled_rule_set", name=quote(name)),
                 file=referrer,
                 line=line,
                 column=column,
-                hint=f"bundled sets: {known}",
+                hint=Text("rules.bundled_sets_hint", known=known),
             )
         return path
     if "\x00" in ref:
         raise RuleSetError(
-            f"{quote(ref)} is not a usable file name: it holds a NUL character",
+            Text("rules.not_usable_file_name", ref=quote(ref)),
             file=referrer,
             line=line,
             column=column,
@@ -258,7 +262,7 @@ def _locate(
         roots = (base.resolve(), *allowed)
     except (OSError, RuntimeError, ValueError) as exc:  # a symbolic link loop, a name too long
         raise RuleSetError(
-            f"extends {quote(ref)}: cannot follow that path ({_os_reason(exc)})",
+            Text("rules.extends_cannot_follow_path", ref=quote(ref), os_reason=_os_reason(exc)),
             file=referrer,
             line=line,
             column=column,
@@ -266,12 +270,12 @@ def _locate(
         ) from None
     if not any(resolved == root or root in resolved.parents for root in roots):
         raise RuleSetError(
-            f"extends {quote(ref)} points outside the rule file's folder",
+            Text("rules.extends_points_outside_rule", ref=quote(ref)),
             file=referrer,
             line=line,
             column=column,
             field="ruleset.extends",
-            hint="use builtin:NAME, a path under the rule file's folder, or allow the folder (--allow-path)",
+            hint=Text("rules.use_builtin_name_path_hint_2"),
         )
     return resolved
 
@@ -287,38 +291,40 @@ def _os_reason(exc: BaseException) -> str:
 def _read(path: Path, limits: Limits) -> tuple[dict, dict, str]:
     name = str(path)
     if "\x00" in name:
-        raise RuleSetError("the rule file's name holds a NUL character", file=quote(name))
+        raise RuleSetError(Text("rules.rule_file_name_holds"), file=quote(name))
     try:
         # only a regular file (a FIFO or a device would block or never end), at most the limit
         with open_input(path, what="rule file", name=name, error=RuleSetError) as fh:
             raw = fh.read(limits.yaml.max_bytes + 1)
     except OSError as exc:
-        raise RuleSetError(f"cannot read rule file: {_os_reason(exc)}", file=name) from None
+        raise RuleSetError(
+            Text("rules.cannot_read_rule_file", os_reason=_os_reason(exc)), file=name
+        ) from None
     if len(raw) > limits.yaml.max_bytes:
-        raise RuleSetError(f"rule file is larger than {limits.yaml.max_bytes} bytes", file=name)
+        raise RuleSetError(Text("rules.rule_file_larger_than", max_bytes=limits.yaml.max_bytes), file=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleSetError(
-            f"rule file is not UTF-8 (byte {exc.start})",
+            Text("rules.rule_file_not_utf", start=exc.start),
             file=name,
             line=raw[: exc.start].count(b"\n") + 1,
-            hint="save the rule file as UTF-8",
+            hint=Text("rules.save_rule_file_as_hint"),
         ) from None
     if "\t" in text:
         for n, line in enumerate(text.splitlines(), start=1):
             indent = line[: len(line) - len(line.lstrip())]
             if "\t" in indent:
                 raise RuleSetError(
-                    "a tab in the indentation",
+                    Text("rules.tab_indentation"),
                     file=name,
                     line=n,
                     column=indent.index("\t") + 1,
-                    hint="YAML indents with spaces only",
+                    hint=Text("rules.yaml_indents_spaces_only_hint"),
                 )
     data, marks = load_yaml(text, file=name, limits=limits.yaml)
     if not isinstance(data, dict):
-        raise RuleSetError("a rule file must be a mapping at the top", file=name, line=1, column=1)
+        raise RuleSetError(Text("rules.rule_file_must_mapping"), file=name, line=1, column=1)
     return data, marks, name
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import Text
 from ..model import Severity
 from ..read.yamlsafe import YamlLimits
 from .conditions import Condition
@@ -167,4 +168,7 @@ class RuleSet:
         for r in self.rules:
             if r.id == rule_id:
                 return r
-        raise KeyError(f"no such rule: {rule_id!r} (known: {', '.join(r.id for r in self.rules)})")
+        known = ", ".join(r.id for r in self.rules)
+        error = KeyError(f"no such rule: {rule_id!r} (known: {known})")
+        error.text = Text("rules.no_such_rule", rule_id=rule_id, known=known)  # type: ignore[attr-defined]
+        raise error

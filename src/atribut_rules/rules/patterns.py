@@ -16,7 +16,7 @@ from typing import Any
 
 import re2
 
-from ..errors import quote
+from ..errors import Text, quote
 
 try:  # Python 3.11+
     import re._parser as _sre_parse  # type: ignore[import-not-found]
@@ -29,8 +29,9 @@ MAX_PATTERN_LENGTH = 500
 class ConditionError(ValueError):
     """A condition (or its pattern) that passed the schema but cannot be used; ``path`` says where."""
 
-    def __init__(self, message: str, path: tuple[Any, ...]):
-        super().__init__(message)
+    def __init__(self, message: str | Text, path: tuple[Any, ...]):
+        super().__init__(str(message))
+        self.text = message
         self.path = path
 
 
@@ -44,14 +45,18 @@ def check_pattern(pattern: str, path: tuple[Any, ...]) -> None:
     and reads simply in review.
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise ConditionError(f"pattern is longer than {MAX_PATTERN_LENGTH} characters", path)
+        raise ConditionError(
+            Text("rules.pattern_longer_than_characters", max_pattern_length=MAX_PATTERN_LENGTH), path
+        )
     try:
         parsed = _sre_parse.parse(pattern)
     except re.error as exc:
-        raise ConditionError(f"not a valid regular expression: {exc}", path) from None
+        raise ConditionError(Text("rules.not_valid_regular_expression", exc=exc), path) from None
     problem = _unsafe(parsed, inside_repeat=False)
     if problem:
-        raise ConditionError(f"pattern {quote(pattern)} is outside the safe subset: {problem}", path)
+        raise ConditionError(
+            Text("rules.pattern_outside_safe_subset", pattern=quote(pattern), problem=problem), path
+        )
 
 
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
@@ -149,7 +154,7 @@ def _re2_compile(pattern: str, path: tuple[Any, ...]) -> Any:
         reason = exc.args[0] if exc.args else exc
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
-        raise ConditionError(f"the pattern cannot run on RE2: {reason}", path) from None
+        raise ConditionError(Text("rules.pattern_cannot_run_on", reason=reason), path) from None
 
 
 _FLAG_I, _FLAG_M, _FLAG_S, _FLAG_A = re.IGNORECASE, re.MULTILINE, re.DOTALL, re.ASCII
@@ -220,13 +225,12 @@ def _emit_one(op: Any, arg: Any, flags: int, path: tuple[Any, ...]) -> str:
             return "\\b" if at == "AT_BOUNDARY" else "\\B"
         if at in ("AT_BOUNDARY", "AT_NON_BOUNDARY"):
             raise ConditionError(
-                "\\b and \\B (word boundaries) are not supported on Unicode text: write (^|\\W) and "
-                "(\\W|$), or (?a) for ASCII word boundaries",
+                Text("rules.b_b_word_boundaries"),
                 path,
             )
     if name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
-        raise ConditionError("possessive repeats and atomic groups are not supported", path)
-    raise ConditionError(f"this part of a regular expression is not supported: {name}", path)
+        raise ConditionError(Text("rules.possessive_repeats_atomic_groups"), path)
+    raise ConditionError(Text("rules.part_regular_expression_not", name=name), path)
 
 
 def _char(code: int) -> str:
@@ -257,7 +261,7 @@ def _class_ranges(items: Any, flags: int) -> tuple[tuple[int, int], ...]:
         elif name == "CATEGORY":
             ranges.extend(_category(str(arg), bool(flags & _FLAG_A)))
         else:  # pragma: no cover - Python's parser puts nothing else in a class
-            raise ConditionError(f"this part of a character class is not supported: {name}", ())
+            raise ConditionError(Text("rules.part_character_class_not", name=name), ())
     return _caseless(_merge(ranges), negate, flags)
 
 

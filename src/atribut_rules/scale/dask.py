@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, Text
 from ..evaluate.check import check
 from ..evaluate.permits import Permit
 from ..model import Verdict
@@ -37,7 +37,7 @@ def _dask() -> Any:
         import dask.dataframe  # noqa: F401
     except ImportError:
         raise MissingExtraError(
-            "running on Dask needs dask", hint='install it with: pip install "atribut-rules[dask]"'
+            Text("scale.running_on_dask_needs"), hint=Text("scale.install_pip_install_atribut_hint")
         ) from None
     import dask
 

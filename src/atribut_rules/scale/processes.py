@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..evaluate.permits import Permit
 from ..model import Provenance
 from ..results.run import Run
@@ -157,10 +157,7 @@ def _to_file(rendered: RenderedChunk, folder: str, name: str) -> RenderedChunk:
         with open(fd, "wb") as f:
             f.write(rendered.data)
     except OSError as exc:
-        raise AtributRulesError(
-            f"cannot write checked verdicts to {folder}: {exc}; "
-            "set TMPDIR to a folder with room for the whole output"
-        ) from None
+        raise AtributRulesError(Text("scale.cannot_write_checked_verdicts", folder=folder, exc=exc)) from None
     return dataclasses.replace(rendered, data=b"", path=path)
 
 

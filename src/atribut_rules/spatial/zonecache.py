@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, Text
 from ..read.inputfiles import open_input
 from ..results.run import engine_version
 from ..write.atomic import atomic_write, shown_path
@@ -53,7 +53,9 @@ def _file_sha256(path: str | os.PathLike[str]) -> str:
         with open_input(path, what="zones file") as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError as exc:
-        raise InputError(f"cannot read zones file: {exc.strerror}", file=str(path)) from None
+        raise InputError(
+            Text("zonecache.cannot_read_zones_file", strerror=exc.strerror), file=str(path)
+        ) from None
 
 
 def _layer_sha256(spec: str | os.PathLike[str]) -> str:
@@ -145,9 +147,9 @@ def write_zone_cache(zones: Zones, path: str | os.PathLike[str], key: str) -> No
     """
     if os.path.lexists(path) and not _may_replace(path):
         raise OutputError(
-            "exists and is not an atribut-rules zone cache, so it is not replaced",
+            Text("zonecache.exists_not_atribut_rules"),
             file=shown_path(path),
-            hint="give --zones-cache a new path (e.g. zones.cache.npz), or delete that file if it is not needed",
+            hint=Text("zonecache.give_zones_cache_new_hint"),
         )
     wkb = shapely.to_wkb(zones.geoms, output_dimension=2) if len(zones) else np.array([], dtype=object)
     lengths = np.fromiter((len(b) for b in wkb), dtype=np.int64, count=len(wkb))

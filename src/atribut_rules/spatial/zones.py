@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 
 from ..categories import canonical_category
-from ..errors import ZoneError
+from ..errors import Text, ZoneError
 from ..read import json_text
 from ..read.geojson_reader import load_json
 from ..read.inputfiles import read_input
@@ -175,10 +175,10 @@ def load_zones(
     for zid, f in zip(zones.ids, zones.source_files):
         if zid in seen:
             raise ZoneError(
-                f"duplicate zone id {zid!r} (also in {seen[zid] or 'an earlier layer'})",
+                Text("zones.duplicate_zone_id_also", zid=zid, value=seen[zid] or "an earlier layer"),
                 file=f,
                 field="id",
-                hint="give every zone feature its own id",
+                hint=Text("zones.give_every_zone_feature_hint"),
             )
         seen[zid] = f
     return zones
@@ -270,54 +270,61 @@ def _from_collection(
     """Zones from a FeatureCollection (parsed GeoJSON, or a GIS layer made into one)."""
     if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, Mapping) else type(doc).__name__
-        raise ZoneError(f"expected a GeoJSON FeatureCollection, found {kind!r}", file=label)
+        raise ZoneError(Text("zones.expected_geojson_featurecollection_found", kind=kind), file=label)
     features = doc.get("features")
     if not isinstance(features, list):
-        raise ZoneError("'features' is not a list", file=label, field="features")
+        raise ZoneError(Text("zones.features_not_list"), file=label, field="features")
     if not features:
-        raise ZoneError("zone layer has no features", file=label, hint="check the export or drop the layer")
+        raise ZoneError(
+            Text("zones.zone_layer_no_features"), file=label, hint=Text("zones.check_export_drop_layer_hint")
+        )
     ids: list[str] = []
     cats: list[str] = []
     names: list[str | None] = []
     radius: list[float] = []
     kinds: list[str] = []
     geometries: list[Mapping[str, Any]] = []
-    wheres: list[str] = []
+    wheres: list[Text] = []
     origins: list[dict[str, str] | None] = []
     for n, feature in enumerate(features, start=1):
         if not isinstance(feature, Mapping):
-            raise ZoneError(f"feature #{n} is not an object", file=label)
+            raise ZoneError(Text("zones.feature_not_object", n=n), file=label)
         props = feature.get("properties") or {}
         if not isinstance(props, Mapping):
-            raise ZoneError(f"feature #{n}: properties is not an object", file=label)
+            raise ZoneError(Text("zones.feature_properties_not_object", n=n), file=label)
         raw_id = feature.get("id", props.get("id"))
         zid = str(raw_id) if raw_id is not None and str(raw_id) != "" else f"{stem}:{n}"
         if check_text:
             _refuse_non_text(feature, props, (cat_prop, name_prop, *ORIGIN_KEYS), n, label)
-        where = f"zone {json_text.quote(zid)} (feature #{n})"
+        where = Text("zones.where", zone=json_text.quote(zid), n=n)
         cat = canonical_category(props.get(cat_prop, category) if category is None else category)
         if not isinstance(cat, str) or not cat:
             raise ZoneError(
-                f"{where} has no {cat_prop!r} property",
+                Text("zones.no_property", where=where, cat_prop=cat_prop),
                 file=label,
                 field=cat_prop,
-                hint="add the property, or give the layer a category (--zones CATEGORY=FILE)",
+                hint=Text("zones.add_property_give_layer_hint"),
             )
         if cat not in allowed:
             raise ZoneError(
-                f"{where} has unknown category {json_text.quote(cat)}",
+                Text("zones.unknown_category", where=where, cat=json_text.quote(cat)),
                 file=label,
                 field=cat_prop,
-                hint=f"use one of: {', '.join(sorted(allowed))}",
+                hint=Text("zones.use_one_hint", names=", ".join(sorted(allowed))),
             )
         geom = feature.get("geometry")
         kind = geom.get("type") if isinstance(geom, Mapping) else None
         if not isinstance(kind, str) or kind not in _KINDS:  # a list or object as type, too
             raise ZoneError(
-                f"{where} has {'no' if kind is None else 'an unsupported'} geometry{'' if kind is None else ' type ' + json_text.quote(kind)}",
+                Text(
+                    "zones.geometry",
+                    where=where,
+                    value=Text("zones.no_geometry" if kind is None else "zones.unsupported_geometry"),
+                    value_2="" if kind is None else Text("zones.geometry_type", kind=json_text.quote(kind)),
+                ),
                 file=label,
                 field="geometry",
-                hint="zones need a Point, LineString or Polygon (or Multi*) geometry",
+                hint=Text("zones.zones_need_point_linestring_hint"),
             )
         if check_long:
             _refuse_long(geom.get("coordinates"), props.get("radius_m"), where, label)
@@ -330,7 +337,7 @@ def _from_collection(
             rv = float(r)
         else:
             raise ZoneError(
-                f"{where}: radius_m {json_text.quote(r)} is not a number of metres >= 0",
+                Text("zones.radius_m_not_number", where=where, r=json_text.quote(r)),
                 file=label,
                 field="radius_m",
             )
@@ -379,22 +386,21 @@ def _refuse_non_text(
     for name, value in (("id", feature.get("id")), *((k, props.get(k)) for k in ("id", *keys))):
         if isinstance(value, str) and not json_text.is_text(value):
             raise ZoneError(
-                f"feature #{n}: {name} {json_text.quote(value)} is not valid Unicode text "
-                "(it holds half of a surrogate pair, e.g. \\ud800)",
+                Text("zones.feature_not_valid_unicode", n=n, name=name, value=json_text.quote(value)),
                 file=label,
                 field=name,
-                hint="write the text again",
+                hint=Text("zones.write_text_again_hint"),
             )
 
 
-def _refuse_long(coordinates: Any, radius: Any, where: str, label: str) -> None:
+def _refuse_long(coordinates: Any, radius: Any, where: Text, label: str) -> None:
     """Raise ZoneError when a coordinate or ``radius_m`` is an integer too long to be a number."""
     if isinstance(radius, json_text.LongInt):
         raise ZoneError(
-            f"{where}: radius_m is an integer of {len(radius)} characters, too large a number",
+            Text("zones.radius_m_integer_characters", where=where, length=len(radius)),
             file=label,
             field="radius_m",
-            hint="write the radius in metres",
+            hint=Text("zones.write_radius_metres_hint"),
         )
     stack = [coordinates]
     while stack:
@@ -403,14 +409,14 @@ def _refuse_long(coordinates: Any, radius: Any, where: str, label: str) -> None:
             stack.extend(item)
         elif isinstance(item, json_text.LongInt):
             raise ZoneError(
-                f"{where}: a coordinate is an integer of {len(item)} characters, too large a number",
+                Text("zones.coordinate_integer_characters_too", where=where, length=len(item)),
                 file=label,
                 field="geometry",
-                hint="coordinates are longitude and latitude in degrees (WGS84)",
+                hint=Text("zones.coordinates_longitude_latitude_degrees_hint"),
             )
 
 
-def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], label: str) -> np.ndarray:
+def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[Text], label: str) -> np.ndarray:
     """Parse all geometries in one GEOS call; explain the first bad one with its zone id."""
     texts = []
     for geom, where in zip(geometries, wheres):
@@ -420,43 +426,48 @@ def _parse_geometries(geometries: list[Mapping[str, Any]], wheres: list[str], la
             )
         except ValueError:
             raise ZoneError(
-                f"{where} has coordinates that are not finite numbers", file=label, field="geometry"
+                Text("zones.coordinates_not_finite_numbers_2", where=where), file=label, field="geometry"
             ) from None
         except TypeError as exc:
-            raise ZoneError(f"{where}: unreadable geometry ({exc})", file=label, field="geometry") from None
+            raise ZoneError(
+                Text("zones.unreadable_geometry", where=where, exc=exc), file=label, field="geometry"
+            ) from None
     arr = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
     failed = np.nonzero(shapely.is_missing(arr))[0]
     if len(failed):
         i = int(failed[0])
         raise ZoneError(
-            f"{wheres[i]}: {_explain(geometries[i])}",
+            Text("zones.bad_geometry", wheres=wheres[i], explain=_explain(geometries[i])),
             file=label,
             field="geometry",
-            hint="fix the coordinates; every ring must have 4 or more positions and end where it starts",
+            hint=Text("zones.fix_coordinates_every_ring_hint"),
         )
     empty = np.nonzero(shapely.is_empty(arr))[0]
     if len(empty):
-        raise ZoneError(f"{wheres[int(empty[0])]} has an empty geometry", file=label, field="geometry")
+        raise ZoneError(
+            Text("zones.empty_geometry", wheres=wheres[int(empty[0])]), file=label, field="geometry"
+        )
     b = shapely.bounds(arr)
     bad = np.nonzero(~np.isfinite(b).all(axis=1))[0]
     if len(bad):
         raise ZoneError(
-            f"{wheres[int(bad[0])]} has coordinates that are not finite numbers", file=label, field="geometry"
+            Text("zones.coordinates_not_finite_numbers", wheres=wheres[int(bad[0])]),
+            file=label,
+            field="geometry",
         )
     out = np.nonzero((b[:, 0] < -180) | (b[:, 2] > 180) | (b[:, 1] < -90) | (b[:, 3] > 90))[0]
     if len(out):
         i = int(out[0])
         raise ZoneError(
-            f"{wheres[i]} has coordinates ({b[i, 0]:.6g}, {b[i, 1]:.6g}) outside longitude/latitude range: "
-            "they look projected",
+            Text("zones.coordinates_outside_longitude_latitude", wheres=wheres[i], b=b[i, 0], b_2=b[i, 1]),
             file=label,
             field="geometry",
-            hint="reproject the layer to WGS84 (EPSG:4326) lon/lat",
+            hint=Text("zones.reproject_layer_wgs84_epsg_hint"),
         )
     return arr
 
 
-def _explain(geom: Mapping[str, Any]) -> str:
+def _explain(geom: Mapping[str, Any]) -> Text:
     """Why a geometry could not be read, in the geojson package's words where it has them."""
     try:
         obj = geojson.GeoJSON.to_instance(dict(geom), strict=False)
@@ -464,12 +475,12 @@ def _explain(geom: Mapping[str, Any]) -> str:
     except Exception as exc:  # geojson raises assorted errors on malformed input
         problems = str(exc)
     if problems:
-        return f"invalid {geom.get('type')}: {problems}"
+        return Text("zones.invalid_geometry_detail", kind=geom.get("type"), problems=problems)
     try:
         shapely.from_geojson(json.dumps({"type": geom["type"], "coordinates": geom.get("coordinates")}))
     except Exception as exc:
-        return f"unreadable geometry ({exc})"
-    return "unreadable geometry"
+        return Text("zones.unreadable_geometry_detail", exc=exc)
+    return Text("zones.unreadable_geometry_plain")
 
 
 def _polygonal(geom: Any) -> Any:
@@ -502,8 +513,8 @@ def _check_geometries(arr: np.ndarray, ids: list[str], label: str, repair: bool)
     i = int(np.nonzero(~valid)[0][0])
     reason = shapely.is_valid_reason(arr[i])
     raise ZoneError(
-        f"zone {ids[i]!r} (feature #{i + 1}) has an invalid geometry: {reason}",
+        Text("zones.zone_feature_invalid_geometry", ids=ids[i], value=i + 1, reason=reason),
         file=label,
         field="geometry",
-        hint="fix it in a GIS, or let atribut-rules repair it (--repair-zones)",
+        hint=Text("zones.fix_gis_let_atribut_hint"),
     )

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import AtributRulesError
+from ..errors import AtributRulesError, Text
 from ..model import Problem
 from .parse import make_problem
 
@@ -146,10 +146,7 @@ class SeenIds:
                         count += len(run.hashes)
                     self._runs[b] = []
         except OSError as exc:
-            raise AtributRulesError(
-                f"cannot keep the ids of rows read so far in {folder}: {exc}; "
-                "set TMPDIR to a folder with room (about 20 bytes per row)"
-            ) from None
+            raise AtributRulesError(Text("ids.cannot_keep_ids_rows", folder=folder, exc=exc)) from None
         self._spills.append(_Spill(*paths, count))
         self._in_memory = 0
 
@@ -158,10 +155,7 @@ class SeenIds:
             try:
                 folder = tempfile.mkdtemp(prefix="atribut-rules-ids-", dir=self._spill_parent)
             except OSError as exc:
-                raise AtributRulesError(
-                    f"cannot make a temporary folder for the ids of rows read so far: {exc}; "
-                    "set TMPDIR to a writable folder"
-                ) from None
+                raise AtributRulesError(Text("ids.cannot_make_temporary_folder", exc=exc)) from None
             self._folder = Path(folder)
             self._cleanup = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
         return self._folder

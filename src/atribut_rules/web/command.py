@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import AtributRulesError, MissingExtraError
+from ..errors import AtributRulesError, MissingExtraError, Text
 
 NAME = "serve"
 DEFAULT_HOST = "127.0.0.1"
@@ -64,9 +64,8 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     missing = [m for m in ("starlette", "uvicorn", "jinja2", "python_multipart") if not _has(m)]
     if missing:
         raise MissingExtraError(
-            f"atribut-rules serve needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
-            "not installed",
-            hint='install them with: pip install "atribut-rules[web]"',
+            Text("web.needs_extra" if len(missing) == 1 else "web.needs_extras", names=", ".join(missing)),
+            hint=Text("web.install_extra_hint"),
         )
     for option, value in (
         ("--port", args.port),
@@ -74,12 +73,15 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         ("--workers", args.workers),
     ):
         if value <= 0 or (option == "--port" and value > 65535):
-            raise AtributRulesError(f"{option} {value} is out of range", hint=f"give a positive {option}")
+            raise AtributRulesError(
+                Text("web.option_out_of_range", option=option, value=value),
+                hint=Text("web.give_positive_hint", option=option),
+            )
     if args.keep_minutes <= 0:
-        raise AtributRulesError(f"--keep-minutes {args.keep_minutes} is not positive")
+        raise AtributRulesError(Text("web.keep_minutes_not_positive", value=args.keep_minutes))
     zones_dir = Path(args.zones_dir).resolve() if args.zones_dir else None
     if zones_dir is not None and not zones_dir.is_dir():
-        raise AtributRulesError(f"--zones-dir {args.zones_dir}: no such folder")
+        raise AtributRulesError(Text("web.no_zones_dir", folder=args.zones_dir))
 
     import uvicorn
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import OutputError
+from ..errors import OutputError, Text, noun
 
 __all__ = ["atomic_write", "output_error", "shown_path"]
 
@@ -44,21 +44,23 @@ def output_error(exc: OSError, path: str | os.PathLike[str], what: str = "output
     folder = shown_path(os.path.dirname(os.fspath(path)) or ".")
     code = exc.errno
     if code == errno.ENOENT:
-        hint = f"the folder {folder} does not exist; create it or write somewhere else"
+        hint = Text("output.no_folder_hint", folder=folder)
     elif code == errno.ENOTDIR:
-        hint = f"part of {folder} is a file, not a folder; choose another path"
+        hint = Text("output.part_is_file_hint", folder=folder)
     elif code == errno.EISDIR:
-        hint = "the path is a folder; give a file name (inside it, for example)"
+        hint = Text("output.path_is_folder_hint")
     elif code in (errno.EACCES, errno.EPERM):
-        hint = f"no permission to write there; choose a folder you may write to (not {folder})"
+        hint = Text("output.no_permission_hint", folder=folder)
     elif code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        hint = "the disk is full (or the quota reached); free some space or write to another disk"
+        hint = Text("output.disk_full_hint")
     elif code == errno.EROFS:
-        hint = "the file system is read-only; write somewhere else"
+        hint = Text("output.read_only_hint")
     else:
-        hint = "check the path and the disk"
+        hint = Text("output.check_path_disk_hint")
     reason = exc.strerror or type(exc).__name__
-    return OutputError(f"cannot write {what}: {reason}", file=shown_path(path), hint=hint)
+    return OutputError(
+        Text("output.cannot_write", what=noun(what), reason=reason), file=shown_path(path), hint=hint
+    )
 
 
 class _OutputFile(io.FileIO):
@@ -91,7 +93,11 @@ def _create_beside(target: Path, mode: int) -> tuple[int, str]:
             continue
         except OSError as exc:
             raise output_error(exc, target) from None
-    raise OutputError("cannot make a temporary file", file=shown_path(folder), hint="clean up the folder")
+    raise OutputError(
+        Text("output.cannot_make_temporary_file"),
+        file=shown_path(folder),
+        hint=Text("output.clean_up_folder_hint"),
+    )
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import OutputError
+from ..errors import OutputError, Text, noun
 from .atomic import output_error, shown_path
 
 __all__ = ["check_output_paths", "run_inputs", "same_file"]
@@ -77,16 +77,21 @@ def check_output_paths(outputs: Sequence[Named], inputs: Iterable[Named]) -> Non
         for other_what, other, other_ident in sources:
             if ident == other_ident:
                 raise OutputError(
-                    f"{shown_path(what)} would replace the {other_what} {shown_path(other)}",
+                    Text(
+                        "output.exists_as_input",
+                        what=shown_path(what),
+                        other_what=noun(other_what),
+                        other=shown_path(other),
+                    ),
                     file=shown_path(path),
-                    hint="write the output to another path; an output never overwrites an input",
+                    hint=Text("output.write_output_another_path_hint"),
                 )
         for other_what, _other, other_ident in seen:
             if ident == other_ident:
                 raise OutputError(
-                    f"{shown_path(what)} and {shown_path(other_what)} would both write this file",
+                    Text("output.same_path_twice", what=shown_path(what), other_what=shown_path(other_what)),
                     file=shown_path(path),
-                    hint="give each output its own path",
+                    hint=Text("output.give_each_output_own_hint"),
                 )
         seen.append((what, path, ident))
 

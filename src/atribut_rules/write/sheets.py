@@ -18,7 +18,7 @@ import re
 import zipfile
 from typing import IO, Any
 
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, Text
 from ..table.fields import canonical_field
 from . import texts
 from .dates import SheetDates, date_alone, pattern_to_excel
@@ -173,8 +173,8 @@ def _openpyxl() -> Any:
         import openpyxl
     except ImportError:
         raise MissingExtraError(
-            "writing XLSX needs openpyxl, which is not installed",
-            hint='install it with: pip install "atribut-rules[xlsx]"',
+            Text("output.writing_xlsx_needs_openpyxl"),
+            hint=Text("output.install_pip_install_atribut_hint"),
         ) from None
     return openpyxl
 

@@ -28,7 +28,7 @@ from typing import IO, Any
 import shapely
 import shapely.geometry
 
-from ..errors import InputError
+from ..errors import InputError, Text
 from ..read.digest import file_sha256
 from ..read.inputfiles import check_regular_file, read_input
 from .mapping import ClassRule, MappingError, ZoneMapping, bundled_mappings, load_mapping
@@ -69,14 +69,18 @@ class BuildProblem:
     message: str
     file: str | None = None
     feature: str | None = None
+    text: Text | None = field(default=None, compare=False, repr=False)
+    """The message as a catalogue text (``message`` is its English words)."""
 
     def __str__(self) -> str:
+        return self.line("en")
+
+    def line(self, lang: str = "en") -> str:
+        """The problem as one line in ``lang``: ``file:feature: level: message [code]``."""
         where = ":".join(p for p in (self.file, self.feature) if p)
-        return (
-            f"{where}: {self.level}: {self.message} [{self.code}]"
-            if where
-            else f"{self.level}: {self.message}"
-        )
+        level = Text(f"cli.kind_{self.level}").render(lang)
+        message = self.message if self.text is None or lang == "en" else self.text.render(lang)
+        return f"{where}: {level}: {message} [{self.code}]" if where else f"{level}: {message}"
 
 
 @dataclass
@@ -138,8 +142,8 @@ class _Builder:
         self.seen: dict[str, tuple[int, Any, str, str, str | None]] = {}
         self.renamed: Counter[str] = Counter()
 
-    def problem(self, level: str, code: str, message: str, file: str | None, feature: str | None) -> None:
-        self.problems.append(BuildProblem(level, code, message, file, feature))
+    def problem(self, level: str, code: str, message: Text, file: str | None, feature: str | None) -> None:
+        self.problems.append(BuildProblem(level, code, str(message), file, feature, message))
 
     def add_source(self, records: Iterable[Record], label: str, sha: str, stem: str) -> None:
         m = self.mapping
@@ -167,20 +171,20 @@ class _Builder:
                 self.add_zone(zid, fid, cat, rule, rec, geom, label, sha)
 
     def geometry(self, rec: Record, fid: str, label: str) -> Any:
-        where = f"feature #{rec.number}"
+        where = Text("zonebuild.feature_number", number=rec.number)
         try:
             geom = rec.geometry()
         except ValueError as exc:
-            self.problem("error", "no_geometry", f"{where}: {exc}", label, fid)
+            self.problem("error", "no_geometry", Text("zonebuild.detail", where=where, exc=exc), label, fid)
             return None
         if geom is None or geom.is_empty:
-            self.problem("error", "no_geometry", f"{where} has an empty geometry", label, fid)
+            self.problem("error", "no_geometry", Text("zonebuild.empty_geometry", where=where), label, fid)
             return None
         if geom.geom_type not in _KIND:
             self.problem(
                 "error",
                 "unsupported_geometry",
-                f"{where} is a {geom.geom_type}; zones need a Point, LineString or Polygon (or Multi*)",
+                Text("zonebuild.zones_need_point_linestring", where=where, geom_type=geom.geom_type),
                 label,
                 fid,
             )
@@ -188,15 +192,14 @@ class _Builder:
         b = geom.bounds
         if not all(math.isfinite(v) for v in b):
             self.problem(
-                "error", "bad_coordinates", f"{where} has coordinates that are not numbers", label, fid
+                "error", "bad_coordinates", Text("zonebuild.coordinates_not_numbers", where=where), label, fid
             )
             return None
         if b[0] < -180 or b[2] > 180 or b[1] < -90 or b[3] > 90:
             self.problem(
                 "error",
                 "projected_coordinates",
-                f"{where} has coordinates ({b[0]:.6g}, {b[1]:.6g}) outside longitude/latitude range: "
-                "they look projected (metres), not WGS84; reproject the source to EPSG:4326",
+                Text("zonebuild.coordinates_outside_longitude_latitude", where=where, b=b[0], b_2=b[1]),
                 label,
                 fid,
             )
@@ -207,19 +210,25 @@ class _Builder:
                 self.problem(
                     "error",
                     "invalid_geometry",
-                    f"{where} has an invalid geometry: {reason} (left out; --repair makes it valid)",
+                    Text("zonebuild.invalid_geometry_left_out", where=where, reason=reason),
                     label,
                     fid,
                 )
                 return None
             fixed = _repaired(geom)
             if fixed is None:
-                self.problem("error", "invalid_geometry", f"{where}: cannot repair ({reason})", label, fid)
+                self.problem(
+                    "error",
+                    "invalid_geometry",
+                    Text("zonebuild.cannot_repair", where=where, reason=reason),
+                    label,
+                    fid,
+                )
                 return None
             self.problem(
                 "warning",
                 "repaired_geometry",
-                f"{where}: repaired an invalid geometry ({reason})",
+                Text("zonebuild.repaired_invalid_geometry", where=where, reason=reason),
                 label,
                 fid,
             )
@@ -248,8 +257,11 @@ class _Builder:
                 self.problem(
                     "warning",
                     "bad_width",
-                    f"{m.width_field}={_quote(rec.props[m.width_field])} is not a width in metres; "
-                    "used the default",
+                    Text(
+                        "zonebuild.not_width_metres_used",
+                        width_field=m.width_field,
+                        props=_quote(rec.props[m.width_field]),
+                    ),
                     label,
                     fid,
                 )
@@ -260,8 +272,11 @@ class _Builder:
                 self.problem(
                     "warning",
                     "bad_lanes",
-                    f"{m.lanes_field}={_quote(rec.props[m.lanes_field])} is not a number of lanes (1 to 99); "
-                    "used the default",
+                    Text(
+                        "zonebuild.not_number_lanes_1",
+                        lanes_field=m.lanes_field,
+                        props=_quote(rec.props[m.lanes_field]),
+                    ),
                     label,
                     fid,
                 )
@@ -272,8 +287,12 @@ class _Builder:
         self.problem(
             "warning",
             "no_radius",
-            f"the mapping gives no {'radius' if kind == 'buffered_point' else 'width'} for {cat} "
-            f"{'points' if kind == 'buffered_point' else 'lines'}: radius_m 0, the zone is the bare geometry",
+            Text(
+                "zonebuild.no_radius_for_points"
+                if kind == "buffered_point"
+                else "zonebuild.no_width_for_lines",
+                cat=cat,
+            ),
             label,
             fid,
         )
@@ -315,8 +334,12 @@ class _Builder:
                 self.problem(
                     "warning",
                     "duplicate_id",
-                    f"feature #{rec.number} repeats feature #{number} of {efile} exactly (same id, "
-                    "category, name and geometry): left out",
+                    Text(
+                        "zonebuild.feature_repeats_feature_exactly",
+                        number=rec.number,
+                        number_2=number,
+                        efile=efile,
+                    ),
                     label,
                     zid,
                 )
@@ -329,7 +352,13 @@ class _Builder:
             self.problem(
                 "warning",
                 "duplicate_id",
-                f"feature #{rec.number} has the id of feature #{number} of {efile} but differs: kept as {new!r}",
+                Text(
+                    "zonebuild.feature_id_feature_but",
+                    number=rec.number,
+                    number_2=number,
+                    efile=efile,
+                    new=new,
+                ),
                 label,
                 zid,
             )
@@ -399,7 +428,9 @@ def build_zones(
                 data = read_input(path, what="zone source", name=label)
                 sha = hashlib.sha256(data).hexdigest()
         except OSError as exc:
-            raise InputError(f"cannot read zone source: {exc.strerror}", file=label) from None
+            raise InputError(
+                Text("zonebuild.cannot_read_zone_source", strerror=exc.strerror), file=label
+            ) from None
         files.append({"file": label, "sha256": sha})
         before = len(builder.features)
         builder.add_source(read_records(path, label, data, mapping), label, sha, path.name.split(".")[0])
@@ -407,7 +438,7 @@ def build_zones(
             builder.problem(
                 "warning",
                 "empty_source",
-                f"no zone came out of this source with mapping {mapping.name}",
+                Text("zonebuild.no_zone_came_out", name=mapping.name),
                 label,
                 None,
             )
@@ -417,7 +448,7 @@ def build_zones(
         builder.problem(
             "warning",
             "empty_layer",
-            f"no feature matched the mapping's classes for: {', '.join(empty)} (these layers are empty)",
+            Text("zonebuild.no_feature_matched_mapping", names=", ".join(empty)),
             None,
             None,
         )
@@ -426,12 +457,12 @@ def build_zones(
         builder.problem(
             "info",
             "unmapped_categories",
-            f"mapping {mapping.name} produces no zones of: {', '.join(vocabulary)} (take them from another source)",
+            Text("zonebuild.mapping_produces_no_zones", name=mapping.name, names=", ".join(vocabulary)),
             None,
             None,
         )
     if not builder.features:
-        builder.problem("error", "empty_output", "no zone features were produced", None, None)
+        builder.problem("error", "empty_output", Text("zonebuild.no_zone_features_were"), None, None)
     collection = {
         "type": "FeatureCollection",
         "format": FORMAT,

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 
 from .. import resources
-from ..errors import AtributRulesError, RuleSetError
+from ..errors import AtributRulesError, RuleSetError, Text
 from ..read.inputfiles import read_input
 from ..read.yamlsafe import load_yaml
 
@@ -149,8 +149,10 @@ def load_mapping(ref: str | os.PathLike[str], *, categories: frozenset[str] | No
         path = mappings_dir() / f"{stem}.yaml"
         if not stem or "/" in stem or not path.is_file():
             raise MappingError(
-                f"no such bundled mapping: {text_ref!r}",
-                hint=f"bundled: {', '.join('builtin:' + n for n in bundled_mappings())}",
+                Text("mapping.no_such_bundled_mapping", text_ref=text_ref),
+                hint=Text(
+                    "mapping.bundled_hint", names=", ".join("builtin:" + n for n in bundled_mappings())
+                ),
             )
         name = text_ref
     else:
@@ -160,19 +162,24 @@ def load_mapping(ref: str | os.PathLike[str], *, categories: frozenset[str] | No
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise MappingError(f"mapping file is not UTF-8 ({exc.reason})", file=name) from None
+        raise MappingError(Text("mapping.mapping_file_not_utf", reason=exc.reason), file=name) from None
     try:
         doc, marks = load_yaml(text, file=name)
     except RuleSetError as exc:
+        text = exc.message_text
+        if isinstance(text, Text) and text.code in _YAML_CODES:  # "rule file" in the YAML loader's words
+            text = Text(_YAML_CODES[text.code], **text.params)
         raise MappingError(
-            exc.message.replace("rule file", "mapping file"),
-            file=exc.file,
-            line=exc.line,
-            column=exc.column,
-            hint=exc.hint,
+            text, file=exc.file, line=exc.line, column=exc.column, hint=exc.hint_text
         ) from None
     _validate(doc, marks, name)
     return _build(doc, marks, name, hashlib.sha256(data).hexdigest(), allowed)
+
+
+_YAML_CODES = {
+    "yaml.rule_file_larger_than": "mapping.file_larger_than",
+    "yaml.rule_file_empty": "mapping.file_empty",
+}
 
 
 def _where(marks: dict, path: tuple) -> tuple[int | None, int | None]:
@@ -191,8 +198,14 @@ def _validate(doc: Any, marks: dict, name: str) -> None:
     path = tuple(error.absolute_path)
     line, col = _where(marks, path)
     dotted = ".".join(str(p) for p in path) or "(top)"
-    hint = "start the file with 'schema: atribut-rules/mapping-1'" if path == ("schema",) else None
-    raise MappingError(f"{dotted}: {error.message}", file=name, line=line, column=col, hint=hint)
+    hint = Text("mapping.start_schema_hint") if path == ("schema",) else None
+    raise MappingError(
+        Text("mapping.schema", dotted=dotted, message=error.message),
+        file=name,
+        line=line,
+        column=col,
+        hint=hint,
+    )
 
 
 def _names(value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -224,11 +237,11 @@ def _build(doc: dict, marks: dict, name: str, sha: str, allowed: frozenset[str])
         if cat not in allowed:
             line, col = _where(marks, path)
             raise MappingError(
-                f"category {cat!r} is not in the zone vocabulary",
+                Text("mapping.category_not_zone_vocabulary", cat=cat),
                 file=name,
                 line=line,
                 column=col,
-                hint=f"use one of: {', '.join(sorted(allowed))}",
+                hint=Text("mapping.use_one_hint", names=", ".join(sorted(allowed))),
             )
 
     inp = doc.get("input") or {}

@@ -18,7 +18,7 @@ from typing import Any
 
 import shapely
 
-from ..errors import InputError, MissingExtraError
+from ..errors import InputError, MissingExtraError, Text
 from ..read.csv_reader import csv_records
 from ..read.geojson_reader import load_json
 from ..read.json_text import first_non_text, may_hold_surrogates
@@ -64,9 +64,9 @@ def source_kind(path: Path) -> str:
     if name.endswith(OSM_SUFFIXES):
         return "osm"
     raise InputError(
-        f"cannot tell the format of {path.name!r}",
+        Text("zonebuild.cannot_tell_format", name=path.name),
         file=str(path),
-        hint="zone sources are .geojson/.json, .csv, or OSM .osm.pbf/.osm files",
+        hint=Text("zonebuild.zone_sources_geojson_json_hint"),
     )
 
 
@@ -132,20 +132,20 @@ def read_geojson(data: bytes, label: str, mapping: ZoneMapping) -> Iterator[Reco
         _refuse_non_text(doc, label)
     if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, Mapping) else type(doc).__name__
-        raise InputError(f"expected a GeoJSON FeatureCollection, found {kind!r}", file=label)
+        raise InputError(Text("zonebuild.expected_geojson_featurecollection_found", kind=kind), file=label)
     crs = doc.get("crs")
     if isinstance(crs, Mapping):
         name = (crs.get("properties") or {}).get("name")
         if isinstance(name, str) and name not in WGS84_CRS_NAMES:
             raise InputError(
-                f"the file declares coordinate reference system {name!r}, not WGS84 lon/lat",
+                Text("zonebuild.file_declares_coordinate_reference", name=name),
                 file=label,
                 field="crs",
-                hint="reproject to EPSG:4326 (e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)",
+                hint=Text("zonebuild.reproject_epsg_4326_e_hint"),
             )
     features = doc.get("features")
     if not isinstance(features, list):
-        raise InputError("'features' is not a list", file=label, field="features")
+        raise InputError(Text("zonebuild.features_not_list"), file=label, field="features")
     for n, feature in enumerate(features, start=1):
         if not isinstance(feature, Mapping):
             yield Record(n, None, {}, _fail("the feature is not an object"))
@@ -178,11 +178,10 @@ def _refuse_non_text(doc: Any, label: str) -> None:
         where = first_non_text({"id": feature.get("id"), "properties": feature.get("properties")})
         if where is not None:
             raise InputError(
-                f"feature #{n}: {where} is not valid Unicode text (it holds half of a surrogate pair, "
-                "e.g. \\ud800)",
+                Text("zonebuild.feature_not_valid_unicode", n=n, where=where),
                 file=label,
                 field=where,
-                hint="write the text again",
+                hint=Text("zonebuild.write_text_again_hint"),
             )
 
 
@@ -212,7 +211,7 @@ def _pick(
 ) -> str | None:
     if wanted:
         if wanted not in header:
-            raise InputError(f"no {what} column {wanted!r} in the header", file=label, line=1)
+            raise InputError(Text("zonebuild.no_column_header", what=what, wanted=wanted), file=label, line=1)
         return wanted
     lower = {h.lower().strip(): h for h in header}
     for g in guesses:
@@ -232,7 +231,7 @@ def read_csv(data: bytes, label: str, mapping: ZoneMapping) -> Iterator[Record]:
         text, file=label, what="zone source", max_field_chars=len(text), delimiter=delimiter
     )
     if not header:
-        raise InputError("the CSV file is empty", file=label)
+        raise InputError(Text("zonebuild.csv_file_empty"), file=label)
     wkt = _pick(header, mapping.wkt_field, WKT_COLUMNS, label, "WKT geometry")
     lon = lat = None
     if wkt is None or mapping.lon_field:
@@ -240,10 +239,10 @@ def read_csv(data: bytes, label: str, mapping: ZoneMapping) -> Iterator[Record]:
         lat = _pick(header, mapping.lat_field, LAT_COLUMNS, label, "latitude")
         if lon is None or lat is None:
             raise InputError(
-                "no geometry column: need a WKT column (geometry, wkt) or lon/lat columns",
+                Text("zonebuild.no_geometry_column_need"),
                 file=label,
                 line=1,
-                hint="name them in the mapping's input (wkt_field, or lon_field and lat_field)",
+                hint=Text("zonebuild.name_them_mapping_input_hint"),
             )
         wkt = None
     for n, (line, row) in enumerate(records, start=1):
@@ -298,8 +297,8 @@ def _osmium() -> Any:
         import osmium
     except ImportError:
         raise MissingExtraError(
-            "reading OSM .pbf/.osm files needs pyosmium, which is not installed",
-            hint='pip install "atribut-rules[osm]" (or export the area as GeoJSON with Overpass turbo)',
+            Text("zonebuild.reading_osm_pbf_osm"),
+            hint=Text("zonebuild.pip_install_atribut_rules_hint"),
         ) from None
     return osmium
 
@@ -348,7 +347,7 @@ def read_osm(path: Path, label: str, mapping: ZoneMapping) -> Iterator[Record]:
             n += 1
             yield Record(n, f"{mapping.id_prefix}osm:{rid}", props, make)
     except RuntimeError as exc:
-        raise InputError(f"cannot read OSM file: {exc}", file=label) from None
+        raise InputError(Text("zonebuild.cannot_read_osm_file", exc=exc), file=label) from None
 
 
 def _wkb(create: Callable[[Any], Any], obj: Any) -> Callable[[], Any]:

@@ -27,6 +27,7 @@ import pkgutil
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...errors import Text
 from ..patterns import MAX_PATTERN_LENGTH, Pattern, check_pattern, to_re2
 from . import duplicates
 from .base import (
@@ -131,7 +132,7 @@ def compile_condition(
     """Turn one schema-valid condition mapping into a node of the kind its key selects
     (a mapping with none of the kinds' keys is a field test, which says what is missing)."""
     if depth > max_depth:
-        raise ConditionError(f"conditions are nested deeper than {max_depth} levels", path)
+        raise ConditionError(Text("rules.conditions_nested_deeper_than", max_depth=max_depth), path)
     kind = kind_for(data) or kind_of(FieldTest("", "", None))
 
     def item(child: dict[str, Any], child_path: tuple[Any, ...]) -> Condition:
@@ -161,7 +162,7 @@ def leaves(condition: Condition | None, positive: bool = True) -> Iterator[tuple
 
 def node_problems(
     node: Condition, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-) -> Iterator[tuple[str, str | None]]:
+) -> Iterator[tuple[Text, Text | None]]:
     """What is wrong with one compiled condition given the names its set defines (None: not
     checked), as (message, hint) pairs."""
     return kind_of(node).problems(node, categories, periods)

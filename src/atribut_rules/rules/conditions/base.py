@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from ...errors import Text
 from ..patterns import ConditionError
 
 __all__ = ["ConditionError"]  # raised by kinds and by patterns alike
@@ -163,7 +164,7 @@ class ConditionKind:
 
     def problems(
         self, node: Any, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-    ) -> Iterator[tuple[str, str | None]]:
+    ) -> Iterator[tuple[Text, Text | None]]:
         """(message, hint) for each name the node uses that the set does not define
         (``None``: that vocabulary is not checked)."""
         return iter(())

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import Text
 from .base import (
     FIELD,
     UNKNOWN,
@@ -63,9 +64,12 @@ class DuringKind(ConditionKind):
 
     def problems(
         self, node: During, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-    ) -> Iterator[tuple[str, str | None]]:
+    ) -> Iterator[tuple[Text, Text | None]]:
         if periods is not None and node.period not in periods:
-            yield f"unknown period {node.period!r}", f"periods defined: {', '.join(periods) or 'none'}"
+            yield (
+                Text("rules.unknown_period", period=node.period),
+                Text("rules.periods_defined_hint", names=", ".join(periods) or Text("rules.none")),
+            )
 
     def describe(self, node: During, say: Explain, negate: bool) -> str:
         key = "not_during" if negate else "during"

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import quote
+from ...errors import Text, quote
 from ...table.parse import parse_number
 from .base import FIELD, ConditionError, ConditionKind, EvaluationContext, Explain, Need, register, true_where
 
@@ -78,25 +78,23 @@ class FieldKind(ConditionKind):
         if len(ops) != 1:
             found = ", ".join(ops) if ops else "none"
             raise ConditionError(
-                f"a field test needs exactly one operator of {', '.join(FIELD_OPERATORS)} (found {found})",
+                Text("rules.field_test_needs_exactly", names=", ".join(FIELD_OPERATORS), found=found),
                 path,
             )
         op = ops[0]
         value = data[op]
         for one in value if isinstance(value, (list, tuple)) else (value,):
             if isinstance(one, float) and not math.isfinite(one):
-                raise ConditionError(f"{op} needs finite numbers, found {one!r}", path + (op,))
+                raise ConditionError(Text("rules.needs_finite_numbers_found", op=op, one=one), path + (op,))
         if data["field"] == "observed_at" and op in ORDER_OPERATORS:
             for one in value if op == "between" else (value,):
                 if not _is_date(one):
                     raise ConditionError(
-                        f"{op} on observed_at needs a calendar date written YYYY-MM-DD, found {quote(one)}",
+                        Text("rules.on_observed_needs_calendar", op=op, one=quote(one)),
                         path + (op,),
                     )
         if op == "between" and not _ordered(value):
-            raise ConditionError(
-                f"between needs [low, high] with low <= high, found {quote(value)}", path + (op,)
-            )
+            raise ConditionError(Text("rules.between_needs_low_high", value=quote(value)), path + (op,))
         if op == "matches":
             from ..patterns import Pattern
 
@@ -122,11 +120,11 @@ class FieldKind(ConditionKind):
 
     def problems(
         self, node: FieldTest, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-    ) -> Iterator[tuple[str, str | None]]:
+    ) -> Iterator[tuple[Text, Text | None]]:
         if node.op in ORDER_OPERATORS and node.field != "observed_at":
             values = node.value if node.op == "between" else [node.value]
             if any(isinstance(v, str) for v in values):
-                yield f"{node.op} on {node.field!r} needs a number", None
+                yield Text("rules.needs_a_number", op=node.op, field=node.field), None
 
     def describe(self, node: FieldTest, say: Explain, negate: bool) -> str:
         f = say.field(node.field)

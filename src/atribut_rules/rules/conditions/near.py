@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import Text
 from .base import (
     ZONE_CATEGORY,
     ConditionError,
@@ -67,7 +68,7 @@ class NearKind(ConditionKind):
             return Near(zone=data["inside"]["zone"], within_m=0.0, inside=True)
         within = float(data["near"]["within_m"])
         if not math.isfinite(within):
-            raise ConditionError(f"within_m must be a finite number, found {within!r}", path + ("near",))
+            raise ConditionError(Text("rules.within_m_must_finite", within=within), path + ("near",))
         return Near(zone=data["near"]["zone"], within_m=within)
 
     def evaluate(self, node: Near, ctx: EvaluationContext) -> np.ndarray:
@@ -88,11 +89,11 @@ class NearKind(ConditionKind):
 
     def problems(
         self, node: Near, categories: frozenset[str] | None, periods: Mapping[str, Any] | None
-    ) -> Iterator[tuple[str, str | None]]:
+    ) -> Iterator[tuple[Text, Text | None]]:
         if categories is not None and node.zone not in categories:
             yield (
-                f"unknown zone category {node.zone!r}",
-                f"known categories: {', '.join(sorted(categories))}; add new ones under 'categories'",
+                Text("rules.unknown_zone_category", zone=node.zone),
+                Text("rules.known_categories_add_hint", names=", ".join(sorted(categories))),
             )
 
     def describe(self, node: Near, say: Explain, negate: bool) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import Text
 from ...evaluate import wholelist
 from .base import FIELD, TRUE, ZONE_CATEGORY, Explain, Need
 from .whole_list import GroupEvidence, GroupFindings, RuleKind, WholeListContext, register_rule_kind
@@ -77,15 +78,15 @@ class QuotaKind(RuleKind):
 
     def compile(
         self, data: Mapping[str, Any], categories: frozenset[str] | None
-    ) -> tuple[Quota, list[tuple[tuple[Any, ...], str]]]:
+    ) -> tuple[Quota, list[tuple[tuple[Any, ...], Text | str]]]:
         per: list[str | tuple[str, str]] = []
-        problems: list[tuple[tuple[Any, ...], str]] = []
+        problems: list[tuple[tuple[Any, ...], Text | str]] = []
         for item in data["per"]:
             if not isinstance(item, dict):
                 per.append(item)
                 continue
             if categories is not None and item["zone"] not in categories:
-                problems.append(((), f"unknown zone category {item['zone']!r} in quota.per"))
+                problems.append(((), Text("rules.unknown_zone_category_quota", zone=item["zone"])))
             per.append(("zone", item["zone"]))
         return Quota(int(data["max"]), tuple(per)), problems
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import Text
 from ...evaluate import wholelist
 from .base import FIELD, Explain, Need
 from .whole_list import GroupEvidence, GroupFindings, RuleKind, WholeListContext, register_rule_kind
@@ -63,7 +64,7 @@ class SpacingKind(RuleKind):
 
     def compile(
         self, data: Mapping[str, Any], categories: frozenset[str] | None
-    ) -> tuple[Spacing, list[tuple[tuple[Any, ...], str]]]:
+    ) -> tuple[Spacing, list[tuple[tuple[Any, ...], Text | str]]]:
         return Spacing(float(data["min_m"]), tuple(data.get("among", ()))), []
 
     def needs(self, node: Spacing) -> tuple[Need, ...]:

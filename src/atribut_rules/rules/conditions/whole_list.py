@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from ...errors import Text
 from .base import Explain, Need, changed
 
 
@@ -81,7 +82,7 @@ class RuleKind:
 
     def compile(
         self, data: Mapping[str, Any], categories: frozenset[str] | None
-    ) -> tuple[Any, list[tuple[tuple[Any, ...], str]]]:
+    ) -> tuple[Any, list[tuple[tuple[Any, ...], Text | str]]]:
         """The node for a schema-valid mapping, and (path below the key, message) of each
         problem the schema cannot see (``categories`` None: not checked)."""
         raise NotImplementedError
