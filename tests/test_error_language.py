@@ -241,3 +241,20 @@ def test_an_error_keeps_its_language_through_a_worker_process() -> None:
     )
     back = pickle.loads(pickle.dumps(error))
     assert str(back) == str(error) and back.text("id") == error.text("id") and back.code == "csv.broken_csv"
+
+
+def test_an_unreadable_worksheet_cell_says_why_in_both_languages() -> None:
+    from pathlib import Path
+
+    from atribut_rules.read import read_reports
+
+    table = read_reports(
+        Path(__file__).parent / "bad_inputs" / "reports" / "rd_xlsx_bad_boolean_and_dates.xlsx"
+    )
+    messages = [p.message for problems in table.problems.values() for p in problems if p.code == "bad_cell"]
+    assert messages
+    for message in messages:
+        assert message["en"].startswith("cell ") and "cannot be read" in message["en"]
+        assert message["id"].startswith("sel ") and "tidak terbaca" in message["id"]
+        # the reason itself is in the message's own language
+        assert not any(w in message["id"] for w in ("is not a", "does not exist"))

@@ -64,14 +64,14 @@ def _write(tmp_path, rules=RULES, tests=TESTS):
 
 
 def test_passing_file_exits_0_with_zero_lint_problems(tmp_path):
-    code, out, err = _cli("test", _write(tmp_path))
+    code, out, err = _cli("test", "--lang", "en", _write(tmp_path))
     assert (code, err) == (0, "")
     assert "1 passed, 0 failed, 0 lint problems" in out
 
 
 def test_wrong_expectation_exits_1_with_a_readable_diff(tmp_path):
     ref = _write(tmp_path, tests=TESTS.replace("lewat: {JAUH-KANTOR: ok}", "lewat: {JAUH-KANTOR: violation}"))
-    code, out, _ = _cli("test", ref)
+    code, out, _ = _cli("test", "--lang", "en", ref)
     assert code == 1
     assert "FAIL batas-50m" in out
     assert "report lewat, rule JAUH-KANTOR: expected violation, got ok" in out
@@ -89,7 +89,7 @@ def test_unlisted_rules_are_expected_ok(tmp_path):
         """),
         "  ",
     )
-    code, out, _ = _cli("test", _write(tmp_path, rules=extra), "--no-lint")
+    code, out, _ = _cli("test", "--lang", "en", _write(tmp_path, rules=extra), "--no-lint")
     assert code == 1
     assert "rule SEMUA-BALIHO: expected ok, got violation" in out
     tests = TESTS.replace("ragu: {JAUH-KANTOR: review}", 'ragu: {JAUH-KANTOR: review, "*": any}')
@@ -97,7 +97,7 @@ def test_unlisted_rules_are_expected_ok(tmp_path):
         "tepat: {JAUH-KANTOR: violation}", "tepat: {JAUH-KANTOR: violation, SEMUA-BALIHO: violation}"
     )
     tests = tests.replace("lewat: {JAUH-KANTOR: ok}", 'lewat: {JAUH-KANTOR: ok, "*": any}')
-    code, out, _ = _cli("test", _write(tmp_path, rules=extra, tests=tests), "--no-lint")
+    code, out, _ = _cli("test", "--lang", "en", _write(tmp_path, rules=extra, tests=tests), "--no-lint")
     assert code == 0, out
 
 
@@ -115,7 +115,7 @@ def test_meta_lint_fails_a_rule_without_basis_or_messages(tmp_path, change, comp
     ref = _write(tmp_path, rules=RULES.replace(change, replacement))
     problems = [str(p) for p in lint(ref)]
     assert any(complaint in p for p in problems), problems
-    code, out, _ = _cli("test", ref)
+    code, out, _ = _cli("test", "--lang", "en", ref)
     assert code == 1 and "LINT" in out
 
 
@@ -322,7 +322,7 @@ cases:
 
 def test_whole_list_rules_need_no_when_and_pass_the_meta_lint(tmp_path):
     ref = _write(tmp_path, rules=WHOLE_LIST_RULES, tests=WHOLE_LIST_TESTS)
-    code, out, err = _cli("test", ref)
+    code, out, err = _cli("test", "--lang", "en", ref)
     assert (code, err) == (0, ""), out
     assert "2 passed, 0 failed, 0 lint problems" in out
 
@@ -331,7 +331,7 @@ def test_exempt_is_checked_and_an_expired_permit_does_not_exempt(tmp_path):
     expired = WHOLE_LIST_TESTS.replace('to: "2024-03-01"}', 'to: "2024-02-29"}').replace(
         'from: "2024-03-01"', 'from: "2024-02-01"'
     )
-    code, out, _ = _cli("test", _write(tmp_path, rules=WHOLE_LIST_RULES, tests=expired), "--no-lint")
+    code, out, _ = _cli("test", "--lang", "en", _write(tmp_path, rules=WHOLE_LIST_RULES, tests=expired), "--no-lint")
     assert code == 1
     assert "report b-4, rule KUOTA: expected exempt, got violation" in out
     assert "not on the observation date 2024-03-01" in out
@@ -343,12 +343,12 @@ def test_quota_n_plus_one_and_duplicates_counted_once(tmp_path):
     tests = WHOLE_LIST_TESTS.replace("b-4: {KUOTA: exempt}", "b-4: {KUOTA: violation}").replace(
         "reports: [b-4]", "reports: [nobody]"
     )
-    code, out, _ = _cli("test", _write(tmp_path, rules=WHOLE_LIST_RULES, tests=tests), "--no-lint")
+    code, out, _ = _cli("test", "--lang", "en", _write(tmp_path, rules=WHOLE_LIST_RULES, tests=tests), "--no-lint")
     assert code == 0, out
     no_dupes = WHOLE_LIST_RULES.replace(
         "duplicates: {within_m: 10, within_days: 3, same: [type, party]}\n", ""
     )
-    code, out, _ = _cli("test", _write(tmp_path, rules=no_dupes, tests=tests), "--no-lint")
+    code, out, _ = _cli("test", "--lang", "en", _write(tmp_path, rules=no_dupes, tests=tests), "--no-lint")
     assert code == 1
     assert "report b-lagi, rule KUOTA: expected ok, got violation" in out
 
@@ -412,3 +412,26 @@ def test_bundled_pages_describe_whole_list_rules():
     ulang = render_page("pangkalpinang-pilkada-ulang-2025", "en")
     assert "more than 60 attributes per candidate and kecamatan (zone)" in ulang
     assert "more than 40 attributes per candidate and kecamatan (zone)" in ulang
+
+
+def test_the_test_report_is_in_the_chosen_language(tmp_path):
+    """``test`` says its report in --lang (default id): the failing cases, findings, counts."""
+    ref = _write(tmp_path, tests=TESTS.replace("tepat: {JAUH-KANTOR: violation}", "tepat: {JAUH-KANTOR: ok}"))
+    code, out, _ = _cli("test", ref)
+    assert code == 1
+    assert "GAGAL batas-50m" in out
+    assert "laporan tepat, aturan JAUH-KANTOR: diharapkan ok, hasilnya violation" in out
+    assert "baliho dekat kantor" in out  # the finding's own message, in the same language
+    assert "0 lolos, 1 gagal, 1 masalah lint" in out
+    assert "aturan JAUH-KANTOR: tidak ada kasus uji yang mengharapkan pelanggarannya" in out
+    code, out, _ = _cli("test", "--lang", "en", ref)
+    assert "report tepat, rule JAUH-KANTOR: expected ok, got violation" in out
+    assert "baliho near an office" in out and "0 passed, 1 failed, 1 lint problems" in out
+
+
+def test_lint_problems_are_in_the_chosen_language(tmp_path):
+    ref = _write(tmp_path, rules=RULES.replace('  jurisdiction: "Kota Uji"\n', ""))
+    code, out, _ = _cli("test", ref)
+    assert code == 1 and "LINT kota-uji: ruleset.jurisdiction tidak ada" in out
+    code, out, _ = _cli("test", "--lang", "en", ref)
+    assert "LINT kota-uji: ruleset.jurisdiction is missing" in out

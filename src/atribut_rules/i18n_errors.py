@@ -1372,4 +1372,73 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "--zones-dir {folder}: folder tidak ada",
         "en": "--zones-dir {folder}: no such folder",
     },
+    "lint.where_rule": {"id": "{ruleset}: aturan {rule}", "en": "{ruleset}: rule {rule}"},
+    "lint.no_jurisdiction": {"id": "ruleset.jurisdiction tidak ada", "en": "ruleset.jurisdiction is missing"},
+    "lint.no_effective": {
+        "id": "ruleset.effective (tanggal from/to) tidak ada",
+        "en": "ruleset.effective (from/to dates) is missing",
+    },
+    "lint.no_set_title": {
+        "id": "ruleset.title tidak punya teks {lang}",
+        "en": "ruleset.title has no {lang} text",
+    },
+    "lint.no_rule_tests": {"id": "tidak ada uji aturan di {file}", "en": "no rule tests at {file}"},
+    "lint.no_legal_basis": {"id": "tidak punya legal_basis", "en": "has no legal_basis"},
+    "lint.no_legal_basis_in": {
+        "id": "tidak punya legal_basis dalam {lang} (legal_basis.{lang})",
+        "en": "has no legal_basis in {lang} (legal_basis.{lang})",
+    },
+    "lint.no_text_in": {
+        "id": "tidak punya {key} dalam {lang} ({key}.{lang})",
+        "en": "has no {key} in {lang} ({key}.{lang})",
+    },
+    "lint.no_violating_case": {
+        "id": "tidak ada kasus uji yang mengharapkan pelanggarannya",
+        "en": "no test case expects a violation of it",
+    },
+    "lint.no_passing_case": {
+        "id": "tidak ada kasus uji yang mengharapkannya lolos (ok)",
+        "en": "no test case expects it to pass (ok)",
+    },
+    "cases.fail_head": {"id": "GAGAL {name} ({where})", "en": "FAIL {name} ({where})"},
+    "cases.mismatch": {
+        "id": "laporan {report}, aturan {rule}: diharapkan {expected}, hasilnya {got}",
+        "en": "report {report}, rule {rule}: expected {expected}, got {got}",
+    },
+    "cases.needs_unloaded": {
+        "id": "memerlukan lapisan zona atau kolom yang tidak dimuat kasus ini",
+        "en": "needs a zone layer or column the case does not load",
+    },
+    "test.summary": {
+        "id": "{passed} lolos, {failed} gagal, {problems} masalah lint",
+        "en": "{passed} passed, {failed} failed, {problems} lint problems",
+    },
+    "xlsx.cell_twice": {
+        "id": "sel itu muncul dua kali dalam baris",
+        "en": "the cell appears twice in the row",
+    },
+    "xlsx.cell_not_a_reference": {
+        "id": "bukan rujukan sel (kolom dari A sampai XFD)",
+        "en": "not a cell reference (columns go from A to XFD)",
+    },
+    "xlsx.cell_beyond_xfd": {"id": "sel di luar kolom XFD", "en": "a cell beyond column XFD"},
+    "xlsx.cell_not_date_serial": {
+        "id": "{value} bukan nomor seri tanggal",
+        "en": "{value} is not a date serial number",
+    },
+    "xlsx.cell_no_shared_string": {
+        "id": "shared string {value} tidak ada",
+        "en": "shared string {value} does not exist",
+    },
+    "xlsx.cell_not_boolean": {
+        "id": "{value} bukan boolean (0 atau 1)",
+        "en": "{value} is not a boolean (0 or 1)",
+    },
+    "xlsx.cell_not_iso_date": {
+        "id": "{value} bukan tanggal ISO 8601",
+        "en": "{value} is not an ISO 8601 date",
+    },
+    "xlsx.cell_unknown_type": {"id": "jenis sel t={kind} tidak dikenal", "en": "unknown cell type t={kind}"},
+    "xlsx.cell_not_number": {"id": "{value} bukan angka", "en": "{value} is not a number"},
+    "xlsx.cell_not_finite": {"id": "{value} bukan angka terhingga", "en": "{value} is not a finite number"},
 }

@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--cases", help="the test file to use (default: tests/NAME.yaml beside the rule file)")
     p.add_argument("--no-lint", action="store_true", help="run the cases only")
     p.add_argument("-q", "--quiet", action="store_true", help="print failures and the summary only")
-    add_lang_argument(p, "language of errors")
+    add_lang_argument(p, "language of the report and of errors")
 
 
 def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -53,10 +53,11 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
                     stdout.write(f"  ok   {result.case.name}\n")
             else:
                 failed += 1
-                stdout.write("  " + result.describe().replace("\n", "\n  ") + "\n")
+                stdout.write("  " + result.describe(args.lang).replace("\n", "\n  ") + "\n")
         if not args.no_lint:
             for problem in lint(ref, tests if not args.cases else None):
                 problems += 1
-                stdout.write(f"  LINT {problem}\n")
-    stdout.write(f"{passed} passed, {failed} failed, {problems} lint problems\n")
+                stdout.write(f"  LINT {problem.text(args.lang)}\n")
+    summary = Text("test.summary", passed=passed, failed=failed, problems=problems)
+    stdout.write(summary.render(args.lang) + "\n")
     return 1 if failed or problems else 0

@@ -60,8 +60,21 @@ class BadCell:
 
     __slots__ = ("ref", "reason")
 
-    def __init__(self, ref: str, reason: str) -> None:
+    def __init__(self, ref: str, reason: Text | str) -> None:
         self.ref, self.reason = ref, reason
+
+
+class _CellError(ValueError):
+    """Why a cell's text cannot be read, as a catalogue text (``str()`` is the English one)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
+
+
+def _in_languages(reason: Text | str) -> dict[str, str]:
+    """A cell's reason in every language (a library's own words stay as they are)."""
+    return {lang: reason.render(lang) if isinstance(reason, Text) else reason for lang in i18n.LANGUAGES}
 
 
 def _cell(value: Any) -> Any:
@@ -140,7 +153,7 @@ def _read_sheet(sheet: Any, workbook: Any, file: str, max_field_chars: int) -> R
             kinds.add(cells)
         for column, value, _ in cells:
             if column is not None and column in values:
-                value = BadCell(_ref(column, number), "the cell appears twice in the row")
+                value = BadCell(_ref(column, number), Text("xlsx.cell_twice"))
             if isinstance(value, BadCell):
                 bad.append(value)
                 if column is not None:
@@ -163,7 +176,7 @@ def _read_sheet(sheet: Any, workbook: Any, file: str, max_field_chars: int) -> R
             column = _column_of(cell.ref)
             name = header[column - 1] if column is not None and column <= width else None
             field = (canonical_field(name) or name) if name else None
-            msg = i18n.render("bad_cell", cell=cell.ref, detail=cell.reason)
+            msg = i18n.render("bad_cell", cell=cell.ref, detail=_in_languages(cell.reason))
             row_problems.append(Problem("bad_cell", field, None, msg))
         if row_problems:
             problems[len(rows)] = row_problems
@@ -340,18 +353,18 @@ def _parser_class() -> Any:
                 except (ValueError, TypeError):
                     column = None
                 if column is None or column > _LAST_COLUMN:
-                    return self._bad(None, ref, "not a cell reference (columns go from A to XFD)")
+                    return self._bad(None, ref, Text("xlsx.cell_not_a_reference"))
                 self.col_counter = column
             else:
                 self.col_counter += 1
                 column = self.col_counter
                 if column > _LAST_COLUMN:
-                    return self._bad(None, f"row {self.row_counter}", "a cell beyond column XFD")
+                    return self._bad(None, f"row {self.row_counter}", Text("xlsx.cell_beyond_xfd"))
                 ref = f"{get_column_letter(column)}{self.row_counter}"
             try:
                 value = self._value(element)
             except (ValueError, TypeError, IndexError, OverflowError, KeyError, AttributeError) as exc:
-                return self._bad(column, ref, str(exc)[:200])
+                return self._bad(column, ref, exc.text if isinstance(exc, _CellError) else str(exc)[:200])
             style = element.get("s")
             if isinstance(value, _dt.date) and style and style.isascii() and style.isdigit():
                 return {"column": column, "value": value, "format": self.date_codes.get(int(style))}
@@ -372,15 +385,15 @@ def _parser_class() -> Any:
                     try:
                         return from_excel(number, self.epoch, timedelta=int(style) in self.timedelta_formats)
                     except (OverflowError, ValueError):
-                        raise ValueError(f"{text[:50]!r} is not a date serial number") from None
+                        raise _CellError(Text("xlsx.cell_not_date_serial", value=repr(text[:50]))) from None
                 return number
             if kind == "s":
                 if not (text.isascii() and text.isdigit()) or int(text) >= len(self.shared_strings):
-                    raise IndexError(f"shared string {text[:50]!r} does not exist")
+                    raise _CellError(Text("xlsx.cell_no_shared_string", value=repr(text[:50])))
                 return self.shared_strings[int(text)]
             if kind == "b":
                 if text not in ("0", "1", "true", "false"):
-                    raise ValueError(f"{text[:50]!r} is not a boolean (0 or 1)")
+                    raise _CellError(Text("xlsx.cell_not_boolean", value=repr(text[:50])))
                 return text in ("1", "true")
             if kind in ("str", "e"):
                 return text
@@ -388,10 +401,10 @@ def _parser_class() -> Any:
                 try:
                     return from_ISO8601(text)
                 except (ValueError, TypeError, AttributeError):
-                    raise ValueError(f"{text[:50]!r} is not an ISO 8601 date") from None
-            raise ValueError(f"unknown cell type t={kind[:20]!r}")
+                    raise _CellError(Text("xlsx.cell_not_iso_date", value=repr(text[:50]))) from None
+            raise _CellError(Text("xlsx.cell_unknown_type", kind=repr(kind[:20])))
 
-        def _bad(self, column: int | None, ref: str, reason: str) -> dict[str, Any]:
+        def _bad(self, column: int | None, ref: str, reason: Text | str) -> dict[str, Any]:
             return {"column": column, "value": BadCell(ref[:20], reason)}
 
     return CellParser
@@ -428,7 +441,7 @@ def _number(text: str) -> int | float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{text[:50]!r} is not a number") from None
+        raise _CellError(Text("xlsx.cell_not_number", value=repr(text[:50]))) from None
     if not math.isfinite(value):
-        raise ValueError(f"{text[:50]!r} is not a finite number")
+        raise _CellError(Text("xlsx.cell_not_finite", value=repr(text[:50])))
     return value

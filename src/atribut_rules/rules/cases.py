@@ -79,6 +79,8 @@ class Mismatch:
     expected: str
     got: str
     message: str = ""
+    messages: Mapping[str, str] = field(default_factory=dict)
+    """The message in each language (``message`` is the English one)."""
 
 
 @dataclass(frozen=True)
@@ -93,17 +95,21 @@ class CaseResult:
     def passed(self) -> bool:
         return not self.mismatches
 
-    def describe(self) -> str:
-        """A readable diff: one line per rule that decided otherwise than expected."""
+    def describe(self, lang: str = "en") -> str:
+        """A readable diff in ``lang``: one line per rule that decided otherwise than expected;
+        each finding's message in that language."""
         where = f"{self.file}:{self.case.line}" if self.case.line else self.file
-        head = f"FAIL {self.case.name} ({where})"
+        head = Text("cases.fail_head", name=self.case.name, where=where).render(lang)
         if self.case.description:
             head += f"\n  {self.case.description}"
         lines = [head]
         for m in self.mismatches:
-            line = f"  report {m.report}, rule {m.rule}: expected {m.expected}, got {m.got}"
-            if m.message:
-                line += f"\n      {m.message}"
+            line = "  " + Text(
+                "cases.mismatch", report=m.report, rule=m.rule, expected=m.expected, got=m.got
+            ).render(lang)
+            message = m.messages.get(lang) or m.message
+            if message:
+                line += f"\n      {message}"
             lines.append(line)
         return "\n".join(lines)
 
@@ -383,24 +389,29 @@ def run_case(test: TestFile, case: Case) -> CaseResult:
         if expect is None:
             continue
         if verdict.status is Status.INVALID:
-            problems = "; ".join(p.message.get("en", "") for p in verdict.problems)
-            mismatches.append(Mismatch(verdict.report, "*", "a valid report", "invalid", problems))
+            texts = {
+                lang: "; ".join(p.message.get(lang, "") for p in verdict.problems) for lang in ("id", "en")
+            }
+            mismatches.append(Mismatch(verdict.report, "*", "a valid report", "invalid", texts["en"], texts))
             continue
-        got = {f.rule: (f.status.value, f.message.get("en", "")) for f in verdict.findings}
+        got = {f.rule: (f.status.value, dict(f.message)) for f in verdict.findings}
+        unloaded = Text("cases.needs_unloaded")
         got.update(
             {
-                r: ("unchecked", "needs a zone layer or column the case does not load")
+                r: ("unchecked", {lang: unloaded.render(lang) for lang in ("id", "en")})
                 for r in verdict.unchecked
             }
         )
         default = expect.get("*", "ok")
         for rule_id in active:
             want = expect.get(rule_id, default)
-            status, message = got.get(rule_id, ("ok", ""))
+            status, messages = got.get(rule_id, ("ok", {}))
             if status == "unchecked" and rule_id not in expect:
                 continue  # a rule the case does not name and cannot check: not a contradiction
             if want != ANY and want != status:
-                mismatches.append(Mismatch(verdict.report, rule_id, want, status, message))
+                mismatches.append(
+                    Mismatch(verdict.report, rule_id, want, status, messages.get("en", ""), messages)
+                )
     return CaseResult(test.display, case, tuple(mismatches))
 
 

@@ -36,11 +36,18 @@ class LintProblem:
 
     ruleset: str
     rule: str | None
-    message: str
+    message: Text
 
     def __str__(self) -> str:
-        where = f"{self.ruleset}: rule {self.rule}" if self.rule else self.ruleset
-        return f"{where}: {self.message}"
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """The problem as one line in ``lang`` (``id`` or ``en``)."""
+        if self.rule:
+            where = Text("lint.where_rule", ruleset=self.ruleset, rule=self.rule).render(lang)
+        else:
+            where = self.ruleset
+        return f"{where}: {self.message.render(lang)}"
 
 
 def rule_file(ref: str) -> Path:
@@ -91,39 +98,39 @@ def lint(ref: str, tests: TestFile | None = None) -> list[LintProblem]:
     path = rule_file(ref)
     problems: list[LintProblem] = []
 
-    def problem(rule: str | None, message: str) -> None:
+    def problem(rule: str | None, message: Text) -> None:
         problems.append(LintProblem(rs.id, rule, message))
 
     if not rs.jurisdiction:
-        problem(None, "ruleset.jurisdiction is missing")
+        problem(None, Text("lint.no_jurisdiction"))
     if rs.effective is None or (rs.effective.start is None and rs.effective.end is None):
-        problem(None, "ruleset.effective (from/to dates) is missing")
+        problem(None, Text("lint.no_effective"))
     for lang in ("id", "en"):
         if not rs.title.get(lang):
-            problem(None, f"ruleset.title has no {lang} text")
+            problem(None, Text("lint.no_set_title", lang=lang))
     tests_file = tests_path_for(ref)
     if not tests_file.is_file():
-        problem(None, f"no rule tests at {tests_file}")
+        problem(None, Text("lint.no_rule_tests", file=str(tests_file)))
     covered = inherited_coverage(path) if path.is_file() else {}
     raw = {r.get("id"): r for r in rs.document.get("rules", []) if isinstance(r, dict)}
     for rule in rs.active_rules:
         doc = raw.get(rule.id, {})
         if not any(text.strip() for text in rule.legal_basis.values()):
-            problem(rule.id, "has no legal_basis")
+            problem(rule.id, Text("lint.no_legal_basis"))
         elif isinstance(doc.get("legal_basis"), dict):  # one string serves both languages
             for lang in ("id", "en"):
                 if not rule.legal_basis.get(lang, "").strip():
-                    problem(rule.id, f"has no legal_basis in {lang} (legal_basis.{lang})")
+                    problem(rule.id, Text("lint.no_legal_basis_in", lang=lang))
         for key in ("title", "message"):
             value = doc.get(key)
             for lang in ("id", "en"):
                 if not (isinstance(value, dict) and str(value.get(lang) or "").strip()):
-                    problem(rule.id, f"has no {key} in {lang} ({key}.{lang})")
+                    problem(rule.id, Text("lint.no_text_in", key=key, lang=lang))
         statuses = covered.get(rule.id, set())
         if "violation" not in statuses:
-            problem(rule.id, "no test case expects a violation of it")
+            problem(rule.id, Text("lint.no_violating_case"))
         if "ok" not in statuses:
-            problem(rule.id, "no test case expects it to pass (ok)")
+            problem(rule.id, Text("lint.no_passing_case"))
     return problems
 
 
