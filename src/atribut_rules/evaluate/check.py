@@ -176,16 +176,12 @@ class Evaluation:
     def period(self, name: str) -> Any:
         return self.rules.periods[name]
 
-    def in_period(self, period: Any, undated: bool) -> np.ndarray:
-        return self._in_period(period, undated)
 
     def zone_signed(self, category: str) -> np.ndarray:
         return self.spatial.signed[self.spatial.categories.index(category)]
 
-    def inside_zone(self, zone_id: str) -> np.ndarray:
-        return self.in_zone(zone_id)
 
-    def _in_period(self, period, undated: bool) -> np.ndarray:
+    def in_period(self, period: Any, undated: bool) -> np.ndarray:
         day = self.reports.observed_day
         inside = np.ones(self.n, dtype=bool)
         if period.start:
@@ -194,7 +190,7 @@ class Evaluation:
             inside &= day <= np.datetime64(period.end, "D")
         return inside | (np.isnat(day) & undated)
 
-    def in_zone(self, zone_id: str, rows: np.ndarray | None = None) -> np.ndarray:
+    def inside_zone(self, zone_id: str, rows: np.ndarray | None = None) -> np.ndarray:
         """Three-valued: each report is inside zone ``zone_id`` (see :meth:`SpatialJoin.inside_zone`)."""
         return self.join.inside_zone(zone_id, rows)
 
@@ -291,7 +287,7 @@ class Evaluation:
         if rule.area is not None:
             value = np.minimum(value, self.leaf(rule.area))
         if rule.effective is not None:
-            value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
+            value = np.where(self.in_period(rule.effective, undated=True), value, FALSE)
         return value * valid.view(np.int8)  # FALSE (0) where not valid
 
     def _applies(self, rule: Rule, valid: np.ndarray) -> np.ndarray:
@@ -302,7 +298,7 @@ class Evaluation:
             if cond is not None:
                 value = np.minimum(value, self._value_with(cond, UNKNOWN))
         if rule.effective is not None:
-            value = np.where(self._in_period(rule.effective, undated=True), value, FALSE)
+            value = np.where(self.in_period(rule.effective, undated=True), value, FALSE)
         return value
 
     def _value_with(self, cond: Condition, lacking: np.int8) -> np.ndarray:
@@ -338,7 +334,7 @@ class Evaluation:
                 if cond is not None:
                     v = np.minimum(v, self._value_with(cond, substitute))
             if rule.effective is not None:
-                v = np.where(self._in_period(rule.effective, undated=True), v, FALSE)
+                v = np.where(self.in_period(rule.effective, undated=True), v, FALSE)
             return (v * valid.view(np.int8)).astype(np.int8)
 
         kleene = evaluate(UNKNOWN)

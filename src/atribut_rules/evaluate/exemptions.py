@@ -60,7 +60,7 @@ def apply_permits(evaluation: Evaluation) -> None:
                 )
                 scope &= dist <= permit.radius_m + TOLERANCE_M
             if permit.zone is not None:
-                in_zone = evaluation.in_zone(permit.zone, idx)[idx] == TRUE
+                in_zone = evaluation.inside_zone(permit.zone, idx)[idx] == TRUE
                 if evidence_zones is None:
                     evidence_zones = _evidence_zone_ids(evaluation, rule, res)
                 scope &= in_zone | (evidence_zones == permit.zone)

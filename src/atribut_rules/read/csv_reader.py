@@ -106,6 +106,14 @@ class _OverLimit(Exception):
     """The csv module refused a field longer than its own limit."""
 
 
+def _refused(exc: csv.Error, file: str, line: int) -> Exception:
+    """What the csv module's refusal means: a field over its limit (read again, slower), or
+    a broken CSV at ``line``."""
+    if over_limit(exc):
+        return _OverLimit()
+    return InputError(Text("csv.broken_csv", exc=exc), file=file, line=line, hint=Text("csv.check_quotes_line_hint"))
+
+
 def _strict_records(
     reader: Any, file: str, max_field_chars: int
 ) -> tuple[list[str], list[tuple[int, list[str]]], int, int]:
@@ -118,14 +126,7 @@ def _strict_records(
         try:
             cells = next(reader, None)
         except csv.Error as exc:
-            if over_limit(exc):
-                raise _OverLimit from None
-            raise InputError(
-                Text("csv.broken_csv", exc=exc),
-                file=file,
-                line=reader.line_num,
-                hint=Text("csv.check_quotes_line_hint"),
-            ) from None
+            raise _refused(exc, file, reader.line_num) from None
         if cells is None:
             break
         last = start
@@ -224,14 +225,7 @@ def iter_csv(
         try:
             return list(itertools.islice(reader, count))
         except csv.Error as exc:
-            if over_limit(exc):
-                raise _OverLimit from None
-            raise InputError(
-                Text("csv.broken_csv", exc=exc),
-                file=file,
-                line=before + reader.line_num,
-                hint=Text("csv.check_quotes_line_hint"),
-            ) from None
+            raise _refused(exc, file, before + reader.line_num) from None
 
     while not rows.header:  # record by record up to the header
         before = reader.line_num

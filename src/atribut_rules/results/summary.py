@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..model import STATUS_CODES, Gap, Status, Summary, Verdict
+from .status import CODE
 
 FINDING_COUNTS = ("violation", "review", "exempt")
 """What ``Summary.by_rule`` counts per rule: its findings by status."""
@@ -96,8 +97,7 @@ def summary_of_verdicts(
     ``parties`` is each report's party; ``attributes`` the list's count of distinct
     attributes when ``grouped`` (a chunk alone cannot count them).
     """
-    code = {s: i for i, s in enumerate(STATUS_CODES)}
-    status = np.fromiter((code[v.status] for v in verdicts), dtype=np.int8, count=len(verdicts))
+    status = np.fromiter((CODE[v.status] for v in verdicts), dtype=np.int8, count=len(verdicts))
     by_rule = {rule: dict.fromkeys(FINDING_COUNTS, 0) for rule in rule_ids}
     for v in verdicts:
         for f in v.findings:
