@@ -810,6 +810,26 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "hasil pemeriksaan tidak dapat ditulis ke {folder}: {exc}; atur TMPDIR ke folder yang cukup ruang untuk seluruh keluaran",
         "en": "cannot write checked verdicts to {folder}: {exc}; set TMPDIR to a folder with room for the whole output",
     },
+    "scale.no_file_matches": {
+        "id": "tidak ada berkas yang cocok dengan {pattern}",
+        "en": "no file matches {pattern}",
+    },
+    "scale.quote_crosses_partition": {
+        "id": "tanda kutip yang dibuka di baris ini tidak ditutup dalam bagian daftar ini (bita {start}-{stop}): sel bertanda kutip dengan ganti baris melewati batas bagian, atau kutipnya tidak pernah ditutup",
+        "en": "a quote opened on this line is not closed within this partition of the list (bytes {start}-{stop}): a quoted cell with a line break crosses the partition boundary, or the quote is never closed",
+    },
+    "scale.quote_crosses_partition_hint": {
+        "id": "periksa berkas dengan `atribut-rules check BERKAS`, atau baca tiap berkas sebagai satu bagian (--dask-blocksize 0)",
+        "en": "check the file with `atribut-rules check FILE`, or read each file as one partition (--dask-blocksize 0)",
+    },
+    "scale.output_needs_format": {
+        "id": "format bagian {fmt!r} tidak dikenal; pilih jsonl, geojson atau parquet",
+        "en": "unknown part format {fmt!r}; choose jsonl, geojson or parquet",
+    },
+    "scale.cannot_write_part": {
+        "id": "bagian {path} tidak dapat ditulis: {exc}",
+        "en": "cannot write the part {path}: {exc}",
+    },
     "scale.install_pip_install_atribut_hint": {
         "id": 'pasang dengan: pip install "atribut-rules[dask]"',
         "en": 'install it with: pip install "atribut-rules[dask]"',

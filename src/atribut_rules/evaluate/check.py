@@ -37,6 +37,24 @@ from .exemptions import apply_permits
 from .permits import Permit
 
 
+@dataclass(frozen=True)
+class GivenWholeList:
+    """Whole-list results found elsewhere (over the whole list, partition by partition:
+    :mod:`atribut_rules.scale.dask`), for a table that holds only part of the list.
+
+    ``rep`` is each report's duplicate group as an index into the table's ids followed by
+    ``foreign_ids`` (the first reports of groups that lie outside the table); a report
+    that is first of its group points at itself. ``findings`` holds, per whole-list rule
+    id, what its kind's :meth:`~atribut_rules.rules.conditions.whole_list.RuleKind.evaluate`
+    would have found over the whole list, its indices local to the table (an index that
+    names another report, as a spacing rule's ``other`` does, points into the same
+    ids-then-foreign list)."""
+
+    rep: np.ndarray
+    foreign_ids: tuple[str, ...]
+    findings: dict[str, Any]
+
+
 @dataclass
 class RuleResult:
     """One rule's findings over the list, as arrays (one entry per finding)."""
@@ -62,6 +80,7 @@ def check(
     progress: Callable[[int, int], None] | None = None,
     threads: int | None = None,
     partial: bool = False,
+    given: GivenWholeList | None = None,
 ) -> Run:
     """Check every report against every enabled rule; one verdict per report, in order.
 
@@ -77,14 +96,15 @@ def check(
     together with the rule set's own ``exemptions``. ``progress``, when given, is
     called as ``progress(reports_done, reports_total)`` while the spatial work runs.
     ``threads`` is how many threads run the spatial work (default: the CPU count, at
-    most 8); results are the same for any number.
+    most 8); results are the same for any number. ``given`` (see :class:`GivenWholeList`)
+    takes the whole-list results from elsewhere instead of finding them in ``reports``.
     """
     have = coverage.loaded(zones, reports)
     gaps = coverage.find_gaps(rules, have)
     if gaps and not partial:
         raise coverage.CoverageError(gaps)
     evaluation = Evaluation(
-        reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress, threads, (have, gaps)
+        reports, zones, rules, tuple(rules.exemptions) + tuple(permits), progress, threads, (have, gaps), given
     )
     return evaluation.run()
 
@@ -101,6 +121,7 @@ class Evaluation:
         progress: Callable[[int, int], None] | None = None,
         threads: int | None = None,
         have_and_gaps: tuple[coverage.Loaded, tuple[Gap, ...]] | None = None,
+        given: GivenWholeList | None = None,
     ):
         if have_and_gaps is None:
             have = coverage.loaded(zones, reports)
@@ -129,6 +150,11 @@ class Evaluation:
         self.row_numbers: list[int] = reports.rows.tolist()  # plain ints: numpy scalars are slow one by one
         self.ruleset_ref = RuleSetRef(rules.id, rules.version, rules.sha256)
         self._near_by_rule: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.given = given
+        self.group_ids: Sequence[str] = (
+            reports.ids if given is None or not given.foreign_ids else [*reports.ids, *given.foreign_ids]
+        )
+        """The ids that :attr:`rep` and a whole-list finding's other report point into."""
 
     # -- spatial -----------------------------------------------------------------
 
@@ -195,7 +221,9 @@ class Evaluation:
         return self.join.inside_zone(zone_id, rows)
 
     # -- run ----------------------------------------------------------------------
-    def run(self) -> Run:
+    def prepare(self) -> np.ndarray:
+        """Everything before the rules: which reports are valid (returned), their GPS
+        errors, the spatial join and the projection (:attr:`px`, :attr:`py`, :attr:`assignment`)."""
         valid = self.reports.valid & np.isfinite(self.reports.lon) & np.isfinite(self.reports.lat)
         self._flag_far_swaps(valid)
         valid = self.reports.valid & np.isfinite(self.reports.lon) & np.isfinite(self.reports.lat)
@@ -206,15 +234,25 @@ class Evaluation:
         self.join = SpatialJoin(self.reports, self.zones, self.rules, self.acc, self.threads, self.progress)
         self.spatial = self.join.run(valid, meanwhile=self._without_geometry)
         self.px, self.py = self.join.px, self.join.py
-        areas, assignment = self.join.areas, self.join.assignment
         self._category_row = {c: k for k, c in enumerate(self.spatial.categories)}
-        self.assignment = assignment
-        self.rep = self._duplicates(valid)
+        self.assignment = self.join.assignment
+        return valid
+
+    def rule_value(self, rule: Rule, valid: np.ndarray) -> np.ndarray:
+        """The rule's three-valued result per report (for a whole-list rule: whether it counts),
+        with what a partial run lacks accounted for; records where the rule applies."""
+        value = self._rule_value(rule, valid)
+        self.applicable[rule.id] = self._applies(rule, valid) != FALSE
+        if rule.id in self.lacking:
+            value = self._partial_value(rule, valid, value)
+        return value
+
+    def run(self) -> Run:
+        valid = self.prepare()
+        areas, assignment = self.join.areas, self.assignment
+        self.rep = self.given.rep if self.given is not None else self._duplicates(valid)
         for rule in self.active:
-            value = self._rule_value(rule, valid)
-            self.applicable[rule.id] = self._applies(rule, valid) != FALSE
-            if rule.id in self.lacking:
-                value = self._partial_value(rule, valid, value)
+            value = self.rule_value(rule, valid)
             whole = rule_kind_of(rule)
             if whole is not None:
                 self.results[rule.id] = self._whole_list(rule, *whole, value == TRUE)
@@ -382,6 +420,27 @@ class Evaluation:
                 )
         return wholelist.combine_codes(columns, self.n), labels
 
+    def group_keys(self, fields: Sequence[Any]) -> np.ndarray:
+        """Per report, its group of ``fields`` (as :meth:`group_codes` forms it) as one text
+        that names the same group in any part of the list: folded field values and the
+        index of the containing zone, joined by a unit separator."""
+        parts: list[np.ndarray] = []
+        for item in fields:
+            if isinstance(item, tuple):
+                c = self.spatial.categories.index(item[1])
+                inside = self.spatial.signed[c] <= TOLERANCE_M
+                parts.append(np.where(inside, self.spatial.zone[c], -1).astype(str).astype(object))
+            else:
+                _, codes, uniques = self.column(item)
+                folded = np.array([_fold(u) if u is not None else "" for u in uniques] or [""], dtype=object)
+                parts.append(folded[codes] if len(codes) else np.zeros(0, dtype=object))
+        if not parts:
+            return np.full(self.n, "", dtype=object)
+        key = parts[0]
+        for p in parts[1:]:
+            key = key + "\x1f" + p
+        return key
+
     def _zone_label(self, category: str, z: int) -> str:
         if z < 0:
             return f"{category}=-"
@@ -394,8 +453,12 @@ class Evaluation:
 
     def _whole_list(self, rule: Rule, kind: RuleKind, node: Any, counted: np.ndarray) -> RuleResult:
         self.evidence_leaves[rule.id] = []
-        found = kind.evaluate(node, self, counted)
-        self.group_labels[rule.id] = list(found.labels)
+        if self.given is None:
+            found = kind.evaluate(node, self, counted)
+            self.group_labels[rule.id] = list(found.labels)
+        else:
+            found = self.given.findings[rule.id]
+            self.group_labels[rule.id] = list(kind.labels(node, self)) if len(found.index) else []
         return RuleResult(found.index, found.value, np.full(len(found.index), -1), found.extra)
 
     def near_evidence(self, rule: Rule, res: RuleResult) -> tuple[np.ndarray, np.ndarray]:

@@ -158,8 +158,12 @@ def iter_csv(
     seen_ids: SeenIds | None = None,
     keep_raw: bool = True,
     deferred: bool = False,
+    line_offset: int = 0,
 ) -> Iterator[Any]:
     """Read CSV text lines (as ``open(..., newline="")`` gives them) in tables of ``chunk_rows`` rows.
+
+    ``line_offset`` is added to the line number of every line after the header: the
+    lines are a block cut from a longer file, after a copy of its header line.
 
     With ``deferred``, each table comes as packed :class:`~atribut_rules.table.reports.TableParts`
     (repeated ids found; ``build()`` makes the table, in any process).
@@ -241,7 +245,8 @@ def iter_csv(
         if not record:
             break
         rows.add(record[0], tracked.between(before, reader.line_num), before + 1)
-    consumed = reader.line_num  # lines read so far
+    consumed = reader.line_num + line_offset  # lines read so far
+    tracked.offset = line_offset
     tracked.stop_keeping()  # from here on, each batch's lines are at hand
     rows.plain_ok = tracked.whole_lines and not keep_raw and len(set(rows.header)) == len(rows.header)
     rows.id_index = id_column(rows.header)
@@ -526,6 +531,7 @@ class _Lines:
         self.kept: list[str] = []  # lines from number self.start + 1 on, read but not yet taken
         self.start = 0
         self.keeping = True
+        self.offset = 0  # added to line numbers once the header is read (see iter_csv)
 
     def stop_keeping(self) -> None:
         """Keep no more lines for :meth:`between` (the reader takes them whole from here on)."""
@@ -567,7 +573,7 @@ class _Lines:
                 if self.keeping:
                     self.kept.extend(block[:bad])
                 yield block[:bad]
-                self._refuse_nul(block[bad], number + bad + 1)
+                self._refuse_nul(block[bad], number + bad + 1 + self.offset)
             if self.keeping:
                 self.kept.extend(block)
             number += len(block)

@@ -21,6 +21,8 @@ def read_jsonl(
     file: str = "<jsonl>",
     encoding: str | None = None,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    first_line: int = 1,
+    seen_ids: Any = None,
 ) -> Reports:
     """Read JSON Lines: each non-blank line is one report; a bad line becomes an invalid row.
 
@@ -29,12 +31,15 @@ def read_jsonl(
     integer too long to be a number here is read as its digits (so a coordinate of 400
     digits is not finite, as it would be in a CSV cell); a field holding half of a
     surrogate pair (``"\\ud800"``) makes its row invalid (``not_text``).
+
+    ``first_line`` is the line number of the text's first line (a block of a longer file:
+    then no line is not an error, and ``seen_ids`` holds the ids of the blocks before it).
     """
     text = data if isinstance(data, str) else decode(data, file=file, encoding=encoding)
     text = text.lstrip("\ufeff")
     rows: list[tuple[int, dict]] = []
     row_problems: dict[int, list[Problem]] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip(" \t\r"):
             continue
         try:
@@ -51,11 +56,13 @@ def read_jsonl(
         if json_text.may_hold_surrogates(line):
             record = text_record(record, row_problems, len(rows))
         rows.append((number, record))
-    if not rows:
+    if not rows and first_line == 1:
         raise InputError(
             Text("jsonl.reports_file_no_json"), file=file, hint=Text("jsonl.write_one_json_object_hint")
         )
-    return build_reports(rows, file=file, row_problems=row_problems, max_field_chars=max_field_chars)
+    return build_reports(
+        rows, file=file, row_problems=row_problems, max_field_chars=max_field_chars, seen_ids=seen_ids
+    )
 
 
 def text_record(record: dict[str, Any], row_problems: dict[int, list[Problem]], index: int) -> dict[str, Any]:

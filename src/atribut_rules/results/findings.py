@@ -132,7 +132,7 @@ class VerdictBuilder:
             start, columns = self._finding_place(r, k)
             findings.append((columns, k - start))
         group = (
-            self.evaluation.reports.ids[int(self.evaluation.rep[i])]
+            self.evaluation.group_ids[int(self.evaluation.rep[i])]
             if self.evaluation.rules.duplicates is not None
             else None
         )
@@ -271,7 +271,7 @@ class VerdictBuilder:
             block.index,
             [s is Status.REVIEW for s in block.status],  # before permits
             self.evaluation.group_labels[rule.id],
-            self.evaluation.reports.ids,
+            self.evaluation.group_ids,
         )
         block.details = shown.details
         block.evidence.update(shown.values)
@@ -285,7 +285,7 @@ class VerdictBuilder:
         """The first report of each finding's duplicate group, when it is another report."""
         if self.evaluation.rules.duplicates is None:
             return
-        ids, index = self.evaluation.reports.ids, block.index
+        ids, index = self.evaluation.group_ids, block.index
         reps = self.evaluation.rep[index].tolist() if index else []
         if any(p != i for p, i in zip(reps, index)):
             block.evidence["duplicate_of"] = [ids[p] if p != i else UNSET for p, i in zip(reps, index)]

@@ -149,7 +149,7 @@ class VerdictList(Sequence[Verdict]):
                 ok=is_ok.tolist(),
                 ok_ids=[ids[i] for i in ok],
                 ok_rows=[rows[i] for i in ok],
-                ok_groups=[ids[j] for j in evaluation.rep[ok].tolist()] if grouped else None,
+                ok_groups=[evaluation.group_ids[j] for j in evaluation.rep[ok].tolist()] if grouped else None,
                 file=evaluation.reports.file,
                 ruleset=evaluation.ruleset_ref,
                 others=[

@@ -1,34 +1,65 @@
-"""Run :func:`~atribut_rules.check` beyond one machine with Dask (optional extra ``dask``).
+"""Check a list beyond one machine with Dask (optional extra ``dask``).
 
-The list is read once into a :class:`~atribut_rules.Reports` table (a Dask
-DataFrame's partitions are turned into records on the workers), cut into slices,
-and every slice is checked against the per-report rules on a worker; the zones
-and the compiled rule set are sent to the workers once. Rules over the whole list
-(quotas, spacing, duplicate groups) then run where the whole list is, on the
-compact columns, and their findings are merged into the slices' verdicts. The
-result is the same :class:`~atribut_rules.Run` as a single-process ``check``,
-verdict for verdict and in the same order.
+With ``output`` (a folder or an fsspec URL), :func:`check_dask` runs the whole check on
+the workers and the client holds only small things (the plan, counts, the summary):
+
+1. **plan** (client): the list's files cut into partitions (:mod:`.sources`; a CSV or
+   JSON Lines file in blocks of about 64 MiB, any other file whole); only file sizes and
+   a CSV's header line are read here. Workers count each block's lines, so every block
+   numbers its rows as the file does.
+2. **frames** (workers): each partition is read and turned into a frame of what the
+   whole-list rules read (:func:`.split.whole_list_frame`). The zones and the rule set
+   reach every worker once (``scatter(..., broadcast=True)``).
+3. **shuffles** (workers): ids repeated across partitions (a shuffle on the id), duplicate
+   groups and spacing (grid cells with a halo), quotas (a shuffle on the group of each
+   attribute); see :mod:`.split`. Their findings go back to their partitions.
+4. **parts** (workers): each partition is read again, checked against the per-report
+   rules, joined with its whole-list findings (:class:`~atribut_rules.evaluate.check.GivenWholeList`)
+   and written as one part (``part-00000.jsonl``, ...), sorting in list order.
+
+The JSON Lines parts, joined in order, are the bytes ``atribut-rules check LIST --format
+jsonl`` prints. Without ``output``, the list is gathered into one table on the client
+and only the per-report rules run on the workers (fine for a list that fits in memory).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+import operator
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ..errors import MissingExtraError, Text
-from ..evaluate.check import check
+import numpy as np
+import pandas as pd
+
+from ..errors import AtributRulesError, MissingExtraError, OutputError, Text
+from ..evaluate.check import GivenWholeList, check
 from ..evaluate.permits import Permit
-from ..model import Verdict
+from ..model import Gap, Provenance, Severity, Status, Summary, Verdict
 from ..results.run import Run
+from ..results.summary import merge_summaries
 from ..rules import coverage
+from ..rules.conditions.whole_list import GroupFindings, rule_kind_of
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
 from ..table.reports import Reports
-from .chunks import merged_run, split_rules
+from . import split as sp
+from .chunks import merge_provenance, merged_run, split_rules
+from .sources import (
+    DEFAULT_BLOCKSIZE,
+    KnownIds,
+    Partition,
+    count_lines,
+    expand,
+    plan_partitions,
+    read_partition,
+)
 
 DEFAULT_SLICE = 100_000
+PART_FORMATS = ("jsonl", "geojson", "parquet")
 
 
 def _dask() -> Any:
@@ -42,6 +73,481 @@ def _dask() -> Any:
     import dask
 
     return dask
+
+
+# -- the run on the cluster -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """One written part: where, how many reports, the worst violation's rank, how many
+    invalid, how many distinct attributes begin there, its summary and provenance."""
+
+    path: str
+    count: int
+    worst_rank: int
+    invalid: int
+    attributes: int
+    summary: Summary
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class DaskRun:
+    """A list checked on a cluster: the merged ``summary``, the ``provenance`` and the
+    parts written (``outputs``, in list order); the verdicts are in the parts only."""
+
+    summary: Summary
+    provenance: Provenance
+    outputs: tuple[str, ...]
+    rules: RuleSet
+    worst_rank: int
+    invalid: int
+
+    def exit_code(self, fail_on: Severity | None = Severity.ERROR) -> int:
+        """1 when some violation finding is at least as severe as ``fail_on``, as :meth:`Run.exit_code`."""
+        if fail_on is None:
+            return 0
+        return 1 if self.worst_rank >= fail_on.rank else 0
+
+
+class _Here:
+    """Runs each task at once in this process (no client): for tests and small lists."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(*args)
+
+    def gather(self, items: Any) -> Any:
+        return items
+
+    def broadcast(self, value: Any) -> Any:
+        return value
+
+    def wait(self, items: Sequence[Any], progress: bool) -> None:
+        return None
+
+
+class _Cluster:
+    """Runs tasks on a ``distributed.Client``; results stay on the workers until gathered."""
+
+    def __init__(self, client: Any):
+        self.client = client
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False)
+
+    def gather(self, items: Any) -> Any:
+        return self.client.gather(items)
+
+    def broadcast(self, value: Any) -> Any:
+        return self.client.scatter(value, broadcast=True, hash=False)
+
+    def wait(self, items: Sequence[Any], progress: bool) -> None:
+        from distributed import wait
+
+        if progress:
+            _progress_to_stderr(list(items))
+        wait(list(items))
+
+
+def _progress_to_stderr(futures: list[Any]) -> None:
+    """Dask's own text progress bar, on stderr (stdout is the command's)."""
+    import contextlib
+    import sys
+
+    from distributed import progress
+
+    with contextlib.redirect_stdout(sys.stderr):
+        progress(futures, notebook=False)
+
+
+def check_dask(
+    data: Any,
+    zones: Zones,
+    rules: RuleSet,
+    *,
+    permits: Sequence[Permit] = (),
+    client: Any = None,
+    output: str | os.PathLike[str] | None = None,
+    format: str = "jsonl",
+    file: str = "<dask>",
+    partial: bool = False,
+    lang: str = "id",
+    blocksize: int = DEFAULT_BLOCKSIZE,
+    buckets: int | None = None,
+    progress: bool = False,
+    slice_size: int = DEFAULT_SLICE,
+    encoding: str | None = None,
+    relative_to: str | os.PathLike[str] | None = None,
+) -> Run | DaskRun:
+    """Check a list on a Dask cluster (``client``, a ``distributed.Client``).
+
+    With ``output`` (a folder or an fsspec URL such as ``s3://bucket/hasil/``), ``data``
+    is a report file, a glob pattern or a list of files; the workers read, check and
+    write one part per partition in ``format`` (``jsonl``, ``geojson`` or ``parquet``),
+    and a :class:`DaskRun` comes back (summary, provenance, the parts in order). Without a
+    client the tasks run one after another in this process.
+
+    Without ``output``, ``data`` may also be a Dask DataFrame or Bag of records (or a
+    :class:`Reports` table): it is gathered into one table here, the per-report rules run
+    on the workers and the whole-list rules here; the result is the :class:`Run` that
+    ``check`` gives (small lists only).
+    """
+    if output is None:
+        return _check_gathered(data, zones, rules, permits=permits, client=client, slice_size=slice_size,
+                               file=file, partial=partial)  # fmt: skip
+    if format not in PART_FORMATS:
+        raise AtributRulesError(Text("scale.output_needs_format", fmt=format))
+    plan = plan_partitions(expand(data), blocksize=blocksize, encoding=encoding, relative_to=relative_to)
+    return _check_parts(
+        plan, zones, rules, tuple(permits), client, os.fspath(output), format, partial, lang, buckets, progress
+    )
+
+
+def _check_parts(
+    plan: list[Partition],
+    zones: Zones,
+    rules: RuleSet,
+    permits: tuple[Permit, ...],
+    client: Any,
+    output: str,
+    fmt: str,
+    partial: bool,
+    lang: str,
+    buckets: int | None,
+    progress: bool,
+) -> DaskRun:
+    run = _Cluster(client) if client is not None else _Here()
+    P = len(plan)
+    K = buckets or max(1, min(P, 64))
+    get = operator.getitem
+    _, whole = split_rules(rules)
+    zones_f, rules_f, permits_f = (run.broadcast(x) for x in (zones, rules, permits))
+    whole_f = run.broadcast(whole) if whole is not None else None
+
+    # line numbers: each block's first line, from the line ends of the blocks before it
+    counts = run.gather([run.submit(count_lines, part) for part in plan])
+    first_lines = _first_lines(plan, counts)
+
+    # frames of what the whole-list rules read, and the small facts about each partition
+    staged = [
+        run.submit(_stage, part, first_lines[p], zones_f, rules_f, whole_f, permits_f, partial, p)
+        for p, part in enumerate(plan)
+    ]
+    frames = [run.submit(get, s, 0) for s in staged]
+    facts = run.gather([run.submit(get, s, 1) for s in staged])
+    gaps = tuple(sorted({g for f in facts for g in f["gaps"]}, key=lambda g: (g.kind != "zone_category", g.kind, g.name)))
+    if gaps and not partial:
+        raise coverage.CoverageError(gaps)  # before any part is written
+
+    # ids repeated across partitions: a shuffle on the id
+    id_pieces = [run.submit(sp.ids_pieces, f, K) for f in frames]
+    repeated = [run.submit(sp.repeated_in_bucket, [run.submit(get, id_pieces[p], b) for p in range(P)]) for b in range(K)]
+    repeated_by_part = [run.submit(_by_part_column, r, P) for r in repeated]
+    known = [run.submit(_known_ids, [run.submit(get, r, p) for r in repeated_by_part]) for p in range(P)]
+    frames = [run.submit(_masked, f, k) for f, k in zip(frames, known)]
+
+    found: dict[int, list[list[Any]]] = {}
+    if whole is not None:
+        frames = _duplicate_groups(run, frames, whole, P, K)
+        for k, rule in enumerate(whole.active_rules):
+            if rule_kind_of(rule) is not None:
+                found[k] = _rule_findings(run, frames, whole_f, whole, k, facts, P, K)
+
+    outputs = [_part_path(output, p, P, fmt) for p in range(P)]
+    parts = [
+        run.submit(
+            _finish_part, part, first_lines[p], known[p], zones_f, rules_f, permits_f, partial, p,
+            frames[p] if whole is not None else None,
+            {k: pieces[p] for k, pieces in found.items()},
+            fmt, outputs[p], lang,
+        )  # fmt: skip
+        for p, part in enumerate(plan)
+    ]
+    run.wait(parts, progress)
+    results: list[PartResult] = run.gather(parts)
+    grouped = rules.duplicates is not None
+    summary = merge_summaries([r.summary for r in results], sum(r.attributes for r in results) if grouped else None)
+    summary = dataclasses.replace(summary, gaps=gaps)
+    return DaskRun(
+        summary,
+        merge_provenance([r.provenance for r in results]),
+        tuple(r.path for r in results),
+        rules,
+        max((r.worst_rank for r in results), default=-1),
+        sum(r.invalid for r in results),
+    )
+
+
+def _first_lines(plan: list[Partition], counts: list[int]) -> list[int]:
+    out, line, previous = [], 1, None
+    for part, count in zip(plan, counts):
+        if part.path != previous:
+            line, previous = 1, part.path
+        out.append(line)
+        line += count
+    return out
+
+
+def _stage(
+    part: Partition,
+    first_line: int,
+    zones: Zones,
+    rules: RuleSet,
+    whole: RuleSet | None,
+    permits: tuple[Permit, ...],
+    partial: bool,
+    index: int,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A partition read on a worker: its frame, and its size, gaps and largest GPS errors."""
+    reports = read_partition(part, first_line)
+    gaps = coverage.find_gaps(rules, coverage.loaded(zones, reports))
+    if whole is None:
+        frame = pd.DataFrame(
+            {
+                "g": sp.global_index(index, len(reports)),
+                "row": np.asarray(reports.rows, dtype=np.int64),
+                "id": np.asarray(reports.ids, dtype=object),
+            }
+        )
+        return frame, {"n": len(reports), "gaps": gaps, "max_acc": {}}
+    frame = sp.whole_list_frame(reports, zones, whole, index, permits=permits, partial=partial)
+    max_acc = {}
+    for name in frame.columns:
+        if name.startswith("c") and name[1:].isdigit():
+            counted = frame[name].to_numpy()
+            max_acc[int(name[1:])] = float(frame["acc"].to_numpy()[counted].max()) if counted.any() else 0.0
+    return frame, {"n": len(reports), "gaps": gaps, "max_acc": max_acc}
+
+
+def _by_part_column(frame: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
+    return sp.by_bucket(frame, frame["part"].to_numpy().astype(np.int64), parts)
+
+
+def _known_ids(pieces: Sequence[pd.DataFrame]) -> dict[str, int]:
+    known: dict[str, int] = {}
+    for piece in pieces:
+        known.update(zip(piece["id"].tolist(), piece["first"].tolist()))
+    return known
+
+
+def _masked(frame: pd.DataFrame, known: dict[str, int]) -> pd.DataFrame:
+    if "valid" not in frame:
+        return frame
+    return sp.without_repeated(frame, set(known))
+
+
+def _duplicate_groups(run: Any, frames: list[Any], whole: RuleSet, P: int, K: int) -> list[Any]:
+    """Each frame with its reports' duplicate groups (``rep``, ``rep_id``)."""
+    get = operator.getitem
+    if whole.duplicates is None:
+        return [run.submit(sp.with_groups, f, []) for f in frames]
+    d = whole.duplicates
+    halo = d.within_m + 0.01
+    side = max(sp.CELL_M, 2 * halo)
+    pieces = [run.submit(_duplicate_pieces, f, side, halo, d.within_days is not None, K) for f in frames]
+    local = [
+        run.submit(sp.duplicates_in_bucket, [run.submit(get, pieces[p], b) for p in range(P)], d.within_m, d.within_days)
+        for b in range(K)
+    ]
+    glued = run.submit(sp.glue, local)
+    settled = [run.submit(_settled_by_part, f, glued, P) for f in local]
+    return [run.submit(sp.with_groups, frames[p], [run.submit(get, s, p) for s in settled]) for p in range(P)]
+
+
+def _duplicate_pieces(frame: pd.DataFrame, side: float, halo: float, dated: bool, K: int) -> list[pd.DataFrame]:
+    keep = frame["valid"].to_numpy() & (frame["area"].to_numpy() >= 0)
+    if dated:
+        keep &= frame["day"].to_numpy() != sp.NAT
+    rows = frame.loc[keep, ["g", "id", "day", "area", "px", "py", "dup"]].reset_index(drop=True)
+    copies = sp.cell_copies(rows, side, halo)
+    return sp.by_bucket(copies, sp.cell_bucket(copies, K), K)
+
+
+def _settled_by_part(found: pd.DataFrame, glued: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
+    return sp.by_part(sp.settle(found, glued), parts)
+
+
+def _rule_findings(
+    run: Any, frames: list[Any], whole_f: Any, whole: RuleSet, k: int, facts: list[dict[str, Any]], P: int, K: int
+) -> list[list[Any]]:
+    """Per partition, the futures of the pieces of whole-list rule ``k``'s findings."""
+    get = operator.getitem
+    kind, node = rule_kind_of(whole.active_rules[k])  # type: ignore[misc]
+    how = kind.split(node)
+    if how is not None and how.by == "group":
+        column = f"k{k}"
+        if whole.duplicates is not None:
+            pieces = [run.submit(_counted_pieces, f, k, "rep", K) for f in frames]
+            units = [run.submit(sp.units_in_bucket, [run.submit(get, pieces[p], b) for p in range(P)], column) for b in range(K)]
+            by_unit = [run.submit(_pieces_by, u, "unit", K) for u in units]
+            buckets = [[run.submit(get, by_unit[u], b) for u in range(K)] for b in range(K)]
+            column = "unit"
+        else:
+            pieces = [run.submit(_counted_pieces, f, k, column, K) for f in frames]
+            buckets = [[run.submit(get, pieces[p], b) for p in range(P)] for b in range(K)]
+    elif how is not None and how.by == "near":
+        max_acc = max((f["max_acc"].get(k, 0.0) for f in facts), default=0.0)
+        halo = how.reach_m + 2 * max_acc + 0.01
+        side = max(sp.CELL_M, 2 * halo)
+        column = f"k{k}"
+        pieces = [run.submit(_near_pieces, f, k, side, halo, K) for f in frames]
+        buckets = [[run.submit(get, pieces[p], b) for p in range(P)] for b in range(K)]
+    else:  # a kind that cannot be cut: every counted report in one task
+        column = f"k{k}"
+        pieces = [run.submit(_counted_pieces, f, k, column, 1) for f in frames]
+        buckets = [[run.submit(get, pieces[p], 0) for p in range(P)]]
+    results = [run.submit(sp.rule_in_bucket, b, whole_f, k, column) for b in buckets]
+    split_back = [run.submit(sp.by_part, r, P) for r in results]
+    return [[run.submit(get, s, p) for s in split_back] for p in range(P)]
+
+
+_COLUMNS = ["g", "id", "day", "area", "px", "py", "acc", "rep"]
+
+
+def _counted(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+    rows = frame.loc[frame[f"c{k}"].to_numpy(), [*_COLUMNS, f"k{k}"]]
+    return rows.reset_index(drop=True)
+
+
+def _counted_pieces(frame: pd.DataFrame, k: int, column: str, K: int) -> list[pd.DataFrame]:
+    return _pieces_by(_counted(frame, k), column if column != "rep" else "rep", K)
+
+
+def _pieces_by(rows: pd.DataFrame, column: str, K: int) -> list[pd.DataFrame]:
+    return sp.by_bucket(rows, (sp.stable_hash(rows[column].astype(str)) % np.uint64(K)).astype(np.int64), K)
+
+
+def _near_pieces(frame: pd.DataFrame, k: int, side: float, halo: float, K: int) -> list[pd.DataFrame]:
+    rows = _counted(frame, k)
+    rows = rows[rows["area"].to_numpy() >= 0].reset_index(drop=True)
+    copies = sp.cell_copies(rows, side, halo)
+    return sp.by_bucket(copies, sp.cell_bucket(copies, K), K)
+
+
+def _part_path(output: str, index: int, total: int, fmt: str) -> str:
+    from ..write.parts import part_name
+
+    return output.rstrip("/") + "/" + part_name(index, total, fmt)
+
+
+def _finish_part(
+    part: Partition,
+    first_line: int,
+    known: dict[str, int],
+    zones: Zones,
+    rules: RuleSet,
+    permits: tuple[Permit, ...],
+    partial: bool,
+    index: int,
+    frame: pd.DataFrame | None,
+    found: dict[int, list[pd.DataFrame]],
+    fmt: str,
+    path: str,
+    lang: str,
+) -> PartResult:
+    """A partition read again, checked with its whole-list findings, and written as a part."""
+    from ..write.parts import part_bytes
+
+    reports = read_partition(part, first_line, KnownIds(known))
+    per_report, whole = split_rules(rules)
+    run = check(reports, zones, per_report, permits=permits, threads=1, partial=partial)
+    if whole is not None and frame is not None:
+        given = _given(reports, index, frame, found, whole)
+        wrun = check(reports, zones, whole, permits=permits, threads=1, partial=partial, given=given)
+        run = merged_run(
+            run.verdicts,
+            wrun.verdicts,
+            reports,
+            zones,
+            rules,
+            run.provenance,
+            coverage={**run.summary.coverage, **wrun.summary.coverage},
+            gaps=run.summary.gaps + wrun.summary.gaps,
+        )
+    data = part_bytes(fmt, run, lang=lang)
+    _write(path, data)
+    verdicts: Sequence[Verdict] = run.verdicts
+    attributes = (
+        sum(1 for v in verdicts if v.status is not Status.INVALID and v.group == v.report)
+        if rules.duplicates is not None
+        else 0
+    )
+    return PartResult(
+        path,
+        len(reports),
+        run.verdicts.worst_rank(),
+        int(run.summary.by_status.get("invalid", 0)),
+        attributes,
+        run.summary,
+        run.provenance,
+    )
+
+
+def _given(
+    reports: Reports, index: int, frame: pd.DataFrame, found: dict[int, list[pd.DataFrame]], whole: RuleSet
+) -> GivenWholeList:
+    n = len(reports)
+    foreign: dict[int, int] = {}
+    foreign_ids: list[str] = []
+
+    def local(g: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        out = np.empty(len(g), dtype=np.int64)
+        mine = sp.part_of(g) == index
+        out[mine] = sp.place_of(g[mine])
+        for k in np.nonzero(~mine)[0].tolist():
+            key = int(g[k])
+            if key not in foreign:
+                foreign[key] = n + len(foreign_ids)
+                foreign_ids.append(str(ids[k]))
+            out[k] = foreign[key]
+        return out
+
+    rep = local(frame["rep"].to_numpy().astype(np.int64), frame["rep_id"].to_numpy())
+    findings: dict[str, GroupFindings] = {}
+    for k, rule in enumerate(whole.active_rules):
+        found_kind = rule_kind_of(rule)
+        if found_kind is None:
+            continue
+        kind, _ = found_kind
+        pieces = [p for p in found.get(k, []) if len(p)]
+        rows = pd.concat(pieces, ignore_index=True).sort_values("g", kind="stable") if pieces else None
+        if rows is None:
+            findings[rule.id] = GroupFindings(np.zeros(0, np.int64), np.zeros(0, np.int8), {})
+            continue
+        extra = {}
+        for name in rows.columns:
+            if name in ("g", "value") or name.endswith("_id") and name[:-3] in kind.report_extras:
+                continue
+            column = rows[name].to_numpy()
+            extra[name] = local(column.astype(np.int64), rows[f"{name}_id"].to_numpy()) if name in kind.report_extras else column
+        findings[rule.id] = GroupFindings(
+            sp.place_of(rows["g"].to_numpy()), rows["value"].to_numpy().astype(np.int8), extra
+        )
+    return GivenWholeList(rep, tuple(foreign_ids), findings)
+
+
+def _write(path: str, data: bytes) -> None:
+    """``data`` to ``path``: a local file atomically, else through fsspec."""
+    if "://" not in path:
+        from ..write.atomic import atomic_write
+
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with atomic_write(path, binary=True) as f:
+            f.write(data)
+        return
+    try:
+        import fsspec
+    except ImportError:
+        raise MissingExtraError(Text("scale.running_on_dask_needs"), hint=Text("scale.install_pip_install_atribut_hint")) from None
+    try:
+        with fsspec.open(path, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        raise OutputError(Text("scale.cannot_write_part", path=path, exc=exc)) from None
+
+
+# -- a small list, gathered on the client (without output) ------------------------------------
 
 
 def records_from_frame(frame: Any) -> list[dict[str, Any]]:
@@ -82,25 +588,21 @@ def _check_slice(
     return list(run.verdicts), {k: dict(v) for k, v in run.summary.coverage.items()}
 
 
-def check_dask(
+def _check_gathered(
     data: Any,
     zones: Zones,
     rules: RuleSet,
     *,
-    permits: Sequence[Permit] = (),
-    client: Any = None,
-    slice_size: int = DEFAULT_SLICE,
-    file: str = "<dask>",
-    partial: bool = False,
+    permits: Sequence[Permit],
+    client: Any,
+    slice_size: int,
+    file: str,
+    partial: bool,
 ) -> Run:
-    """Check a Dask DataFrame or Bag of reports (or a :class:`Reports` table) on a Dask cluster.
-
-    ``client`` is a ``distributed.Client``; without one, Dask's default scheduler runs
-    the slices. The returned run equals ``check(reports, zones, rules, permits=permits)``.
-    """
+    """The list gathered into one table here; per-report rules on the workers, whole-list rules here."""
     dask = _dask()
     reports = data if isinstance(data, Reports) else read_partitions(data, file=file)
-    gaps = coverage.find_gaps(rules, coverage.loaded(zones, reports))
+    gaps: tuple[Gap, ...] = coverage.find_gaps(rules, coverage.loaded(zones, reports))
     if gaps and not partial:  # refused here, before any worker starts
         raise coverage.CoverageError(gaps)
     per_report, whole = split_rules(rules)

@@ -17,7 +17,7 @@ import numpy as np
 from ...errors import Text
 from ...evaluate import wholelist
 from .base import FIELD, TRUE, ZONE_CATEGORY, Explain, Need
-from .whole_list import GroupEvidence, GroupFindings, RuleKind, WholeListContext, register_rule_kind
+from .whole_list import GroupEvidence, GroupFindings, RuleKind, Split, WholeListContext, register_rule_kind
 
 WORDS = {
     "quota": {
@@ -99,6 +99,12 @@ class QuotaKind(RuleKind):
     def fields(self, node: Quota) -> tuple[str, ...]:
         return tuple(item for item in node.per if isinstance(item, str))
 
+    def groups(self, node: Quota) -> tuple[Any, ...]:
+        return node.per
+
+    def split(self, node: Quota) -> Split:
+        return Split("group")
+
     def zone_reach(self, node: Quota) -> Iterable[tuple[str, float]]:
         return ((item[1], 0.0) for item in node.per if isinstance(item, tuple))
 
@@ -108,6 +114,9 @@ class QuotaKind(RuleKind):
         idx = np.nonzero(over)[0]
         extra = {"place": place[idx], "count": count[idx], "group": group[idx]}
         return GroupFindings(idx, np.full(len(idx), TRUE, dtype=np.int8), extra, labels)
+
+    def labels(self, node: Quota, ctx: WholeListContext) -> Sequence[Callable[[int], str]]:
+        return ctx.group_codes(node.per)[1]
 
     def evidence(
         self,

@@ -15,7 +15,7 @@ import numpy as np
 from ...errors import Text
 from ...evaluate import wholelist
 from .base import FIELD, Explain, Need
-from .whole_list import GroupEvidence, GroupFindings, RuleKind, WholeListContext, register_rule_kind
+from .whole_list import GroupEvidence, GroupFindings, RuleKind, Split, WholeListContext, register_rule_kind
 
 WORDS = {
     "spacing": {
@@ -46,6 +46,7 @@ class SpacingKind(RuleKind):
     key = "spacing"
     node = Spacing
     order = 20
+    report_extras = frozenset({"other"})
     schema = {
         "description": "Attributes of the same group must stand at least `min_m` metres apart; the later one "
         "(by observed_at, then id) breaks the rule.",
@@ -72,6 +73,9 @@ class SpacingKind(RuleKind):
 
     def fields(self, node: Spacing) -> tuple[str, ...]:
         return node.among
+
+    def split(self, node: Spacing) -> Split:
+        return Split("near", node.min_m)
 
     def evaluate(self, node: Spacing, ctx: WholeListContext, counted: np.ndarray) -> GroupFindings:
         group, _ = ctx.group_codes(node.among)

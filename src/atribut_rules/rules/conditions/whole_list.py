@@ -67,18 +67,42 @@ class WholeListContext(Protocol):
         for the zone of that category it lies in), and a label per field."""
 
 
+@dataclass(frozen=True)
+class Split:
+    """How a whole-list rule can be checked a part of the list at a time (on a cluster).
+
+    ``by="group"``: a report's findings depend only on the reports of its group (the
+    group of its duplicate group's first counted report): the list is shuffled on it.
+    ``by="near"``: only on reports of its group within ``reach_m`` metres plus the two
+    reports' GPS errors: the list is cut into grid cells with a halo that wide.
+    """
+
+    by: str
+    reach_m: float = 0.0
+
+
 class RuleKind:
     """One kind of rule over the whole list; a module subclasses it and registers an instance.
 
     ``key`` is the rule's YAML key that selects it, ``node`` its frozen dataclass, ``schema``
     the key's JSON-schema (assembled into ``schemas/ruleset-1.json``), ``order`` where it is
-    listed among the others.
+    listed among the others. ``report_extras`` names the arrays of its
+    :attr:`GroupFindings.extra` that hold the index of another report.
     """
 
     key: ClassVar[str] = ""
     node: ClassVar[type] = object
     schema: ClassVar[Mapping[str, Any]] = {}
     order: ClassVar[int] = 100
+    report_extras: ClassVar[frozenset[str]] = frozenset()
+
+    def groups(self, node: Any) -> tuple[Any, ...]:
+        """What it passes to ``ctx.group_codes`` (fields and ``("zone", CATEGORY)`` items)."""
+        return self.fields(node)
+
+    def split(self, node: Any) -> Split | None:
+        """How the list can be cut for it (None: it needs every counted report in one place)."""
+        return None
 
     def compile(
         self, data: Mapping[str, Any], categories: frozenset[str] | None
@@ -102,6 +126,11 @@ class RuleKind:
     def evaluate(self, node: Any, ctx: WholeListContext, counted: np.ndarray) -> GroupFindings:
         """The findings among the reports ``counted`` (the rule's conditions hold), on arrays."""
         raise NotImplementedError
+
+    def labels(self, node: Any, ctx: WholeListContext) -> Sequence[Callable[[int], str]]:
+        """What :meth:`evaluate` returns as :attr:`GroupFindings.labels`, for findings
+        found elsewhere (a list checked in parts)."""
+        return ()
 
     def evidence(
         self,
