@@ -102,6 +102,58 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "zones harus berupa GeoJSON FeatureCollection",
         "en": "zones must be a GeoJSON FeatureCollection",
     },
+    "cli.dask_blocksize_bad": {
+        "id": "--dask-blocksize {value!r} bukan ukuran",
+        "en": "--dask-blocksize {value!r} is not a size",
+    },
+    "cli.dask_blocksize_hint": {
+        "id": "berikan bita, misalnya 64MiB, 500k atau 0 (satu bagian per berkas)",
+        "en": "give bytes, such as 64MiB, 500k or 0 (one partition per file)",
+    },
+    "cli.dask_needs_output_dir": {
+        "id": "--dask menulis hasil sebagai bagian-bagian: --output-dir belum diberikan",
+        "en": "--dask writes the verdicts as parts: --output-dir is not given",
+    },
+    "cli.dask_needs_output_dir_hint": {
+        "id": "tambahkan --output-dir FOLDER (atau URL fsspec seperti s3://bucket/hasil/)",
+        "en": "add --output-dir FOLDER (or an fsspec URL such as s3://bucket/hasil/)",
+    },
+    "cli.dask_format": {
+        "id": "dengan --dask, --format {fmt} tidak tersedia",
+        "en": "with --dask, --format {fmt} is not available",
+    },
+    "cli.dask_format_hint": {
+        "id": "pilih --format jsonl, geojson atau parquet",
+        "en": "choose --format jsonl, geojson or parquet",
+    },
+    "cli.dask_option_alone": {
+        "id": "{option} tidak dapat dipakai bersama --dask",
+        "en": "{option} cannot be used with --dask",
+    },
+    "cli.dask_local_workers": {
+        "id": "--dask {value}: jumlah pekerja paling sedikit 1",
+        "en": "--dask {value}: at least 1 worker",
+    },
+    "cli.dask_cannot_reach": {
+        "id": "penjadwal Dask di {address} tidak dapat dihubungi: {exc}",
+        "en": "cannot reach the Dask scheduler at {address}: {exc}",
+    },
+    "cli.dask_summary": {
+        "id": "{reports} laporan diperiksa dalam {parts} bagian",
+        "en": "{reports} reports checked in {parts} parts",
+    },
+    "cli.output_dir_needs_dask": {
+        "id": "--output-dir hanya dipakai bersama --dask",
+        "en": "--output-dir goes with --dask only",
+    },
+    "cli.output_dir_needs_dask_hint": {
+        "id": "tambahkan --dask local:2 (atau alamat penjadwal), atau tulis berkas dengan --output FORMAT:PATH",
+        "en": "add --dask local:2 (or a scheduler's address), or write a file with --output FORMAT:PATH",
+    },
+    "cli.parquet_needs_dask": {
+        "id": "parquet ditulis hanya sebagai bagian-bagian (--dask ... --output-dir)",
+        "en": "parquet is written only as parts (--dask ... --output-dir)",
+    },
     "cli.atribut_rules_check_reports_hint": {
         "id": "atribut-rules check LAPORAN --zones BERKAS, atau --example",
         "en": "atribut-rules check REPORTS --zones FILE, or --example",

@@ -36,6 +36,7 @@ from ..spatial.zones import load_zones
 from ..write import FORMATS, atomic_write, write, write_file
 from ..write.output_paths import check_output_paths, run_inputs
 from ..write.stream import STREAMED_FORMATS, ChunkWriter
+from . import dask_check
 from .console import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -92,7 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument(
         "--format",
         default=None,
-        choices=[f for f in FORMATS if not FORMATS[f].binary],
+        choices=[*(f for f in FORMATS if not FORMATS[f].binary), "parquet"],
         help="output on stdout (default: table)",
     )
     c.add_argument(
@@ -185,6 +186,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument(
         "--allow-path", action="append", default=[], metavar="DIR", help="a folder rule files may extend from"
     )
+    dask_check.register_options(c)
 
 
 def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -318,6 +320,12 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         raise AtributRulesError(
             Text("cli.no_reports_file_given"), hint=Text("cli.atribut_rules_check_reports_hint")
         )
+    if args.dask:
+        dask_check.refuse_other_options(args)
+    elif args.output_dir:
+        raise AtributRulesError(Text("cli.output_dir_needs_dask"), hint=Text("cli.output_dir_needs_dask_hint"))
+    elif args.format == "parquet":
+        raise AtributRulesError(Text("cli.parquet_needs_dask"), hint=Text("cli.output_dir_needs_dask_hint"))
     outputs = _outputs(args.output)
     check_output_paths(
         [(f"--output {fmt}:{path}", path) for fmt, path in outputs]
@@ -334,6 +342,9 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         )
     else:
         zones = load_zones(*_zone_sources(args.zones, rules.categories), **zone_options)
+    if args.dask:
+        permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
+        return _check_on_dask(args, zones, rules, permits, base, stdout, stderr)
     formats = [args.format or "table"] + [fmt for fmt, _ in outputs]
     streamed = (
         args.chunk_rows > 0
@@ -401,6 +412,40 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
     invalid = run.summary.by_status.get("invalid", 0)
     return EXIT_FINDINGS if run.exit_code(fail_on) or _invalid_fails(args, invalid) else EXIT_OK
+
+def _check_on_dask(
+    args: argparse.Namespace, zones: Any, rules: Any, permits: tuple, base: Any, stdout: IO[str], stderr: IO[str] | None
+) -> int:
+    """``check --dask``: the list checked on a cluster, its verdicts written as parts."""
+    from ..scale.dask import check_dask
+
+    size = dask_check.blocksize(args.dask_blocksize)
+    limits = _reader_limits(args)
+    with dask_check.dask_client(args.dask) as client:
+        run = check_dask(
+            args.reports,
+            zones,
+            rules,
+            permits=permits,
+            client=client,
+            output=args.output_dir,
+            format=args.format or "jsonl",
+            partial=args.partial,
+            lang=args.lang,
+            blocksize=size,
+            progress=stderr is not None and not args.quiet and _is_tty(stderr),
+            encoding=args.encoding,
+            relative_to=base,
+            area_by=args.area_by,
+            max_field_chars=limits.get("max_field_chars"),
+            max_file_bytes=limits.get("max_file_bytes"),
+        )
+    if stderr is not None and run.summary.gaps:
+        _warn_partial(run.summary.gaps, stderr, args.lang)
+    dask_check.write_summary(run, args.output_dir)
+    dask_check.show(run, stdout, args.lang)
+    return EXIT_FINDINGS if dask_check.exit_status(run, args, _invalid_fails) else EXIT_OK
+
 
 def _date_format(text: str) -> str:
     """``--date-format``: a named style or strftime syntax (see write.dates.date_pattern)."""

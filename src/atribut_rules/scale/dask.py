@@ -46,6 +46,8 @@ from ..rules.conditions.whole_list import GroupFindings, rule_kind_of
 from ..rules.ruleset import RuleSet
 from ..spatial.zones import Zones
 from ..table.reports import Reports
+from ..write.records import run_summary_record
+from ..write.stream import merge_summary_records
 from . import split as sp
 from .chunks import merge_provenance, merged_run, split_rules
 from .sources import (
@@ -90,6 +92,7 @@ class PartResult:
     attributes: int
     summary: Summary
     provenance: Provenance
+    record: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class DaskRun:
     rules: RuleSet
     worst_rank: int
     invalid: int
+    record: dict[str, Any]
+    """The summary as ``--format json`` writes it (with per-rule denominators and areas)."""
 
     def exit_code(self, fail_on: Severity | None = Severity.ERROR) -> int:
         """1 when some violation finding is at least as severe as ``fail_on``, as :meth:`Run.exit_code`."""
@@ -179,6 +184,10 @@ def check_dask(
     slice_size: int = DEFAULT_SLICE,
     encoding: str | None = None,
     relative_to: str | os.PathLike[str] | None = None,
+    area_by: str = "auto",
+    max_field_chars: int | None = None,
+    max_file_bytes: int | None = None,
+    cell_m: float = sp.CELL_M,
 ) -> Run | DaskRun:
     """Check a list on a Dask cluster (``client``, a ``distributed.Client``).
 
@@ -198,10 +207,16 @@ def check_dask(
                                file=file, partial=partial)  # fmt: skip
     if format not in PART_FORMATS:
         raise AtributRulesError(Text("scale.output_needs_format", fmt=format))
-    plan = plan_partitions(expand(data), blocksize=blocksize, encoding=encoding, relative_to=relative_to)
-    return _check_parts(
-        plan, zones, rules, tuple(permits), client, os.fspath(output), format, partial, lang, buckets, progress
+    limits = {
+        k: v for k, v in (("max_field_chars", max_field_chars), ("max_file_bytes", max_file_bytes)) if v is not None
+    }
+    plan = plan_partitions(
+        expand(data), blocksize=blocksize, encoding=encoding, relative_to=relative_to, **limits
     )
+    return _check_parts(
+        plan, zones, rules, tuple(permits), client, os.fspath(output), format, partial, lang, buckets, progress,
+        cell_m, area_by,
+    )  # fmt: skip
 
 
 def _check_parts(
@@ -216,6 +231,8 @@ def _check_parts(
     lang: str,
     buckets: int | None,
     progress: bool,
+    cell_m: float = sp.CELL_M,
+    area_by: str = "auto",
 ) -> DaskRun:
     run = _Cluster(client) if client is not None else _Here()
     P = len(plan)
@@ -249,18 +266,19 @@ def _check_parts(
 
     found: dict[int, list[list[Any]]] = {}
     if whole is not None:
-        frames = _duplicate_groups(run, frames, whole, P, K)
+        frames = _duplicate_groups(run, frames, whole, P, K, cell_m)
         for k, rule in enumerate(whole.active_rules):
             if rule_kind_of(rule) is not None:
-                found[k] = _rule_findings(run, frames, whole_f, whole, k, facts, P, K)
+                found[k] = _rule_findings(run, frames, whole_f, whole, k, facts, P, K, cell_m)
 
+    digests = {path: run.submit(_file_digest, path) for path in dict.fromkeys(p.path for p in plan if not p.whole)}
     outputs = [_part_path(output, p, P, fmt) for p in range(P)]
     parts = [
         run.submit(
             _finish_part, part, first_lines[p], known[p], zones_f, rules_f, permits_f, partial, p,
             frames[p] if whole is not None else None,
             {k: pieces[p] for k, pieces in found.items()},
-            fmt, outputs[p], lang,
+            fmt, outputs[p], lang, area_by, digests.get(part.path),
         )  # fmt: skip
         for p, part in enumerate(plan)
     ]
@@ -269,6 +287,7 @@ def _check_parts(
     grouped = rules.duplicates is not None
     summary = merge_summaries([r.summary for r in results], sum(r.attributes for r in results) if grouped else None)
     summary = dataclasses.replace(summary, gaps=gaps)
+    record = merge_summary_records([r.record for r in results], summary.attributes)
     return DaskRun(
         summary,
         merge_provenance([r.provenance for r in results]),
@@ -276,7 +295,14 @@ def _check_parts(
         rules,
         max((r.worst_rank for r in results), default=-1),
         sum(r.invalid for r in results),
+        record,
     )
+
+
+def _file_digest(path: str) -> str:
+    from ..read.digest import file_sha256
+
+    return file_sha256(path)
 
 
 def _first_lines(plan: list[Partition], counts: list[int]) -> list[int]:
@@ -337,14 +363,14 @@ def _masked(frame: pd.DataFrame, known: dict[str, int]) -> pd.DataFrame:
     return sp.without_repeated(frame, set(known))
 
 
-def _duplicate_groups(run: Any, frames: list[Any], whole: RuleSet, P: int, K: int) -> list[Any]:
+def _duplicate_groups(run: Any, frames: list[Any], whole: RuleSet, P: int, K: int, cell_m: float) -> list[Any]:
     """Each frame with its reports' duplicate groups (``rep``, ``rep_id``)."""
     get = operator.getitem
     if whole.duplicates is None:
         return [run.submit(sp.with_groups, f, []) for f in frames]
     d = whole.duplicates
     halo = d.within_m + 0.01
-    side = max(sp.CELL_M, 2 * halo)
+    side = max(cell_m, 2 * halo)
     pieces = [run.submit(_duplicate_pieces, f, side, halo, d.within_days is not None, K) for f in frames]
     local = [
         run.submit(sp.duplicates_in_bucket, [run.submit(get, pieces[p], b) for p in range(P)], d.within_m, d.within_days)
@@ -369,7 +395,15 @@ def _settled_by_part(found: pd.DataFrame, glued: pd.DataFrame, parts: int) -> li
 
 
 def _rule_findings(
-    run: Any, frames: list[Any], whole_f: Any, whole: RuleSet, k: int, facts: list[dict[str, Any]], P: int, K: int
+    run: Any,
+    frames: list[Any],
+    whole_f: Any,
+    whole: RuleSet,
+    k: int,
+    facts: list[dict[str, Any]],
+    P: int,
+    K: int,
+    cell_m: float,
 ) -> list[list[Any]]:
     """Per partition, the futures of the pieces of whole-list rule ``k``'s findings."""
     get = operator.getitem
@@ -389,7 +423,7 @@ def _rule_findings(
     elif how is not None and how.by == "near":
         max_acc = max((f["max_acc"].get(k, 0.0) for f in facts), default=0.0)
         halo = how.reach_m + 2 * max_acc + 0.01
-        side = max(sp.CELL_M, 2 * halo)
+        side = max(cell_m, 2 * halo)
         column = f"k{k}"
         pieces = [run.submit(_near_pieces, f, k, side, halo, K) for f in frames]
         buckets = [[run.submit(get, pieces[p], b) for p in range(P)] for b in range(K)]
@@ -445,11 +479,15 @@ def _finish_part(
     fmt: str,
     path: str,
     lang: str,
+    area_by: str,
+    digest: str | None,
 ) -> PartResult:
     """A partition read again, checked with its whole-list findings, and written as a part."""
     from ..write.parts import part_bytes
 
     reports = read_partition(part, first_line, KnownIds(known))
+    if digest is not None:
+        reports.sha256 = digest
     per_report, whole = split_rules(rules)
     run = check(reports, zones, per_report, permits=permits, threads=1, partial=partial)
     if whole is not None and frame is not None:
@@ -466,7 +504,7 @@ def _finish_part(
             gaps=run.summary.gaps + wrun.summary.gaps,
         )
     data = part_bytes(fmt, run, lang=lang)
-    _write(path, data)
+    write_part(path, data)
     verdicts: Sequence[Verdict] = run.verdicts
     attributes = (
         sum(1 for v in verdicts if v.status is not Status.INVALID and v.group == v.report)
@@ -481,6 +519,7 @@ def _finish_part(
         attributes,
         run.summary,
         run.provenance,
+        run_summary_record(run, area_by),
     )
 
 
@@ -527,7 +566,7 @@ def _given(
     return GivenWholeList(rep, tuple(foreign_ids), findings)
 
 
-def _write(path: str, data: bytes) -> None:
+def write_part(path: str, data: bytes) -> None:
     """``data`` to ``path``: a local file atomically, else through fsspec."""
     if "://" not in path:
         from ..write.atomic import atomic_write
