@@ -25,7 +25,6 @@ and only the per-report rules run on the workers (fine for a list that fits in m
 from __future__ import annotations
 
 import dataclasses
-import math
 import operator
 import os
 from collections.abc import Callable, Sequence
@@ -52,12 +51,16 @@ from . import split as sp
 from .chunks import merge_provenance, merged_run, split_rules
 from .sources import (
     DEFAULT_BLOCKSIZE,
+    RECORDS,
     KnownIds,
     Partition,
+    collection_partitions,
     count_lines,
     expand,
+    is_collection,
     plan_partitions,
     read_partition,
+    records_of,
 )
 
 DEFAULT_SLICE = 100_000
@@ -210,17 +213,26 @@ def check_dask(
     limits = {
         k: v for k, v in (("max_field_chars", max_field_chars), ("max_file_bytes", max_file_bytes)) if v is not None
     }
-    plan = plan_partitions(
-        expand(data), blocksize=blocksize, encoding=encoding, relative_to=relative_to, **limits
-    )
+    if is_collection(data):
+        plan, payloads = collection_partitions(data, file, **{k: v for k, v in limits.items() if k == "max_field_chars"})
+        if client is not None:
+            payloads = client.compute(payloads)  # each partition made on a worker, and kept there
+        else:
+            payloads = list(_dask().compute(*payloads))
+    else:
+        plan = plan_partitions(
+            expand(data), blocksize=blocksize, encoding=encoding, relative_to=relative_to, **limits
+        )
+        payloads = [None] * len(plan)
     return _check_parts(
-        plan, zones, rules, tuple(permits), client, os.fspath(output), format, partial, lang, buckets, progress,
-        cell_m, area_by,
+        plan, payloads, zones, rules, tuple(permits), client, os.fspath(output), format, partial, lang, buckets,
+        progress, cell_m, area_by,
     )  # fmt: skip
 
 
 def _check_parts(
     plan: list[Partition],
+    payloads: list[Any],
     zones: Zones,
     rules: RuleSet,
     permits: tuple[Permit, ...],
@@ -243,12 +255,12 @@ def _check_parts(
     whole_f = run.broadcast(whole) if whole is not None else None
 
     # line numbers: each block's first line, from the line ends of the blocks before it
-    counts = run.gather([run.submit(count_lines, part) for part in plan])
+    counts = run.gather([run.submit(count_lines, part, payload) for part, payload in zip(plan, payloads)])
     first_lines = _first_lines(plan, counts)
 
     # frames of what the whole-list rules read, and the small facts about each partition
     staged = [
-        run.submit(_stage, part, first_lines[p], zones_f, rules_f, whole_f, permits_f, partial, p)
+        run.submit(_stage, part, first_lines[p], zones_f, rules_f, whole_f, permits_f, partial, p, payloads[p])
         for p, part in enumerate(plan)
     ]
     frames = [run.submit(get, s, 0) for s in staged]
@@ -271,14 +283,16 @@ def _check_parts(
             if rule_kind_of(rule) is not None:
                 found[k] = _rule_findings(run, frames, whole_f, whole, k, facts, P, K, cell_m)
 
-    digests = {path: run.submit(_file_digest, path) for path in dict.fromkeys(p.path for p in plan if not p.whole)}
+    digests = {
+        path: run.submit(_file_digest, path) for path in dict.fromkeys(p.path for p in plan if not p.whole and p.fmt != RECORDS)
+    }
     outputs = [_part_path(output, p, P, fmt) for p in range(P)]
     parts = [
         run.submit(
             _finish_part, part, first_lines[p], known[p], zones_f, rules_f, permits_f, partial, p,
             frames[p] if whole is not None else None,
             {k: pieces[p] for k, pieces in found.items()},
-            fmt, outputs[p], lang, area_by, digests.get(part.path),
+            fmt, outputs[p], lang, area_by, digests.get(part.path), payloads[p],
         )  # fmt: skip
         for p, part in enumerate(plan)
     ]
@@ -324,9 +338,10 @@ def _stage(
     permits: tuple[Permit, ...],
     partial: bool,
     index: int,
+    payload: Any = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """A partition read on a worker: its frame, and its size, gaps and largest GPS errors."""
-    reports = read_partition(part, first_line)
+    reports = read_partition(part, first_line, payload=payload)
     gaps = coverage.find_gaps(rules, coverage.loaded(zones, reports))
     if whole is None:
         frame = pd.DataFrame(
@@ -481,11 +496,12 @@ def _finish_part(
     lang: str,
     area_by: str,
     digest: str | None,
+    payload: Any = None,
 ) -> PartResult:
     """A partition read again, checked with its whole-list findings, and written as a part."""
     from ..write.parts import part_bytes
 
-    reports = read_partition(part, first_line, KnownIds(known))
+    reports = read_partition(part, first_line, KnownIds(known), payload=payload)
     if digest is not None:
         reports.sha256 = digest
     per_report, whole = split_rules(rules)
@@ -591,18 +607,7 @@ def write_part(path: str, data: bytes) -> None:
 
 def records_from_frame(frame: Any) -> list[dict[str, Any]]:
     """A pandas DataFrame's rows as records, missing values (NaN, None, NaT) as None."""
-    out = []
-    for record in frame.to_dict("records"):
-        out.append({k: (None if _missing(v) else v) for k, v in record.items()})
-    return out
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return type(value).__name__ in ("NaTType", "NAType")
+    return [dict(r) for r in records_of(frame)]
 
 
 def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:

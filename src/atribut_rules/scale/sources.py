@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import glob
 import io
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from ..read.csv_reader import _Lines, iter_csv
 from ..read.inputfiles import check_regular_file, open_input
 from ..read.jsonl_reader import read_jsonl
 from ..read.text import text_encoding
+from ..table.build import build_reports
 from ..table.ids import add_duplicate_problems
 from ..table.reports import DEFAULT_MAX_FIELD_CHARS, Reports
 
@@ -41,6 +42,8 @@ HEAD_BYTES = 1024 * 1024
 """Bytes read from the start of a CSV file to find its header line."""
 
 SPLIT_FORMATS = ("csv", "jsonl")
+RECORDS = "records"
+"""The format of a partition of a Dask DataFrame or Bag (its records come with the task)."""
 
 
 @dataclass(frozen=True)
@@ -183,9 +186,12 @@ def _block_bytes(part: Partition) -> tuple[bytes, int]:
     return data, begin
 
 
-def count_lines(part: Partition) -> int:
+def count_lines(part: Partition, payload: Any = None) -> int:
     """Line ends in the bytes that precede the partition's next one's first line: the
-    partition's own lines, for numbering the next partition's."""
+    partition's own lines, for numbering the next partition's (for a partition of a Dask
+    collection, ``payload``, its records)."""
+    if part.fmt == RECORDS:
+        return len(payload)
     if part.whole:
         return 0
     data, _ = _block_bytes(part)
@@ -193,11 +199,20 @@ def count_lines(part: Partition) -> int:
 
 
 def read_partition(
-    part: Partition, first_line: int, known: KnownIds | None = None, *, keep_raw: bool = False
+    part: Partition, first_line: int, known: KnownIds | None = None, *, keep_raw: bool = False, payload: Any = None
 ) -> Reports:
     """The partition as a table, its rows numbered as in its file (``first_line``: the
-    number of the block's first line), ids in ``known`` taken as used before it."""
+    number of the block's first line), ids in ``known`` taken as used before it. A
+    partition of a Dask collection reads its records from ``payload`` (a pandas DataFrame
+    or a list of mappings), numbered on from ``first_line``."""
     known = known or KnownIds()
+    if part.fmt == RECORDS:
+        return build_reports(
+            ((first_line + i, record) for i, record in enumerate(records_of(payload))),
+            file=part.name,
+            max_field_chars=part.max_field_chars,
+            seen_ids=known,  # type: ignore[arg-type]
+        )
     if part.whole:
         reports = read_reports(
             part.path,
@@ -255,6 +270,29 @@ def _read_csv_block(part: Partition, text: str, first_line: int, known: KnownIds
     return reports
 
 
-def sizes_known(paths: Sequence[str]) -> dict[str, int]:
-    """Bytes per file (for progress and the plan's provenance)."""
-    return {p: Path(p).stat().st_size for p in paths}
+def records_of(payload: Any) -> list[Mapping[str, Any]]:
+    """A partition of a Dask collection as records: a pandas DataFrame's rows (missing
+    values, NaN, None and NaT, as None), or the mappings of a Bag's partition."""
+    if hasattr(payload, "to_dict") and hasattr(payload, "columns"):
+        return [{k: (None if _missing(v) else v) for k, v in r.items()} for r in payload.to_dict("records")]
+    return list(payload)
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
+def collection_partitions(data: Any, name: str, max_field_chars: int = DEFAULT_MAX_FIELD_CHARS) -> tuple[list[Partition], list[Any]]:
+    """The partitions of a Dask DataFrame or Bag, and the delayed object of each."""
+    parts = list(data.to_delayed())
+    plan = [Partition(RECORDS, name, RECORDS, max_field_chars=max_field_chars) for _ in parts]
+    return plan, parts
+
+
+def is_collection(data: Any) -> bool:
+    """Whether ``data`` is a Dask DataFrame or Bag."""
+    return hasattr(data, "to_delayed") and hasattr(data, "npartitions")
