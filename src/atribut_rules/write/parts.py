@@ -249,4 +249,3 @@ def parquet_bytes(run: Any) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(parquet_table(run), sink, compression=PARQUET_COMPRESSION)
     return sink.getvalue().to_pybytes()
-
