@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import atribut_rules as ar
 from atribut_rules.errors import MissingExtraError
 from atribut_rules.scale.chunks import check_chunks, whole_list_run
-from atribut_rules.write import write_geojson, write_jsonl
+from atribut_rules.write import parts, write_geojson, write_jsonl
 from atribut_rules.write.parts import PART_SUFFIX, parquet_schema, part_bytes, part_name
 
 pa = pytest.importorskip("pyarrow", reason="the dask extra (pyarrow) is not installed")
@@ -292,3 +292,11 @@ def test_parquet_without_pyarrow_names_the_extra(monkeypatch, example_run: ar.Ru
     assert "pyarrow" in str(caught.value) and "atribut-rules[dask]" in str(caught.value)
     assert "pyarrow" in caught.value.text("id") and "pasang" in caught.value.text("id")
     assert part_bytes("jsonl", example_run)  # the other formats need nothing more
+
+
+def test_parquet_made_in_small_batches_holds_the_same_rows(monkeypatch, example_run: ar.Run) -> None:
+    whole = read_parquet(part_bytes("parquet", example_run))
+    monkeypatch.setattr(parts, "PARQUET_BATCH", 7)  # 260 verdicts: 38 batches, the last of 1
+    batched = read_parquet(part_bytes("parquet", example_run))
+    assert batched.schema == whole.schema
+    assert batched.to_pylist() == whole.to_pylist()

@@ -21,8 +21,10 @@ depend on the run alone: the same run gives the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -45,6 +47,8 @@ PART_DIGITS = 5
 """The fewest digits of a part's number in its name (more when the count of parts needs them)."""
 
 PARQUET_COMPRESSION = "zstd"
+PARQUET_BATCH = 8192
+"""Verdicts read back from their JSON at a time while a parquet part is made."""
 GEOPARQUET_VERSION = "1.1.0"
 TEXT_LANGS = ("id", "en")
 """The languages of a verdict's texts (titles, messages, legal bases): one struct field each."""
@@ -157,30 +161,35 @@ def _visible_surrogate(match: re.Match[str]) -> str:
     return f"\\\\u{ord(match.group()):04x}"
 
 
-def verdict_records(run: Any) -> list[dict[str, Any]]:
-    """The run's verdicts as the JSON Lines writer encodes them, read back as data.
+def verdict_records(lines: Iterable[str]) -> list[dict[str, Any]]:
+    """Verdicts as the JSON Lines writer encodes them (``lines``), read back as data.
 
     A lone surrogate (which UTF-8, and so parquet, cannot hold) comes back as the six
     characters ``\\udXXX``, as the text outputs write it.
     """
-    text = ",".join(encoded_verdicts(run.verdicts))
-    if not text.isascii():
-        text = _SURROGATE.sub(_visible_surrogate, text)
-    return json.loads(f"[{text}]")
+    text = ",".join(lines)
+    try:
+        data: str | bytes = text.encode("utf-8")  # fails, fast, only where a lone surrogate is
+    except UnicodeEncodeError:
+        data = _SURROGATE.sub(_visible_surrogate, text)
+    del text
+    return json.loads(b"[" + data + b"]" if isinstance(data, bytes) else f"[{data}]")
 
 
 def _json_text(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _finding_row(finding: dict[str, Any]) -> dict[str, Any]:
-    """A finding's JSON record with its free-form parts (details, a zone's origin) as JSON text."""
-    row = dict(finding)
-    zone = row["zone"]
-    if zone is not None:
-        row["zone"] = {**zone, "origin": _json_text(zone["origin"])}
-    row["details"] = _json_text(row["details"])
-    return row
+def _as_row(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A verdict's findings (JSON records, changed in place) with their free-form parts
+    (details, a zone's origin) as JSON text."""
+    for finding in findings:
+        zone = finding["zone"]
+        if zone is not None and zone["origin"] is not None:
+            zone["origin"] = _json_text(zone["origin"])
+        details = finding["details"]
+        finding["details"] = "{}" if not details else _json_text(details)
+    return findings
 
 
 def points_wkb(lon: np.ndarray, lat: np.ndarray) -> tuple[list[bytes | None], list[float] | None]:
@@ -212,22 +221,17 @@ def geo_metadata(bbox: list[float] | None) -> dict[str, Any]:
     return {"version": GEOPARQUET_VERSION, "primary_column": "geometry", "columns": {"geometry": column}}
 
 
-def parquet_table(run: Any) -> Any:
-    """One partition's verdicts as a pyarrow Table of :func:`parquet_schema`, with its GeoParquet metadata."""
+def _record_batch(records: list[dict[str, Any]], wkb: list[bytes | None], schema: Any) -> Any:
+    """Verdict records and their points as one record batch of ``schema``."""
     pa = _pyarrow()
-    schema = parquet_schema()
-    records = verdict_records(run)
     sources = [r["source"] or {} for r in records]
     rulesets = [r["ruleset"] or {} for r in records]
-    wkb, bbox = points_wkb(run.reports.lon, run.reports.lat)
-    if len(wkb) != len(records):
-        raise ValueError(f"{len(records)} verdicts but {len(wkb)} reports")
     columns = {
         "report": [r["report"] for r in records],
         "file": [s.get("file") for s in sources],
         "row": [s.get("row") for s in sources],
         "status": [r["status"] for r in records],
-        "findings": [[_finding_row(f) for f in r["findings"]] for r in records],
+        "findings": [_as_row(r["findings"]) if r["findings"] else [] for r in records],
         "problems": [r["problems"] for r in records],
         "group": [r["group"] for r in records],
         "unchecked": [r["unchecked"] for r in records],
@@ -236,9 +240,28 @@ def parquet_table(run: Any) -> Any:
         "ruleset_sha256": [s.get("sha256") for s in rulesets],
         "geometry": wkb,
     }
-    arrays = [pa.array(columns[f.name], type=f.type) for f in schema]
+    return pa.record_batch([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
+
+
+def parquet_table(run: Any) -> Any:
+    """One partition's verdicts as a pyarrow Table of :func:`parquet_schema`, in input order,
+    with its GeoParquet metadata.
+
+    The verdicts are read back from their JSON a batch of :data:`PARQUET_BATCH` at a time,
+    so that only one batch is ever held as Python objects.
+    """
+    pa = _pyarrow()
+    wkb, bbox = points_wkb(run.reports.lon, run.reports.lat)
+    if len(wkb) != len(run.verdicts):
+        raise ValueError(f"{len(run.verdicts)} verdicts but {len(wkb)} reports")
     metadata = {b"geo": json.dumps(geo_metadata(bbox), separators=(",", ":")).encode()}
-    return pa.Table.from_arrays(arrays, schema=schema.with_metadata(metadata))
+    schema = parquet_schema().with_metadata(metadata)
+    lines = encoded_verdicts(run.verdicts)
+    batches, start = [], 0
+    for batch in iter(lambda: list(itertools.islice(lines, PARQUET_BATCH)), []):
+        batches.append(_record_batch(verdict_records(batch), wkb[start : start + len(batch)], schema))
+        start += len(batch)
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def parquet_bytes(run: Any) -> bytes:
