@@ -7,10 +7,14 @@ that run, and every parquet row holds its JSON Lines record's fields.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import geojson
 import numpy as np
@@ -236,6 +240,31 @@ def test_parquet_bytes_are_the_same_for_the_same_run(example_run: ar.Run) -> Non
     first = part_bytes("parquet", example_run)
     assert part_bytes("parquet", example_run) == first
     assert part_bytes("parquet", check_example(relative=True)) == first
+
+
+_PARTS_IN_A_PROCESS = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+from helpers import check_example
+from atribut_rules.write.parts import part_bytes
+run = check_example(relative=True)
+print(*(hashlib.sha256(part_bytes(fmt, run)).hexdigest() for fmt in ("jsonl", "geojson", "parquet")))
+"""
+
+
+def test_part_bytes_are_the_same_in_another_process_under_another_hash_seed(example_run: ar.Run) -> None:
+    digests = []
+    for seed in ("0", "4242"):
+        proc = subprocess.run(
+            [sys.executable, "-c", _PARTS_IN_A_PROCESS, str(Path(__file__).parent)],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed},
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        digests.append(proc.stdout.split())
+    here = [
+        hashlib.sha256(part_bytes(fmt, example_run)).hexdigest() for fmt in ("jsonl", "geojson", "parquet")
+    ]
+    assert digests[0] == digests[1] == here
 
 
 def test_every_parquet_part_has_the_same_columns(chunk_runs: list[ar.Run]) -> None:
