@@ -129,7 +129,7 @@ def test_jsonl_parts_of_consecutive_chunks_join_into_the_commands_jsonl(
         "check", "--example", "--rules", ruleset, "--format", "jsonl", "--fail-on", "never"
     )
     assert code == 0, err
-    assert b"".join(parts) == out.encode("utf-8")
+    assert b"".join(pieces) == out.encode("utf-8")
 
 
 def test_a_jsonl_part_is_the_whole_run_writers_jsonl(example_run: ar.Run) -> None:
