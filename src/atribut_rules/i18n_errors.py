@@ -489,6 +489,10 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "beri setiap keluaran path sendiri",
         "en": "give each output its own path",
     },
+    "output.install_parquet_hint": {
+        "id": 'pasang dengan: pip install "atribut-rules[dask]"',
+        "en": 'install it with: pip install "atribut-rules[dask]"',
+    },
     "output.install_pip_install_atribut_hint": {
         "id": 'pasang dengan: pip install "atribut-rules[xlsx]"',
         "en": 'install it with: pip install "atribut-rules[xlsx]"',
@@ -500,6 +504,10 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
     "output.write_output_another_path_hint": {
         "id": "tulis keluaran ke path lain; keluaran tidak pernah menimpa masukan",
         "en": "write the output to another path; an output never overwrites an input",
+    },
+    "output.writing_parquet_needs_pyarrow": {
+        "id": "menulis Parquet memerlukan pyarrow, yang belum terpasang",
+        "en": "writing Parquet needs pyarrow, which is not installed",
     },
     "output.writing_xlsx_needs_openpyxl": {
         "id": "menulis XLSX memerlukan openpyxl, yang belum terpasang",
