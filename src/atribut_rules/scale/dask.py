@@ -148,7 +148,8 @@ class _Cluster:
         return self.client.gather(items)
 
     def broadcast(self, value: Any) -> Any:
-        return self.client.scatter(value, broadcast=True, hash=False)
+        # in a list: a tuple or list given alone would be scattered item by item
+        return self.client.scatter([value], broadcast=True, hash=False)[0]
 
     def wait(self, items: Sequence[Any], progress: bool) -> None:
         from distributed import wait
@@ -397,7 +398,7 @@ def _duplicate_groups(run: Any, frames: list[Any], whole: RuleSet, P: int, K: in
 
 
 def _duplicate_pieces(frame: pd.DataFrame, side: float, halo: float, dated: bool, K: int) -> list[pd.DataFrame]:
-    keep = frame["valid"].to_numpy() & (frame["area"].to_numpy() >= 0)
+    keep = frame["valid"].to_numpy() & (frame["area"].to_numpy() != "")
     if dated:
         keep &= frame["day"].to_numpy() != sp.NAT
     rows = frame.loc[keep, ["g", "id", "day", "area", "px", "py", "dup"]].reset_index(drop=True)
@@ -469,7 +470,7 @@ def _pieces_by(rows: pd.DataFrame, column: str, K: int) -> list[pd.DataFrame]:
 
 def _near_pieces(frame: pd.DataFrame, k: int, side: float, halo: float, K: int) -> list[pd.DataFrame]:
     rows = _counted(frame, k)
-    rows = rows[rows["area"].to_numpy() >= 0].reset_index(drop=True)
+    rows = rows[rows["area"].to_numpy() != ""].reset_index(drop=True)
     copies = sp.cell_copies(rows, side, halo)
     return sp.by_bucket(copies, sp.cell_bucket(copies, K), K)
 

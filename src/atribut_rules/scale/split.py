@@ -26,6 +26,7 @@ then id, then the report's place in the list), so the findings are the same.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ from ..evaluate.permits import Permit
 from ..rules.conditions.whole_list import GroupFindings, rule_kind_of
 from ..rules.ruleset import RuleSet
 from ..spatial.join import TRUE
+from ..spatial.projection import local_tm, project
 from ..spatial.zones import Zones
 from ..table.reports import Reports
 
@@ -80,15 +82,16 @@ def whole_list_frame(
     ev = Evaluation(reports, zones, whole, tuple(whole.exemptions) + tuple(permits), threads=1)
     valid = ev.prepare()
     day = reports.observed_day.astype("datetime64[D]").view(np.int64)
+    area, px, py = _projected(ev, reports, zones)
     frame = {
         "g": global_index(part, len(reports)),
         "row": np.asarray(reports.rows, dtype=np.int64),
         "id": np.asarray(reports.ids, dtype=object),
         "day": day,
         "valid": valid,
-        "area": np.asarray(ev.assignment, dtype=np.int64),
-        "px": np.asarray(ev.px, dtype=float),
-        "py": np.asarray(ev.py, dtype=float),
+        "area": area,
+        "px": px,
+        "py": py,
         "acc": np.asarray(ev.acc, dtype=float),
     }
     if whole.duplicates is not None:
@@ -102,6 +105,31 @@ def whole_list_frame(
         frame[f"c{k}"] = counted
         frame[f"k{k}"] = ev.group_keys(kind.groups(node)) if counted.any() else np.full(len(reports), "", object)
     return pd.DataFrame(frame)
+
+
+def _projected(ev: Evaluation, reports: Reports, zones: Zones) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each report's projection area, named by its CRS ("" for none), and its point there.
+
+    A partition's areas are numbered in its own order, so they go by their CRS. Their CRS
+    follow the zones (the same in every partition); without zones a band's CRS is centred
+    on the latitude of the reports in it, which differs between partitions, so here every
+    band is centred on the equator instead: a transverse Mercator's origin latitude only
+    moves northings by a constant, so distances are those of one process (to about 1e-9 m).
+    """
+    areas, assignment = ev.join.areas, np.asarray(ev.assignment, dtype=np.int64)
+    px, py = np.asarray(ev.px, dtype=float).copy(), np.asarray(ev.py, dtype=float).copy()
+    if zones.bounds is None and ev.rules.crs is None:
+        moved = []
+        for k, a in enumerate(areas):
+            centre = (a.lon_min + a.lon_max) / 2
+            a = dataclasses.replace(a, crs=local_tm(centre, 0.0))
+            members = np.nonzero(assignment == k)[0]
+            if len(members):
+                px[members], py[members] = project(a, reports.lon[members], reports.lat[members])
+            moved.append(a)
+        areas = moved
+    names = np.array([a.crs for a in areas] + [""], dtype=object)
+    return names[np.where(assignment >= 0, assignment, len(areas))], px, py
 
 
 def without_repeated(frame: pd.DataFrame, repeated: set[str]) -> pd.DataFrame:
@@ -220,7 +248,7 @@ def duplicates_in_bucket(pieces: Sequence[pd.DataFrame], within_m: float, within
     first = wholelist.duplicate_groups(
         rows["px"].to_numpy(),
         rows["py"].to_numpy(),
-        rows["area"].to_numpy(),
+        _codes(rows["area"].to_numpy()),
         np.ones(len(rows), dtype=bool),
         key,
         day,
@@ -306,7 +334,7 @@ class BucketContext:
         self.acc = rows["acc"].to_numpy()
         self.px = rows["px"].to_numpy()
         self.py = rows["py"].to_numpy()
-        self.assignment = rows["area"].to_numpy()
+        self.assignment = _codes(rows["area"].to_numpy())
         self.rep = _codes(rows["rep"].to_numpy())
         self.rank = _rank(rows)
         self._groups = groups
