@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLE_ZONES, run_cli, run_cli_process, zone_args
+from helpers import EXAMPLE_ZONES, run_cli, run_cli_process
 
 import atribut_rules as ar
 
@@ -211,6 +211,7 @@ def test_geojson_and_parquet_parts(inputs: dict, client, tmp_path: Path) -> None
     assert [f["properties"]["id"] for f in features] == [json.loads(line)["report"] for line in lines]
     par = check_dask(listing, inputs["zones"], inputs["rules"], permits=inputs["permits"], client=client,
                      output=tmp_path / "par", format="parquet", blocksize=40_000)  # fmt: skip
+    assert [Path(p).suffix for p in par.outputs] == [".parquet"] * len(geo.outputs)
     table = pq.read_table(tmp_path / "par").to_pandas()
     assert table["report"].tolist() == [json.loads(line)["report"] for line in lines]
     assert table["status"].tolist() == [json.loads(line)["status"] for line in lines]
