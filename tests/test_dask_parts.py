@@ -170,7 +170,7 @@ def test_the_list_has_what_the_comparison_is_about(inputs: dict, tmp_path: Path)
 @pytest.fixture(scope="module")
 def client():
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster,
         distributed.Client(cluster) as client,
     ):
         yield client
@@ -317,3 +317,42 @@ def test_a_dense_cluster_on_one_point(inputs: dict, tmp_path: Path) -> None:
     run = check_dask(listing, inputs["zones"], inputs["rules"], permits=inputs["permits"],
                      output=tmp_path / "out", blocksize=30_000)  # fmt: skip
     assert joined(run.outputs) == expected
+
+
+def test_an_output_folder_that_is_a_file_or_a_device(inputs: dict, tmp_path: Path) -> None:
+    d = inputs["dir"]
+    for target in (d / "laporan.csv", Path("/dev/null")):
+        res = run_cli("check", *cli_args(inputs, d / "laporan.csv"), "--dask", "local:1", "--output-dir", target,
+                      "--lang", "en")  # fmt: skip
+        assert res.code == 2
+        assert f"{target}/part-00000" in res.err and "not a folder" in res.err
+
+
+def test_a_scheduler_that_does_not_answer(inputs: dict, monkeypatch) -> None:
+    from atribut_rules.cli import dask_check
+
+    monkeypatch.setattr(dask_check, "CONNECT_TIMEOUT", "1s")
+    d = inputs["dir"]
+    res = run_cli("check", *cli_args(inputs, d / "laporan.csv"), "--dask", "tcp://127.0.0.1:9", "--output-dir",
+                  d / "never", "--lang", "en")  # fmt: skip
+    assert res.code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in res.err
+
+
+def test_parts_of_an_earlier_run_are_removed(inputs: dict, tmp_path: Path) -> None:
+    listing = inputs["dir"] / "laporan.csv"
+    out = tmp_path / "out"
+    many = check_dask(listing, inputs["zones"], inputs["rules"], permits=inputs["permits"], output=out,
+                      blocksize=20_000)  # fmt: skip
+    (out / "catatan.txt").write_text("mine")
+    few = check_dask(listing, inputs["zones"], inputs["rules"], permits=inputs["permits"], output=out,
+                     blocksize=60_000)  # fmt: skip
+    assert len(few.outputs) < len(many.outputs)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(Path(p).name for p in few.outputs), "catatan.txt"])
+    assert joined(few.outputs) == command_line_jsonl(inputs, listing)
+
+
+def test_too_many_partitions_are_refused(inputs: dict, tmp_path: Path) -> None:
+    with pytest.raises(ar.AtributRulesError, match="partitions in one run"):
+        check_dask(inputs["dir"] / "laporan.csv", inputs["zones"], inputs["rules"], output=tmp_path / "out",
+                   blocksize=50)  # fmt: skip

@@ -870,6 +870,14 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "hasil pemeriksaan tidak dapat ditulis ke {folder}: {exc}; atur TMPDIR ke folder yang cukup ruang untuk seluruh keluaran",
         "en": "cannot write checked verdicts to {folder}: {exc}; set TMPDIR to a folder with room for the whole output",
     },
+    "scale.too_many_partitions": {
+        "id": "{count} bagian dalam satu pemeriksaan; paling banyak {limit}",
+        "en": "{count} partitions in one run; at most {limit}",
+    },
+    "scale.too_many_partitions_hint": {
+        "id": "perbesar --dask-blocksize (misalnya 64MiB), atau gabungkan berkas-berkas kecil",
+        "en": "give a larger --dask-blocksize (such as 64MiB), or join small files",
+    },
     "scale.no_file_matches": {
         "id": "tidak ada berkas yang cocok dengan {pattern}",
         "en": "no file matches {pattern}",
@@ -1407,6 +1415,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
     },
     "output.check_path_disk_hint": {"id": "periksa path dan disknya", "en": "check the path and the disk"},
     "noun.input_file": {"id": "berkas masukan", "en": "input file"},
+    "noun.output_folder": {"id": "folder keluaran", "en": "output folder"},
     "noun.reports_file": {"id": "berkas laporan", "en": "reports file"},
     "noun.zone_file": {"id": "berkas zona", "en": "zone file"},
     "noun.zones_file": {"id": "berkas zona", "en": "zones file"},

@@ -417,9 +417,10 @@ def _check_on_dask(
     args: argparse.Namespace, zones: Any, rules: Any, permits: tuple, base: Any, stdout: IO[str], stderr: IO[str] | None
 ) -> int:
     """``check --dask``: the list checked on a cluster, its verdicts written as parts."""
-    from ..scale.dask import check_dask
+    from ..scale.dask import check_dask, prepare_output
 
     size = dask_check.blocksize(args.dask_blocksize)
+    prepare_output(args.output_dir)  # before a cluster starts
     limits = _reader_limits(args)
     with dask_check.dask_client(args.dask) as client:
         run = check_dask(

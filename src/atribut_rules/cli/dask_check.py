@@ -23,6 +23,8 @@ from ..write.texts import number_text, status_label
 PART_FORMATS = ("jsonl", "geojson", "parquet")
 _SIZE = re.compile(r"\s*(\d+)\s*([kmg]i?b?|b)?\s*", re.IGNORECASE)
 _LOCAL = re.compile(r"local(?::(\d+))?")
+CONNECT_TIMEOUT = "20s"
+"""How long ``--dask ADDRESS`` waits for the scheduler."""
 
 
 def register_options(c: argparse.ArgumentParser) -> None:
@@ -88,12 +90,12 @@ def dask_client(spec: str) -> Iterator[Any]:
         if workers < 1:
             raise AtributRulesError(Text("cli.dask_local_workers", value=spec))
         with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
         ) as cluster, Client(cluster) as client:  # fmt: skip
             yield client
         return
     try:
-        client = Client(spec, timeout="20s")
+        client = Client(spec, timeout=CONNECT_TIMEOUT)
     except OSError as exc:
         raise AtributRulesError(Text("cli.dask_cannot_reach", address=spec, exc=exc)) from None
     with client:

@@ -25,8 +25,10 @@ and only the per-report rules run on the workers (fine for a list that fits in m
 from __future__ import annotations
 
 import dataclasses
+import errno
 import operator
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +66,8 @@ from .sources import (
 )
 
 DEFAULT_SLICE = 100_000
+MAX_PARTITIONS = 2_000
+"""Partitions of one run at most: every shuffle makes partitions x buckets small tasks."""
 PART_FORMATS = ("jsonl", "geojson", "parquet")
 
 
@@ -211,6 +215,7 @@ def check_dask(
                                file=file, partial=partial)  # fmt: skip
     if format not in PART_FORMATS:
         raise AtributRulesError(Text("scale.output_needs_format", fmt=format))
+    output = prepare_output(os.fspath(output))
     limits = {
         k: v for k, v in (("max_field_chars", max_field_chars), ("max_file_bytes", max_file_bytes)) if v is not None
     }
@@ -225,6 +230,11 @@ def check_dask(
             expand(data), blocksize=blocksize, encoding=encoding, relative_to=relative_to, **limits
         )
         payloads = [None] * len(plan)
+    if len(plan) > MAX_PARTITIONS:
+        raise AtributRulesError(
+            Text("scale.too_many_partitions", count=len(plan), limit=MAX_PARTITIONS),
+            hint=Text("scale.too_many_partitions_hint"),
+        )
     return _check_parts(
         plan, payloads, zones, rules, tuple(permits), client, os.fspath(output), format, partial, lang, buckets,
         progress, cell_m, area_by,
@@ -265,6 +275,7 @@ def _check_parts(
         for p, part in enumerate(plan)
     ]
     frames = [run.submit(get, s, 0) for s in staged]
+    run.wait(staged, progress)
     facts = run.gather([run.submit(get, s, 1) for s in staged])
     gaps = tuple(sorted({g for f in facts for g in f["gaps"]}, key=lambda g: (g.kind != "zone_category", g.kind, g.name)))
     if gaps and not partial:
@@ -299,6 +310,7 @@ def _check_parts(
     ]
     run.wait(parts, progress)
     results: list[PartResult] = run.gather(parts)
+    remove_stale_parts(output, fmt, outputs)
     grouped = rules.duplicates is not None
     summary = merge_summaries([r.summary for r in results], sum(r.attributes for r in results) if grouped else None)
     summary = dataclasses.replace(summary, gaps=gaps)
@@ -568,12 +580,50 @@ def _given(
     return GivenWholeList(rep, tuple(foreign_ids), findings)
 
 
+_PART_NAME = re.compile(r"part-\d{5,}\.(jsonl|geojson|parquet)")
+
+
+def prepare_output(output: str) -> str:
+    """The output folder, made when missing and checked to be a writable folder, before any
+    worker starts (an fsspec URL is left to its file system)."""
+    if "://" in output:
+        return output.rstrip("/")
+    from ..write.atomic import output_error
+
+    try:
+        if os.path.exists(output) and not os.path.isdir(output):
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        os.makedirs(output, exist_ok=True)
+        if not os.access(output, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as exc:
+        raise output_error(exc, os.path.join(output, "part-00000"), what="output folder") from None
+    return output.rstrip("/") or "/"
+
+
+def remove_stale_parts(output: str, fmt: str, written: Sequence[str]) -> None:
+    """Remove parts an earlier run left in the folder (``part-NNNNN.<fmt>`` not written now),
+    so that the folder's parts are this run's and nothing else."""
+    keep = {os.path.basename(p) for p in written}
+    if "://" in output:
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(output)
+        names = [os.path.basename(p) for p in fs.ls(root, detail=False)]
+        stale = [n for n in names if _PART_NAME.fullmatch(n) and n.endswith("." + fmt) and n not in keep]
+        for name in stale:
+            fs.rm(root.rstrip("/") + "/" + name)
+        return
+    for name in os.listdir(output):
+        if _PART_NAME.fullmatch(name) and name.endswith("." + fmt) and name not in keep:
+            os.remove(os.path.join(output, name))
+
+
 def write_part(path: str, data: bytes) -> None:
     """``data`` to ``path``: a local file atomically, else through fsspec."""
     if "://" not in path:
         from ..write.atomic import atomic_write
 
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with atomic_write(path, binary=True) as f:
             f.write(data)
         return
