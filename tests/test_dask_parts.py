@@ -356,3 +356,23 @@ def test_too_many_partitions_are_refused(inputs: dict, tmp_path: Path) -> None:
     with pytest.raises(ar.AtributRulesError, match="partitions in one run"):
         check_dask(inputs["dir"] / "laporan.csv", inputs["zones"], inputs["rules"], output=tmp_path / "out",
                    blocksize=50)  # fmt: skip
+
+
+def test_a_glob_of_files_and_an_id_repeated_in_another_file(inputs: dict, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    head = "id,lat,lon,type,party,observed_at\n"
+    (folder / "laporan-a.csv").write_text(head + "".join(f"A{k},-2.11{k % 7},106.10{k % 5},baliho,A,2024-01-02\n" for k in range(40)))
+    (folder / "laporan-b.jsonl").write_text(
+        "".join(json.dumps({"id": f"B{k}" if k != 5 else "A3", "lat": -2.12, "lon": 106.11, "type": "baliho", "party": "B"}) + "\n"
+                for k in range(30))
+    )  # fmt: skip
+    run = check_dask(str(folder / "laporan-*"), inputs["zones"], inputs["rules"], output=tmp_path / "out",
+                     blocksize=300)  # fmt: skip
+    verdicts = [json.loads(line) for line in joined(run.outputs).decode().splitlines()]
+    assert [v["report"] for v in verdicts][:40] == [f"A{k}" for k in range(40)]
+    assert {v["source"]["file"] for v in verdicts} == {str(folder / "laporan-a.csv"), str(folder / "laporan-b.jsonl")}
+    repeated = [p for v in verdicts for p in v["problems"] if p["code"] == "duplicate_id"]
+    assert len(repeated) == 1
+    assert f"row 5 ({folder / 'laporan-a.csv'})" in repeated[0]["message"]["en"]
+    assert [v["source"]["row"] for v in verdicts[40:]] == list(range(1, 31))

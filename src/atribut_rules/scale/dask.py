@@ -285,7 +285,10 @@ def _check_parts(
     id_pieces = [run.submit(sp.ids_pieces, f, K) for f in frames]
     repeated = [run.submit(sp.repeated_in_bucket, [run.submit(get, id_pieces[p], b) for p in range(P)]) for b in range(K)]
     repeated_by_part = [run.submit(_by_part_column, r, P) for r in repeated]
-    known = [run.submit(_known_ids, [run.submit(get, r, p) for r in repeated_by_part]) for p in range(P)]
+    names = [part.name for part in plan]
+    known = [
+        run.submit(_known_ids, [run.submit(get, r, p) for r in repeated_by_part], names, p) for p in range(P)
+    ]
     frames = [run.submit(_masked, f, k) for f, k in zip(frames, known)]
 
     found: dict[int, list[list[Any]]] = {}
@@ -378,10 +381,13 @@ def _by_part_column(frame: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
     return sp.by_bucket(frame, frame["part"].to_numpy().astype(np.int64), parts)
 
 
-def _known_ids(pieces: Sequence[pd.DataFrame]) -> dict[str, int]:
-    known: dict[str, int] = {}
+def _known_ids(pieces: Sequence[pd.DataFrame], names: Sequence[str], part: int) -> dict[str, Any]:
+    """Ids of partition ``part`` that an earlier partition holds, with the row that first had
+    each (and its file, when that is another file)."""
+    known: dict[str, Any] = {}
     for piece in pieces:
-        known.update(zip(piece["id"].tolist(), piece["first"].tolist()))
+        for rid, row, where in zip(piece["id"].tolist(), piece["first"].tolist(), piece["first_part"].tolist()):
+            known[rid] = row if names[where] == names[part] else f"{row} ({names[where]})"
     return known
 
 

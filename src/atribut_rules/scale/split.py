@@ -168,7 +168,8 @@ def repeated_in_bucket(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
     index of the report that first had it."""
     ids = pd.concat(pieces, ignore_index=True)
     if ids.empty:
-        return pd.DataFrame({"part": np.zeros(0, np.int64), "id": [], "first": np.zeros(0, np.int64)})
+        empty = np.zeros(0, np.int64)
+        return pd.DataFrame({"part": empty, "id": [], "first": empty, "first_part": empty})
     ids = ids.sort_values(["id", "g"], kind="stable")
     by_id = ids.groupby("id", sort=False)
     first = by_id["g"].transform("first").to_numpy()
@@ -176,7 +177,12 @@ def repeated_in_bucket(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
     g = ids["g"].to_numpy()
     later = part_of(g) != part_of(first)
     out = pd.DataFrame(
-        {"part": part_of(g[later]), "id": ids["id"].to_numpy()[later], "first": first_row[later]}
+        {
+            "part": part_of(g[later]),
+            "id": ids["id"].to_numpy()[later],
+            "first": first_row[later],
+            "first_part": part_of(first[later]),
+        }
     )
     return out.drop_duplicates(["part", "id"]).reset_index(drop=True)
 
