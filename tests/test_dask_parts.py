@@ -10,7 +10,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLE_ZONES, run_cli, run_cli_process
+from helpers import EXAMPLE_ZONES, examples, run_cli, run_cli_process
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import atribut_rules as ar
 
@@ -376,3 +378,26 @@ def test_a_glob_of_files_and_an_id_repeated_in_another_file(inputs: dict, tmp_pa
     assert len(repeated) == 1
     assert f"row 5 ({folder / 'laporan-a.csv'})" in repeated[0]["message"]["en"]
     assert [v["source"]["row"] for v in verdicts[40:]] == list(range(1, 31))
+
+
+@settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 10_000),
+    rows=st.integers(1, 400),
+    blocksize=st.integers(200, 20_000),
+    cell_m=st.sampled_from([1.0, 30.0, 500.0, 5000.0]),
+)
+def test_any_cut_gives_the_command_line_bytes(inputs: dict, tmp_path: Path, seed: int, rows: int, blocksize: int,
+                                              cell_m: float) -> None:  # fmt: skip
+    listing = tmp_path / f"laporan-{seed}-{rows}.csv"
+    make_list(listing, seed, rows)
+    expected = command_line_jsonl(inputs, listing)
+    run = check_dask(listing, inputs["zones"], inputs["rules"], permits=inputs["permits"],
+                     output=tmp_path / f"out-{seed}-{rows}", blocksize=blocksize, cell_m=cell_m)  # fmt: skip
+    assert joined(run.outputs) == expected
+
+
+def test_a_loaded_table_is_not_sent_to_the_workers(inputs: dict, tmp_path: Path) -> None:
+    reports = ar.read_reports(inputs["dir"] / "laporan.csv")
+    with pytest.raises(ar.AtributRulesError, match="not a Reports table"):
+        check_dask(reports, inputs["zones"], inputs["rules"], output=tmp_path / "out")

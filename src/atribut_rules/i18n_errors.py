@@ -878,6 +878,14 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "perbesar --dask-blocksize (misalnya 64MiB), atau gabungkan berkas-berkas kecil",
         "en": "give a larger --dask-blocksize (such as 64MiB), or join small files",
     },
+    "scale.output_needs_files": {
+        "id": "dengan output, daftar laporan dibaca oleh para pekerja: berikan berkas, pola glob, daftar berkas, atau DataFrame/Bag Dask, bukan tabel Reports",
+        "en": "with output, the workers read the list: give a file, a glob pattern, a list of files or a Dask DataFrame or Bag, not a Reports table",
+    },
+    "scale.output_needs_files_hint": {
+        "id": "tabel yang sudah dimuat diperiksa dengan check(...) atau check_dask(...) tanpa output",
+        "en": "check a table already loaded with check(...), or check_dask(...) without output",
+    },
     "scale.no_file_matches": {
         "id": "tidak ada berkas yang cocok dengan {pattern}",
         "en": "no file matches {pattern}",

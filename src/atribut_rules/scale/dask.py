@@ -219,6 +219,8 @@ def check_dask(
     limits = {
         k: v for k, v in (("max_field_chars", max_field_chars), ("max_file_bytes", max_file_bytes)) if v is not None
     }
+    if isinstance(data, Reports):
+        raise AtributRulesError(Text("scale.output_needs_files"), hint=Text("scale.output_needs_files_hint"))
     if is_collection(data):
         plan, payloads = collection_partitions(data, file, **{k: v for k, v in limits.items() if k == "max_field_chars"})
         if client is not None:
