@@ -292,6 +292,7 @@ def _check_parts(
         run.submit(_known_ids, [run.submit(get, r, p) for r in repeated_by_part], names, p) for p in range(P)
     ]
     frames = [run.submit(_masked, f, k) for f, k in zip(frames, known)]
+    del staged, id_pieces, repeated, repeated_by_part  # let go: the workers drop them once taken
 
     found: dict[int, list[list[Any]]] = {}
     if whole is not None:
