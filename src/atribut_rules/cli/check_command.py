@@ -434,7 +434,7 @@ def _check_on_dask(
             partial=args.partial,
             lang=args.lang,
             blocksize=size,
-            progress=stderr is not None and not args.quiet and _is_tty(stderr),
+            progress=stderr if stderr is not None and not args.quiet and _is_tty(stderr) else None,
             encoding=args.encoding,
             relative_to=base,
             area_by=args.area_by,

@@ -31,7 +31,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -135,7 +135,7 @@ class _Here:
     def broadcast(self, value: Any) -> Any:
         return value
 
-    def wait(self, items: Sequence[Any], progress: bool) -> None:
+    def wait(self, items: Sequence[Any], progress: IO[str] | None) -> None:
         return None
 
 
@@ -155,23 +155,32 @@ class _Cluster:
         # in a list: a tuple or list given alone would be scattered item by item
         return self.client.scatter([value], broadcast=True, hash=False)[0]
 
-    def wait(self, items: Sequence[Any], progress: bool) -> None:
+    def wait(self, items: Sequence[Any], progress: IO[str] | None) -> None:
         from distributed import wait
 
-        if progress:
-            _progress_to_stderr(list(items))
+        if progress is not None:
+            _progress_bar(list(items), progress)
         wait(list(items))
 
 
-def _progress_to_stderr(futures: list[Any]) -> None:
-    """Dask's own text progress bar, on stderr (stdout is the command's)."""
-    import contextlib
-    import sys
+def _progress_bar(futures: list[Any], stream: IO[str]) -> None:
+    """Dask's own text progress bar over ``futures`` (and the tasks they wait for), drawn on
+    ``stream``: distributed's draws on ``sys.stdout``, which is the command's output."""
+    from distributed.diagnostics.progressbar import TextProgressBar
+    from distributed.utils import format_time
 
-    from distributed import progress
+    class StreamBar(TextProgressBar):
+        def _draw_bar(self, remaining: int, all: int, **kwargs: Any) -> None:
+            frac = (1 - remaining / all) if all else 1.0
+            bar = "#" * int(self.width * frac)
+            stream.write(f"\r[{bar:<{self.width}}] | {int(100 * frac)}% | {format_time(self.elapsed)}")
+            stream.flush()
 
-    with contextlib.redirect_stdout(sys.stderr):
-        progress(futures, notebook=False)
+        def _draw_stop(self, **kwargs: Any) -> None:
+            stream.write("\33[2K\r")
+            stream.flush()
+
+    StreamBar(futures, complete=True)
 
 
 def check_dask(
@@ -188,7 +197,7 @@ def check_dask(
     lang: str = "id",
     blocksize: int = DEFAULT_BLOCKSIZE,
     buckets: int | None = None,
-    progress: bool = False,
+    progress: IO[str] | None = None,
     slice_size: int = DEFAULT_SLICE,
     encoding: str | None = None,
     relative_to: str | os.PathLike[str] | None = None,
@@ -200,10 +209,16 @@ def check_dask(
     """Check a list on a Dask cluster (``client``, a ``distributed.Client``).
 
     With ``output`` (a folder or an fsspec URL such as ``s3://bucket/hasil/``), ``data``
-    is a report file, a glob pattern or a list of files; the workers read, check and
-    write one part per partition in ``format`` (``jsonl``, ``geojson`` or ``parquet``),
-    and a :class:`DaskRun` comes back (summary, provenance, the parts in order). Without a
-    client the tasks run one after another in this process.
+    is a report file, a glob pattern or a list of files (CSV and JSON Lines files cut
+    into partitions of ``blocksize`` bytes, 0 for one per file), or a Dask DataFrame or
+    Bag of records (named ``file``, rows numbered across its partitions); the workers
+    read, check and write one part per partition in ``format`` (``jsonl``, ``geojson`` or
+    ``parquet``), and a :class:`DaskRun` comes back (summary, provenance, the parts in
+    order). Without a client the tasks run one after another in this process.
+    ``progress``, a text stream, gets Dask's progress bar; ``lang`` is the language of
+    the parts' texts, ``area_by`` the summary's areas (as ``check --area-by``), ``buckets``
+    how many pieces each shuffle makes (default: the partitions, at most 64) and
+    ``cell_m`` the side of the grid cells near rules are cut into.
 
     Without ``output``, ``data`` may also be a Dask DataFrame or Bag of records (or a
     :class:`Reports` table): it is gathered into one table here, the per-report rules run
@@ -255,7 +270,7 @@ def _check_parts(
     partial: bool,
     lang: str,
     buckets: int | None,
-    progress: bool,
+    progress: IO[str] | None,
     cell_m: float = sp.CELL_M,
     area_by: str = "auto",
 ) -> DaskRun:
