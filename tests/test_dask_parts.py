@@ -401,3 +401,13 @@ def test_a_loaded_table_is_not_sent_to_the_workers(inputs: dict, tmp_path: Path)
     reports = ar.read_reports(inputs["dir"] / "laporan.csv")
     with pytest.raises(ar.AtributRulesError, match="not a Reports table"):
         check_dask(reports, inputs["zones"], inputs["rules"], output=tmp_path / "out")
+
+
+def test_dasks_progress_bar_goes_to_the_stream_given(inputs: dict, client, tmp_path: Path, capsys) -> None:
+    import io
+
+    bar = io.StringIO()
+    check_dask(inputs["dir"] / "laporan.csv", inputs["zones"], inputs["rules"], client=client,
+               output=tmp_path / "out", blocksize=40_000, progress=bar)  # fmt: skip
+    assert "100%" in bar.getvalue()
+    assert capsys.readouterr().out == ""  # nothing on stdout
