@@ -166,8 +166,8 @@ class _Cluster:
 def _progress_bar(futures: list[Any], stream: IO[str]) -> None:
     """Dask's own text progress bar over ``futures`` (and the tasks they wait for), drawn on
     ``stream``: distributed's draws on ``sys.stdout``, which is the command's output."""
-    from distributed.diagnostics.progressbar import TextProgressBar
     from dask.utils import format_time
+    from distributed.diagnostics.progressbar import TextProgressBar
 
     class StreamBar(TextProgressBar):
         def _draw_bar(self, remaining: int, all: int, **kwargs: Any) -> None:
