@@ -886,6 +886,14 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "id": "tabel yang sudah dimuat diperiksa dengan check(...) atau check_dask(...) tanpa output",
         "en": "check a table already loaded with check(...), or check_dask(...) without output",
     },
+    "scale.line_too_long": {
+        "id": "satu bagian daftar ini melebihi {limit} bita karena sebuah baris sangat panjang",
+        "en": "a partition of this list is over {limit} bytes because of one very long line",
+    },
+    "scale.line_too_long_hint": {
+        "id": "periksa apakah berkas ini benar daftar CSV atau JSON Lines; batasnya diatur dengan --max-reports-bytes",
+        "en": "check that the file is a CSV or JSON Lines list; the limit is set with --max-reports-bytes",
+    },
     "scale.no_file_matches": {
         "id": "tidak ada berkas yang cocok dengan {pattern}",
         "en": "no file matches {pattern}",

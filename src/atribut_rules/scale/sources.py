@@ -182,7 +182,17 @@ def _block_bytes(part: Partition) -> tuple[bytes, int]:
             begin = part.start - 1 + len(skipped)
         data = f.read(max(part.stop - begin, 0)) if begin < part.stop else b""
         if data and not data.endswith(b"\n"):
-            data += f.readline()  # the rest of the last line that starts in the range
+            # the rest of the last line that starts in the range, up to the size a whole
+            # file may have (a partition holds no more than a list read at once would)
+            room = part.max_file_bytes - len(data)
+            rest = f.readline(room + 1) if room > 0 else b"x"
+            if len(rest) > room or (rest and not rest.endswith(b"\n") and f.read(1)):
+                raise InputError(
+                    Text("scale.line_too_long", limit=part.max_file_bytes),
+                    file=part.name,
+                    hint=Text("scale.line_too_long_hint"),
+                )
+            data += rest
     return data, begin
 
 
