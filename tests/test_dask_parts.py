@@ -415,7 +415,8 @@ def test_dasks_progress_bar_goes_to_the_stream_given(inputs: dict, client, tmp_p
 
 def test_a_line_longer_than_a_list_may_be(tmp_path: Path) -> None:
     listing = tmp_path / "laporan.jsonl"
-    listing.write_text("".join('{"id": "R%d", "lat": -2.1, "lon": 106.1}\n' % k for k in range(50)) + "x" * 5000 + "\n")
+    rows = "".join(json.dumps({"id": f"R{k}", "lat": -2.1, "lon": 106.1}) + "\n" for k in range(50))
+    listing.write_text(rows + "x" * 5000 + "\n")
     plan = plan_partitions([str(listing)], blocksize=1000, max_file_bytes=3000)
     with pytest.raises(InputError, match="over 3000 bytes") as caught:
         [count_lines(p) for p in plan]
