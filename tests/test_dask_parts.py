@@ -421,3 +421,30 @@ def test_a_line_longer_than_a_list_may_be(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="over 3000 bytes") as caught:
         [count_lines(p) for p in plan]
     assert caught.value.file == str(listing)
+
+
+@pytest.mark.parametrize("ruleset", ["builtin:id-pemilu-2024", "builtin:pangkalpinang-2024"])
+def test_the_bundled_example_in_parts(tmp_path: Path, ruleset: str) -> None:
+    from helpers import EXAMPLE
+
+    expected = run_cli("check", "--example", "--rules", ruleset, "--format", "jsonl", "-q")
+    rules = ar.load_rules(ruleset)
+    zones = ar.load_zones(*EXAMPLE_ZONES, categories=rules.categories, relative_to=EXAMPLE)
+    permits = ar.load_permits(EXAMPLE / "izin.csv", relative_to=EXAMPLE)
+    run = check_dask(EXAMPLE / "laporan.csv", zones, rules, permits=permits, output=tmp_path / "out",
+                     blocksize=4000, relative_to=EXAMPLE)  # fmt: skip
+    assert len(run.outputs) > 4
+    assert joined(run.outputs) == expected.out.encode()
+    assert run.exit_code() == expected.code
+
+
+def test_parts_to_an_fsspec_url(inputs: dict) -> None:
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory")
+    listing = inputs["dir"] / "laporan.csv"
+    fs.pipe("/hasil/part-00099.jsonl", b"left by an earlier run\n")
+    run = check_dask(listing, inputs["zones"], inputs["rules"], permits=inputs["permits"], output="memory://hasil/",
+                     blocksize=40_000)  # fmt: skip
+    assert run.outputs[0] == "memory://hasil/part-00000.jsonl"
+    assert b"".join(fs.cat(p) for p in run.outputs) == command_line_jsonl(inputs, listing)
+    assert sorted(fs.ls("/hasil", detail=False)) == sorted(p.replace("memory://", "/") for p in run.outputs)
