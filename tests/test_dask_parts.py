@@ -448,3 +448,31 @@ def test_parts_to_an_fsspec_url(inputs: dict) -> None:
     assert run.outputs[0] == "memory://hasil/part-00000.jsonl"
     assert b"".join(fs.cat(p) for p in run.outputs) == command_line_jsonl(inputs, listing)
     assert sorted(fs.ls("/hasil", detail=False)) == sorted(p.replace("memory://", "/") for p in run.outputs)
+
+
+def test_a_dask_dataframe_of_a_csv_list_gives_its_command_line_bytes(tmp_path: Path) -> None:
+    from helpers import EXAMPLE
+
+    expected = run_cli("check", "--example", "--rules", "builtin:pangkalpinang-2024", "--format", "jsonl", "-q")
+    rules = ar.load_rules("builtin:pangkalpinang-2024")
+    zones = ar.load_zones(*EXAMPLE_ZONES, categories=rules.categories, relative_to=EXAMPLE)
+    permits = ar.load_permits(EXAMPLE / "izin.csv", relative_to=EXAMPLE)
+    frame = dd.read_csv(str(EXAMPLE / "laporan.csv"), sep=";", dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig", blocksize=10_000)  # fmt: skip
+    assert frame.npartitions > 1
+    run = check_dask(frame, zones, rules, permits=permits, output=tmp_path / "out", file="laporan.csv")
+    assert joined(run.outputs) == expected.out.encode()
+
+
+def test_a_dask_bag_of_a_json_lines_list_gives_its_command_line_bytes(inputs: dict, tmp_path: Path) -> None:
+    db = pytest.importorskip("dask.bag")
+    listing = tmp_path / "laporan.jsonl"
+    csv_rows = (inputs["dir"] / "laporan.csv").read_text().splitlines()
+    head = csv_rows[0].split(",")
+    listing.write_text("".join(json.dumps(dict(zip(head, row.split(",")))) + "\n" for row in csv_rows[1:400]))
+    expected = command_line_jsonl(inputs, listing)
+    bag = db.read_text(str(listing), blocksize=8_000).map(json.loads)
+    assert bag.npartitions > 1
+    run = check_dask(bag, inputs["zones"], inputs["rules"], permits=inputs["permits"], output=tmp_path / "out",
+                     file=str(listing))  # fmt: skip
+    assert joined(run.outputs) == expected

@@ -59,6 +59,7 @@ from .sources import (
     collection_partitions,
     count_lines,
     expand,
+    first_row_of,
     is_collection,
     plan_partitions,
     read_partition,
@@ -211,7 +212,8 @@ def check_dask(
     With ``output`` (a folder or an fsspec URL such as ``s3://bucket/hasil/``), ``data``
     is a report file, a glob pattern or a list of files (CSV and JSON Lines files cut
     into partitions of ``blocksize`` bytes, 0 for one per file), or a Dask DataFrame or
-    Bag of records (named ``file``, rows numbered across its partitions); the workers
+    Bag of records (named ``file``, rows numbered across its partitions as the command
+    line numbers the list ``file``: from 2 after a CSV's or XLSX's header, else from 1); the workers
     read, check and write one part per partition in ``format`` (``jsonl``, ``geojson`` or
     ``parquet``), and a :class:`DaskRun` comes back (summary, provenance, the parts in
     order). Without a client the tasks run one after another in this process.
@@ -357,7 +359,7 @@ def _first_lines(plan: list[Partition], counts: list[int]) -> list[int]:
     out, line, previous = [], 1, None
     for part, count in zip(plan, counts):
         if part.path != previous:
-            line, previous = 1, part.path
+            line, previous = (first_row_of(part.name) if part.fmt == RECORDS else 1), part.path
         out.append(line)
         line += count
     return out

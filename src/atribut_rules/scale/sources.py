@@ -296,6 +296,16 @@ def _missing(value: Any) -> bool:
     return type(value).__name__ in ("NaTType", "NAType")
 
 
+HEADER_FORMATS = {".csv", ".tsv", ".txt", ".xlsx"}
+"""Lists whose first row is a header: their first report is on line (or sheet row) 2."""
+
+
+def first_row_of(name: str) -> int:
+    """The row number the command line gives the first report of the list ``name``: 2 after
+    a header line (CSV, XLSX), else 1 (JSON Lines lines, GeoJSON features)."""
+    return 2 if os.path.splitext(name)[1].lower() in HEADER_FORMATS else 1
+
+
 def collection_partitions(data: Any, name: str, max_field_chars: int = DEFAULT_MAX_FIELD_CHARS) -> tuple[list[Partition], list[Any]]:
     """The partitions of a Dask DataFrame or Bag, and the delayed object of each."""
     parts = list(data.to_delayed())
