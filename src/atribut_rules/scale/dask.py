@@ -675,7 +675,8 @@ def records_from_frame(frame: Any) -> list[dict[str, Any]]:
 def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:
     """A Dask DataFrame (or Bag of records, or a list of record lists) as one Reports table.
 
-    Partitions are turned into records in parallel; rows are numbered in partition order.
+    Partitions are turned into records in parallel; rows are numbered in partition order,
+    as the command line numbers the list ``file`` (from 2 after a CSV's header, else from 1).
     """
     dask = _dask()
     if hasattr(data, "map_partitions") and hasattr(data, "columns"):  # dask DataFrame
@@ -684,7 +685,13 @@ def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:
         parts = dask.compute(*[dask.delayed(list)(p) for p in data.to_delayed()])
     else:
         parts = data
-    return Reports.from_records((r for part in parts for r in part), file=file)
+    first = first_row_of(file)
+    if first == 1:
+        return Reports.from_records((r for part in parts for r in part), file=file)
+    from ..table.build import build_reports
+
+    records = (r for part in parts for r in part)
+    return build_reports(((first + i, r) for i, r in enumerate(records)), file=file)
 
 
 def _check_slice(
