@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from support import PKP, collection, feature, make_rules, point, run
 
+import atribut_rules as ar
 from atribut_rules import resources
 from atribut_rules.evaluate import wholelist
 from atribut_rules.rules import conditions
@@ -133,6 +134,22 @@ def test_a_whole_list_kind_added_in_one_place_runs_end_to_end(per_day_kind: PerD
     assert finding.details["count"] == 3
     assert finding.details["day"].endswith("2024-01-06")
     assert finding.message["en"] == "3 attributes a day"
+
+
+def test_a_whole_list_kind_in_a_list_checked_in_chunks(per_day_kind: PerDayKind) -> None:
+    from atribut_rules.scale.chunks import check_chunks, whole_list_run
+
+    rules = make_rules(RULE)
+    records = [_report(f"r{k}", f"2024-01-0{1 + k % 3}", 0.001 * k) for k in range(12)]
+    zones = ar.load_zones(NOTHING, categories=rules.categories)
+    reports = ar.Reports.from_records(records)
+    whole = ar.check(reports, zones, rules)
+    chunks = [reports.slice(a, min(a + 5, len(reports))) for a in range(0, len(reports), 5)]
+    parts = list(check_chunks(chunks, zones, rules, whole=whole_list_run(chunks, zones, rules)))
+    got = [v for part in parts for v in part.verdicts]
+    assert got == list(whole.verdicts)
+    # ids order the reports of a day: r11, r2, r5, r8 on the third; labels come from the chunk
+    assert {v.report: v for v in got}["r8"].findings[0].details["day"].endswith("2024-01-03")
 
 
 def test_the_other_modules_ask_the_registry(per_day_kind: PerDayKind) -> None:

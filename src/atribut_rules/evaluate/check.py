@@ -27,7 +27,7 @@ from ..results.summary import rule_counts, summarise
 from ..rules import coverage
 from ..rules.conditions import Condition, kind_of, leaves, walk
 from ..rules.conditions.duplicates import duplicate_groups
-from ..rules.conditions.whole_list import RuleKind, rule_kind_of
+from ..rules.conditions.whole_list import GroupFindings, RuleKind, rule_kind_of
 from ..rules.ruleset import Rule, RuleSet
 from ..spatial.join import FALSE, TOLERANCE_M, TRUE, UNKNOWN, SpatialJoin
 from ..spatial.zones import Zones
@@ -460,6 +460,39 @@ class Evaluation:
             found = self.given.findings[rule.id]
             self.group_labels[rule.id] = list(kind.labels(node, self)) if len(found.index) else []
         return RuleResult(found.index, found.value, np.full(len(found.index), -1), found.extra)
+
+    def whole_list_given(self, start: int, stop: int) -> GivenWholeList:
+        """The whole-list results of reports ``start:stop`` (after :meth:`run`), for checking
+        those reports alone: a chunk of the list, with every rule, in one check."""
+        foreign: dict[int, int] = {}
+        foreign_ids: list[str] = []
+        n = stop - start
+
+        def local(index: np.ndarray) -> np.ndarray:
+            out = np.asarray(index, dtype=np.int64) - start
+            outside = np.nonzero((out < 0) | (out >= n))[0]
+            for k in outside.tolist():
+                j = int(index[k])
+                if j not in foreign:
+                    foreign[j] = n + len(foreign_ids)
+                    foreign_ids.append(self.group_ids[j])
+                out[k] = foreign[j]
+            return out
+
+        rep = local(self.rep[start:stop])
+        findings = {}
+        for rule in self.active:
+            whole = rule_kind_of(rule)
+            if whole is None:
+                continue
+            res = self.results[rule.id]
+            mine = (res.index >= start) & (res.index < stop)
+            extra = {
+                name: local(column[mine]) if name in whole[0].report_extras else column[mine]
+                for name, column in res.extra.items()
+            }
+            findings[rule.id] = GroupFindings(res.index[mine] - start, res.value[mine], extra)
+        return GivenWholeList(rep, tuple(foreign_ids), findings)
 
     def near_evidence(self, rule: Rule, res: RuleResult) -> tuple[np.ndarray, np.ndarray]:
         """Per finding of ``rule``: the zone its ``near`` evidence names (-1 when none) and the

@@ -15,6 +15,7 @@ from ..table.reports import Reports
 from .blocks import VerdictBlock
 
 if TYPE_CHECKING:
+    from ..evaluate.check import Evaluation
     from .findings import VerdictBuilder
 
 FIELD_BLOCK = 4096
@@ -101,6 +102,11 @@ class VerdictList(Sequence[Verdict]):
 
     def __len__(self) -> int:
         return len(self._status)
+
+    @property
+    def evaluation(self) -> Evaluation:
+        """The evaluation the verdicts are made from (its arrays, for a chunk's check)."""
+        return self._builder.evaluation
 
     @property
     def status_codes(self) -> np.ndarray:

@@ -144,23 +144,17 @@ def check_chunk(
     threads: int | None = None,
     partial: bool = False,
 ) -> Run:
-    """One chunk's run: ``chunk`` holds rows ``offset:offset + len(chunk)`` of the list."""
-    per_report, _ = split_rules(rules)
-    run = check(chunk, zones, per_report, permits=permits, threads=threads, partial=partial)
+    """One chunk's run: ``chunk`` holds rows ``offset:offset + len(chunk)`` of the list.
+
+    With ``whole``, the chunk is checked with every rule in one go, the whole-list results
+    of its rows given (:meth:`~atribut_rules.evaluate.check.Evaluation.whole_list_given`):
+    its verdicts come from arrays, as in one check of the whole list.
+    """
     if whole is None:
-        return run
-    central = whole.verdicts[offset : offset + len(chunk)]
-    rule_coverage = {**run.summary.coverage, **whole.verdicts.coverage(offset, offset + len(chunk))}
-    return merged_run(
-        run.verdicts,
-        central,
-        chunk,
-        zones,
-        rules,
-        run.provenance,
-        coverage=rule_coverage,
-        gaps=run.summary.gaps + whole.summary.gaps,
-    )
+        per_report, _ = split_rules(rules)
+        return check(chunk, zones, per_report, permits=permits, threads=threads, partial=partial)
+    given = whole.verdicts.evaluation.whole_list_given(offset, offset + len(chunk))
+    return check(chunk, zones, rules, permits=permits, threads=threads, partial=partial, given=given)
 
 
 def merge_provenance(parts: Sequence[Provenance]) -> Provenance:

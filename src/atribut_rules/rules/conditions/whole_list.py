@@ -129,8 +129,9 @@ class RuleKind:
 
     def labels(self, node: Any, ctx: WholeListContext) -> Sequence[Callable[[int], str]]:
         """What :meth:`evaluate` returns as :attr:`GroupFindings.labels`, for findings
-        found elsewhere (a list checked in parts)."""
-        return ()
+        found elsewhere (a list checked in chunks or parts); by default, what it returns
+        when it counts no report."""
+        return self.evaluate(node, ctx, np.zeros(ctx.n, dtype=bool)).labels
 
     def evidence(
         self,
