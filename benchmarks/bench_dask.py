@@ -284,7 +284,7 @@ def memory_run(work: Path, n: int, blocksize: int) -> dict[str, Any]:
         tracemalloc.start()
         start = time.perf_counter()
         with RssSampler() as sampler:
-            run = run_dask(client, reports, work / f"out-{n}", loaded, blocksize)
+            run = run_dask(client, reports, work / f"out-{n}-b{blocksize}", loaded, blocksize)
         seconds = time.perf_counter() - start
         _, py_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
@@ -292,6 +292,7 @@ def memory_run(work: Path, n: int, blocksize: int) -> dict[str, Any]:
     lines = count_part_lines(run.outputs)
     return {
         "rows": n,
+        "blocksize": blocksize,
         "parts": len(run.outputs),
         "lines": lines,
         "seconds": seconds,
@@ -321,6 +322,15 @@ def measure_memory(work: Path, n: int, blocksize: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _memory_row(m: dict[str, Any]) -> bool:
+    """Print one row of the memory table; whether the parts hold one line per row."""
+    ok = m["lines"] == m["rows"]
+    print(f"| {m['rows']:,} | {m['blocksize'] / 2**20:g} | {m['parts']} | {m['seconds']:.1f} | "
+          f"{m['rss_before_mib']:.0f} | {m['peak_rss_delta_mib']:.1f} | {m['sampled_rss_delta_mib']:.1f} | "
+          f"{m['tracemalloc_peak_mib']:.1f} | {m['lines']:,} {'ok' if ok else 'MISMATCH'} |", flush=True)  # fmt: skip
+    return ok
+
+
 # -- throughput -------------------------------------------------------------------------
 
 
@@ -343,12 +353,12 @@ def _digest(paths: list[str]) -> str:
     return h.hexdigest()
 
 
-def verify(work: Path, n: int) -> bool:
+def verify(work: Path, n: int, blocksize: int) -> bool:
     """Whether the parts of the ``n``-row memory run, joined, are what the CLI prints."""
     reports = the_list(work, n)
     cli_out = work / f"cli-{n}.jsonl"
     run_cli(work, reports, cli_out)
-    parts = sorted(str(p) for p in (work / f"out-{n}").glob("part-*.jsonl"))
+    parts = sorted(str(p) for p in (work / f"out-{n}-b{blocksize}").glob("part-*.jsonl"))
     same = _digest(parts) == _digest([str(cli_out)])
     print(
         f"# --verify, {n:,} rows: joined parts {'==' if same else '!='} CLI --format jsonl ({len(parts)} parts)"
@@ -398,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--verify", action="store_true", help="joined parts of the smallest list == CLI --format jsonl"
     )
+    parser.add_argument(
+        "--no-same-parts",
+        dest="same_parts",
+        action="store_false",
+        help="skip the longest list's extra run in as many partitions as the shortest's",
+    )
     parser.add_argument("--workdir", help="where the lists and outputs go (kept)")
     parser.add_argument("--json", help="write all figures here as JSON")
     parser.add_argument("--memory-run", type=int, help=argparse.SUPPRESS)
@@ -420,19 +436,21 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
 
     print("\n## Client memory: check_dask on LocalCluster(2 worker processes), parts to a folder")
-    print("| rows | parts | s | client RSS before MiB | client peak RSS growth MiB | sampled MiB "
+    print("| rows | block MiB | parts | s | client RSS before MiB | client peak RSS growth MiB | sampled MiB "
           "| tracemalloc peak MiB | part lines |")  # fmt: skip
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:
         m = measure_memory(work, n, args.blocksize)
         figures["memory"].append(m)
-        ok = "ok" if m["lines"] == n else f"MISMATCH ({m['lines']:,})"
-        status |= m["lines"] != n
-        print(f"| {n:,} | {m['parts']} | {m['seconds']:.1f} | {m['rss_before_mib']:.0f} | "
-              f"{m['peak_rss_delta_mib']:.1f} | {m['sampled_rss_delta_mib']:.1f} | "
-              f"{m['tracemalloc_peak_mib']:.1f} | {m['lines']:,} {ok} |", flush=True)  # fmt: skip
+        status |= not _memory_row(m)
     if len(sizes) > 1:
         first, last = figures["memory"][0], figures["memory"][-1]
+        if args.same_parts and last["parts"] > first["parts"]:
+            # the longest list again in as many partitions as the shortest: rows or partitions?
+            wider = args.blocksize * -(-last["parts"] // first["parts"])
+            m = measure_memory(work, last["rows"], wider)
+            figures["memory_same_parts"] = m
+            status |= not _memory_row(m)
         growth = last["peak_rss_delta_mib"] - first["peak_rss_delta_mib"]
         py_growth = last["tracemalloc_peak_mib"] - first["tracemalloc_peak_mib"]
         flat = growth * 2**20 < 100e6
@@ -442,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         status |= not flat
         print("verdicts, largest list: " + ", ".join(f"{k} {v:,}" for k, v in last["by_status"].items()))
     if args.verify:
-        status |= not verify(work, min(sizes))
+        status |= not verify(work, min(sizes), args.blocksize)
 
     if args.throughput_rows:
         n = args.throughput_rows
