@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import IO, Any
@@ -89,8 +90,11 @@ def dask_client(spec: str) -> Iterator[Any]:
         workers = int(local.group(1) or 2)
         if workers < 1:
             raise AtributRulesError(Text("cli.dask_local_workers", value=spec))
+        # the command line says what went wrong in one line: the workers' own log of a
+        # task that raised (a refused block) stays out of stderr
         with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+            silence_logs=logging.CRITICAL,
         ) as cluster, Client(cluster) as client:  # fmt: skip
             yield client
         return

@@ -219,7 +219,7 @@ def check_dask(
     order). Without a client the tasks run one after another in this process.
     ``progress``, a text stream, gets Dask's progress bar; ``lang`` is the language of
     the parts' texts, ``area_by`` the summary's areas (as ``check --area-by``), ``buckets``
-    how many pieces each shuffle makes (default: the partitions, at most 64) and
+    how many pieces each shuffle makes (default: two per worker, at least 4, at most 64 and the partitions) and
     ``cell_m`` the side of the grid cells near rules are cut into.
 
     Without ``output``, ``data`` may also be a Dask DataFrame or Bag of records (or a
@@ -278,7 +278,7 @@ def _check_parts(
 ) -> DaskRun:
     run = _Cluster(client) if client is not None else _Here()
     P = len(plan)
-    K = buckets or max(1, min(P, 64))
+    K = buckets or _buckets(P, client)
     get = operator.getitem
     _, whole = split_rules(rules)
     zones_f, rules_f, permits_f = (run.broadcast(x) for x in (zones, rules, permits))
@@ -353,6 +353,19 @@ def _file_digest(path: str) -> str:
     from ..read.digest import file_sha256
 
     return file_sha256(path)
+
+
+def _buckets(partitions: int, client: Any) -> int:
+    """Pieces per shuffle: two per worker (at least 4, at most 64), never more than the
+    partitions. Each shuffle makes partitions x pieces small tasks, which the scheduler
+    keeps a record of while they run."""
+    workers = 2
+    if client is not None:
+        try:
+            workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        except Exception:  # an old scheduler without the info: the default
+            workers = 2
+    return max(1, min(partitions, 64, max(4, 2 * workers)))
 
 
 def _first_lines(plan: list[Partition], counts: list[int]) -> list[int]:
