@@ -140,7 +140,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
     },
     "cli.dask_summary": {
         "id": "{reports} laporan diperiksa dalam {parts} bagian",
-        "en": "{reports} reports checked in {parts} parts",
+        "en": "{reports} report(s) checked in {parts} part(s)",
     },
     "cli.output_dir_needs_dask": {
         "id": "--output-dir hanya dipakai bersama --dask",
