@@ -70,8 +70,7 @@ def refuse_other_options(args: argparse.Namespace) -> None:
     fmt = args.format or "jsonl"
     if fmt not in PART_FORMATS:
         raise AtributRulesError(Text("cli.dask_format", fmt=fmt), hint=Text("cli.dask_format_hint"))
-    for option, given in (("--output", args.output), ("--progress-file", args.progress_file),
-                          ("--zones-cache", args.zones_cache)):  # fmt: skip
+    for option, given in (("--output", args.output), ("--progress-file", args.progress_file)):
         if given:
             raise AtributRulesError(Text("cli.dask_option_alone", option=option))
 
