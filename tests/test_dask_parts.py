@@ -224,7 +224,8 @@ def test_the_command_line_on_a_local_cluster(inputs: dict, tmp_path: Path) -> No
     expected = command_line_jsonl(inputs, listing)
     out = tmp_path / "hasil"
     res = run_cli_process("check", *cli_args(inputs, listing), "--dask", "local:2", "--output-dir", out,
-                          "--dask-blocksize", "20k", "--format", "jsonl", timeout=300)  # fmt: skip
+                          "--dask-blocksize", "20k", "--format", "jsonl", "--zones-cache", tmp_path / "zones.npz",
+                          timeout=300)  # fmt: skip
     assert res.returncode == 1, res.stderr  # violations of error severity, as the single run
     assert joined(tuple(sorted(str(p) for p in out.glob("part-*.jsonl")))) == expected
     summary = json.loads((out / "summary.json").read_text())
