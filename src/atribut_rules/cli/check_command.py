@@ -343,8 +343,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     else:
         zones = load_zones(*_zone_sources(args.zones, rules.categories), **zone_options)
     if args.dask:
-        permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
-        return _check_on_dask(args, zones, rules, permits, base, stdout, stderr)
+        return _check_on_dask(args, zones, rules, _permits(args, base), base, stdout, stderr)
     formats = [args.format or "table"] + [fmt for fmt, _ in outputs]
     streamed = (
         args.chunk_rows > 0
@@ -359,7 +358,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
         if streamed
         else read_reports(args.reports, encoding=args.encoding, relative_to=base, **_reader_limits(args))
     )
-    permits = tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
+    permits = _permits(args, base)
     if reports is None:
         chunks = report_chunks(
             args.reports,
@@ -409,9 +408,20 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str] | None = N
     finally:
         if progress is not None:
             progress.close()
+    return _exit_status(args, run.verdicts.worst_rank(), run.summary.by_status.get("invalid", 0))
+
+
+def _permits(args: argparse.Namespace, base: Any) -> tuple:
+    """The permits of every ``--permits`` file."""
+    return tuple(p for path in args.permits for p in load_permits(path, relative_to=base))
+
+
+def _exit_status(args: argparse.Namespace, worst_rank: int, invalid: int) -> int:
+    """1 when a violation at ``--fail-on`` or worse was found (``worst_rank``), or the
+    ``invalid`` rows fail the run (``--fail-on-invalid``); else 0."""
     fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
-    invalid = run.summary.by_status.get("invalid", 0)
-    return EXIT_FINDINGS if run.exit_code(fail_on) or _invalid_fails(args, invalid) else EXIT_OK
+    found = fail_on is not None and worst_rank >= fail_on.rank
+    return EXIT_FINDINGS if found or _invalid_fails(args, invalid) else EXIT_OK
 
 def _check_on_dask(
     args: argparse.Namespace, zones: Any, rules: Any, permits: tuple, base: Any, stdout: IO[str], stderr: IO[str] | None
@@ -445,7 +455,7 @@ def _check_on_dask(
         _warn_partial(run.summary.gaps, stderr, args.lang)
     dask_check.write_summary(run, args.output_dir)
     dask_check.show(run, stdout, args.lang)
-    return EXIT_FINDINGS if dask_check.exit_status(run, args, _invalid_fails) else EXIT_OK
+    return _exit_status(args, run.worst_rank, run.invalid)
 
 
 def _date_format(text: str) -> str:
@@ -541,9 +551,7 @@ def _check_streamed(
         attributes = whole.summary.attributes if whole is not None else None
         for writer in writers:
             writer.close(rules, provenance, attributes)
-    fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
-    found = fail_on is not None and worst >= fail_on.rank
-    return EXIT_FINDINGS if found or _invalid_fails(args, invalid) else EXIT_OK
+    return _exit_status(args, worst, invalid)
 
 @contextlib.contextmanager
 def _temporary_folder(prefix: str) -> Iterator[str]:

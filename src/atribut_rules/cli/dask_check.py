@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from ..errors import AtributRulesError, MissingExtraError, Text
-from ..model import Severity
 from ..write.texts import number_text, status_label
 
 PART_FORMATS = ("jsonl", "geojson", "parquet")
@@ -126,12 +125,6 @@ def summary_document(run: Any) -> bytes:
 
     doc = {"summary": run.record, "provenance": provenance_record(run.provenance), "parts": list(run.outputs)}
     return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
-
-
-def exit_status(run: Any, args: argparse.Namespace, invalid_fails: Any) -> bool:
-    """Whether the run fails as ``--fail-on`` and ``--fail-on-invalid`` say."""
-    fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
-    return bool(run.exit_code(fail_on)) or invalid_fails(args, run.invalid)
 
 
 def write_summary(run: Any, output_dir: str) -> str:

@@ -55,6 +55,30 @@ class GivenWholeList:
     findings: dict[str, Any]
 
 
+class ForeignIds:
+    """Indices into a table's ids followed by the ids of reports outside it, as
+    :class:`GivenWholeList` wants them: each outside report gets one slot after the table's
+    ``n`` rows, the first time it is named."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.ids: list[str] = []
+        self._slot: dict[int, int] = {}
+
+    def index(self, inside: np.ndarray, local: np.ndarray, keys: np.ndarray, name: Callable[[int], str]) -> np.ndarray:
+        """``local`` where ``inside``; elsewhere the slot of the outside report ``keys[k]``,
+        whose id is ``name(k)``."""
+        out = np.where(inside, local, -1).astype(np.int64)
+        for k in np.nonzero(~inside)[0].tolist():
+            key = int(keys[k])
+            slot = self._slot.get(key)
+            if slot is None:
+                slot = self._slot[key] = self.n + len(self.ids)
+                self.ids.append(name(k))
+            out[k] = slot
+        return out
+
+
 @dataclass
 class RuleResult:
     """One rule's findings over the list, as arrays (one entry per finding)."""
@@ -464,20 +488,12 @@ class Evaluation:
     def whole_list_given(self, start: int, stop: int) -> GivenWholeList:
         """The whole-list results of reports ``start:stop`` (after :meth:`run`), for checking
         those reports alone: a chunk of the list, with every rule, in one check."""
-        foreign: dict[int, int] = {}
-        foreign_ids: list[str] = []
-        n = stop - start
+        foreign = ForeignIds(stop - start)
 
         def local(index: np.ndarray) -> np.ndarray:
-            out = np.asarray(index, dtype=np.int64) - start
-            outside = np.nonzero((out < 0) | (out >= n))[0]
-            for k in outside.tolist():
-                j = int(index[k])
-                if j not in foreign:
-                    foreign[j] = n + len(foreign_ids)
-                    foreign_ids.append(self.group_ids[j])
-                out[k] = foreign[j]
-            return out
+            index = np.asarray(index, dtype=np.int64)
+            inside = (index >= start) & (index < stop)
+            return foreign.index(inside, index - start, index, lambda k: self.group_ids[int(index[k])])
 
         rep = local(self.rep[start:stop])
         findings = {}
@@ -492,7 +508,7 @@ class Evaluation:
                 for name, column in res.extra.items()
             }
             findings[rule.id] = GroupFindings(res.index[mine] - start, res.value[mine], extra)
-        return GivenWholeList(rep, tuple(foreign_ids), findings)
+        return GivenWholeList(rep, tuple(foreign.ids), findings)
 
     def near_evidence(self, rule: Rule, res: RuleResult) -> tuple[np.ndarray, np.ndarray]:
         """Per finding of ``rule``: the zone its ``near`` evidence names (-1 when none) and the

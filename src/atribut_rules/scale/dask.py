@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AtributRulesError, MissingExtraError, OutputError, Text
-from ..evaluate.check import GivenWholeList, check
+from ..evaluate.check import ForeignIds, GivenWholeList, check
 from ..evaluate.permits import Permit
 from ..model import Gap, Provenance, Severity, Summary, Verdict
 from ..results.run import Run
@@ -403,10 +403,9 @@ def _stage(
         return frame, {"n": len(reports), "gaps": gaps, "max_acc": {}}
     frame = sp.whole_list_frame(reports, zones, whole, index, permits=permits, partial=partial)
     max_acc = {}
-    for name in frame.columns:
-        if name.startswith("c") and name[1:].isdigit():
-            counted = frame[name].to_numpy()
-            max_acc[int(name[1:])] = float(frame["acc"].to_numpy()[counted].max()) if counted.any() else 0.0
+    for k, name in sp.counted_columns(frame).items():
+        counted = frame[name].to_numpy()
+        max_acc[k] = float(frame["acc"].to_numpy()[counted].max()) if counted.any() else 0.0
     return frame, {"n": len(reports), "gaps": gaps, "max_acc": max_acc}
 
 
@@ -512,11 +511,11 @@ def _counted(frame: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 def _counted_pieces(frame: pd.DataFrame, k: int, column: str, K: int) -> list[pd.DataFrame]:
-    return _pieces_by(_counted(frame, k), column if column != "rep" else "rep", K)
+    return _pieces_by(_counted(frame, k), column, K)
 
 
 def _pieces_by(rows: pd.DataFrame, column: str, K: int) -> list[pd.DataFrame]:
-    return sp.by_bucket(rows, (sp.stable_hash(rows[column].astype(str)) % np.uint64(K)).astype(np.int64), K)
+    return sp.by_bucket(rows, sp.hashed_buckets(rows[column].astype(str), K), K)
 
 
 def _near_pieces(frame: pd.DataFrame, k: int, side: float, halo: float, K: int) -> list[pd.DataFrame]:
@@ -579,21 +578,10 @@ def _finish_part(
 def _given(
     reports: Reports, index: int, frame: pd.DataFrame, found: dict[int, list[pd.DataFrame]], whole: RuleSet
 ) -> GivenWholeList:
-    n = len(reports)
-    foreign: dict[int, int] = {}
-    foreign_ids: list[str] = []
+    foreign = ForeignIds(len(reports))
 
     def local(g: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        out = np.empty(len(g), dtype=np.int64)
-        mine = sp.part_of(g) == index
-        out[mine] = sp.place_of(g[mine])
-        for k in np.nonzero(~mine)[0].tolist():
-            key = int(g[k])
-            if key not in foreign:
-                foreign[key] = n + len(foreign_ids)
-                foreign_ids.append(str(ids[k]))
-            out[k] = foreign[key]
-        return out
+        return foreign.index(sp.part_of(g) == index, sp.place_of(g), g, lambda k: str(ids[k]))
 
     rep = local(frame["rep"].to_numpy().astype(np.int64), frame["rep_id"].to_numpy())
     findings: dict[str, GroupFindings] = {}
@@ -616,7 +604,7 @@ def _given(
         findings[rule.id] = GroupFindings(
             sp.place_of(rows["g"].to_numpy()), rows["value"].to_numpy().astype(np.int8), extra
         )
-    return GivenWholeList(rep, tuple(foreign_ids), findings)
+    return GivenWholeList(rep, tuple(foreign.ids), findings)
 
 
 _PART_NAME = re.compile(r"part-\d{5,}\.(jsonl|geojson|parquet)")
@@ -682,7 +670,7 @@ def write_part(path: str, data: bytes) -> None:
 
 def records_from_frame(frame: Any) -> list[dict[str, Any]]:
     """A pandas DataFrame's rows as records, missing values (NaN, None, NaT) as None."""
-    return [dict(r) for r in records_of(frame)]
+    return records_of(frame)  # type: ignore[return-value]
 
 
 def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:
@@ -698,13 +686,7 @@ def read_partitions(data: Any, *, file: str = "<dask>") -> Reports:
         parts = dask.compute(*[dask.delayed(list)(p) for p in data.to_delayed()])
     else:
         parts = data
-    first = first_row_of(file)
-    if first == 1:
-        return Reports.from_records((r for part in parts for r in part), file=file)
-    from ..table.build import build_reports
-
-    records = (r for part in parts for r in part)
-    return build_reports(((first + i, r) for i, r in enumerate(records)), file=file)
+    return Reports.from_records((r for part in parts for r in part), file=file, first_row=first_row_of(file))
 
 
 def _check_slice(

@@ -69,6 +69,17 @@ def stable_hash(values: Any) -> np.ndarray:
     return pd.util.hash_array(np.asarray(values, dtype=object)).astype(np.uint64)
 
 
+def hashed_buckets(values: Any, buckets: int) -> np.ndarray:
+    """Each value's bucket, ``0 <= b < buckets``, from :func:`stable_hash`."""
+    return (stable_hash(values) % np.uint64(buckets)).astype(np.int64)
+
+
+def counted_columns(frame: pd.DataFrame) -> dict[int, str]:
+    """The frame's columns saying whether each whole-list rule counts a report, by the
+    rule's number (``c0``, ``c1``...)."""
+    return {int(name[1:]): name for name in frame.columns if name.startswith("c") and name[1:].isdigit()}
+
+
 def whole_list_frame(
     reports: Reports,
     zones: Zones,
@@ -141,9 +152,8 @@ def without_repeated(frame: pd.DataFrame, repeated: set[str]) -> pd.DataFrame:
         return frame
     frame = frame.copy()
     frame.loc[hit, "valid"] = False
-    for name in frame.columns:
-        if name.startswith("c") and name[1:].isdigit():
-            frame.loc[hit, name] = False
+    for name in counted_columns(frame).values():
+        frame.loc[hit, name] = False
     return frame
 
 
@@ -160,7 +170,7 @@ def by_bucket(frame: pd.DataFrame, bucket: np.ndarray, buckets: int) -> list[pd.
 def ids_pieces(frame: pd.DataFrame, buckets: int) -> list[pd.DataFrame]:
     """The ids of a frame with their global index, cut by a hash of the id."""
     ids = frame[["id", "g", "row"]]
-    return by_bucket(ids, (stable_hash(ids["id"]) % np.uint64(buckets)).astype(np.int64), buckets)
+    return by_bucket(ids, hashed_buckets(ids["id"], buckets), buckets)
 
 
 def repeated_in_bucket(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -222,7 +232,7 @@ def cell_bucket(copies: pd.DataFrame, buckets: int) -> np.ndarray:
     keys = (
         copies["area"].astype(str) + ":" + copies["cx"].astype(str) + ":" + copies["cy"].astype(str)
     ).to_numpy()
-    return (stable_hash(keys) % np.uint64(buckets)).astype(np.int64)
+    return hashed_buckets(keys, buckets)
 
 
 def _codes(*columns: Any) -> np.ndarray:
@@ -299,8 +309,7 @@ def glue(found: Sequence[pd.DataFrame]) -> pd.DataFrame:
             parent[max(a, b)] = min(a, b)
     reps = links.drop_duplicates("rep")[["rep", "rep_id", "rep_day"]].copy()
     reps["root"] = [root(r) for r in reps["rep"].tolist()]
-    day = reps["rep_day"].to_numpy()
-    reps["order_day"] = np.where(day == NAT, np.iinfo(np.int64).max, day)
+    reps["order_day"] = _order_day(reps["rep_day"].to_numpy())
     best = reps.sort_values(["root", "order_day", "rep_id", "rep"], kind="stable").drop_duplicates("root")
     named = reps.merge(best[["root", "rep", "rep_id"]].rename(columns={"rep": "final", "rep_id": "final_id"}), on="root")
     return named[named["final"] != named["rep"]][["rep", "final", "final_id"]].reset_index(drop=True)
@@ -363,10 +372,13 @@ def units_in_bucket(pieces: Sequence[pd.DataFrame], key: str) -> pd.DataFrame:
     return rows.sort_values("g", kind="stable").reset_index(drop=True)
 
 
+def _order_day(day: np.ndarray) -> np.ndarray:
+    """Days as the decision order sorts them: undated last."""
+    return np.where(day == NAT, np.iinfo(np.int64).max, day)
+
+
 def _rank_key(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    day = rows["day"].to_numpy()
-    order_day = np.where(day == NAT, np.iinfo(np.int64).max, day)
-    return order_day, _codes(rows["id"].to_numpy())
+    return _order_day(rows["day"].to_numpy()), _codes(rows["id"].to_numpy())
 
 
 def rule_in_bucket(pieces: Sequence[pd.DataFrame], whole: RuleSet, k: int, group_column: str) -> pd.DataFrame:

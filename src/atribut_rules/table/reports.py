@@ -141,11 +141,12 @@ class Reports:
 
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any] | Report], *, file: str = "<records>"
+        cls, records: Iterable[Mapping[str, Any] | Report], *, file: str = "<records>", first_row: int = 1
     ) -> Reports:
-        """Build a table from mappings (any header alias as key) or :class:`Report` objects."""
+        """Build a table from mappings (any header alias as key) or :class:`Report` objects,
+        their rows numbered from ``first_row``."""
         rows: list[tuple[int, Mapping[str, Any]]] = []
-        for n, rec in enumerate(records, start=1):
+        for n, rec in enumerate(records, start=first_row):
             if isinstance(rec, Report):
                 d = {k: getattr(rec, k) for k in CORE_FIELDS}
                 d.update(rec.extra)
